@@ -1,0 +1,25 @@
+"""The criteria catalogue: load and validate YAML into frozen dataclasses.
+
+Knows nothing of Flask or the database, so that the CLI, the web app, the reports and the
+tests all read one and the same Catalog.
+"""
+
+from .loader import catalog_from_dict, load_catalog, parse_catalog
+from .model import Catalog, CatalogError, Criterion, Indicator, Problem, Scale, ScaleLabel, Source
+from .serialize import catalog_digest, catalog_to_dict
+
+__all__ = [
+    "Catalog",
+    "CatalogError",
+    "Criterion",
+    "Indicator",
+    "Problem",
+    "Scale",
+    "ScaleLabel",
+    "Source",
+    "catalog_digest",
+    "catalog_from_dict",
+    "catalog_to_dict",
+    "load_catalog",
+    "parse_catalog",
+]

@@ -1,0 +1,116 @@
+"""The catalogue as immutable data: what the YAML loader produces and everything else reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about a catalogue file, with where it was found."""
+
+    location: str  # e.g. "criteria[2].indicators[1].id"; "" for the file as a whole
+    message: str
+    line: int | None = None
+    is_warning: bool = False
+    column: int | None = None
+
+    def __str__(self) -> str:
+        message = f"warning: {self.message}" if self.is_warning else self.message
+        text = f"{self.location}: {message}" if self.location else message
+        if self.line and self.column:
+            return f"{text} (line {self.line}, column {self.column})"
+        return f"{text} (line {self.line})" if self.line else text
+
+
+class CatalogError(Exception):
+    """A catalogue file could not be loaded; carries every problem found, not just the first."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = tuple(problems)
+        super().__init__("\n".join(f"{source}: {problem}" for problem in self.problems))
+
+
+@dataclass(frozen=True)
+class ScaleLabel:
+    value: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Scale:
+    min: int
+    max: int
+    labels: tuple[ScaleLabel, ...] = ()
+
+    @property
+    def points(self) -> range:
+        return range(self.min, self.max + 1)
+
+    def label_for(self, value: int) -> str:
+        return next((label.text for label in self.labels if label.value == value), "")
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str = ""
+    year: int | None = None
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    criterion_id: str
+    text: str
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    title: str
+    indicators: tuple[Indicator, ...]
+    description: str = ""
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The description split into paragraphs (separated by blank lines in the YAML)."""
+        return [part.strip() for part in self.description.split("\n\n") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    id: str
+    version: str
+    title: str
+    scale: Scale
+    criteria: tuple[Criterion, ...]
+    description: str = ""
+    source: Source | None = None
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(ind for criterion in self.criteria for ind in criterion.indicators)
+
+    @property
+    def example_count(self) -> int:
+        return sum(len(ind.examples) for ind in self.indicators)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion with this id; KeyError if the catalogue has none."""
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; KeyError if the catalogue has none."""
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)

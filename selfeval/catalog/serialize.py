@@ -1,0 +1,45 @@
+"""The normalized, JSON-ready form of a catalogue (`catalog check --json`, the API, snapshots)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from typing import Any
+
+from .model import Catalog
+
+
+def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
+    """Plain data in the documented shape; `catalog_from_dict` turns it back into a Catalog."""
+    return {
+        "id": catalog.id,
+        "version": catalog.version,
+        "title": catalog.title,
+        "description": catalog.description,
+        "source": asdict(catalog.source) if catalog.source else None,
+        "scale": {
+            "min": catalog.scale.min,
+            "max": catalog.scale.max,
+            # JSON object keys are strings; the validator accepts them back as numbers.
+            "labels": {str(label.value): label.text for label in catalog.scale.labels},
+        },
+        "criteria": [
+            {
+                "id": criterion.id,
+                "title": criterion.title,
+                "description": criterion.description,
+                "indicators": [
+                    {"id": ind.id, "text": ind.text, "examples": list(ind.examples)}
+                    for ind in criterion.indicators
+                ],
+            }
+            for criterion in catalog.criteria
+        ],
+    }
+
+
+def catalog_digest(catalog: Catalog) -> str:
+    """SHA-256 of the normalized content: equal digests mean equal catalogues."""
+    text = json.dumps(catalog_to_dict(catalog), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

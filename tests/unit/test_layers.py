@@ -1,0 +1,23 @@
+"""Layers point one way: the catalogue (and later scoring) must not pull in Flask or the database."""
+
+import subprocess
+import sys
+
+FRAMEWORK_MODULES = {"flask", "flask_sqlalchemy", "flask_wtf", "flask_login", "sqlalchemy", "werkzeug", "reportlab"}
+
+
+def imported_frameworks(module: str) -> list[str]:
+    code = (
+        f"import sys, {module}; "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(FRAMEWORK_MODULES)!r})))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    return eval(result.stdout)  # noqa: S307 - our own subprocess prints a list literal
+
+
+def test_catalog_imports_no_framework():
+    assert imported_frameworks("selfeval.catalog") == []
+
+
+def test_package_import_alone_imports_no_framework():
+    assert imported_frameworks("selfeval") == []
