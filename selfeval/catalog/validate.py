@@ -156,7 +156,8 @@ class _Checker:
 
     def catalog(self, data: Any) -> Catalog | None:
         if not isinstance(data, dict):
-            self.error((), f"the top level must be a mapping with id, version, title, scale and criteria, not {describe(data)}")
+            expected = "a mapping with id, version, title, scale and criteria"
+            self.error((), f"the top level must be {expected}, not {describe(data)}")
             return None
         self.known_keys(data, (), TOP_KEYS)
         catalog_id = self.slug(data, ())

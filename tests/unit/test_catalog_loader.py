@@ -244,7 +244,10 @@ def test_duplicate_ids_name_both_places():
         ("{min: 0.5, max: 10}", "scale.min: must be a whole number, not a number (0.5) (line 4)"),
         ("{min: 0, max: 1000}", "scale: a scale may have at most 100 steps, this one has 1000 (line 4)"),
         ("0-10", "scale: scale must be a mapping (key: value lines), not text (line 4)"),
-        ("{min: 0, max: 4, labels: {5: zu hoch}}", "scale.labels.5: label keys must be whole numbers from 0 to 4, not 5 (line 4)"),
+        (
+            "{min: 0, max: 4, labels: {5: zu hoch}}",
+            "scale.labels.5: label keys must be whole numbers from 0 to 4, not 5 (line 4)",
+        ),
     ],
 )
 def test_bad_scales(scale, message):

@@ -1,0 +1,48 @@
+"""The application factory: a table of contents of what the app is made of."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from . import models  # noqa: F401  (registers the models with the metadata)
+from .config import build_config
+from .database import register_sqlite_pragmas
+from .extensions import catalogs, csrf, db, migrate
+from .paths import PROJECT_ROOT, STATIC_DIR, TEMPLATES_DIR
+from .views import register_blueprints, register_errorhandlers, register_template_helpers
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides the environment (tests pass one). Runs no queries."""
+    config = dict(config or {})
+    app = Flask(
+        "selfeval",
+        root_path=str(PROJECT_ROOT / "selfeval"),
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
+        instance_path=config.pop("INSTANCE_PATH", None) or default_instance_path(),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(build_config(app.instance_path, config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    register_sqlite_pragmas()
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    catalogs.init_app(app)
+
+
+def default_instance_path() -> str:
+    """SELFEVAL_INSTANCE_PATH, else instance/ in the checkout (never a guess by Flask)."""
+    return os.path.abspath(os.environ.get("SELFEVAL_INSTANCE_PATH") or PROJECT_ROOT / "instance")

@@ -1,0 +1,45 @@
+"""The `selfeval` command: Flask's CLI (run, shell, db …) bound to the factory, plus our own."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import FlaskGroup
+
+from ..config import ConfigurationError
+from .catalog import catalog_cli
+from .demo import demo_command
+
+
+def _create_app():
+    from ..app import create_app
+
+    try:
+        return create_app()
+    except ConfigurationError as exc:
+        # SystemExit passes through Flask's command loading, which prints tracebacks otherwise.
+        _exit_with(exc)
+
+
+def _exit_with(error: ConfigurationError) -> None:
+    click.echo(f"selfeval: configuration error: {error}", err=True)
+    sys.exit(1)
+
+
+cli = FlaskGroup(
+    name="selfeval",
+    create_app=_create_app,
+    load_dotenv=False,
+    help="selfeval – self-evaluation of digital school development (Leitfaden Digitale Schulentwicklung).",
+)
+cli.add_command(catalog_cli)
+cli.add_command(demo_command)
+
+
+def main() -> None:
+    """Console entry point: configuration problems end with a plain message, not a traceback."""
+    try:
+        cli.main(prog_name="selfeval")
+    except ConfigurationError as exc:
+        _exit_with(exc)

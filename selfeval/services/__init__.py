@@ -1,0 +1,1 @@
+"""Use cases. Views and CLI commands call these; they flush, the caller commits."""

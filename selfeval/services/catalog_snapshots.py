@@ -1,0 +1,46 @@
+"""Keep a snapshot of every catalogue version that data refers to."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..catalog import Catalog, catalog_digest, catalog_from_dict, catalog_to_dict
+from ..extensions import db
+from ..models import CatalogSnapshot
+
+
+class CatalogVersionConflict(Exception):
+    """The catalogue's content changed but its version did not."""
+
+
+def record_snapshot(catalog: Catalog) -> CatalogSnapshot:
+    """The stored snapshot of this catalogue version, stored now if it is new."""
+    digest = catalog_digest(catalog)
+    snapshot = find_snapshot(catalog.id, catalog.version)
+    if snapshot is None:
+        snapshot = CatalogSnapshot(
+            catalog_id=catalog.id, version=catalog.version, digest=digest, content=catalog_to_dict(catalog)
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(snapshot)
+        except IntegrityError:
+            # Another process stored the same version a moment ago; use (and compare) that one.
+            snapshot = find_snapshot(catalog.id, catalog.version)
+    if snapshot.digest != digest:
+        raise CatalogVersionConflict(
+            f'catalogue "{catalog.id}" version "{catalog.version}" is already stored with different '
+            "content; raise its version when its content changes, so past assessments keep theirs"
+        )
+    return snapshot
+
+
+def find_snapshot(catalog_id: str, version: str) -> CatalogSnapshot | None:
+    query = select(CatalogSnapshot).filter_by(catalog_id=catalog_id, version=version)
+    return db.session.scalars(query).one_or_none()
+
+
+def snapshot_catalog(snapshot: CatalogSnapshot) -> Catalog:
+    """The catalogue exactly as it was stored."""
+    return catalog_from_dict(snapshot.content, f"snapshot {snapshot.catalog_id} {snapshot.version}")
