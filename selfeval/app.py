@@ -11,8 +11,9 @@ from flask import Flask
 from . import models  # noqa: F401  (registers the models with the metadata)
 from .config import build_config
 from .database import register_sqlite_pragmas
-from .extensions import catalogs, csrf, db, migrate
+from .extensions import catalogs, csrf, db, login_manager, migrate
 from .paths import PROJECT_ROOT, STATIC_DIR, TEMPLATES_DIR
+from .services.users import load_by_login_id
 from .views import register_blueprints, register_errorhandlers, register_template_helpers
 
 
@@ -41,6 +42,8 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db)
     csrf.init_app(app)
     catalogs.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_by_login_id)
 
 
 def default_instance_path() -> str:

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound; `create_app` binds them to an app."""
 
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -27,4 +28,8 @@ db = SQLAlchemy(model_class=Base)
 # Batch mode lets the same migrations ALTER tables on SQLite, which has little ALTER TABLE.
 migrate = Migrate(directory=str(MIGRATIONS_DIR), compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+login_manager.login_message_category = "info"
 catalogs = CatalogRegistry()

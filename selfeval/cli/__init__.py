@@ -8,6 +8,7 @@ import click
 from flask.cli import FlaskGroup
 
 from ..config import ConfigurationError
+from .admin import rounds_cli, schools_cli, users_cli
 from .catalog import catalog_cli
 from .demo import demo_command
 
@@ -33,8 +34,8 @@ cli = FlaskGroup(
     load_dotenv=False,
     help="selfeval – self-evaluation of digital school development (Leitfaden Digitale Schulentwicklung).",
 )
-cli.add_command(catalog_cli)
-cli.add_command(demo_command)
+for command in (catalog_cli, demo_command, schools_cli, rounds_cli, users_cli):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -39,8 +39,8 @@ def demo_command(host: str, port: int, reset: bool) -> None:
     click.echo(f"  Open:      http://{shown_host}:{port}/")
     if demo.logins:
         click.echo("  Log-ins:")
-        for email, password in demo.logins:
-            click.echo(f"    {email}  {password}")
+        for email, password, who in demo.logins:
+            click.echo(f"    {email:<32} {password}   {who}")
     click.echo("  Stop with Ctrl+C.\n")
     # Flask's app.run() refuses to start inside a CLI command; run_simple is what `flask run` uses.
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -1,5 +1,22 @@
 """Persistence only: SQLAlchemy models. Import every model here so Alembic sees them all."""
 
+from .assessment import MAX_COMMENT_LENGTH, Assessment, AssessmentEvent, Rating
 from .catalog_snapshot import CatalogSnapshot
+from .school import Round, School
+from .user import ROLES, SCOPE_KINDS, ApiToken, Membership, User, UserScope
 
-__all__ = ["CatalogSnapshot"]
+__all__ = [
+    "MAX_COMMENT_LENGTH",
+    "ROLES",
+    "SCOPE_KINDS",
+    "ApiToken",
+    "Assessment",
+    "AssessmentEvent",
+    "CatalogSnapshot",
+    "Membership",
+    "Rating",
+    "Round",
+    "School",
+    "User",
+    "UserScope",
+]

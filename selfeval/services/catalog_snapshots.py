@@ -41,6 +41,12 @@ def find_snapshot(catalog_id: str, version: str) -> CatalogSnapshot | None:
     return db.session.scalars(query).one_or_none()
 
 
+#: Snapshots never change, so their parsed form is kept per content digest.
+_parsed: dict[str, Catalog] = {}
+
+
 def snapshot_catalog(snapshot: CatalogSnapshot) -> Catalog:
     """The catalogue exactly as it was stored."""
-    return catalog_from_dict(snapshot.content, f"snapshot {snapshot.catalog_id} {snapshot.version}")
+    if snapshot.digest not in _parsed:
+        _parsed[snapshot.digest] = catalog_from_dict(snapshot.content, f"snapshot {snapshot.catalog_id} {snapshot.version}")
+    return _parsed[snapshot.digest]

@@ -1,21 +1,89 @@
-"""Demo content for `selfeval demo`: grows with the features."""
+"""Demo content for `selfeval demo`: schools, a team of two, two rounds, real assessments.
+
+Everything is made through the same services the app uses, so the demo obeys every rule.
+Names and Schulnummern are invented ("Demo-…") and must never be mistaken for real schools.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..catalog import Catalog
+from ..models import User
+from . import assessments
 from .catalog_snapshots import record_snapshot
+from .rating_input import parse_rating_changes
+from .rounds import create_round
+from .schools import add_school, find_school
+from .users import create_user
+
+DEMO_PASSWORD = "selfeval-demo"  # noqa: S105 - printed for the demo on purpose
+DEMO_SCHOOL = "199001"
+
+#: Per indicator (in catalogue order): last year's and this year's score, this year's comment.
+_PREVIOUS = [6, 4, 3, 5, 4, 3, 5, 2, 4, 3, 5, 6, 5, 4, 3, 4, 3, 5, 2, 5, 6, 4, 3]
+_CURRENT = [8, 6, 4, 6, 5, 4, 6, 3, 6, 5, 7, 7, 6, 6, 4, 5, 4, 6, 3, 7, 7, 6, 5]
+_COMMENTS = {
+    0: "Team Digitalisierung mit Schulleitung (Frau Yılmaz) und fünf Fachvertretungen seit 2023.",
+    1: "Medienkonzept 2024 von der Schulkonferenz beschlossen; Fortschreibung jährlich im Juni.",
+    7: "Nur Informatik und Mathematik haben bisher Pflichtelemente im Curriculum.",
+    10: "Hospitationsring „Digital unterrichten“ mit acht Kolleginnen und Kollegen.",
+    18: "Kooperationen noch punktuell (Stadtbibliothek, ein IT-Betrieb).",
+    19: "WLAN in allen Unterrichtsräumen; Turnhalle und Aula fehlen noch.",
+}
 
 
 @dataclass(frozen=True)
 class DemoSummary:
     catalog_title: str
     catalog_version: str
-    logins: tuple[tuple[str, str], ...]  # (e-mail, password) pairs to print
+    logins: tuple[tuple[str, str, str], ...]  # (e-mail, password, who)
+
+
+LOGINS = (
+    ("schulleitung@demo.selfeval.de", DEMO_PASSWORD, "Team, Schulleitung (Demo-Gesamtschule)"),
+    ("lehrkraft@demo.selfeval.de", DEMO_PASSWORD, "Team, Lehrkraft (Demo-Gesamtschule)"),
+    ("grundschule@demo.selfeval.de", DEMO_PASSWORD, "Team (Demo-Grundschule, Entwurf)"),
+    ("schulaufsicht@demo.selfeval.de", DEMO_PASSWORD, "Schulaufsicht Dortmund (nur lesen)"),
+)
 
 
 def load_demo_content(catalog: Catalog) -> DemoSummary:
     """Idempotent: a second call on the same database adds nothing."""
     record_snapshot(catalog)
-    return DemoSummary(catalog.title, catalog.version, logins=())
+    if find_school(DEMO_SCHOOL) is None:
+        _build(catalog)
+    return DemoSummary(catalog.title, catalog.version, LOGINS)
+
+
+def _build(catalog: Catalog) -> None:
+    gesamtschule = add_school(DEMO_SCHOOL, "Demo-Gesamtschule Dortmund-Nord", "15", "05913", "Dortmund")
+    grundschule = add_school("199002", "Demo-Grundschule am Phoenixsee", "02", "05913", "Dortmund")
+    leader = create_user(LOGINS[0][0], "Ayşe Yılmaz", "team", DEMO_PASSWORD, school=gesamtschule, is_leadership=True)
+    teacher = create_user(LOGINS[1][0], "Jan Becker", "team", DEMO_PASSWORD, school=gesamtschule)
+    primary = create_user(LOGINS[2][0], "Łukasz Nowak", "team", DEMO_PASSWORD, school=grundschule)
+    create_user(LOGINS[3][0], "Dr. Petra Schulte", "supervisor", DEMO_PASSWORD, kreise=["05913"])
+
+    last_year = create_round("2024/25", catalog)
+    _rate(gesamtschule, last_year, [(leader, _PREVIOUS)], catalog, {})
+    assessments.submit(gesamtschule, last_year, leader, assessments.load_state(gesamtschule, last_year).version)
+    last_year.is_open = False
+
+    this_year = create_round("2025/26", catalog)
+    # The two team members share the work: the Schulleitung rates criteria 1–3, the teacher the rest.
+    half = sum(len(c.indicators) for c in catalog.criteria[:3])
+    _rate(gesamtschule, this_year, [(leader, _CURRENT[:half]), (teacher, [None] * half + _CURRENT[half:])], catalog, _COMMENTS)
+    assessments.submit(gesamtschule, this_year, teacher, assessments.load_state(gesamtschule, this_year).version)
+    _rate(grundschule, this_year, [(primary, [5, 3, 2, 4, 3, 2, 4, 2, 3, 2, 4, 5, 4, 3])], catalog, {})
+
+
+def _rate(school, round_, shares: list[tuple[User, list]], catalog: Catalog, comments: dict[int, str]) -> None:
+    indicators = catalog.indicators
+    for user, scores in shares:
+        raw = {
+            indicators[i].id: {"score": score, **({"comment": comments[i]} if i in comments else {})}
+            for i, score in enumerate(scores)
+            if score is not None
+        }
+        version = assessments.load_state(school, round_).version
+        assessments.save_ratings(school, round_, user, version, parse_rating_changes(catalog, raw))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import catalogs
-from . import errors, main
+from . import api, auth, errors, main, team
+from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 
 def register_blueprints(app: Flask) -> None:
-    app.register_blueprint(main.blueprint)
+    for module in (main, auth, team, api):
+        app.register_blueprint(module.blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -17,10 +19,6 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters["letter"] = indicator_letter
+    app.jinja_env.filters.update(TEMPLATE_FILTERS)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.context_processor(lambda: {"catalog": catalogs.active})
-
-
-def indicator_letter(position: int) -> str:
-    """a, b, c … for the 0-based position of an indicator within its criterion, as in the Leitfaden."""
-    return chr(ord("a") + position) if position < 26 else str(position + 1)

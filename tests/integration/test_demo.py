@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from selfeval.extensions import db
+
 SELFEVAL = str(Path(sys.executable).with_name("selfeval"))
 
 
@@ -67,11 +69,16 @@ def snapshot_rows(database: Path) -> list[tuple[str, str]]:
 
 def test_demo_prepares_its_database_prints_the_address_and_serves(tmp_path):
     with running_demo(tmp_path) as (port, banner):
-        assert banner[-5:] == [
+        assert banner[-10:] == [
             "selfeval demo",
             f"  Database:  {tmp_path / 'demo.sqlite3'} (SQLite, demo only; SELFEVAL_DATABASE_URL is not used)",
             "  Catalogue: Leitfaden und Selbstevaluationsraster Digitale Schulentwicklung, version 1",
             f"  Open:      http://127.0.0.1:{port}/",
+            "  Log-ins:",
+            "    schulleitung@demo.selfeval.de    selfeval-demo   Team, Schulleitung (Demo-Gesamtschule)",
+            "    lehrkraft@demo.selfeval.de       selfeval-demo   Team, Lehrkraft (Demo-Gesamtschule)",
+            "    grundschule@demo.selfeval.de     selfeval-demo   Team (Demo-Grundschule, Entwurf)",
+            "    schulaufsicht@demo.selfeval.de   selfeval-demo   Schulaufsicht Dortmund (nur lesen)",
             "  Stop with Ctrl+C.",
         ]
         assert "<h1>Selbstevaluation Digitale Schulentwicklung</h1>" in fetch(f"http://127.0.0.1:{port}/")
@@ -93,7 +100,7 @@ def test_demo_restarts_on_the_same_database_and_reset_starts_afresh(tmp_path):
         fetch(f"http://127.0.0.1:{port}/")
     with sqlite3.connect(database) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"alembic_version", "catalog_snapshots"}
+    assert tables == {"alembic_version", *db.metadata.tables}
 
 
 @pytest.mark.parametrize("port", ["0", "70000", "web"])

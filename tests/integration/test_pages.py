@@ -35,7 +35,11 @@ def test_base_layout_has_language_landmarks_and_skip_link(client):
     assert soup.find("main")["id"] == "inhalt"
     nav = soup.find("nav")
     assert nav["aria-label"] == "Hauptnavigation"
-    assert [(text(a), a.get("aria-current")) for a in nav.find_all("a")] == [("Start", "page"), ("Leitfaden", None)]
+    assert [(text(a), a.get("aria-current")) for a in nav.find_all("a")] == [
+        ("Start", "page"),
+        ("Leitfaden", None),
+        ("Anmelden", None),
+    ]
 
 
 def test_start_page_summarises_the_instrument(client):

@@ -1,0 +1,30 @@
+"""Charts: renderer-independent geometry plus renderers (SVG now; the PDF report reuses the geometry).
+
+Pure Python, no Flask, no database, no third-party imports.
+"""
+
+from .radar import (
+    SERIES_STYLES,
+    RadarAxis,
+    RadarGeometry,
+    RadarRing,
+    RadarSeries,
+    RadarSeriesGeometry,
+    SeriesStyle,
+    radar_geometry,
+    render_svg,
+    wrap_label,
+)
+
+__all__ = [
+    "SERIES_STYLES",
+    "RadarAxis",
+    "RadarGeometry",
+    "RadarRing",
+    "RadarSeries",
+    "RadarSeriesGeometry",
+    "SeriesStyle",
+    "radar_geometry",
+    "render_svg",
+    "wrap_label",
+]

@@ -1,0 +1,488 @@
+"""Radar (spider) chart with a fixed scale: geometry computed once, rendered to SVG (and later to PDF).
+
+The geometry is renderer-independent: plain numbers in a coordinate system with the origin at the
+top left, y pointing down, and ``width`` x ``height`` user units. A renderer only has to draw what
+``RadarGeometry`` describes; a reportlab renderer flips y (``height - y``) and otherwise draws the
+same points, lines and text positions.
+
+The scale is never normalised to the data: a value v always lies at
+``radius * (v - scale_min) / (scale_max - scale_min)`` from the centre, clamped to the scale.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+Point = tuple[float, float]
+
+STYLES = ("primary", "secondary", "comparison")
+
+#: Reference size the font metrics below are tuned for.
+REFERENCE_SIZE = 420.0
+#: Axis label font size at the reference size.
+LABEL_FONT_SIZE = 13.5
+#: Ring value label font size at the reference size.
+RING_LABEL_FONT_SIZE = 11.0
+#: Line height of wrapped axis labels, relative to the font size.
+LINE_HEIGHT_FACTOR = 1.25
+#: Conservative estimate of a character's advance width, relative to the font size (used for layout).
+CHAR_WIDTH_FACTOR = 0.6
+#: Default maximum number of characters per axis label line.
+LABEL_MAX_CHARS = 22
+
+FONT_FAMILY = "system-ui, sans-serif"
+TEXT_COLOR = "#1d2630"
+GRID_COLOR = "#c3cbd3"
+BACKGROUND_COLOR = "#ffffff"
+
+
+@dataclass(frozen=True)
+class SeriesStyle:
+    """How one series style is drawn: shared by all renderers."""
+
+    stroke: str
+    stroke_width: float
+    fill: str | None
+    fill_opacity: float
+    dasharray: tuple[float, ...] = ()
+    point_radius: float = 3.5
+
+
+SERIES_STYLES: dict[str, SeriesStyle] = {
+    "primary": SeriesStyle(stroke="#1f4e79", stroke_width=2.5, fill="#1f4e79", fill_opacity=0.25),
+    "secondary": SeriesStyle(stroke="#b35900", stroke_width=2, fill="#b35900", fill_opacity=0.08, dasharray=(6, 4)),
+    "comparison": SeriesStyle(
+        stroke="#0b6e4f", stroke_width=2, fill=None, fill_opacity=0, dasharray=(1.5, 3.5), point_radius=3
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RadarSeries:
+    """One data series: a legend label, one value per axis (None = not rated) and a style."""
+
+    label: str
+    values: tuple[float | None, ...]
+    style: str = "primary"
+
+    def __post_init__(self) -> None:
+        if self.style not in STYLES:
+            raise ValueError(f"unknown radar series style {self.style!r}; expected one of {', '.join(STYLES)}")
+        values = tuple(self.values)
+        for value in values:
+            if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
+                raise ValueError(f"radar series {self.label!r}: value {value!r} is not a number or None")
+            if value is not None and math.isnan(value):
+                raise ValueError(f"radar series {self.label!r}: value is NaN")
+        object.__setattr__(self, "values", values)
+
+
+@dataclass(frozen=True)
+class RadarRing:
+    """A grid ring at one scale value, with the position of its value label along axis 0."""
+
+    value: float
+    radius: float
+    points: tuple[Point, ...]
+    label: str
+    label_position: Point
+    label_anchor: str
+
+
+@dataclass(frozen=True)
+class RadarAxis:
+    """One axis: the line from the centre to ``end`` and its wrapped label."""
+
+    index: int
+    angle: float  # radians, clockwise from straight up
+    end: Point
+    label: str
+    label_lines: tuple[str, ...]
+    label_anchor_point: Point  # the point the label block is attached to, just outside the outer ring
+    text_anchor: str  # "start" | "middle" | "end" (horizontal alignment of every line at its x)
+    line_positions: tuple[Point, ...]  # baseline position of each label line
+
+
+@dataclass(frozen=True)
+class RadarSeriesGeometry:
+    """A series placed on the chart: one vertex per axis; missing (None) values sit at the centre."""
+
+    label: str
+    style: str
+    values: tuple[float | None, ...]  # the original values, unclamped
+    points: tuple[Point, ...]
+    missing: tuple[int, ...]  # indices of axes whose value is None
+
+
+@dataclass(frozen=True)
+class RadarGeometry:
+    """Everything a renderer needs to draw a radar chart; origin top left, y down."""
+
+    width: float
+    height: float
+    cx: float
+    cy: float
+    radius: float
+    scale_min: float
+    scale_max: float
+    rings: tuple[RadarRing, ...]
+    axes: tuple[RadarAxis, ...]
+    series: tuple[RadarSeriesGeometry, ...]
+    legend: tuple[tuple[str, str], ...]  # (label, style) per series, in input order
+    font_size: float
+    ring_font_size: float
+    line_height: float
+    char_width: float  # layout estimate of one character's width at font_size
+
+    @property
+    def centre(self) -> Point:
+        """The centre of the chart."""
+        return (self.cx, self.cy)
+
+
+def wrap_label(text: str, max_chars: int = LABEL_MAX_CHARS) -> tuple[str, ...]:
+    """Wrap text at word boundaries into as few, evenly long lines of at most max_chars as possible."""
+    words = text.split()
+    if not words:
+        return ()
+    # best[j] = (line count, raggedness, start of the last line) for the first j words; fewest lines first,
+    # then the smallest sum of squared slack, so that no short word ends up alone on a line.
+    best: list[tuple[int, float, int]] = [(0, 0.0, 0)]
+    for j in range(1, len(words) + 1):
+        candidates = []
+        length = -1
+        for i in range(j - 1, -1, -1):
+            length += len(words[i]) + 1
+            if length > max_chars and i < j - 1:
+                break  # more than one word and too long; a single overlong word stays whole
+            lines, ragged, _ = best[i]
+            slack = max(0, max_chars - length)
+            candidates.append((lines + 1, ragged + slack * slack, i))
+        best.append(min(candidates))
+    result: list[str] = []
+    j = len(words)
+    while j > 0:
+        i = best[j][2]
+        result.append(" ".join(words[i:j]))
+        j = i
+    return tuple(reversed(result))
+
+
+def format_value(value: float) -> str:
+    """Format a scale value compactly: 2.0 -> "2", 2.5 -> "2.5"."""
+    text = f"{round(value, 6):g}"
+    return "0" if text == "-0" else text
+
+
+def value_fraction(value: float, scale_min: float, scale_max: float) -> float:
+    """Map a value onto [0, 1] of the fixed scale, clamping values outside it."""
+    fraction = (value - scale_min) / (scale_max - scale_min)
+    return min(1.0, max(0.0, fraction))
+
+
+def _direction(angle: float) -> Point:
+    """Unit vector for an angle measured clockwise from straight up, in y-down coordinates."""
+    return (math.sin(angle), -math.cos(angle))
+
+
+def _text_anchor(dx: float) -> str:
+    if abs(dx) < 0.1:
+        return "middle"
+    return "start" if dx > 0 else "end"
+
+
+def line_extent(
+    x: float, baseline: float, text: str, text_anchor: str, font_size: float, char_width: float
+) -> tuple[float, float, float, float]:
+    """Estimated bounding box (x0, y0, x1, y1) of one text line; generous on purpose."""
+    width = len(text) * char_width
+    if text_anchor == "start":
+        x0 = x
+    elif text_anchor == "end":
+        x0 = x - width
+    else:
+        x0 = x - width / 2
+    return (x0, baseline - font_size, x0 + width, baseline + 0.3 * font_size)
+
+
+def radar_geometry(
+    axis_labels: Sequence[str],
+    series: Sequence[RadarSeries],
+    *,
+    scale_min: float = 0,
+    scale_max: float = 10,
+    ring_step: float = 2,
+    size: float = REFERENCE_SIZE,
+    label_margin: float = 50,
+    label_max_chars: int = LABEL_MAX_CHARS,
+) -> RadarGeometry:
+    """Lay out a fixed-scale radar chart (radius = size/2 - label_margin); the canvas grows to fit the labels."""
+    n = len(axis_labels)
+    if n < 3:
+        raise ValueError(f"a radar chart needs at least 3 axes, got {n}")
+    if not scale_max > scale_min:
+        raise ValueError(f"scale_max ({scale_max}) must be greater than scale_min ({scale_min})")
+    if not ring_step > 0:
+        raise ValueError(f"ring_step must be positive, got {ring_step}")
+    if (scale_max - scale_min) / ring_step > 1000:
+        raise ValueError(f"ring_step {ring_step} gives too many rings for the scale {scale_min}-{scale_max}")
+    radius = size / 2 - label_margin
+    if not radius > 0:
+        raise ValueError(f"size ({size}) leaves no room for the chart with label_margin {label_margin}")
+    if label_max_chars < 1:
+        raise ValueError(f"label_max_chars must be at least 1, got {label_max_chars}")
+    for s in series:
+        if len(s.values) != n:
+            raise ValueError(f"radar series {s.label!r} has {len(s.values)} values but the chart has {n} axes")
+
+    factor = size / REFERENCE_SIZE
+    font_size = LABEL_FONT_SIZE * factor
+    ring_font_size = RING_LABEL_FONT_SIZE * factor
+    line_height = LINE_HEIGHT_FACTOR * font_size
+    char_width = CHAR_WIDTH_FACTOR * font_size
+    label_gap = 0.8 * font_size
+    pad = 0.6 * font_size
+
+    angles = [2 * math.pi * i / n for i in range(n)]
+    directions = [_direction(a) for a in angles]
+
+    def at(fraction: float, i: int) -> Point:
+        dx, dy = directions[i]
+        return (fraction * radius * dx, fraction * radius * dy)
+
+    # Everything is first laid out around (0, 0), then shifted so that the viewBox starts at (0, 0).
+    ring_values: list[float] = []
+    k = 1
+    while True:
+        value = round(scale_min + k * ring_step, 9)
+        if value >= scale_max - 1e-9 * (scale_max - scale_min):
+            break
+        ring_values.append(value)
+        k += 1
+    ring_values.append(scale_max)
+
+    rings_local = []
+    for value in ring_values:
+        fraction = value_fraction(value, scale_min, scale_max)
+        points = tuple(at(fraction, i) for i in range(n))
+        label_position = (0.3 * ring_font_size, -fraction * radius - 0.25 * ring_font_size)
+        rings_local.append((value, fraction * radius, points, label_position))
+
+    axes_local = []
+    for i, label in enumerate(axis_labels):
+        dx, dy = directions[i]
+        end = at(1.0, i)
+        # Axis 0 also carries the ring value labels ("10" sits just above the outer ring): keep clear of them.
+        gap = label_gap + (ring_font_size if i == 0 else 0.0)
+        anchor = ((radius + gap) * dx, (radius + gap) * dy)
+        lines = wrap_label(label, label_max_chars)
+        text_anchor = _text_anchor(dx)
+        block_height = (len(lines) - 1) * line_height + font_size if lines else 0.0
+        # dy = -1 (up): block sits above the anchor; dy = +1 (down): below it; 0: centred on it.
+        block_top = anchor[1] - block_height * (1 - dy) / 2
+        # Side labels get a small extra nudge away from the ring vertex they are next to.
+        x = anchor[0] + (0.25 * font_size * math.copysign(1, dx) if text_anchor != "middle" else 0.0)
+        positions = tuple((x, block_top + 0.8 * font_size + j * line_height) for j in range(len(lines)))
+        axes_local.append((i, angles[i], end, label, lines, anchor, text_anchor, positions))
+
+    series_local = []
+    for s in series:
+        points = []
+        missing = []
+        for i, value in enumerate(s.values):
+            if value is None:
+                missing.append(i)
+                points.append((0.0, 0.0))
+            else:
+                points.append(at(value_fraction(value, scale_min, scale_max), i))
+        series_local.append((s, tuple(points), tuple(missing)))
+
+    # Bounding box: horizontally symmetric around the centre so that the chart sits in the middle of a
+    # column; vertically tight.
+    half_w = radius
+    top = bottom = radius
+    for _value, _r, _points, (lx, ly) in rings_local:
+        half_w = max(half_w, abs(lx) + 3 * ring_font_size * CHAR_WIDTH_FACTOR)
+        top = max(top, -ly + ring_font_size)
+    for _i, _angle, _end, _label, lines, _anchor, text_anchor, positions in axes_local:
+        for line, (x, y) in zip(lines, positions, strict=True):
+            x0, y0, x1, y1 = line_extent(x, y, line, text_anchor, font_size, char_width)
+            half_w = max(half_w, abs(x0), abs(x1))
+            top = max(top, -y0)
+            bottom = max(bottom, y1)
+    half_w += pad
+    top += pad
+    bottom += pad
+    cx, cy = half_w, top
+
+    def shift(p: Point) -> Point:
+        return (p[0] + cx, p[1] + cy)
+
+    rings = tuple(
+        RadarRing(
+            value=value,
+            radius=r,
+            points=tuple(shift(p) for p in points),
+            label=format_value(value),
+            label_position=shift(label_position),
+            label_anchor="start",
+        )
+        for value, r, points, label_position in rings_local
+    )
+    axes = tuple(
+        RadarAxis(
+            index=i,
+            angle=angle,
+            end=shift(end),
+            label=label,
+            label_lines=lines,
+            label_anchor_point=shift(anchor),
+            text_anchor=text_anchor,
+            line_positions=tuple(shift(p) for p in positions),
+        )
+        for i, angle, end, label, lines, anchor, text_anchor, positions in axes_local
+    )
+    series_geometry = tuple(
+        RadarSeriesGeometry(
+            label=s.label,
+            style=s.style,
+            values=s.values,
+            points=tuple(shift(p) for p in points),
+            missing=missing,
+        )
+        for s, points, missing in series_local
+    )
+    return RadarGeometry(
+        width=2 * half_w,
+        height=top + bottom,
+        cx=cx,
+        cy=cy,
+        radius=radius,
+        scale_min=scale_min,
+        scale_max=scale_max,
+        rings=rings,
+        axes=axes,
+        series=series_geometry,
+        legend=tuple((s.label, s.style) for s in series),
+        font_size=font_size,
+        ring_font_size=ring_font_size,
+        line_height=line_height,
+        char_width=char_width,
+    )
+
+
+# --- SVG -------------------------------------------------------------------------------------------------------
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ID_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+_STYLE_ORDER = {"comparison": 0, "secondary": 1, "primary": 2}
+
+
+def _text(value: str) -> str:
+    """Escape text content; characters XML cannot carry at all are dropped."""
+    return escape(_XML_INVALID.sub("", value))
+
+
+def _attr(value: str) -> str:
+    """Escape and quote an attribute value."""
+    return quoteattr(_XML_INVALID.sub("", value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def _num(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _points(points: Sequence[Point]) -> str:
+    return " ".join(f"{_num(x)},{_num(y)}" for x, y in points)
+
+
+def _german_value(value: float | None) -> str:
+    if value is None:
+        return "nicht bewertet"
+    return format_value(value).replace(".", ",")
+
+
+def render_svg(geometry: RadarGeometry, *, title: str, description: str, id_prefix: str = "radar") -> str:
+    """Render the geometry as a standalone, CSP-safe <svg> element string (no XML prolog, no styles)."""
+    if not _ID_PREFIX.fullmatch(id_prefix):
+        raise ValueError(f"id_prefix must start with a letter and contain only letters, digits, - and _: {id_prefix!r}")
+    g = geometry
+    title_id = f"{id_prefix}-title"
+    desc_id = f"{id_prefix}-desc"
+    out: list[str] = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="radar-chart" viewBox="0 0 {_num(g.width)} {_num(g.height)}"'
+        f' width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="{title_id} {desc_id}"'
+        f' font-family="{FONT_FAMILY}">',
+        f'<title id="{title_id}">{_text(title)}</title>',
+        f'<desc id="{desc_id}">{_text(description)}</desc>',
+    ]
+
+    out.append(f'<g class="radar-grid" fill="none" stroke="{GRID_COLOR}" stroke-width="1">')
+    for ring in g.rings:
+        out.append(f'<polygon class="radar-ring" points="{_points(ring.points)}"/>')
+    for axis in g.axes:
+        out.append(
+            f'<line class="radar-axis" x1="{_num(g.cx)}" y1="{_num(g.cy)}"'
+            f' x2="{_num(axis.end[0])}" y2="{_num(axis.end[1])}"/>'
+        )
+    out.append("</g>")
+
+    axis_titles = [axis.label for axis in g.axes]
+    ordered = sorted(g.series, key=lambda s: _STYLE_ORDER[s.style])
+    for series in ordered:
+        style = SERIES_STYLES[series.style]
+        dash = f' stroke-dasharray="{" ".join(_num(d) for d in style.dasharray)}"' if style.dasharray else ""
+        fill = f'fill="{style.fill}" fill-opacity="{_num(style.fill_opacity)}"' if style.fill else 'fill="none"'
+        out.append(f'<g class="radar-series-group radar-series-group--{series.style}">')
+        out.append(f"<title>{_text(series.label)}</title>")
+        out.append(
+            f'<polygon class="radar-series radar-series--{series.style}" points="{_points(series.points)}"'
+            f' {fill} stroke="{style.stroke}" stroke-width="{_num(style.stroke_width)}"{dash}'
+            ' stroke-linejoin="round"/>'
+        )
+        for i, (x, y) in enumerate(series.points):
+            tooltip = f"{series.label} – {axis_titles[i]}: {_german_value(series.values[i])}"
+            if i in series.missing:
+                out.append(
+                    f'<circle class="radar-point radar-point--missing" cx="{_num(x)}" cy="{_num(y)}"'
+                    f' r="{_num(style.point_radius + 1)}" fill="{BACKGROUND_COLOR}" stroke="{style.stroke}"'
+                    f' stroke-width="1.5"><title>{_text(tooltip)}</title></circle>'
+                )
+            else:
+                out.append(
+                    f'<circle class="radar-point" cx="{_num(x)}" cy="{_num(y)}" r="{_num(style.point_radius)}"'
+                    f' fill="{style.stroke}" stroke="{BACKGROUND_COLOR}" stroke-width="1">'
+                    f"<title>{_text(tooltip)}</title></circle>"
+                )
+        out.append("</g>")
+
+    out.append(
+        f'<g class="radar-ring-labels" fill="{TEXT_COLOR}" font-size="{_num(g.ring_font_size)}"'
+        f' stroke="{BACKGROUND_COLOR}" stroke-width="3" stroke-linejoin="round" paint-order="stroke">'
+    )
+    for ring in g.rings:
+        x, y = ring.label_position
+        out.append(
+            f'<text class="radar-ring-label" x="{_num(x)}" y="{_num(y)}" text-anchor="{ring.label_anchor}">'
+            f"{_text(ring.label)}</text>"
+        )
+    out.append("</g>")
+
+    out.append(f'<g class="radar-axis-labels" fill="{TEXT_COLOR}" font-size="{_num(g.font_size)}">')
+    for axis in g.axes:
+        if not axis.label_lines:
+            continue
+        out.append(f'<text class="radar-axis-label" text-anchor="{axis.text_anchor}">')
+        for line, (x, y) in zip(axis.label_lines, axis.line_positions, strict=True):
+            out.append(f'<tspan x="{_num(x)}" y="{_num(y)}">{_text(line)}</tspan>')
+        out.append("</text>")
+    out.append("</g>")
+
+    out.append("</svg>")
+    return "\n".join(out)

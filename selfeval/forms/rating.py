@@ -1,0 +1,73 @@
+"""The rating form of one criterion, built from the catalogue: a fresh class per request."""
+
+from __future__ import annotations
+
+import wtforms
+from wtforms import FormField, HiddenField, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length, Regexp
+
+from ..catalog import Criterion, Indicator, Scale
+from ..models import MAX_COMMENT_LENGTH
+from . import GermanForm
+
+NOT_RATED = ""
+
+
+class _IndicatorBase(wtforms.Form):
+    class Meta:
+        locales = ["de_DE", "de"]
+
+
+def make_rating_form(criterion: Criterion, number: int, scale: Scale) -> type[GermanForm]:
+    """A form class with one sub-form per indicator, named by the indicator's id."""
+    fields: dict[str, object] = {
+        "base_version": HiddenField("Version", validators=[InputRequired(), Regexp(r"^[0-9]{1,9}$")]),
+    }
+    for position, indicator in enumerate(criterion.indicators):
+        label = f"Indikator {number}{chr(ord('a') + position)})"
+        fields[indicator.id] = FormField(_make_indicator_form(indicator, scale), label=label)
+    return type("RatingForm", (GermanForm,), fields)
+
+
+def _make_indicator_form(indicator: Indicator, scale: Scale) -> type[wtforms.Form]:
+    choices = [(str(point), str(point)) for point in scale.points] + [(NOT_RATED, "keine Angabe")]
+    return type(
+        f"IndicatorForm_{indicator.id}",
+        (_IndicatorBase,),
+        {
+            "score": RadioField("Bewertung", choices=choices, default=NOT_RATED),
+            "comment": TextAreaField("Belege/Anmerkungen", validators=[Length(max=MAX_COMMENT_LENGTH)]),
+            # What the page showed when it was loaded: tells which fields this user changed.
+            "seen_score": HiddenField(default=NOT_RATED),
+            "seen_comment": HiddenField(default=""),
+        },
+    )
+
+
+def fill_indicator(subform: wtforms.Form, score: int | None, comment: str, *, keep_input: bool = False) -> None:
+    """Show the stored values; with keep_input only the 'seen' values move (the user's input stays)."""
+    shown = NOT_RATED if score is None else str(score)
+    subform.seen_score.data, subform.seen_comment.data = shown, comment
+    if not keep_input:
+        subform.score.data, subform.comment.data = shown, comment
+
+
+def changed_ratings(form: GermanForm, criterion: Criterion) -> dict[str, dict]:
+    """The user's changes as API-shaped data: only fields that differ from what the page showed."""
+    changes: dict[str, dict] = {}
+    for indicator in criterion.indicators:
+        sub = form[indicator.id].form
+        change: dict[str, object] = {}
+        score = sub.score.data or NOT_RATED
+        if score != (sub.seen_score.data or NOT_RATED):
+            change["score"] = None if score == NOT_RATED else int(score)
+        comment = _normalize(sub.comment.data)
+        if comment != _normalize(sub.seen_comment.data):
+            change["comment"] = comment
+        if change:
+            changes[indicator.id] = change
+    return changes
+
+
+def _normalize(text: str | None) -> str:
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,75 @@
+"""A school's self-evaluation in one round, its ratings, and its submit/reopen history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+STATUSES = ("draft", "submitted")
+MAX_COMMENT_LENGTH = 2000
+
+
+class Assessment(db.Model):
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("school_id", "round_id"),
+        CheckConstraint("status IN ('draft', 'submitted')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    #: The catalogue version this assessment was started with; later YAML edits never change it.
+    catalog_snapshot_id: Mapped[int] = mapped_column(ForeignKey("catalog_snapshots.id"))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    #: Optimistic locking: every accepted change increments it; a save names the version it saw.
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+    school = relationship("School")
+    round = relationship("Round")
+    catalog_snapshot = relationship("CatalogSnapshot")
+    submitted_by = relationship("User")
+    ratings = relationship("Rating", back_populates="assessment", cascade="all, delete-orphan")
+
+
+class Rating(db.Model):
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("assessment_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[str] = mapped_column(String(64))
+    #: On the catalogue's scale (0–10 for the Leitfaden); None while not rated.
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: "Belege/Anmerkungen", at most MAX_COMMENT_LENGTH characters.
+    comment: Mapped[str] = mapped_column(Text, default="")
+    #: The assessment version in which this rating last changed: tells a late saver what changed.
+    changed_in_version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+    assessment = relationship("Assessment", back_populates="ratings")
+    updated_by = relationship("User")
+
+
+class AssessmentEvent(db.Model):
+    """Submission and reopening, recorded with who and when."""
+
+    __tablename__ = "assessment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "submitted" | "reopened"
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user = relationship("User")

@@ -1,0 +1,42 @@
+"""Schools and rounds (Erhebungsrunden)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class School(db.Model):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The 6-digit Schulnummer, the key of a school in NRW.
+    schulnummer: Mapped[str] = mapped_column(String(6), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    #: Two-digit code of the school directory, e.g. "02" Grundschule.
+    schulform: Mapped[str] = mapped_column(String(2))
+    ort: Mapped[str] = mapped_column(String(120), default="")
+    #: 5-digit Kreisschlüssel; the Bezirksregierung is derived from it (selfeval.reference).
+    kreis: Mapped[str] = mapped_column(String(5), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships = relationship("Membership", back_populates="school", cascade="all, delete-orphan")
+
+
+class Round(db.Model):
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)  # e.g. "2025/26"
+    slug: Mapped[str] = mapped_column(String(40), unique=True)  # e.g. "2025-26"
+    is_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The catalogue version every assessment of this round is made with.
+    catalog_snapshot_id: Mapped[int] = mapped_column(ForeignKey("catalog_snapshots.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    catalog_snapshot = relationship("CatalogSnapshot")

@@ -1,0 +1,63 @@
+"""Reference data of NRW: Kreise with their Bezirksregierung, and the Schulform codes.
+
+Pure data, no Flask and no database. The Kreise list is the 53 Kreise and kreisfreie Städte
+(shared/data/nrw-kreise.csv); the Schulform codes are those of the school directory
+(Schulgrunddaten NRW, key table key_schulformschluessel).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+KREISE_FILE = Path(__file__).with_name("nrw_kreise.csv")
+
+SCHULFORMEN: dict[str, str] = {
+    "02": "Grundschule",
+    "04": "Hauptschule",
+    "06": "Volksschule",
+    "08": "Förderschule",
+    "10": "Realschule",
+    "13": "Primus (Schulversuch)",
+    "14": "Sekundarschule",
+    "15": "Gesamtschule",
+    "16": "Gemeinschaftsschule (Schulversuch)",
+    "17": "Waldorfschule",
+    "18": "Hiberniaschule",
+    "19": "Freie Waldorfförderschule",
+    "20": "Gymnasium",
+    "25": "Weiterbildungskolleg",
+    "30": "Berufskolleg",
+}
+
+BEZIRKSREGIERUNGEN = ("Arnsberg", "Detmold", "Düsseldorf", "Köln", "Münster")
+
+
+@dataclass(frozen=True)
+class Kreis:
+    key: str  # 5-digit Kreisschlüssel, e.g. "05913"
+    name: str
+    kind: str  # "Kreis" or "kreisfreie Stadt"
+    bezirksregierung: str
+
+
+@cache
+def kreise() -> dict[str, Kreis]:
+    """All Kreise and kreisfreie Städte of NRW by Kreisschlüssel."""
+    with KREISE_FILE.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter=";")
+        return {
+            row["kreisschluessel"]: Kreis(row["kreisschluessel"], row["name"], row["art"], row["bezirksregierung"])
+            for row in rows
+        }
+
+
+def kreis(key: str) -> Kreis | None:
+    return kreise().get(key)
+
+
+def schulform_label(code: str) -> str:
+    """The Schulform's name, or a neutral text for a code the key table does not know."""
+    return SCHULFORMEN.get(code, f"Schulform {code} (unbekannt)")

@@ -1,0 +1,248 @@
+"""A school's assessment in a round: read, save ratings (optimistic locking), submit, reopen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..catalog import Catalog, Criterion
+from ..extensions import db
+from ..models import Assessment, AssessmentEvent, Membership, Rating, Round, School, User
+from ..models.types import utcnow
+from ..scoring import AssessmentScores, missing_indicators, score_assessment
+from .catalog_snapshots import snapshot_catalog
+from .errors import ServiceError
+from .rating_input import UNCHANGED, RatingChange
+
+
+@dataclass(frozen=True)
+class RatingState:
+    score: int | None = None
+    comment: str = ""
+    changed_in_version: int = 0
+    updated_at: datetime | None = None
+    updated_by: str = ""  # display name of who changed it last
+
+
+EMPTY_RATING = RatingState()
+
+
+@dataclass(frozen=True)
+class AssessmentState:
+    """Everything a page or the API shows about one assessment, detached from the session."""
+
+    schulnummer: str
+    round_slug: str
+    round_name: str
+    round_is_open: bool
+    catalog: Catalog
+    status: str
+    version: int
+    ratings: dict[str, RatingState]
+    submitted_at: datetime | None = None
+    submitted_by: str = ""
+
+    def rating(self, indicator_id: str) -> RatingState:
+        return self.ratings.get(indicator_id, EMPTY_RATING)
+
+    @cached_property
+    def scores(self) -> AssessmentScores:
+        return score_assessment(self.catalog, {key: r.score for key, r in self.ratings.items()})
+
+    @property
+    def missing(self) -> list[str]:
+        return missing_indicators(self.catalog, {key: r.score for key, r in self.ratings.items()})
+
+    def rated_count(self, criterion: Criterion) -> int:
+        return sum(1 for indicator in criterion.indicators if self.rating(indicator.id).score is not None)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == "draft" and self.round_is_open
+
+
+class AssessmentLocked(ServiceError):
+    """Submitted, or the round is closed: nothing can be changed."""
+
+
+class VersionConflict(ServiceError):
+    """The save was based on an older version; `changed` names the indicators changed since."""
+
+    def __init__(self, current: AssessmentState, base_version: int):
+        self.current = current
+        self.changed = [key for key, r in current.ratings.items() if r.changed_in_version > base_version]
+        super().__init__(f"Version {base_version} ist veraltet; aktuell ist Version {current.version}.")
+
+
+class NotReadyToSubmit(ServiceError):
+    def __init__(self, missing: list[str], has_leadership: bool):
+        self.missing = missing
+        self.has_leadership = has_leadership
+        super().__init__("Die Bewertung ist noch nicht vollständig.")
+
+
+class NotLeadership(ServiceError):
+    pass
+
+
+def load_state(school: School, round_: Round) -> AssessmentState:
+    """The assessment, or an empty draft if the team has not started yet."""
+    assessment = _find(school, round_)
+    if assessment is None:
+        catalog = snapshot_catalog(round_.catalog_snapshot)
+        return AssessmentState(school.schulnummer, round_.slug, round_.name, round_.is_open, catalog, "draft", 0, {})
+    return _state(assessment)
+
+
+def save_ratings(
+    school: School, round_: Round, user: User, base_version: int, changes: dict[str, RatingChange]
+) -> AssessmentState:
+    """Apply a partial update made on `base_version`, all or nothing; the caller commits."""
+    assessment = _find(school, round_) or _create(school, round_)
+    _ensure_editable(assessment)
+    if assessment.version != base_version:
+        raise VersionConflict(_state(assessment), base_version)
+    stored = {rating.indicator_id: rating for rating in assessment.ratings}
+    effective = {key: change for key, change in changes.items() if _changes_something(stored.get(key), change)}
+    if not effective:
+        return _state(assessment)
+    new_version = _claim_next_version(assessment, base_version)
+    now = _now()
+    for indicator_id, change in effective.items():
+        rating = stored.get(indicator_id) or Rating(assessment=assessment, indicator_id=indicator_id, comment="")
+        if change.score is not UNCHANGED:
+            rating.score = change.score
+        if change.comment is not UNCHANGED:
+            rating.comment = change.comment
+        rating.changed_in_version, rating.updated_at, rating.updated_by = new_version, now, user
+        db.session.add(rating)
+    db.session.flush()
+    return _state(assessment)
+
+
+def submit(school: School, round_: Round, user: User, base_version: int) -> AssessmentState:
+    """Close the assessment: every indicator rated, a Schulleitung member on the team."""
+    assessment = _find(school, round_)
+    if assessment is None:
+        state = load_state(school, round_)
+        raise NotReadyToSubmit(state.missing, has_leadership_member(school))
+    _ensure_editable(assessment)
+    if assessment.version != base_version:
+        raise VersionConflict(_state(assessment), base_version)
+    state = _state(assessment)
+    if state.missing or not has_leadership_member(school):
+        raise NotReadyToSubmit(state.missing, has_leadership_member(school))
+    _claim_next_version(assessment, base_version, status="submitted", submitted_at=_now(), submitted_by_id=user.id)
+    db.session.add(AssessmentEvent(assessment_id=assessment.id, kind="submitted", user_id=user.id))
+    db.session.flush()
+    return _state(assessment)
+
+
+def reopen(school: School, round_: Round, user: User) -> AssessmentState:
+    """Back to draft, by a Schulleitung member of this school while the round is open."""
+    if not is_leadership_member(user, school):
+        raise NotLeadership("Nur ein Mitglied der Schulleitung im Team kann eine Bewertung wieder öffnen.")
+    assessment = _find(school, round_)
+    if assessment is None or assessment.status != "submitted":
+        raise AssessmentLocked("Die Bewertung ist nicht abgeschlossen.")
+    if not round_.is_open:
+        raise AssessmentLocked(f"Die Erhebungsrunde {round_.name} ist geschlossen.")
+    _claim_next_version(assessment, assessment.version, status="draft", submitted_at=None, submitted_by_id=None)
+    db.session.add(AssessmentEvent(assessment_id=assessment.id, kind="reopened", user_id=user.id))
+    db.session.flush()
+    return _state(assessment)
+
+
+def has_leadership_member(school: School) -> bool:
+    query = select(Membership.id).join(User).where(
+        Membership.school_id == school.id, Membership.is_leadership.is_(True), User.active.is_(True)
+    )
+    return db.session.scalars(query).first() is not None
+
+
+def is_leadership_member(user: User, school: School) -> bool:
+    return any(m.school_id == school.id and m.is_leadership for m in user.memberships)
+
+
+def _find(school: School, round_: Round) -> Assessment | None:
+    query = (
+        select(Assessment)
+        .filter_by(school_id=school.id, round_id=round_.id)
+        .options(selectinload(Assessment.ratings).selectinload(Rating.updated_by))
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(query).one_or_none()
+
+
+def _create(school: School, round_: Round) -> Assessment:
+    assessment = Assessment(
+        school_id=school.id, round_id=round_.id, catalog_snapshot_id=round_.catalog_snapshot_id, status="draft", version=0
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(assessment)
+    except IntegrityError:
+        # Another team member's first save created it a moment ago.
+        return _find(school, round_)
+    return assessment
+
+
+def _ensure_editable(assessment: Assessment) -> None:
+    if assessment.status == "submitted":
+        raise AssessmentLocked("Die Bewertung ist abgeschlossen und kann nicht mehr geändert werden.")
+    if not assessment.round.is_open:
+        raise AssessmentLocked(f"Die Erhebungsrunde {assessment.round.name} ist geschlossen.")
+
+
+def _claim_next_version(assessment: Assessment, base_version: int, **values) -> int:
+    """Compare-and-set on the version column: the database decides who was first."""
+    result = db.session.execute(
+        update(Assessment)
+        .where(Assessment.id == assessment.id, Assessment.version == base_version)
+        .values(version=base_version + 1, updated_at=_now(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        fresh = db.session.get(Assessment, assessment.id, populate_existing=True)
+        raise VersionConflict(_state(fresh), base_version)
+    db.session.refresh(assessment)
+    return base_version + 1
+
+
+def _changes_something(rating: Rating | None, change: RatingChange) -> bool:
+    score, comment = (rating.score, rating.comment) if rating else (None, "")
+    return (change.score is not UNCHANGED and change.score != score) or (
+        change.comment is not UNCHANGED and change.comment != comment
+    )
+
+
+def _state(assessment: Assessment) -> AssessmentState:
+    round_ = assessment.round
+    ratings = {
+        r.indicator_id: RatingState(
+            r.score, r.comment, r.changed_in_version, r.updated_at, r.updated_by.display_name if r.updated_by else ""
+        )
+        for r in assessment.ratings
+    }
+    return AssessmentState(
+        schulnummer=assessment.school.schulnummer,
+        round_slug=round_.slug,
+        round_name=round_.name,
+        round_is_open=round_.is_open,
+        catalog=snapshot_catalog(assessment.catalog_snapshot),
+        status=assessment.status,
+        version=assessment.version,
+        ratings=ratings,
+        submitted_at=assessment.submitted_at,
+        submitted_by=assessment.submitted_by.display_name if assessment.submitted_by else "",
+    )
+
+
+def _now() -> datetime:
+    return utcnow()

@@ -1,0 +1,110 @@
+"""Validate rating changes given as plain data (JSON body or form), all or nothing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..catalog import Catalog
+from ..models import MAX_COMMENT_LENGTH
+from .errors import ServiceError
+
+
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+#: A field left out of a partial update keeps its stored value.
+UNCHANGED: Any = _Unchanged()
+RATING_FIELDS = ("score", "comment")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class RatingChange:
+    score: Any = UNCHANGED  # int | None | UNCHANGED
+    comment: Any = UNCHANGED  # str | UNCHANGED
+
+
+@dataclass(frozen=True)
+class FieldError:
+    location: str  # e.g. "ratings.k1a.score"
+    message: str  # German, for people
+
+    def as_dict(self) -> dict[str, str]:
+        return {"location": self.location, "message": self.message}
+
+
+class InvalidRatings(ServiceError):
+    def __init__(self, errors: list[FieldError]):
+        self.errors = errors
+        super().__init__("; ".join(f"{e.location}: {e.message}" for e in errors))
+
+
+def parse_rating_changes(catalog: Catalog, ratings: Any) -> dict[str, RatingChange]:
+    """{indicator id: {"score"?, "comment"?}} -> changes; InvalidRatings lists every problem."""
+    if not isinstance(ratings, dict):
+        raise InvalidRatings([FieldError("ratings", "Erwartet wird ein Objekt: Indikator → Bewertung.")])
+    known = {indicator.id for indicator in catalog.indicators}
+    errors: list[FieldError] = []
+    changes: dict[str, RatingChange] = {}
+    for indicator_id, value in ratings.items():
+        where = f"ratings.{indicator_id}"
+        if indicator_id not in known:
+            errors.append(FieldError(where, f"Unbekannter Indikator „{indicator_id}“."))
+            continue
+        change = _parse_one(value, where, catalog, errors)
+        if change is not None:
+            changes[indicator_id] = change
+    if errors:
+        raise InvalidRatings(errors)
+    return changes
+
+
+def _parse_one(value: Any, where: str, catalog: Catalog, errors: list[FieldError]) -> RatingChange | None:
+    if not isinstance(value, dict):
+        errors.append(FieldError(where, "Erwartet wird ein Objekt mit „score“ und/oder „comment“."))
+        return None
+    before = len(errors)
+    for field in value:
+        if field not in RATING_FIELDS:
+            errors.append(FieldError(f"{where}.{field}", f"Unbekanntes Feld „{field}“; erlaubt sind „score“ und „comment“."))
+    score = _parse_score(value.get("score", UNCHANGED), f"{where}.score", catalog, errors)
+    comment = _parse_comment(value.get("comment", UNCHANGED), f"{where}.comment", errors)
+    return RatingChange(score, comment) if len(errors) == before else None
+
+
+def _parse_score(score: Any, where: str, catalog: Catalog, errors: list[FieldError]) -> Any:
+    if score is UNCHANGED or score is None:
+        return score
+    low, high = catalog.scale.min, catalog.scale.max
+    if isinstance(score, bool) or not isinstance(score, int) or not low <= score <= high:
+        errors.append(FieldError(where, f"Die Bewertung muss eine ganze Zahl von {low} bis {high} sein oder leer bleiben."))
+        return UNCHANGED
+    return score
+
+
+def _parse_comment(comment: Any, where: str, errors: list[FieldError]) -> Any:
+    if comment is UNCHANGED:
+        return comment
+    if comment is None:
+        return ""
+    if not isinstance(comment, str):
+        errors.append(FieldError(where, "Der Kommentar muss Text sein."))
+        return UNCHANGED
+    comment = comment.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL_CHARACTERS.search(comment):
+        errors.append(FieldError(where, "Der Kommentar enthält unzulässige Steuerzeichen."))
+        return UNCHANGED
+    if len(comment) > MAX_COMMENT_LENGTH:
+        errors.append(
+            FieldError(
+                where,
+                f"Der Kommentar darf höchstens {MAX_COMMENT_LENGTH:,} Zeichen lang sein "
+                f"(jetzt: {len(comment):,}).".replace(",", "."),
+            )
+        )
+        return UNCHANGED
+    return comment

@@ -1,0 +1,61 @@
+"""Erhebungsrunden: create, find, and which one is current or previous."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from ..catalog import Catalog
+from ..extensions import db
+from ..models import Round
+from .catalog_snapshots import record_snapshot
+from .errors import InvalidInput, NotFound
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def slugify(name: str) -> str:
+    """ "2025/26" -> "2025-26": lowercase letters, digits and single hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower().translate(_UMLAUTS)).strip("-")
+
+
+def create_round(name: str, catalog: Catalog) -> Round:
+    """A new, open round that uses this catalogue version for all its assessments."""
+    name = " ".join(name.split())
+    slug = slugify(name)
+    if not slug or len(name) > 40:
+        raise InvalidInput({"name": f"{name!r} is not a usable round name (e.g. 2025/26, at most 40 characters)"})
+    taken = db.session.scalars(select(Round).where((Round.name == name) | (Round.slug == slug))).first()
+    if taken is not None:
+        raise InvalidInput({"name": f"round {taken.name!r} (slug {taken.slug}) exists already"})
+    snapshot = record_snapshot(catalog)
+    new_round = Round(name=name, slug=slug, is_open=True, catalog_snapshot=snapshot)
+    db.session.add(new_round)
+    db.session.flush()
+    return new_round
+
+
+def get_round(slug: str) -> Round:
+    found = db.session.scalars(select(Round).filter_by(slug=slug)).one_or_none()
+    if found is None:
+        raise NotFound(f"Erhebungsrunde {slug} nicht gefunden")
+    return found
+
+
+def all_rounds() -> list[Round]:
+    """Oldest first."""
+    return list(db.session.scalars(select(Round).order_by(Round.created_at, Round.id)))
+
+
+def current_round() -> Round | None:
+    """The newest open round, else the newest round."""
+    rounds = all_rounds()
+    open_rounds = [r for r in rounds if r.is_open]
+    return (open_rounds or rounds or [None])[-1]
+
+
+def previous_round(of: Round) -> Round | None:
+    rounds = all_rounds()
+    index = next(i for i, r in enumerate(rounds) if r.id == of.id)
+    return rounds[index - 1] if index > 0 else None

@@ -1,0 +1,76 @@
+"""Schools: add and look up."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Membership, School, User
+from ..reference import SCHULFORMEN, kreis
+from ..reference import kreise as all_kreise
+from .errors import InvalidInput, NotFound
+
+SCHULNUMMER = re.compile(r"[0-9]{6}")
+
+
+def add_school(schulnummer: str, name: str, schulform: str, kreis_key: str, ort: str = "") -> School:
+    """A new school; InvalidInput names every wrong value."""
+    problems: dict[str, str] = {}
+    schulnummer, name, ort = schulnummer.strip(), " ".join(name.split()), ort.strip()
+    if not SCHULNUMMER.fullmatch(schulnummer):
+        problems["schulnummer"] = f"must be 6 digits, not {schulnummer!r}"
+    elif find_school(schulnummer) is not None:
+        problems["schulnummer"] = f"a school with Schulnummer {schulnummer} exists already"
+    if not name:
+        problems["name"] = "must not be empty"
+    elif len(name) > 300:
+        problems["name"] = "must be at most 300 characters long"
+    if schulform not in SCHULFORMEN:
+        known = ", ".join(f"{code} {label}" for code, label in SCHULFORMEN.items())
+        problems["schulform"] = f"unknown code {schulform!r}; known codes: {known}"
+    if kreis(kreis_key) is None:
+        problems["kreis"] = f"{kreis_key!r} is not the 5-digit key of a Kreis or kreisfreie Stadt in NRW"
+    if len(ort) > 120:
+        problems["ort"] = "must be at most 120 characters long"
+    if problems:
+        raise InvalidInput(problems)
+    school = School(schulnummer=schulnummer, name=name, schulform=schulform, kreis=kreis_key, ort=ort)
+    db.session.add(school)
+    db.session.flush()
+    return school
+
+
+def find_school(schulnummer: str) -> School | None:
+    return db.session.scalars(select(School).filter_by(schulnummer=schulnummer)).one_or_none()
+
+
+def get_school(schulnummer: str) -> School:
+    school = find_school(schulnummer)
+    if school is None:
+        raise NotFound(f"Schule {schulnummer} nicht gefunden")
+    return school
+
+
+def schools_visible_to(user: User) -> list[School]:
+    """The schools a user may see, by Schulnummer (the same rule as permissions.can_view_assessment)."""
+    query = select(School).order_by(School.schulnummer)
+    if user.role == "team":
+        query = query.join(Membership).where(Membership.user_id == user.id)
+    elif user.role in ("supervisor", "adviser"):
+        query = query.where(_scope_condition(user))
+    elif user.role != "admin":
+        return []
+    return list(db.session.scalars(query))
+
+
+def _scope_condition(user: User):
+    kreise = {s.value for s in user.scopes if s.kind == "kreis"}
+    if user.role == "supervisor":
+        bezirke = {s.value for s in user.scopes if s.kind == "bezirk"}
+        kreise |= {k.key for k in all_kreise().values() if k.bezirksregierung in bezirke}
+        schulformen = {s.value for s in user.scopes if s.kind == "schulform"}
+        if schulformen:
+            return School.kreis.in_(kreise) & School.schulform.in_(schulformen)
+    return School.kreis.in_(kreise)

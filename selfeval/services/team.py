@@ -1,0 +1,28 @@
+"""A school's Team Digitalisierung."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Membership, School, User
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    display_name: str
+    email: str
+    is_leadership: bool
+
+
+def team_members(school: School) -> list[TeamMember]:
+    """Active members, Schulleitung first, then by name."""
+    query = (
+        select(User.display_name, User.email, Membership.is_leadership)
+        .join(Membership)
+        .where(Membership.school_id == school.id, User.active.is_(True))
+        .order_by(Membership.is_leadership.desc(), User.display_name)
+    )
+    return [TeamMember(*row) for row in db.session.execute(query)]

@@ -1,0 +1,185 @@
+"""JSON API v1: the same services as the pages, for autosave and for other programs."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from flask import Blueprint, g, jsonify, make_response, request
+from flask_login import current_user
+
+from ..catalog import catalog_to_dict
+from ..extensions import catalogs, csrf, db
+from ..permissions import can_edit_assessment, can_view_assessment
+from ..services import assessments
+from ..services.errors import NotFound
+from ..services.rating_input import InvalidRatings, parse_rating_changes
+from ..services.rounds import get_round
+from ..services.schools import get_school
+from ..services.users import user_for_token
+from .api_spec import openapi_document
+from .serializers import state_to_json
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+# Bearer calls carry no cookie and need no CSRF token; session calls are checked below.
+csrf.exempt(blueprint)
+PUBLIC_ENDPOINTS = {"api.openapi", "api.catalog"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, **extra: Any):
+        self.status, self.message, self.extra = status, message, extra
+
+
+@blueprint.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    response = jsonify({"error": {"code": error.status, "message": error.message, **error.extra}})
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="selfeval"'
+    return response, error.status
+
+
+@blueprint.before_request
+def authenticate():
+    g.api_user = None
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise ApiError(401, "Das Token ist ungültig oder abgelaufen.")
+        g.api_user = user
+    elif current_user.is_authenticated:
+        if request.method not in SAFE_METHODS:
+            csrf.protect()  # the page sends its token in the X-CSRFToken header
+        g.api_user = current_user._get_current_object()
+    elif request.endpoint not in PUBLIC_ENDPOINTS:
+        raise ApiError(401, "Anmeldung erforderlich: Authorization: Bearer <Token>.")
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@blueprint.get("/catalog")
+def catalog():
+    return jsonify(catalog_to_dict(catalogs.active))
+
+
+@blueprint.get("/schools/<schulnummer>/assessments/<round_slug>")
+def get_assessment(schulnummer: str, round_slug: str):
+    school, round_ = _school_and_round(schulnummer, round_slug, write=False)
+    return _state_response(assessments.load_state(school, round_))
+
+
+@blueprint.put("/schools/<schulnummer>/assessments/<round_slug>")
+def put_assessment(schulnummer: str, round_slug: str):
+    school, round_ = _school_and_round(schulnummer, round_slug, write=True)
+    base_version = _if_match_version()
+    body = _json_body()
+    unknown = sorted(set(body) - {"ratings"})
+    if unknown or "ratings" not in body:
+        problems = [{"location": key, "message": f"Unbekanntes Feld „{key}“."} for key in unknown]
+        if "ratings" not in body:
+            problems.insert(0, {"location": "ratings", "message": "Das Feld „ratings“ fehlt."})
+        raise ApiError(422, "Die Eingaben sind ungültig; nichts wurde gespeichert.", errors=problems)
+    catalog = assessments.load_state(school, round_).catalog
+    try:
+        changes = parse_rating_changes(catalog, body["ratings"])
+    except InvalidRatings as exc:
+        errors = [error.as_dict() for error in exc.errors]
+        raise ApiError(422, "Die Eingaben sind ungültig; nichts wurde gespeichert.", errors=errors) from None
+    return _run(lambda: assessments.save_ratings(school, round_, g.api_user, base_version, changes))
+
+
+@blueprint.post("/schools/<schulnummer>/assessments/<round_slug>/submit")
+def submit_assessment(schulnummer: str, round_slug: str):
+    school, round_ = _school_and_round(schulnummer, round_slug, write=True)
+    base_version = _if_match_version()
+    return _run(lambda: assessments.submit(school, round_, g.api_user, base_version))
+
+
+def _run(action):
+    """Carry out a write; translate the service's refusals into status codes."""
+    try:
+        state = action()
+    except assessments.VersionConflict as exc:
+        db.session.rollback()
+        raise ApiError(
+            412,
+            "Die Bewertung wurde inzwischen geändert; nichts wurde gespeichert.",
+            changed=exc.changed,
+            current=state_to_json(exc.current),
+        ) from None
+    except assessments.NotReadyToSubmit as exc:
+        db.session.rollback()
+        raise ApiError(
+            422,
+            "Die Bewertung kann noch nicht abgeschlossen werden.",
+            missing=exc.missing,
+            has_leadership=exc.has_leadership,
+        ) from None
+    except assessments.AssessmentLocked as exc:
+        db.session.rollback()
+        raise ApiError(409, str(exc)) from None
+    db.session.commit()
+    return _state_response(state)
+
+
+def _school_and_round(schulnummer: str, round_slug: str, *, write: bool):
+    try:
+        school, round_ = get_school(schulnummer), get_round(round_slug)
+    except NotFound as exc:
+        raise ApiError(404, str(exc)) from None
+    allowed = can_edit_assessment if write else can_view_assessment
+    if not allowed(g.api_user, school):
+        raise ApiError(403, "Kein Zugriff auf die Bewertung dieser Schule.")
+    return school, round_
+
+
+def _if_match_version() -> int:
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        raise ApiError(428, 'If-Match fehlt: senden Sie die Version, auf der die Änderung beruht, z. B. If-Match: "3".')
+    tag = header.strip().removeprefix("W/")
+    if len(tag) > 2 and tag[0] == tag[-1] == '"' and tag[1:-1].isdigit() and len(tag) < 20:
+        return int(tag[1:-1])
+    raise ApiError(412, f"If-Match {header[:40]!r} nennt keine gültige Version.")
+
+
+def _json_body() -> dict:
+    raw = request.get_data(cache=False)
+    try:
+        body = json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicates)
+    except (ValueError, RecursionError) as exc:
+        reason = str(exc) if isinstance(exc, _DuplicateKey) else "kein gültiges JSON"
+        raise ApiError(400, f"Der Inhalt ist {reason}; nichts wurde gespeichert.") from None
+    if not isinstance(body, dict):
+        raise ApiError(422, "Erwartet wird ein JSON-Objekt mit dem Feld „ratings“.", errors=[])
+    return body
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _reject_duplicates(pairs):
+    duplicates = sorted(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
+    if duplicates:
+        raise _DuplicateKey(f"mehrdeutig: der Schlüssel „{duplicates[0]}“ kommt mehrfach vor")
+    return dict(pairs)
+
+
+def _reject_constant(name: str):
+    raise ValueError(name)
+
+
+def _state_response(state: assessments.AssessmentState):
+    response = make_response(jsonify(state_to_json(state)))
+    response.headers["ETag"] = f'"{state.version}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+

@@ -1,0 +1,57 @@
+"""Display helpers for templates: German numbers and dates, form error wiring."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from ..reference import schulform_label
+
+LOCAL_TIME = ZoneInfo("Europe/Berlin")
+
+
+def format_score(value: float | None) -> str:
+    """One decimal with a German comma; a dash when there is no score."""
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def format_percent(fraction: float) -> str:
+    return f"{round(fraction * 100)} %"
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "–"
+    return value.astimezone(LOCAL_TIME).strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def indicator_letter(position: int) -> str:
+    """a, b, c … for the 0-based position of an indicator within its criterion, as in the Leitfaden."""
+    return chr(ord("a") + position) if position < 26 else str(position + 1)
+
+
+def field_aria(field) -> dict[str, str]:
+    """Ties a field to its error message for screen readers."""
+    return {"aria-invalid": "true", "aria-describedby": f"{field.id}-error"} if field.errors else {}
+
+
+def form_errors(form, within: str = "") -> list[tuple[str, str, str]]:
+    """(field id, label, message) for every error, sub-forms included, in form order."""
+    found = []
+    for field in form:
+        if field.type == "FormField":
+            found += form_errors(field.form, within=field.label.text)
+        else:
+            label = f"{within}, {field.label.text}" if within else field.label.text
+            found += [(field.id, label, message) for message in field.errors]
+    return found
+
+
+TEMPLATE_FILTERS = {
+    "score": format_score,
+    "percent": format_percent,
+    "datetime": format_datetime,
+    "letter": indicator_letter,
+    "schulform": schulform_label,
+}
+TEMPLATE_GLOBALS = {"field_aria": field_aria, "form_errors": form_errors}
