@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import wtforms
 from wtforms import FormField, HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp
 
 from ..catalog import Criterion, Indicator, Scale
@@ -11,6 +12,7 @@ from ..models import MAX_COMMENT_LENGTH
 from . import GermanForm
 
 NOT_RATED = ""
+_RELOAD = "Die Seite ist unvollständig übertragen worden. Bitte laden Sie sie neu."
 
 
 class _IndicatorBase(wtforms.Form):
@@ -21,7 +23,13 @@ class _IndicatorBase(wtforms.Form):
 def make_rating_form(criterion: Criterion, number: int, scale: Scale) -> type[GermanForm]:
     """A form class with one sub-form per indicator, named by the indicator's id."""
     fields: dict[str, object] = {
-        "base_version": HiddenField("Version", validators=[InputRequired(), Regexp(r"^[0-9]{1,9}$")]),
+        "base_version": HiddenField(
+            "Version",
+            validators=[
+                InputRequired(message=_RELOAD),
+                Regexp(r"^[0-9]{1,9}$", message=_RELOAD),
+            ],
+        ),
     }
     for position, indicator in enumerate(criterion.indicators):
         label = f"Indikator {number}{chr(ord('a') + position)})"
@@ -30,7 +38,7 @@ def make_rating_form(criterion: Criterion, number: int, scale: Scale) -> type[Ge
 
 
 def _make_indicator_form(indicator: Indicator, scale: Scale) -> type[wtforms.Form]:
-    choices = [(str(point), str(point)) for point in scale.points] + [(NOT_RATED, "keine Angabe")]
+    choices = [SelectChoice(str(point), str(point)) for point in scale.points] + [SelectChoice(NOT_RATED, "keine Angabe")]
     return type(
         f"IndicatorForm_{indicator.id}",
         (_IndicatorBase,),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..forms.rating import changed_ratings, fill_indicator, make_rating_form
 from ..permissions import can_edit_assessment, can_view_assessment
 from ..services import assessments
@@ -22,15 +22,13 @@ blueprint = Blueprint("team", __name__)
 
 
 @blueprint.before_request
-@login_required
-def require_login():
-    """One guard for the whole blueprint: every page here needs a logged-in user."""
-
-
-@blueprint.url_value_preprocessor
-def load_school_and_round(endpoint, values):
-    if not values or "schulnummer" not in values:
-        return
+def guard():
+    """One guard for the whole blueprint: a logged-in user who may see this school."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    values = request.view_args or {}
+    if "schulnummer" not in values:
+        return None
     try:
         g.school = get_school(values.pop("schulnummer"))
         g.round = get_round(values.pop("round_slug"))
@@ -39,6 +37,7 @@ def load_school_and_round(endpoint, values):
     if not can_view_assessment(current_user, g.school):
         abort(403)
     g.can_edit = can_edit_assessment(current_user, g.school)
+    return None
 
 
 @blueprint.url_defaults
@@ -111,7 +110,9 @@ def _save(form, criterion, state: AssessmentState):
     changes = changed_ratings(form, criterion)
     try:
         parsed = parse_rating_changes(state.catalog, changes)
-        return assessments.save_ratings(g.school, g.round, current_user, int(form.base_version.data), parsed), None
+        saved = assessments.save_ratings(g.school, g.round, current_user, int(form.base_version.data), parsed)
+        db.session.commit()
+        return saved, None
     except InvalidRatings as exc:
         _attach_errors(form, exc)
     except assessments.VersionConflict as exc:
