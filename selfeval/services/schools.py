@@ -56,6 +56,8 @@ def get_school(schulnummer: str) -> School:
 def schools_visible_to(user: User) -> list[School]:
     """The schools a user may see, by Schulnummer (the same rule as permissions.can_view_assessment)."""
     query = select(School).order_by(School.schulnummer)
+    if not user.active:
+        return []
     if user.role == "team":
         query = query.join(Membership).where(Membership.user_id == user.id)
     elif user.role in ("supervisor", "adviser"):

@@ -85,7 +85,9 @@ def _assignment_problems(role: str, school: School | None, is_leadership: bool, 
     allowed_kinds = {"supervisor": {"kreis", "bezirk", "schulform"}, "adviser": {"kreis"}}.get(role, set())
     for kind, value in scopes:
         if kind not in allowed_kinds:
-            problems[kind] = f"a {role} has no {kind} scope" + (" (advisers are scoped by Kreis)" if role == "adviser" else "")
+            article = "an" if role[0] in "aeiou" else "a"
+            hint = " (advisers are scoped by Kreis)" if role == "adviser" else ""
+            problems[kind] = f"{article} {role} has no {kind} scope{hint}"
         elif kind == "kreis" and kreis(value) is None:
             problems[kind] = f"{value!r} is not the 5-digit key of a Kreis or kreisfreie Stadt in NRW"
         elif kind == "bezirk" and value not in BEZIRKSREGIERUNGEN:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from ..reference import schulform_label
@@ -11,8 +12,11 @@ LOCAL_TIME = ZoneInfo("Europe/Berlin")
 
 
 def format_score(value: float | None) -> str:
-    """One decimal with a German comma; a dash when there is no score."""
-    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+    """One decimal with a German comma, rounded half up as people expect (6,25 -> 6,3); a dash for none."""
+    if value is None:
+        return "–"
+    rounded = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{rounded}".replace(".", ",").replace("-0,0", "0,0")
 
 
 def format_percent(fraction: float) -> str:
