@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 _registered = False
@@ -26,3 +28,15 @@ def _set_sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.close()
+
+
+def insert_or_ignore(session, model, values: dict, conflict_columns: list[str]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING, inside the caller's transaction.
+
+    Used instead of a savepoint for "create unless someone else just did": on SQLite a
+    savepoint outside a transaction commits when it is released, so a later rollback
+    would leave the row behind.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns))

@@ -7,10 +7,10 @@ from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..catalog import Catalog, Criterion
+from ..database import insert_or_ignore
 from ..extensions import db
 from ..models import Assessment, AssessmentEvent, Membership, Rating, Round, School, User
 from ..models.types import utcnow
@@ -180,16 +180,18 @@ def _find(school: School, round_: Round) -> Assessment | None:
 
 
 def _create(school: School, round_: Round) -> Assessment:
-    assessment = Assessment(
-        school_id=school.id, round_id=round_.id, catalog_snapshot_id=round_.catalog_snapshot_id, status="draft", version=0
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(assessment)
-    except IntegrityError:
-        # Another team member's first save created it a moment ago.
-        return _find(school, round_)
-    return assessment
+    """The first save creates the assessment; if a colleague's first save just did, use theirs."""
+    values = {
+        "school_id": school.id,
+        "round_id": round_.id,
+        "catalog_snapshot_id": round_.catalog_snapshot_id,
+        "status": "draft",
+        "version": 0,
+        "created_at": _now(),
+        "updated_at": _now(),
+    }
+    insert_or_ignore(db.session, Assessment, values, ["school_id", "round_id"])
+    return _find(school, round_)
 
 
 def _ensure_editable(assessment: Assessment) -> None:

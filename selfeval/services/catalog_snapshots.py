@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..catalog import Catalog, catalog_digest, catalog_from_dict, catalog_to_dict
+from ..database import insert_or_ignore
 from ..extensions import db
 from ..models import CatalogSnapshot
+from ..models.types import utcnow
 
 
 class CatalogVersionConflict(Exception):
@@ -19,15 +20,16 @@ def record_snapshot(catalog: Catalog) -> CatalogSnapshot:
     digest = catalog_digest(catalog)
     snapshot = find_snapshot(catalog.id, catalog.version)
     if snapshot is None:
-        snapshot = CatalogSnapshot(
-            catalog_id=catalog.id, version=catalog.version, digest=digest, content=catalog_to_dict(catalog)
-        )
-        try:
-            with db.session.begin_nested():
-                db.session.add(snapshot)
-        except IntegrityError:
-            # Another process stored the same version a moment ago; use (and compare) that one.
-            snapshot = find_snapshot(catalog.id, catalog.version)
+        # If another process stores the same version at the same moment, its row is kept and compared.
+        values = {
+            "catalog_id": catalog.id,
+            "version": catalog.version,
+            "digest": digest,
+            "content": catalog_to_dict(catalog),
+            "created_at": utcnow(),
+        }
+        insert_or_ignore(db.session, CatalogSnapshot, values, ["catalog_id", "version"])
+        snapshot = find_snapshot(catalog.id, catalog.version)
     if snapshot.digest != digest:
         raise CatalogVersionConflict(
             f'catalogue "{catalog.id}" version "{catalog.version}" is already stored with different '

@@ -20,6 +20,7 @@ class _Unchanged:
 UNCHANGED: Any = _Unchanged()
 RATING_FIELDS = ("score", "comment")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,9 @@ def _parse_comment(comment: Any, where: str, errors: list[FieldError]) -> Any:
     comment = comment.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL_CHARACTERS.search(comment):
         errors.append(FieldError(where, "Der Kommentar enthält unzulässige Steuerzeichen."))
+        return UNCHANGED
+    if _SURROGATES.search(comment):  # only JSON escapes can produce them; no database stores them
+        errors.append(FieldError(where, "Der Kommentar enthält ungültige Zeichen."))
         return UNCHANGED
     if len(comment) > MAX_COMMENT_LENGTH:
         errors.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -25,7 +26,10 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer calls carry no cookie and need no CSRF token; session calls are checked below.
 csrf.exempt(blueprint)
 PUBLIC_ENDPOINTS = {"api.openapi", "api.catalog"}
+INVALID = "Die Eingaben sind ungültig; nichts wurde gespeichert."
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: A version as entity tag: "3" (a weak W/"3" is accepted too); ASCII digits only.
+ENTITY_TAG = re.compile(r'(?:W/)?"([0-9]{1,9})"', re.ASCII)
 
 
 class ApiError(Exception):
@@ -79,19 +83,7 @@ def get_assessment(schulnummer: str, round_slug: str):
 def put_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
-    body = _json_body()
-    unknown = sorted(set(body) - {"ratings"})
-    if unknown or "ratings" not in body:
-        problems = [{"location": key, "message": f"Unbekanntes Feld „{key}“."} for key in unknown]
-        if "ratings" not in body:
-            problems.insert(0, {"location": "ratings", "message": "Das Feld „ratings“ fehlt."})
-        raise ApiError(422, "Die Eingaben sind ungültig; nichts wurde gespeichert.", errors=problems)
-    catalog = assessments.load_state(school, round_).catalog
-    try:
-        changes = parse_rating_changes(catalog, body["ratings"])
-    except InvalidRatings as exc:
-        errors = [error.as_dict() for error in exc.errors]
-        raise ApiError(422, "Die Eingaben sind ungültig; nichts wurde gespeichert.", errors=errors) from None
+    changes = _rating_changes(_json_body(), assessments.load_state(school, round_).catalog)
     return _run(lambda: assessments.save_ratings(school, round_, g.api_user, base_version, changes))
 
 
@@ -100,6 +92,24 @@ def submit_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
     return _run(lambda: assessments.submit(school, round_, g.api_user, base_version))
+
+
+def _rating_changes(body, catalog):
+    """The body's ratings as changes; 422 listing every problem of the body at once."""
+    if not isinstance(body, dict):
+        problem = {"location": "", "message": "Erwartet wird ein JSON-Objekt mit dem Feld „ratings“."}
+        raise ApiError(422, INVALID, errors=[problem])
+    problems = [{"location": key, "message": f"Unbekanntes Feld „{key}“."} for key in sorted(set(body) - {"ratings"})]
+    if "ratings" not in body:
+        problems.insert(0, {"location": "ratings", "message": "Das Feld „ratings“ fehlt."})
+    changes = {}
+    try:
+        changes = parse_rating_changes(catalog, body.get("ratings", {}))
+    except InvalidRatings as exc:
+        problems += [error.as_dict() for error in exc.errors]
+    if problems:
+        raise ApiError(422, INVALID, errors=problems)
+    return changes
 
 
 def _run(action):
@@ -144,21 +154,19 @@ def _if_match_version() -> int:
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         raise ApiError(428, 'If-Match fehlt: senden Sie die Version, auf der die Änderung beruht, z. B. If-Match: "3".')
-    tag = header.strip().removeprefix("W/")
-    if len(tag) > 2 and tag[0] == tag[-1] == '"' and tag[1:-1].isdigit() and len(tag) < 20:
-        return int(tag[1:-1])
-    raise ApiError(412, f"If-Match {header[:40]!r} nennt keine gültige Version.")
+    match = ENTITY_TAG.fullmatch(header.strip())
+    if match is None:
+        raise ApiError(412, f"If-Match {header[:40]!r} nennt keine gültige Version.")
+    return int(match.group(1))
 
 
-def _json_body() -> dict:
+def _json_body():
     raw = request.get_data(cache=False)
     try:
         body = json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicates)
     except (ValueError, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, _DuplicateKey) else "kein gültiges JSON"
         raise ApiError(400, f"Der Inhalt ist {reason}; nichts wurde gespeichert.") from None
-    if not isinstance(body, dict):
-        raise ApiError(422, "Erwartet wird ein JSON-Objekt mit dem Feld „ratings“.", errors=[])
     return body
 
 
