@@ -12,9 +12,9 @@ from .radar import (
     RadarSeriesGeometry,
     SeriesStyle,
     radar_geometry,
-    render_svg,
     wrap_label,
 )
+from .radar_svg import render_svg
 
 __all__ = [
     "SERIES_STYLES",

@@ -26,3 +26,4 @@ def test_package_import_alone_imports_no_framework():
 def test_scoring_and_reference_data_import_no_framework():
     assert imported_frameworks("selfeval.scoring") == []
     assert imported_frameworks("selfeval.reference") == []
+    assert imported_frameworks("selfeval.charts") == []
