@@ -5,7 +5,7 @@ tests all read one and the same Catalog.
 """
 
 from .loader import catalog_from_dict, load_catalog, parse_catalog
-from .model import Catalog, CatalogError, Criterion, Indicator, Problem, Scale, ScaleLabel, Source
+from .model import Catalog, CatalogError, Criterion, Indicator, Problem, Scale, ScaleLabel, Source, indicator_letter
 from .serialize import catalog_digest, catalog_to_dict
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "catalog_digest",
     "catalog_from_dict",
     "catalog_to_dict",
+    "indicator_letter",
     "load_catalog",
     "parse_catalog",
 ]

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def indicator_letter(position: int) -> str:
+    """a, b, c … for the 0-based position of an indicator within its criterion, as in the Leitfaden."""
+    return chr(ord("a") + position) if position < 26 else str(position + 1)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding about a catalogue file, with where it was found."""
@@ -47,9 +52,6 @@ class Scale:
     @property
     def points(self) -> range:
         return range(self.min, self.max + 1)
-
-    def label_for(self, value: int) -> str:
-        return next((label.text for label in self.labels if label.value == value), "")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from wtforms import FormField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp
 
-from ..catalog import Criterion, Indicator, Scale
+from ..catalog import Criterion, Indicator, Scale, indicator_letter
 from ..models import MAX_COMMENT_LENGTH
 from . import GermanForm
 
@@ -32,7 +32,7 @@ def make_rating_form(criterion: Criterion, number: int, scale: Scale) -> type[Ge
         ),
     }
     for position, indicator in enumerate(criterion.indicators):
-        label = f"Indikator {number}{chr(ord('a') + position)})"
+        label = f"Indikator {number}{indicator_letter(position)})"
         fields[indicator.id] = FormField(_make_indicator_form(indicator, scale), label=label)
     return type("RatingForm", (GermanForm,), fields)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from ..catalog import indicator_letter
 from ..reference import schulform_label
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
@@ -27,11 +28,6 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return "–"
     return value.astimezone(LOCAL_TIME).strftime("%d.%m.%Y, %H:%M Uhr")
-
-
-def indicator_letter(position: int) -> str:
-    """a, b, c … for the 0-based position of an indicator within its criterion, as in the Leitfaden."""
-    return chr(ord("a") + position) if position < 26 else str(position + 1)
 
 
 def field_aria(field) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..catalog import indicator_letter
 from ..extensions import db, login_manager
 from ..forms.rating import changed_ratings, fill_indicator, make_rating_form
 from ..permissions import can_edit_assessment, can_view_assessment
@@ -96,7 +97,7 @@ def edit_criterion(criterion_id: str):
         conflict=conflict,
         user_changed=user_changed,
         others_changed=[
-            f"Indikator {number}{chr(ord('a') + i)})"
+            f"Indikator {number}{indicator_letter(i)})"
             for i, ind in enumerate(criterion.indicators)
             if conflict and ind.id in conflict.changed and ind.id not in user_changed
         ],
