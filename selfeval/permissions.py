@@ -33,3 +33,8 @@ def can_view_assessment(user: User, school: School) -> bool:
 def can_edit_assessment(user: User, school: School) -> bool:
     """Only the school's own team writes; supervision, advisers and admins read."""
     return user.is_active and is_team_member(user, school)
+
+
+def can_use_analytics(user: User) -> bool:
+    """Schulaufsicht, Medienberater and admins compare schools; teams see only their own."""
+    return user.is_active and user.role in ("supervisor", "adviser", "admin")

@@ -1,8 +1,9 @@
-"""Charts: renderer-independent geometry plus renderers (SVG now; the PDF report reuses the geometry).
+"""Charts (radar, box plot): renderer-independent geometry plus renderers (SVG now; the PDF report reuses the geometry).
 
 Pure Python, no Flask, no database, no third-party imports.
 """
 
+from .boxplot import BoxPlotGeometry, BoxStats, boxplot_geometry, render_boxplot_svg
 from .radar import (
     SERIES_STYLES,
     RadarAxis,
@@ -17,6 +18,10 @@ from .radar import (
 from .radar_svg import render_svg
 
 __all__ = [
+    "BoxPlotGeometry",
+    "BoxStats",
+    "boxplot_geometry",
+    "render_boxplot_svg",
     "SERIES_STYLES",
     "RadarAxis",
     "RadarGeometry",

@@ -9,6 +9,7 @@ from flask.cli import FlaskGroup
 
 from ..config import ConfigurationError
 from .admin import rounds_cli, schools_cli, users_cli
+from .bench import bench_cli
 from .catalog import catalog_cli
 from .demo import demo_command
 
@@ -34,7 +35,7 @@ cli = FlaskGroup(
     load_dotenv=False,
     help="selfeval – self-evaluation of digital school development (Leitfaden Digitale Schulentwicklung).",
 )
-for command in (catalog_cli, demo_command, schools_cli, rounds_cli, users_cli):
+for command in (catalog_cli, demo_command, schools_cli, rounds_cli, users_cli, bench_cli):
     cli.add_command(command)
 
 

@@ -12,6 +12,7 @@ from ..catalog import Catalog
 from ..models import User
 from . import assessments
 from .catalog_snapshots import record_snapshot
+from .demo_area import add_area_schools
 from .rating_input import parse_rating_changes
 from .rounds import create_round
 from .schools import add_school, find_school
@@ -45,6 +46,9 @@ LOGINS = (
     ("lehrkraft@demo.selfeval.de", DEMO_PASSWORD, "Team, Lehrkraft (Demo-Gesamtschule)"),
     ("grundschule@demo.selfeval.de", DEMO_PASSWORD, "Team (Demo-Grundschule, Entwurf)"),
     ("schulaufsicht@demo.selfeval.de", DEMO_PASSWORD, "Schulaufsicht Dortmund (nur lesen)"),
+    ("gymnasien@demo.selfeval.de", DEMO_PASSWORD, "Schulaufsicht Gymnasien, Bezirksregierung Arnsberg"),
+    ("medienberatung@demo.selfeval.de", DEMO_PASSWORD, "Medienberatung Dortmund und Bochum"),
+    ("verwaltung@demo.selfeval.de", DEMO_PASSWORD, "Verwaltung (alle Schulen)"),
 )
 
 
@@ -63,6 +67,9 @@ def _build(catalog: Catalog) -> None:
     teacher = create_user(LOGINS[1][0], "Jan Becker", "team", DEMO_PASSWORD, school=gesamtschule)
     primary = create_user(LOGINS[2][0], "Łukasz Nowak", "team", DEMO_PASSWORD, school=grundschule)
     create_user(LOGINS[3][0], "Dr. Petra Schulte", "supervisor", DEMO_PASSWORD, kreise=["05913"])
+    create_user(LOGINS[4][0], "Markus Hoffmann", "supervisor", DEMO_PASSWORD, bezirke=["Arnsberg"], schulformen=["20"])
+    create_user(LOGINS[5][0], "Şebnem Kaya", "adviser", DEMO_PASSWORD, kreise=["05913", "05911"])
+    create_user(LOGINS[6][0], "Verwaltung selfeval", "admin", DEMO_PASSWORD)
 
     last_year = create_round("2024/25", catalog)
     _rate(gesamtschule, last_year, [(leader, _PREVIOUS)], catalog, {})
@@ -75,6 +82,7 @@ def _build(catalog: Catalog) -> None:
     _rate(gesamtschule, this_year, [(leader, _CURRENT[:half]), (teacher, [None] * half + _CURRENT[half:])], catalog, _COMMENTS)
     assessments.submit(gesamtschule, this_year, teacher, assessments.load_state(gesamtschule, this_year).version)
     _rate(grundschule, this_year, [(primary, [5, 3, 2, 4, 3, 2, 4, 2, 3, 2, 4, 5, 4, 3])], catalog, {})
+    add_area_schools(catalog, last_year, this_year)
 
 
 def _rate(school, round_, shares: list[tuple[User, list]], catalog: Catalog, comments: dict[int, str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from ..extensions import db
 from ..models import Membership, School, User
@@ -55,16 +55,23 @@ def get_school(schulnummer: str) -> School:
 
 def schools_visible_to(user: User) -> list[School]:
     """The schools a user may see, by Schulnummer (the same rule as permissions.can_view_assessment)."""
-    query = select(School).order_by(School.schulnummer)
+    condition = visibility_condition(user)
+    if condition is None:
+        return []
+    return list(db.session.scalars(select(School).where(condition).order_by(School.schulnummer)))
+
+
+def visibility_condition(user: User):
+    """A WHERE clause on School selecting what `user` may see, or None when that is nothing."""
     if not user.active:
-        return []
+        return None
+    if user.role == "admin":
+        return true()
     if user.role == "team":
-        query = query.join(Membership).where(Membership.user_id == user.id)
-    elif user.role in ("supervisor", "adviser"):
-        query = query.where(_scope_condition(user))
-    elif user.role != "admin":
-        return []
-    return list(db.session.scalars(query))
+        return School.id.in_(select(Membership.school_id).where(Membership.user_id == user.id))
+    if user.role in ("supervisor", "adviser"):
+        return _scope_condition(user)
+    return None
 
 
 def _scope_condition(user: User):

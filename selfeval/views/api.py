@@ -11,22 +11,28 @@ from flask import Blueprint, g, jsonify, make_response, request
 from flask_login import current_user
 
 from ..catalog import catalog_to_dict
+from ..exports import ExportData, to_csv, to_xlsx
 from ..extensions import catalogs, csrf, db
-from ..permissions import can_edit_assessment, can_view_assessment
-from ..services import assessments
-from ..services.errors import NotFound
+from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment
+from ..services import analytics, assessments
+from ..services.errors import InvalidInput, NotFound
 from ..services.rating_input import InvalidRatings, parse_rating_changes
-from ..services.rounds import get_round
+from ..services.rounds import current_round, get_round
 from ..services.schools import get_school
 from ..services.users import user_for_token
 from .api_spec import openapi_document
-from .serializers import state_to_json
+from .serializers import analytics_to_json, schools_to_json, state_to_json
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer calls carry no cookie and need no CSRF token; session calls are checked below.
 csrf.exempt(blueprint)
 PUBLIC_ENDPOINTS = {"api.openapi", "api.catalog"}
 INVALID = "Die Eingaben sind ungültig; nichts wurde gespeichert."
+INVALID_QUERY = "Die Abfrage ist ungültig."
+EXPORT_FORMATS = {
+    "csv": (to_csv, "text/csv"),
+    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: A version as entity tag: "3" (a weak W/"3" is accepted too); ASCII digits only.
 ENTITY_TAG = re.compile(r'(?:W/)?"([0-9]{1,9})"', re.ASCII)
@@ -92,6 +98,65 @@ def submit_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
     return _run(lambda: assessments.submit(school, round_, g.api_user, base_version))
+
+
+@blueprint.get("/schools")
+def list_schools():
+    round_ = _round_from_query(required=False)
+    if round_ is None:
+        raise ApiError(404, "Es gibt noch keine Erhebungsrunde.")
+    return jsonify(schools_to_json(analytics.school_summaries(g.api_user, round_)))
+
+
+@blueprint.get("/analytics")
+def round_analytics():
+    _require_analytics_role()
+    round_ = _round_from_query(required=True)
+    result = analytics.analyse(g.api_user, round_, _selection_from_query())
+    return jsonify(analytics_to_json(result))
+
+
+@blueprint.get("/export")
+def export():
+    _require_analytics_role()
+    round_ = _round_from_query(required=True)
+    file_format = request.args.get("format", "")
+    if file_format not in EXPORT_FORMATS:
+        raise ApiError(422, INVALID_QUERY, errors=[{"location": "format", "message": "Erlaubt sind „csv“ und „xlsx“."}])
+    result = analytics.analyse(g.api_user, round_, _selection_from_query())
+    data = ExportData(result.round_name, result.catalog, result.schools, result.indicator_scores, result.criterion_scores)
+    render, mimetype = EXPORT_FORMATS[file_format]
+    response = make_response(render(data))
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="selfeval-{round_.slug}.{file_format}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _require_analytics_role() -> None:
+    if not can_use_analytics(g.api_user):
+        raise ApiError(403, "Auswertungen stehen der Schulaufsicht, den Medienberatungen und der Verwaltung offen.")
+
+
+def _round_from_query(*, required: bool):
+    slug = request.args.get("round")
+    if not slug:
+        if required:
+            raise ApiError(422, INVALID_QUERY, errors=[{"location": "round", "message": "Der Parameter „round“ fehlt."}])
+        return current_round()
+    try:
+        return get_round(slug)
+    except NotFound as exc:
+        raise ApiError(404, str(exc)) from None
+
+
+def _selection_from_query() -> analytics.Selection:
+    values = {name: request.args.getlist(name) for name in ("schulform", "kreis", "bezirk")}
+    try:
+        return analytics.parse_selection(values)
+    except InvalidInput as exc:
+        errors = [{"location": name, "message": message} for name, message in exc.problems.items()]
+        raise ApiError(422, INVALID_QUERY, errors=errors) from None
 
 
 def _rating_changes(body, catalog):

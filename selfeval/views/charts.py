@@ -1,19 +1,26 @@
-"""Charts for the pages: the catalogue and scores become a radar chart (SVG markup)."""
+"""Charts for the pages: scores become a radar chart or box plots (SVG markup)."""
 
 from __future__ import annotations
 
+import math
+
 from markupsafe import Markup
 
-from ..charts import RadarSeries, radar_geometry, render_svg
+from ..charts import BoxStats, RadarSeries, boxplot_geometry, radar_geometry, render_boxplot_svg, render_svg
+from ..scoring.aggregate import OVERALL, ComparisonGroup
+from ..services.analytics import RoundAnalytics
 from ..services.assessments import AssessmentState
 
 
-def results_chart(state: AssessmentState, previous: AssessmentState | None) -> Markup:
-    """This round (and the previous one, if rated) on the fixed scale of the catalogue."""
+def results_chart(state: AssessmentState, previous: AssessmentState | None, group: ComparisonGroup | None = None) -> Markup:
+    """This round, the previous one (if rated) and the comparison group's mean, on the catalogue's fixed scale."""
     catalog = state.catalog
     series = [_series(state, f"{state.round_name}", "primary")]
     if previous is not None:
         series.append(_series(previous, f"Vorjahr {previous.round_name}", "secondary"))
+    if group is not None and group.is_shown:
+        means = tuple(_number(group.stats.loc[c.id, "mean"]) for c in catalog.criteria)
+        series.append(RadarSeries("Mittelwert der Vergleichsgruppe", means, "comparison"))
     geometry = radar_geometry(
         [criterion.title for criterion in catalog.criteria],
         series,
@@ -21,10 +28,37 @@ def results_chart(state: AssessmentState, previous: AssessmentState | None) -> M
         scale_max=catalog.scale.max,
         ring_step=_ring_step(catalog.scale.max - catalog.scale.min),
     )
-    names = " und ".join(s.label for s in series)
+    names = ", ".join(s.label for s in series)
     description = f"Netzdiagramm der Kriterienwerte ({names}) auf der Skala {catalog.scale.min} bis {catalog.scale.max}."
     # render_svg escapes every text it writes, so the markup is safe to embed.
     return Markup(render_svg(geometry, title="Ergebnis je Kriterium", description=description, id_prefix="ergebnis"))  # noqa: S704
+
+
+def distribution_chart(analytics: RoundAnalytics) -> Markup:
+    """Box plots of the criterion scores and the overall score of the submitted schools."""
+    catalog, stats = analytics.catalog, analytics.criterion_stats
+    labels = [(c.id, f"{n}. {c.title}") for n, c in enumerate(catalog.criteria, 1)] + [(OVERALL, "Gesamtwert")]
+    rows = [_box(label, stats.loc[key]) for key, label in labels]
+    scale = catalog.scale
+    geometry = boxplot_geometry(rows, scale_min=scale.min, scale_max=scale.max, tick_step=_ring_step(scale.max - scale.min))
+    description = (
+        f"Verteilung der Kriterienwerte von {analytics.participation['submitted']} abgeschlossenen Bewertungen: "
+        "Kasten vom unteren bis zum oberen Quartil, Strich beim Median, Linien bis zum kleinsten und größten Wert, "
+        "Raute beim Mittelwert. Die Werte stehen in der Tabelle „Statistik je Kriterium“."
+    )
+    svg = render_boxplot_svg(geometry, title="Verteilung je Kriterium", description=description)
+    return Markup(svg)  # noqa: S704 - render_boxplot_svg escapes every text it writes
+
+
+def _box(label: str, row) -> BoxStats:
+    n = int(row["n"])
+    if n == 0:
+        return BoxStats(label, 0)
+    return BoxStats(label, n, *(_number(row[key]) for key in ("min", "q1", "median", "q3", "max", "mean")))
+
+
+def _number(value) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
 
 
 def _series(state: AssessmentState, label: str, style: str) -> RadarSeries:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -13,11 +14,17 @@ LOCAL_TIME = ZoneInfo("Europe/Berlin")
 
 
 def format_score(value: float | None) -> str:
-    """One decimal with a German comma, rounded half up as people expect (6,25 -> 6,3); a dash for none."""
-    if value is None:
+    """One decimal with a German comma, rounded half up as people expect (6,25 -> 6,3); a dash for none or NaN."""
+    if value is None or math.isnan(value):
         return "–"
-    rounded = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    rounded = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{rounded}".replace(".", ",").replace("-0,0", "0,0")
+
+
+def format_signed_score(value: float | None) -> str:
+    """A change: "+0,5", "-1,3", "0,0"."""
+    text = format_score(value)
+    return "+" + text if text not in ("0,0", "–") and not text.startswith("-") else text
 
 
 def format_percent(fraction: float) -> str:
@@ -49,6 +56,7 @@ def form_errors(form, within: str = "") -> list[tuple[str, str, str]]:
 
 TEMPLATE_FILTERS = {
     "score": format_score,
+    "signed_score": format_signed_score,
     "percent": format_percent,
     "datetime": format_datetime,
     "letter": indicator_letter,

@@ -9,7 +9,9 @@ from ..catalog import indicator_letter
 from ..extensions import db, login_manager
 from ..forms.rating import changed_ratings, fill_indicator, make_rating_form
 from ..permissions import can_edit_assessment, can_view_assessment
+from ..scoring.aggregate import MIN_GROUP_SIZE
 from ..services import assessments
+from ..services.analytics import comparison_group
 from ..services.assessments import AssessmentState
 from ..services.errors import NotFound
 from ..services.rating_input import InvalidRatings, parse_rating_changes
@@ -51,10 +53,12 @@ def add_school_and_round(endpoint, values):
 
 @blueprint.get("/schule")
 def home():
-    """A team member goes straight to the current assessment; others see their schools."""
+    """A team member goes straight to the current assessment; supervision and advisers to the overview."""
+    if current_user.role != "team":
+        return redirect(url_for("supervision.overview"))
     round_ = current_round()
     schools = schools_visible_to(current_user)
-    if current_user.role == "team" and len(schools) == 1 and round_ is not None:
+    if len(schools) == 1 and round_ is not None:
         return redirect(url_for("team.overview", schulnummer=schools[0].schulnummer, round_slug=round_.slug))
     states = {s.id: assessments.load_state(s, round_) for s in schools} if round_ else {}
     return render_template("team/home.html", schools=schools, round=round_, states=states)
@@ -226,9 +230,12 @@ def results():
     previous = assessments.load_state(g.school, previous_round) if previous_round else None
     if previous is not None and not _comparable(state, previous):
         previous = None
+    group = comparison_group(g.school, g.round)
     return render_template(
         "team/results.html",
         state=state,
         previous=previous,
-        chart=results_chart(state, previous),
+        group=group,
+        min_group_size=MIN_GROUP_SIZE,
+        chart=results_chart(state, previous, group),
     )

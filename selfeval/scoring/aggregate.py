@@ -1,0 +1,172 @@
+"""Aggregation across schools: DataFrame in, DataFrame out (pure pandas, no Flask, no database).
+
+The frames, all indexed by Schulnummer (index name "schulnummer"):
+
+- schools: one row per school in the selection, columns SCHOOL_COLUMNS; `status` is
+  "submitted", "draft" or "not_started" for the round at hand.
+- indicator scores: one row per school with a submitted assessment, one float column per
+  indicator id in catalogue order, NaN where not rated.
+- criterion scores: the same rows, one column per criterion id, then OVERALL.
+
+The per-school scores follow `selfeval.scoring.score_assessment` exactly (same sums, same
+divisions), so a school's numbers in the supervision overview equal those on its own page.
+Statistics use pandas' defaults: quartiles with linear interpolation, std with ddof=1.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..catalog import Catalog
+
+INDEX = "schulnummer"
+OVERALL = "overall"
+SCHOOL_COLUMNS = ["name", "schulform", "kreis", "bezirksregierung", "ort", "status"]
+STATUSES = ("submitted", "draft", "not_started")
+STAT_COLUMNS = ["n", "mean", "median", "q1", "q3", "min", "max", "std"]
+CHANGE_COLUMNS = ["n", "mean_previous", "mean_current", "mean_change"]
+#: A comparison group shows statistics only from this many schools on: fewer could identify a school.
+MIN_GROUP_SIZE = 5
+
+
+def empty_schools() -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(dtype="object") for column in SCHOOL_COLUMNS}).rename_axis(INDEX)
+
+
+def criterion_scores(indicator_scores: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Per school: each criterion's score (mean of its rated indicators) and the overall score."""
+    values = indicator_scores.reindex(columns=[i.id for i in catalog.indicators]).to_numpy(dtype="float64")
+    columns: dict[str, np.ndarray] = {}
+    start = 0
+    for criterion in catalog.criteria:
+        block = values[:, start : start + len(criterion.indicators)]
+        start += len(criterion.indicators)
+        counts = (~np.isnan(block)).sum(axis=1)
+        # Sums of small integers are exact in float64, so this equals statistics.fmean.
+        sums = np.nansum(block, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            columns[criterion.id] = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    frame = pd.DataFrame(columns, index=indicator_scores.index, dtype="float64")
+    frame[OVERALL] = _overall(frame.to_numpy()) if len(frame.columns) else np.nan
+    frame.index.name = INDEX
+    return frame
+
+
+def _overall(criteria: np.ndarray) -> np.ndarray:
+    """Mean of the rated criteria per row with math.fsum, exactly as statistics.fmean computes it."""
+    result = np.full(criteria.shape[0], np.nan)
+    for row, values in enumerate(criteria):
+        rated = values[~np.isnan(values)]
+        if rated.size:
+            result[row] = math.fsum(rated) / rated.size
+    return result
+
+
+def describe(scores: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per column of `scores`: n, mean, median, q1, q3, min, max, std (NaN where undefined)."""
+    scores = scores if columns is None else scores.reindex(columns=list(columns))
+    numeric = scores.astype("float64")
+    stats = pd.DataFrame(
+        {
+            "n": numeric.count().astype("int64"),
+            "mean": numeric.mean(),
+            "median": numeric.median(),
+            "q1": numeric.quantile(0.25),
+            "q3": numeric.quantile(0.75),
+            "min": numeric.min(),
+            "max": numeric.max(),
+            "std": numeric.std(ddof=1),
+        },
+        index=pd.Index(numeric.columns, name="id"),
+    )
+    return stats[STAT_COLUMNS]
+
+
+def participation(schools: pd.DataFrame) -> dict[str, int]:
+    """How many schools are in the selection, and how many have a draft or a submitted assessment."""
+    counts = schools["status"].value_counts()
+    return {
+        "in_scope": len(schools),
+        "submitted": int(counts.get("submitted", 0)),
+        "draft": int(counts.get("draft", 0)),
+        "not_started": int(counts.get("not_started", 0)),
+    }
+
+
+def select(
+    schools: pd.DataFrame,
+    *,
+    schulformen: Iterable[str] = (),
+    kreise: Iterable[str] = (),
+    bezirke: Iterable[str] = (),
+    statuses: Iterable[str] = (),
+) -> pd.DataFrame:
+    """The schools matching every given filter; an empty filter does not narrow."""
+    mask = pd.Series(True, index=schools.index)
+    for column, wanted in (("schulform", schulformen), ("kreis", kreise), ("bezirksregierung", bezirke), ("status", statuses)):
+        wanted = set(wanted)
+        if wanted:
+            mask &= schools[column].isin(wanted)
+    return schools[mask]
+
+
+def restrict(scores: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
+    """The score rows of those schools in `schools` (in the order of `scores`)."""
+    return scores[scores.index.isin(schools.index)]
+
+
+def change(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Per school with scores in both rounds: current minus previous, for the columns both share."""
+    shared = [column for column in current.columns if column in previous.columns]
+    both = current.index.intersection(previous.index, sort=False)
+    return current.loc[both, shared] - previous.loc[both, shared]
+
+
+def change_summary(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Per shared column, over the schools present in both rounds: n, both means, the mean change."""
+    shared = [column for column in current.columns if column in previous.columns]
+    both = current.index.intersection(previous.index, sort=False)
+    now, before = current.loc[both, shared], previous.loc[both, shared]
+    summary = pd.DataFrame(
+        {
+            "n": (now.notna() & before.notna()).sum().astype("int64"),
+            "mean_previous": before.where(now.notna()).mean(),
+            "mean_current": now.where(before.notna()).mean(),
+            "mean_change": (now - before).mean(),
+        },
+        index=pd.Index(shared, name="id"),
+    )
+    return summary[CHANGE_COLUMNS]
+
+
+@dataclass(frozen=True)
+class ComparisonGroup:
+    """Statistics of a group of schools, or why there are none (never the schools themselves)."""
+
+    size: int
+    stats: pd.DataFrame | None  # describe() of the group's criterion scores; None below MIN_GROUP_SIZE
+
+    @property
+    def is_shown(self) -> bool:
+        return self.stats is not None
+
+
+def comparison_group(group_scores: pd.DataFrame, minimum: int = MIN_GROUP_SIZE) -> ComparisonGroup:
+    size = len(group_scores)
+    return ComparisonGroup(size, describe(group_scores) if size >= minimum else None)
+
+
+def sort_schools(table: pd.DataFrame, column: str, *, descending: bool) -> pd.DataFrame:
+    """Sorted by one column, missing values last in both directions; ties keep Schulnummer order."""
+    ordered = table.sort_index(kind="mergesort")
+    return ordered.sort_values(column, ascending=not descending, na_position="last", kind="mergesort", key=_sort_key)
+
+
+def _sort_key(values: pd.Series) -> pd.Series:
+    """Text sorts case-insensitively (German users expect "dortmund" next to "Dortmund")."""
+    return values if pd.api.types.is_numeric_dtype(values) else values.astype("string").str.casefold()

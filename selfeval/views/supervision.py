@@ -1,0 +1,126 @@
+"""Schulaufsicht and Medienberater: the schools of their scope side by side (read-only)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import login_manager
+from ..permissions import can_use_analytics
+from ..reference import BEZIRKSREGIERUNGEN, kreis, schulform_label
+from ..services import analytics as analytics_service
+from ..services.errors import InvalidInput, NotFound
+from ..services.rounds import all_rounds, current_round, get_round
+from .charts import distribution_chart
+from .heatmap import STATUS_LABELS, heat_legend, heatmap_page, parse_sorting
+
+blueprint = Blueprint("supervision", __name__, url_prefix="/auswertung")
+FILTERS = {"schulform": "Schulform", "kreis": "Kreis", "bezirk": "Bezirksregierung", "status": "Stand"}
+
+
+@blueprint.before_request
+def guard():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not can_use_analytics(current_user):
+        abort(403)
+    return None
+
+
+@blueprint.get("/")
+def overview():
+    rounds = all_rounds()
+    if not rounds:
+        return render_template("supervision/overview.html", analytics=None, rounds=[])
+    round_ = _requested_round()
+    selection, ignored = _selection_from_query()
+    analytics = analytics_service.analyse(current_user, round_, selection)
+    criterion_ids = [criterion.id for criterion in analytics.catalog.criteria]
+    sorting = parse_sorting(request.args.get("sortierung"), request.args.get("richtung"), criterion_ids)
+    page = heatmap_page(analytics, sorting, request.args.get("seite", 1, type=int))
+    return render_template(
+        "supervision/overview.html",
+        analytics=analytics,
+        rounds=rounds,
+        round=round_,
+        selection=selection,
+        ignored=ignored,
+        page=page,
+        choices=_filter_choices(analytics),
+        legend=heat_legend(analytics.catalog.scale.min, analytics.catalog.scale.max),
+        distribution=distribution_chart(analytics),
+        status_labels=STATUS_LABELS,
+        sort_url=_sort_url,
+        page_url=_page_url,
+        export_url=_export_url,
+    )
+
+
+def _requested_round():
+    slug = request.args.get("runde")
+    if not slug:
+        return current_round()
+    try:
+        return get_round(slug)
+    except NotFound:
+        abort(404)
+
+
+def _selection_from_query() -> tuple[analytics_service.Selection, list[str]]:
+    """The filters of the query; a value we do not know is left out and named on the page."""
+    values = {name: [v for v in request.args.getlist(name) if v] for name in FILTERS}
+    ignored = []
+    for name in FILTERS:
+        kept = []
+        for value in values[name]:
+            try:
+                analytics_service.parse_selection({name: [value]})
+                kept.append(value)
+            except InvalidInput:
+                ignored.append(f"{FILTERS[name]} „{value[:40]}“")
+        values[name] = kept
+    return analytics_service.parse_selection(values), ignored
+
+
+def _filter_choices(analytics) -> dict[str, list[tuple[str, str]]]:
+    """Only what occurs in the user's scope is offered."""
+    scope = analytics.scope
+    kreise = sorted(set(scope["kreis"]), key=lambda key: (kreis(key).name if kreis(key) else key).casefold())
+    return {
+        "schulform": [(code, schulform_label(code)) for code in sorted(set(scope["schulform"]))],
+        "kreis": [(key, kreis(key).name if kreis(key) else key) for key in kreise],
+        "bezirk": [(name, name) for name in BEZIRKSREGIERUNGEN if name in set(scope["bezirksregierung"])],
+        "status": list(STATUS_LABELS.items()),
+    }
+
+
+def _current_query(**changes) -> dict:
+    query = {key: request.args.getlist(key) for key in ("runde", *FILTERS, "sortierung", "richtung", "seite")}
+    query = {key: values for key, values in query.items() if values}
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query
+
+
+def _sort_url(key: str, current) -> str:
+    """Clicking the sorted column again reverses it; another column starts ascending."""
+    direction = "auf" if current.key != key or current.descending else "ab"
+    return url_for("supervision.overview", **_current_query(sortierung=key, richtung=direction, seite=None))
+
+
+def _page_url(number: int) -> str:
+    return url_for("supervision.overview", **_current_query(seite=number))
+
+
+def _export_url(round_slug: str, file_format: str, selection) -> str:
+    return url_for(
+        "api.export",
+        round=round_slug,
+        format=file_format,
+        schulform=list(selection.schulformen),
+        kreis=list(selection.kreise),
+        bezirk=list(selection.bezirke),
+    )
