@@ -3,7 +3,8 @@
 Only submitted assessments carry scores; other schools are listed with their status and empty cells.
 Text that came from people (school names, places) can never become a formula: in CSV a leading
 =, +, -, @, tab or CR gets an apostrophe in front (OWASP's advice); in XLSX such text is stored as a
-string cell with Excel's quote prefix, so it shows exactly as typed and is never evaluated.
+string cell with Excel's quote prefix, so it shows as typed and is never evaluated (control
+characters that XML cannot carry are dropped; a CR reads back as a line feed).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from .catalog import Catalog, indicator_letter
@@ -133,7 +135,8 @@ def _number(value: float | None):
 
 
 def _text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    # XML 1.0 cannot carry most control characters; openpyxl refuses them, so they are dropped.
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"  # never a formula, whatever the text starts with
     if value.startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .radar import BACKGROUND_COLOR, FONT_FAMILY, GRID_COLOR, TEXT_COLOR, wrap_label
-from .radar_svg import _num, _text
+from .radar_svg import _ID_PREFIX, _num, _text
 
 BOX_FILL = "#c9d9ea"
 BOX_STROKE = "#1f4e79"
@@ -97,6 +97,8 @@ def boxplot_geometry(rows: Sequence[BoxStats], *, scale_min: int, scale_max: int
 
 def render_boxplot_svg(geometry: BoxPlotGeometry, *, title: str, description: str, id_prefix: str = "verteilung") -> str:
     """A standalone <svg> (no style attributes, every text escaped) with a title and a description."""
+    if not _ID_PREFIX.fullmatch(id_prefix):
+        raise ValueError(f"id_prefix must start with a letter and contain only letters, digits, - and _: {id_prefix!r}")
     g = geometry
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="boxplot-chart" viewBox="0 0 {_num(g.width)} {_num(g.height)}"'
@@ -158,7 +160,7 @@ def _summary(stats: BoxStats) -> str:
     def german(value: float | None) -> str:
         if value is None:
             return "–"
-        return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)).replace(".", ",")
+        return str(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)).replace(".", ",")
 
     return (
         f"{stats.label}: n = {stats.n}, Minimum {german(stats.minimum)}, unteres Quartil {german(stats.q1)}, "

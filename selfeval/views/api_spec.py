@@ -75,20 +75,148 @@ def _write_errors() -> dict[str, Any]:
     }
 
 
+_ROUND_QUERY = {"name": "round", "in": "query", "required": True, "schema": {"type": "string"}, "example": "2025-26"}
+_SELECTION_QUERY = [
+    {
+        "name": "schulform",
+        "in": "query",
+        "description": "Two-digit Schulform code; repeatable",
+        "schema": {"type": "array", "items": {"type": "string"}},
+    },
+    {
+        "name": "kreis",
+        "in": "query",
+        "description": "5-digit Kreisschlüssel; repeatable",
+        "schema": {"type": "array", "items": {"type": "string"}},
+    },
+    {
+        "name": "bezirk",
+        "in": "query",
+        "description": "Bezirksregierung; repeatable",
+        "schema": {"type": "array", "items": {"type": "string"}},
+    },
+]
+_SCOPE_ERRORS = {
+    "401": _error("Not authenticated"),
+    "403": _error("Analytics are for supervisors, advisers and admins"),
+    "404": _error("Unknown round"),
+    "422": _error("Invalid query", _FIELD_ERRORS),
+}
+
+
+def _analytics_paths() -> dict[str, Any]:
+    return {
+        "/schools": {
+            "get": {
+                "summary": "The schools in the caller's scope with status and overall score (submitted only)",
+                "parameters": [{**_ROUND_QUERY, "required": False, "description": "Default: the current round"}],
+                "responses": {
+                    "200": {
+                        "description": "Schools, by Schulnummer",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/SchoolSummary"}}
+                            }
+                        },
+                    },
+                    "401": _error("Not authenticated"),
+                    "404": _error("Unknown round, or no round yet"),
+                },
+            }
+        },
+        "/analytics": {
+            "get": {
+                "summary": "Statistics of the submitted assessments in the caller's scope",
+                "parameters": [_ROUND_QUERY, *_SELECTION_QUERY],
+                "responses": {
+                    "200": {
+                        "description": "Statistics per criterion and per indicator",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Analytics"}}},
+                    },
+                    **_SCOPE_ERRORS,
+                },
+            }
+        },
+        "/export": {
+            "get": {
+                "summary": "Scores of the schools in the caller's scope as CSV (German Excel) or XLSX",
+                "parameters": [
+                    _ROUND_QUERY,
+                    {"name": "format", "in": "query", "required": True, "schema": {"enum": ["csv", "xlsx"]}},
+                    *_SELECTION_QUERY,
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The file, as an attachment",
+                        "content": {
+                            "text/csv": {"schema": {"type": "string"}},
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                                "schema": {"type": "string", "format": "binary"}
+                            },
+                        },
+                    },
+                    **_SCOPE_ERRORS,
+                },
+            }
+        },
+    }
+
+
+def _analytics_schemas() -> dict[str, Any]:
+    stats = {
+        "type": "object",
+        "required": ["n", "mean", "median", "q1", "q3", "min", "max", "std"],
+        "properties": {"n": {"type": "integer", "minimum": 0}}
+        | {key: _NUMBER_OR_NULL for key in ("mean", "median", "q1", "q3", "min", "max", "std")},
+    }
+    return {
+        "Stats": stats,
+        "SchoolSummary": {
+            "type": "object",
+            "required": ["schulnummer", "name", "schulform", "kreis", "bezirksregierung", "ort", "status", "overall"],
+            "properties": {
+                "schulnummer": {"type": "string"},
+                "name": {"type": "string"},
+                "schulform": {"type": "string"},
+                "kreis": {"type": "string"},
+                "bezirksregierung": {"type": "string"},
+                "ort": {"type": "string"},
+                "status": {"enum": ["submitted", "draft", "not_started"]},
+                "overall": _NUMBER_OR_NULL,
+            },
+        },
+        "Analytics": {
+            "type": "object",
+            "required": ["round", "n_schools_in_scope", "n_submitted", "criteria", "indicators"],
+            "properties": {
+                "round": {"type": "string"},
+                "round_name": {"type": "string"},
+                "n_schools_in_scope": {"type": "integer"},
+                "n_submitted": {"type": "integer"},
+                "n_draft": {"type": "integer"},
+                "criteria": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Stats"}},
+                "overall": {"$ref": "#/components/schemas/Stats"},
+                "indicators": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Stats"}},
+            },
+        },
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "selfeval API",
             "version": "1",
-            "description": "Self-evaluation of digital school development: catalogue and assessments. "
+            "description": "Self-evaluation of digital school development: catalogue, assessments and, for supervision, "
+            "analytics and exports limited to the caller's scope. "
             "Authenticate with `Authorization: Bearer <token>` (from `selfeval users token EMAIL`), or use the "
             "browser session and send the page's CSRF token in `X-CSRFToken` for writes.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {"session": []}],
-        "paths": _paths(),
-        "components": {"schemas": _schemas(), "securitySchemes": _security_schemes()},
+        "paths": {**_paths(), **_analytics_paths()},
+        "components": {"schemas": {**_schemas(), **_analytics_schemas()}, "securitySchemes": _security_schemes()},
     }
 
 

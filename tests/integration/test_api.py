@@ -218,13 +218,19 @@ def test_openapi_document_without_authentication_describes_the_paths(client):
     assert document["openapi"] == "3.1.0"
     paths = document["paths"]
     assert sorted(paths) == [
+        "/analytics",
         "/catalog",
+        "/export",
+        "/schools",
         "/schools/{schulnummer}/assessments/{round}",
         "/schools/{schulnummer}/assessments/{round}/submit",
     ]
     methods = {"get", "put", "post", "patch", "delete", "head", "options"}
     assert {path: sorted(set(item) & methods) for path, item in paths.items()} == {
+        "/analytics": ["get"],
         "/catalog": ["get"],
+        "/export": ["get"],
+        "/schools": ["get"],
         "/schools/{schulnummer}/assessments/{round}": ["get", "put"],
         "/schools/{schulnummer}/assessments/{round}/submit": ["post"],
     }

@@ -1,0 +1,343 @@
+"""The analytics service on the real database: scope, participation, statistics, filters, change, cache, comparison group.
+
+Expected numbers are worked out by hand (or with math/statistics on the raw scores), never with pandas.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from selfeval.extensions import db
+from selfeval.services import analytics, assessments
+from selfeval.services.analytics import Selection, analyse, comparison_group, parse_selection, school_summaries
+from selfeval.services.errors import InvalidInput
+from selfeval.services.users import find_user
+from tests.factories import all_scores, make_round, make_school, make_user, rate
+
+CRITERIA = {
+    "k1": ["k1a", "k1b", "k1c", "k1d"],
+    "k2": ["k2a", "k2b", "k2c", "k2d"],
+    "k3": ["k3a", "k3b", "k3c"],
+    "k4": ["k4a", "k4b", "k4c", "k4d"],
+    "k5": ["k5a", "k5b", "k5c", "k5d"],
+    "k6": ["k6a", "k6b", "k6c", "k6d"],
+}
+INDICATORS = [indicator for indicators in CRITERIA.values() for indicator in indicators]
+COLUMNS = [*CRITERIA, "overall"]
+STATS = ["n", "mean", "median", "q1", "q3", "min", "max", "std"]
+
+
+def leader(school):
+    """The school's Schulleitung member (created on first use): submitting needs one."""
+    email = f"leitung-{school.schulnummer}@schule.test"
+    return find_user(email) or make_user(email, school=school, leadership=True)
+
+
+def rated(school, round_, scores):
+    """A draft with these scores (an int means: every indicator), saved even if the round is closed."""
+    was_open, round_.is_open = round_.is_open, True
+    db.session.commit()
+    state = rate(school, round_, leader(school), all_scores(scores) if isinstance(scores, int) else scores)
+    round_.is_open = was_open
+    db.session.commit()
+    return state
+
+
+def submitted(school, round_, scores):
+    """Rated and submitted by the school's Schulleitung (the round is opened for it if closed)."""
+    state = rated(school, round_, scores)
+    was_open, round_.is_open = round_.is_open, True
+    assessments.submit(school, round_, leader(school), state.version)
+    round_.is_open = was_open
+    db.session.commit()
+
+
+def stats_rows(frame) -> dict[str, dict[str, float]]:
+    return {key: {column: frame.loc[key, column] for column in STATS} for key in frame.index}
+
+
+def same(actual: dict, expected: dict) -> bool:
+    """Equal, with NaN equal to NaN (pandas' 'no data')."""
+    def norm(value):
+        return "NaN" if isinstance(value, float) and math.isnan(value) else value
+
+    return {k: {c: norm(v) for c, v in row.items()} for k, row in actual.items()} == {
+        k: {c: norm(v) for c, v in row.items()} for k, row in expected.items()
+    }
+
+
+NO_DATA = dict.fromkeys(STATS, math.nan) | {"n": 0}
+TWO_FOUR_NINE = {"n": 3, "mean": 5.0, "median": 4.0, "q1": 3.0, "q3": 6.5, "min": 2.0, "max": 9.0, "std": math.sqrt(13)}
+
+
+@pytest.fixture
+def area(app_context):
+    """Dortmund (Arnsberg): three submitted (2, 4, 9), a draft rated 10, one not started; Bochum (Arnsberg):
+    a submitted Grundschule; Gelsenkirchen (Münster) and Düsseldorf: schools no Arnsberg supervisor may see."""
+    round_ = make_round("2025/26")
+    schools = {
+        "100001": ("15", "05913", 2),
+        "100002": ("15", "05913", 4),
+        "100003": ("20", "05913", 9),
+        "100004": ("02", "05913", "draft"),
+        "100005": ("02", "05913", None),
+        "200001": ("02", "05911", 1),
+        "300001": ("15", "05513", 10),
+        "300002": ("20", "05513", None),
+        "400001": ("15", "05111", 7),
+    }
+    made = {}
+    for number, (schulform, kreis, value) in schools.items():
+        made[number] = school = make_school(number, schulform=schulform, kreis=kreis)
+        if value == "draft":
+            rated(school, round_, all_scores(10) | {"k6d": None})
+        elif value is not None:
+            submitted(school, round_, value)
+    users = {
+        "kreis": make_user("kreis@bezreg.test", "supervisor", kreise=["05913"]),
+        "bezirk": make_user("bezirk@bezreg.test", "supervisor", bezirke=["Arnsberg"]),
+        "grundschulen": make_user("gs@bezreg.test", "supervisor", bezirke=["Arnsberg"], schulformen=["02"]),
+        "mixed": make_user("mixed@bezreg.test", "supervisor", kreise=["05513"], bezirke=["Düsseldorf"]),
+        "adviser": make_user("berater@kommune.test", "adviser", kreise=["05911", "05513"]),
+        "admin": make_user("admin@land.test", "admin"),
+        "team": find_user("leitung-100001@schule.test"),
+    }
+    return round_, made, users
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("kreis", ["100001", "100002", "100003", "100004", "100005"]),
+        ("bezirk", ["100001", "100002", "100003", "100004", "100005", "200001"]),
+        ("grundschulen", ["100004", "100005", "200001"]),
+        ("mixed", ["300001", "300002", "400001"]),
+        ("adviser", ["200001", "300001", "300002"]),
+        ("admin", ["100001", "100002", "100003", "100004", "100005", "200001", "300001", "300002", "400001"]),
+        ("team", ["100001"]),
+    ],
+)
+def test_each_role_sees_exactly_its_scope(area, who, expected):
+    round_, _, users = area
+    result = analyse(users[who], round_)
+    assert list(result.scope.index) == expected
+    assert list(result.schools.index) == expected
+    assert list(result.listed.index) == expected
+    assert list(school_summaries(users[who], round_).index) == expected
+
+
+def test_participation_and_statistics_count_only_submitted_assessments(area):
+    round_, _, users = area
+    result = analyse(users["kreis"], round_)
+    assert result.participation == {"in_scope": 5, "submitted": 3, "draft": 1, "not_started": 1}
+    assert list(result.schools["status"]) == ["submitted", "submitted", "submitted", "draft", "not_started"]
+    assert list(result.indicator_scores.index) == ["100001", "100002", "100003"]  # the draft (all 10) is not there
+    assert list(result.criterion_stats.index) == COLUMNS
+    assert same(stats_rows(result.criterion_stats), dict.fromkeys(COLUMNS, TWO_FOUR_NINE))
+    assert list(result.indicator_stats.index) == INDICATORS
+    assert same(stats_rows(result.indicator_stats), dict.fromkeys(INDICATORS, TWO_FOUR_NINE))
+
+
+def test_a_single_school_has_no_spread_and_an_empty_selection_no_numbers(area):
+    round_, _, users = area
+    single = analyse(users["bezirk"], round_, Selection(kreise=("05911",)))
+    assert single.participation == {"in_scope": 1, "submitted": 1, "draft": 0, "not_started": 0}
+    one = {"n": 1, "mean": 1.0, "median": 1.0, "q1": 1.0, "q3": 1.0, "min": 1.0, "max": 1.0, "std": math.nan}
+    assert same(stats_rows(single.criterion_stats), dict.fromkeys(COLUMNS, one))
+    nothing = analyse(users["grundschulen"], round_, Selection(kreise=("05913",)))
+    assert nothing.participation == {"in_scope": 2, "submitted": 0, "draft": 1, "not_started": 1}
+    assert same(stats_rows(nothing.criterion_stats), dict.fromkeys(COLUMNS, NO_DATA))
+    assert same(stats_rows(nothing.indicator_stats), dict.fromkeys(INDICATORS, NO_DATA))
+
+
+def test_criterion_and_overall_scores_follow_the_schools_own_scores(app_context):
+    round_ = make_round("2025/26")
+    school = make_school("100001")
+    scores = all_scores(6) | {"k1a": 1, "k1b": 2, "k1c": 3, "k1d": 4, "k3a": 0, "k3b": 0, "k3c": 10}
+    submitted(school, round_, scores)
+    admin = make_user("admin@land.test", "admin")
+    row = analyse(admin, round_).criterion_scores.loc["100001"]
+    expected = {"k1": 2.5, "k2": 6.0, "k3": 10 / 3, "k4": 6.0, "k5": 6.0, "k6": 6.0}
+    expected["overall"] = math.fsum(expected.values()) / 6
+    assert row.to_dict() == expected
+    own = assessments.load_state(school, round_).scores
+    assert (own.criteria, own.overall) == ({k: expected[k] for k in CRITERIA}, row["overall"])
+    assert school_summaries(admin, round_)["overall"].to_dict() == {"100001": expected["overall"]}
+
+
+@pytest.mark.parametrize(
+    ("who", "selection", "expected", "participation"),
+    [
+        ("bezirk", Selection(schulformen=("02",)), ["100004", "100005", "200001"], (3, 1, 1, 1)),
+        ("bezirk", Selection(kreise=("05911",)), ["200001"], (1, 1, 0, 0)),
+        ("bezirk", Selection(bezirke=("Arnsberg",), schulformen=("15", "20")), ["100001", "100002", "100003"], (3, 3, 0, 0)),
+        ("bezirk", Selection(bezirke=("Münster",)), [], (0, 0, 0, 0)),  # outside the scope: nothing, not Münster's schools
+        ("kreis", Selection(kreise=("05513",)), [], (0, 0, 0, 0)),
+        ("grundschulen", Selection(schulformen=("15",)), [], (0, 0, 0, 0)),
+        ("adviser", Selection(bezirke=("Münster",)), ["300001", "300002"], (2, 1, 0, 1)),
+        ("admin", Selection(bezirke=("Münster", "Düsseldorf")), ["300001", "300002", "400001"], (3, 2, 0, 1)),
+        ("team", Selection(kreise=("05513",)), [], (0, 0, 0, 0)),
+    ],
+)
+def test_filters_narrow_within_the_scope_and_never_widen_it(area, who, selection, expected, participation):
+    round_, _, users = area
+    result = analyse(users[who], round_, selection)
+    assert list(result.schools.index) == expected
+    assert result.participation == dict(zip(("in_scope", "submitted", "draft", "not_started"), participation, strict=True))
+    assert list(result.indicator_scores.index) == [nr for nr in expected if result.schools.loc[nr, "status"] == "submitted"]
+
+
+def test_the_status_filter_lists_fewer_schools_but_leaves_participation_and_statistics(area):
+    round_, _, users = area
+    result = analyse(users["kreis"], round_, Selection(statuses=("draft", "not_started")))
+    assert list(result.listed.index) == ["100004", "100005"]
+    assert list(result.schools.index) == ["100001", "100002", "100003", "100004", "100005"]
+    assert result.participation == {"in_scope": 5, "submitted": 3, "draft": 1, "not_started": 1}
+    assert same(stats_rows(result.criterion_stats), dict.fromkeys(COLUMNS, TWO_FOUR_NINE))
+    submitted_only = analyse(users["kreis"], round_, Selection(statuses=("submitted",)))
+    assert list(submitted_only.listed.index) == ["100001", "100002", "100003"]
+
+
+def test_change_since_the_previous_round_counts_only_schools_submitted_in_both(app_context):
+    before = make_round("2024/25", is_open=False)
+    now = make_round("2025/26")
+    plan = {  # Schulnummer: (Kreis, previous round, this round); None = nothing, "draft" = a draft rated 10
+        "100001": ("05913", 3, 2),
+        "100002": ("05913", 5, 9),
+        "100003": ("05913", 8, "draft"),
+        "100004": ("05913", None, 4),
+        "100005": ("05913", "draft", 6),
+        "300001": ("05513", 1, 10),  # both rounds, but outside the supervisor's scope
+    }
+    for number, (kreis, previous, current) in plan.items():
+        school = make_school(number, kreis=kreis)
+        for round_, value in ((before, previous), (now, current)):
+            if value == "draft":
+                rated(school, round_, 10)
+            elif value is not None:
+                submitted(school, round_, value)
+    assert (before.is_open, now.is_open) == (False, True)
+    supervisor = make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"])
+    result = analyse(supervisor, now)
+    assert result.previous_round_name == "2024/25"
+    assert list(result.change.index) == ["100001", "100002"]
+    assert list(result.change.columns) == COLUMNS
+    assert result.change.to_dict("index") == {"100001": dict.fromkeys(COLUMNS, -1.0), "100002": dict.fromkeys(COLUMNS, 4.0)}
+    summary = {"n": 2, "mean_previous": 4.0, "mean_current": 5.5, "mean_change": 1.5}
+    assert list(result.change_summary.index) == COLUMNS
+    assert result.change_summary.to_dict("index") == dict.fromkeys(COLUMNS, summary)
+    oldest = analyse(supervisor, before)
+    assert (oldest.previous_round_name, oldest.change.empty, oldest.change_summary.empty) == (None, True, True)
+    assert oldest.participation == {"in_scope": 5, "submitted": 3, "draft": 1, "not_started": 1}
+    assert same({"overall": stats_rows(oldest.criterion_stats)["overall"]}, {"overall": {"n": 3} | _stats([3, 5, 8])})
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    """Linear-interpolation quartiles and the sample standard deviation, by hand."""
+    ordered = sorted(values)
+
+    def quantile(q: float) -> float:
+        position = q * (len(ordered) - 1)
+        low = math.floor(position)
+        high = min(low + 1, len(ordered) - 1)
+        return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+    mean = math.fsum(ordered) / len(ordered)
+    std = math.sqrt(math.fsum((v - mean) ** 2 for v in ordered) / (len(ordered) - 1))
+    return {
+        "mean": mean, "median": quantile(0.5), "q1": quantile(0.25), "q3": quantile(0.75),
+        "min": ordered[0], "max": ordered[-1], "std": std,
+    }  # fmt: skip
+
+
+def test_the_cache_follows_every_submit_and_reopen(app_context):
+    round_ = make_round("2025/26")
+    schools = [make_school(number) for number in ("100001", "100002", "100003")]
+    supervisor = make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"])
+    submitted(schools[0], round_, 2)
+    submitted(schools[1], round_, 4)
+
+    def overall() -> tuple[dict, dict]:
+        result = analyse(supervisor, round_)
+        return result.participation, {k: result.criterion_stats.loc["overall", k] for k in ("n", "mean", "max")}
+
+    assert overall() == ({"in_scope": 3, "submitted": 2, "draft": 0, "not_started": 1}, {"n": 2, "mean": 3.0, "max": 4.0})
+    frame = analytics._round_scores(round_)
+    assert analytics._round_scores(round_) is frame  # unchanged data: served from the cache
+
+    submitted(schools[2], round_, 9)
+    assert analytics._round_scores(round_) is not frame
+    assert overall() == ({"in_scope": 3, "submitted": 3, "draft": 0, "not_started": 0}, {"n": 3, "mean": 5.0, "max": 9.0})
+
+    assessments.reopen(schools[2], round_, leader(schools[2]))
+    db.session.commit()
+    assert overall() == ({"in_scope": 3, "submitted": 2, "draft": 1, "not_started": 0}, {"n": 2, "mean": 3.0, "max": 4.0})
+
+    submitted(schools[2], round_, 3)  # the same school again, with other scores
+    assert overall() == ({"in_scope": 3, "submitted": 3, "draft": 0, "not_started": 0}, {"n": 3, "mean": 3.0, "max": 4.0})
+    assert comparison_group(schools[0], round_).size == 3
+
+
+def test_the_cache_keeps_rounds_apart(app_context):
+    first = make_round("2024/25", is_open=False)
+    second = make_round("2025/26")
+    school = make_school("100001")
+    submitted(school, first, 3)
+    admin = make_user("admin@land.test", "admin")
+    assert analyse(admin, first).criterion_stats.loc["overall", "mean"] == 3.0
+    assert analyse(admin, second).criterion_stats.loc["overall", "n"] == 0
+    submitted(school, second, 7)
+    assert analyse(admin, second).criterion_stats.loc["overall", "mean"] == 7.0
+    assert analyse(admin, first).criterion_stats.loc["overall", "mean"] == 3.0
+
+
+def test_comparison_group_needs_five_submitted_schools_of_the_same_schulform(app_context):
+    round_ = make_round("2025/26")
+    own = make_school("100001", schulform="15")
+    submitted(own, round_, 4)
+    for number, kreis, value in (("100002", "05913", 1), ("100003", "05913", 2), ("400001", "05111", 9)):  # all NRW counts
+        submitted(make_school(number, schulform="15", kreis=kreis), round_, value)
+    submitted(make_school("100010", schulform="20"), round_, 10)  # another Schulform
+    submitted(make_school("100011", schulform="02"), round_, 10)
+    rated(make_school("100012", schulform="15"), round_, 10)  # a draft of the same Schulform
+
+    group = comparison_group(own, round_)
+    assert (group.size, group.stats, group.is_shown) == (4, None, False)
+
+    submitted(make_school("300001", schulform="15", kreis="05513"), round_, 7)
+    group = comparison_group(own, round_)
+    assert (group.size, group.is_shown) == (5, True)
+    assert list(group.stats.index) == COLUMNS
+    assert same(stats_rows(group.stats), dict.fromkeys(COLUMNS, {"n": 5} | _stats([1, 2, 4, 7, 9])))
+    assert _stats([1, 2, 4, 7, 9])["q1"] == 2.0 and _stats([1, 2, 4, 7, 9])["mean"] == 4.6
+    gymnasium = comparison_group(make_school("100013", schulform="20"), round_)
+    assert (gymnasium.size, gymnasium.stats) == (1, None)
+
+
+def test_parse_selection_keeps_known_values_once_and_in_order():
+    selection = parse_selection(
+        {"schulform": ["20", "02", "20"], "kreis": ["05913"], "bezirk": ["Münster", "Arnsberg"], "status": ["draft"]}
+    )
+    assert selection == Selection(("20", "02"), ("05913",), ("Münster", "Arnsberg"), ("draft",))
+    assert parse_selection({}) == Selection()
+
+
+@pytest.mark.parametrize(
+    ("values", "problems"),
+    [
+        ({"schulform": ["99"]}, {"schulform": "unbekannter Wert „99“"}),
+        ({"kreis": ["05913", "99999"]}, {"kreis": "unbekannter Wert „99999“"}),
+        ({"bezirk": ["arnsberg"]}, {"bezirk": "unbekannter Wert „arnsberg“"}),
+        ({"status": ["submitted", "abgeschlossen"]}, {"status": "unbekannter Wert „abgeschlossen“"}),
+        (
+            {"schulform": ["2"], "kreis": ["5913"], "bezirk": ["Köln"], "status": ["x" * 60]},
+            {"schulform": "unbekannter Wert „2“", "kreis": "unbekannter Wert „5913“", "status": f"unbekannter Wert „{'x' * 40}“"},
+        ),
+    ],
+)
+def test_parse_selection_names_every_field_with_an_unknown_value(values, problems):
+    with pytest.raises(InvalidInput) as caught:
+        parse_selection(values)
+    assert caught.value.problems == problems
