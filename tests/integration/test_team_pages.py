@@ -314,8 +314,9 @@ def test_other_schools_and_supervision_cannot_edit(app, client, team):
     login(client, "aufsicht@bezreg.de")
     assert client.get(OVERVIEW).status_code == 200
     assert client.get(K1).headers["Location"] == OVERVIEW
-    page = soup_of(client.get("/schule"))
-    assert [text(a) for a in page.select("table.data-table tbody a")] == ["Testschule 100001", "Testschule 100002"]
+    assert client.get("/schule").headers["Location"] == "/auswertung/"
+    page = soup_of(client.get("/auswertung/"))
+    assert [text(a) for a in page.select("table.heatmap tbody a")] == ["Testschule 100001", "Testschule 100002"]
 
 
 def test_unknown_school_round_or_criterion_answers_404(client, team):

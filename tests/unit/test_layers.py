@@ -27,3 +27,9 @@ def test_scoring_and_reference_data_import_no_framework():
     assert imported_frameworks("selfeval.scoring") == []
     assert imported_frameworks("selfeval.reference") == []
     assert imported_frameworks("selfeval.charts") == []
+
+
+def test_aggregation_and_exports_import_no_framework():
+    """pandas and openpyxl are fine; Flask, the database and reportlab are not."""
+    assert imported_frameworks("selfeval.scoring.aggregate") == []
+    assert imported_frameworks("selfeval.exports") == []
