@@ -55,17 +55,12 @@ def submitted(school, round_, scores):
 
 
 def stats_rows(frame) -> dict[str, dict[str, float]]:
-    return {key: {column: frame.loc[key, column] for column in STATS} for key in frame.index}
+    return plain({key: {column: frame.loc[key, column] for column in STATS} for key in frame.index})
 
 
-def same(actual: dict, expected: dict) -> bool:
-    """Equal, with NaN equal to NaN (pandas' 'no data')."""
-    def norm(value):
-        return "NaN" if isinstance(value, float) and math.isnan(value) else value
-
-    return {k: {c: norm(v) for c, v in row.items()} for k, row in actual.items()} == {
-        k: {c: norm(v) for c, v in row.items()} for k, row in expected.items()
-    }
+def plain(rows: dict) -> dict:
+    """Comparable with ==: NaN (pandas' 'no data') becomes the text "NaN"."""
+    return {key: {c: "NaN" if isinstance(v, float) and math.isnan(v) else v for c, v in row.items()} for key, row in rows.items()}
 
 
 NO_DATA = dict.fromkeys(STATS, math.nan) | {"n": 0}
@@ -135,9 +130,9 @@ def test_participation_and_statistics_count_only_submitted_assessments(area):
     assert list(result.schools["status"]) == ["submitted", "submitted", "submitted", "draft", "not_started"]
     assert list(result.indicator_scores.index) == ["100001", "100002", "100003"]  # the draft (all 10) is not there
     assert list(result.criterion_stats.index) == COLUMNS
-    assert same(stats_rows(result.criterion_stats), dict.fromkeys(COLUMNS, TWO_FOUR_NINE))
+    assert stats_rows(result.criterion_stats) == plain(dict.fromkeys(COLUMNS, TWO_FOUR_NINE))
     assert list(result.indicator_stats.index) == INDICATORS
-    assert same(stats_rows(result.indicator_stats), dict.fromkeys(INDICATORS, TWO_FOUR_NINE))
+    assert stats_rows(result.indicator_stats) == plain(dict.fromkeys(INDICATORS, TWO_FOUR_NINE))
 
 
 def test_a_single_school_has_no_spread_and_an_empty_selection_no_numbers(area):
@@ -145,11 +140,11 @@ def test_a_single_school_has_no_spread_and_an_empty_selection_no_numbers(area):
     single = analyse(users["bezirk"], round_, Selection(kreise=("05911",)))
     assert single.participation == {"in_scope": 1, "submitted": 1, "draft": 0, "not_started": 0}
     one = {"n": 1, "mean": 1.0, "median": 1.0, "q1": 1.0, "q3": 1.0, "min": 1.0, "max": 1.0, "std": math.nan}
-    assert same(stats_rows(single.criterion_stats), dict.fromkeys(COLUMNS, one))
+    assert stats_rows(single.criterion_stats) == plain(dict.fromkeys(COLUMNS, one))
     nothing = analyse(users["grundschulen"], round_, Selection(kreise=("05913",)))
     assert nothing.participation == {"in_scope": 2, "submitted": 0, "draft": 1, "not_started": 1}
-    assert same(stats_rows(nothing.criterion_stats), dict.fromkeys(COLUMNS, NO_DATA))
-    assert same(stats_rows(nothing.indicator_stats), dict.fromkeys(INDICATORS, NO_DATA))
+    assert stats_rows(nothing.criterion_stats) == plain(dict.fromkeys(COLUMNS, NO_DATA))
+    assert stats_rows(nothing.indicator_stats) == plain(dict.fromkeys(INDICATORS, NO_DATA))
 
 
 def test_criterion_and_overall_scores_follow_the_schools_own_scores(app_context):
@@ -195,7 +190,7 @@ def test_the_status_filter_lists_fewer_schools_but_leaves_participation_and_stat
     assert list(result.listed.index) == ["100004", "100005"]
     assert list(result.schools.index) == ["100001", "100002", "100003", "100004", "100005"]
     assert result.participation == {"in_scope": 5, "submitted": 3, "draft": 1, "not_started": 1}
-    assert same(stats_rows(result.criterion_stats), dict.fromkeys(COLUMNS, TWO_FOUR_NINE))
+    assert stats_rows(result.criterion_stats) == plain(dict.fromkeys(COLUMNS, TWO_FOUR_NINE))
     submitted_only = analyse(users["kreis"], round_, Selection(statuses=("submitted",)))
     assert list(submitted_only.listed.index) == ["100001", "100002", "100003"]
 
@@ -231,7 +226,7 @@ def test_change_since_the_previous_round_counts_only_schools_submitted_in_both(a
     oldest = analyse(supervisor, before)
     assert (oldest.previous_round_name, oldest.change.empty, oldest.change_summary.empty) == (None, True, True)
     assert oldest.participation == {"in_scope": 5, "submitted": 3, "draft": 1, "not_started": 1}
-    assert same({"overall": stats_rows(oldest.criterion_stats)["overall"]}, {"overall": {"n": 3} | _stats([3, 5, 8])})
+    assert stats_rows(oldest.criterion_stats)["overall"] == {"n": 3} | _stats([3, 5, 8])
 
 
 def _stats(values: list[float]) -> dict[str, float]:
@@ -310,7 +305,7 @@ def test_comparison_group_needs_five_submitted_schools_of_the_same_schulform(app
     group = comparison_group(own, round_)
     assert (group.size, group.is_shown) == (5, True)
     assert list(group.stats.index) == COLUMNS
-    assert same(stats_rows(group.stats), dict.fromkeys(COLUMNS, {"n": 5} | _stats([1, 2, 4, 7, 9])))
+    assert stats_rows(group.stats) == plain(dict.fromkeys(COLUMNS, {"n": 5} | _stats([1, 2, 4, 7, 9])))
     assert _stats([1, 2, 4, 7, 9])["q1"] == 2.0 and _stats([1, 2, 4, 7, 9])["mean"] == 4.6
     gymnasium = comparison_group(make_school("100013", schulform="20"), round_)
     assert (gymnasium.size, gymnasium.stats) == (1, None)

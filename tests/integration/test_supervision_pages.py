@@ -1,0 +1,402 @@
+"""The supervision overview (/auswertung/) and the comparison group on a school's results page, through the real app."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from selfeval.extensions import db
+from selfeval.services import assessments
+from selfeval.services.rounds import get_round
+from selfeval.services.users import find_user
+from tests.factories import all_scores, login, make_round, make_school, make_user, rate
+
+OVERVIEW = "/auswertung/"
+DASH = "–"
+OUT_OF_SCOPE = ["Zechen-Gesamtschule", "300001", "Rhein-Gymnasium", "400001", "Gelsenkirchen", "Testschule 100009"]
+
+
+def leader(school):
+    email = f"leitung-{school.schulnummer}@schule.test"
+    return find_user(email) or make_user(email, school=school, leadership=True)
+
+
+def rated(school, round_, scores):
+    was_open, round_.is_open = round_.is_open, True
+    db.session.commit()
+    state = rate(school, round_, leader(school), all_scores(scores) if isinstance(scores, int) else scores)
+    round_.is_open = was_open
+    db.session.commit()
+    return state
+
+
+def submitted(school, round_, scores):
+    """Rated and submitted by the school's Schulleitung (the round is opened for it if closed)."""
+    state = rated(school, round_, scores)
+    was_open, round_.is_open = round_.is_open, True
+    assessments.submit(school, round_, leader(school), state.version)
+    round_.is_open = was_open
+    db.session.commit()
+
+
+def soup_of(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def text(element) -> str:
+    return re.sub(r"\s+", " ", element.get_text()).strip()
+
+
+def heatmap_schools(page) -> list[tuple[str, str]]:
+    """(name, Schulnummer) of every row of the school table, in order."""
+    return [(text(row.th.a), text(row.th.find("span", class_="muted"))) for row in page.select("table.heatmap tbody tr")]
+
+
+def heatmap_cells(page) -> list[list[tuple[str, str]]]:
+    """Per row: (text, heat class) of the overall and criterion cells."""
+    rows = []
+    for row in page.select("table.heatmap tbody tr"):
+        cells = [cell for cell in row.find_all("td") if "heat" in cell.get("class", [])]
+        rows.append([(text(cell), next(c for c in cell["class"] if c.startswith("heat-"))) for cell in cells])
+    return rows
+
+
+def figures(page) -> dict[str, str]:
+    return {text(item.dt): text(item.dd) for item in page.select("dl.figures > div")}
+
+
+@pytest.fixture
+def area(app):
+    """Arnsberg (Dortmund, Bochum) with five schools in all states; Gelsenkirchen and Düsseldorf outside."""
+    with app.app_context():
+        round_ = make_round("2025/26")
+        schools = {
+            "100001": ("Adler-Gesamtschule", "15", "05913", 2),
+            "100002": ("Birken-Grundschule", "02", "05913", all_scores(9) | {"k1a": 1, "k1b": 2, "k1c": 3, "k1d": 4}),
+            "100003": ("Castell-Gymnasium", "20", "05913", "draft"),
+            "100004": ("Dorf-Grundschule", "02", "05911", None),
+            "100005": ("Eichen-Grundschule", "02", "05911", 10),
+            "300001": ("Zechen-Gesamtschule", "15", "05513", 5),
+            "400001": ("Rhein-Gymnasium", "20", "05111", None),
+        }
+        for number, (name, schulform, kreis, scores) in schools.items():
+            school = make_school(number, name=name, schulform=schulform, kreis=kreis)
+            if scores == "draft":
+                rated(school, round_, 1)
+            elif scores is not None:
+                submitted(school, round_, scores)
+        make_user("aufsicht@bezreg.test", "supervisor", bezirke=["Arnsberg"])
+        make_user("berater@kommune.test", "adviser", kreise=["05911"])
+        make_user("admin@land.test", "admin")
+        make_user("lehrer@schule.test", school=make_school("100009", kreis="05111"))
+
+
+ARNSBERG_ROWS = [
+    ("Adler-Gesamtschule", "100001"),
+    ("Birken-Grundschule", "100002"),
+    ("Eichen-Grundschule", "100005"),
+    ("Castell-Gymnasium", "100003"),
+    ("Dorf-Grundschule", "100004"),
+]
+
+
+def test_supervisor_sees_exactly_the_schools_in_scope_lowest_overall_first(client, area):
+    login(client, "aufsicht@bezreg.test")
+    response = client.get(OVERVIEW)
+    assert response.status_code == 200
+    page = soup_of(response)
+    assert text(page.h1) == "Auswertung 2025/26"
+    assert heatmap_schools(page) == ARNSBERG_ROWS
+    assert [[text(td) for td in row.find_all("td")[:3]] for row in page.select("table.heatmap tbody tr")] == [
+        ["Gesamtschule", "Dortmund", "abgeschlossen"],
+        ["Grundschule", "Dortmund", "abgeschlossen"],
+        ["Grundschule", "Bochum", "abgeschlossen"],
+        ["Gymnasium", "Dortmund", "Entwurf"],
+        ["Grundschule", "Bochum", "nicht begonnen"],
+    ]
+    html = response.get_data(as_text=True)
+    assert [name for name in OUT_OF_SCOPE if name in html] == []
+    assert figures(page) == {"Schulen in der Auswahl": "5", "abgeschlossen": "3", "im Entwurf": "1", "nicht begonnen": "1"}
+    stats = {text(row.th): [text(td) for td in row.find_all("td")] for row in page.select("table.data-table")[0].select("tr")[1:]}
+    # K1 of the submitted schools: 2, 2.5, 10; overall: 2, 47.5/6, 10 (the draft's 1s never count)
+    assert stats["1. Dauerhafte Implementierung von Konzepten zur digitalen Bildung"] == [
+        "3", "4,8", "2,5", "2,3", "6,3", "2,0", "10,0", "4,5",
+    ]  # fmt: skip
+    assert stats["Gesamtwert"] == ["3", "6,6", "7,9", "5,0", "9,0", "2,0", "10,0", "4,2"]
+
+
+def test_every_cell_shows_one_german_decimal_and_the_heat_class_of_its_value(client, area):
+    login(client, "aufsicht@bezreg.test")
+    page = soup_of(client.get(OVERVIEW))
+    assert heatmap_cells(page) == [
+        [("2,0", "heat-1")] * 7,
+        [("7,9", "heat-3"), ("2,5", "heat-1")] + [("9,0", "heat-4")] * 5,
+        [("10,0", "heat-4")] * 7,
+        [(DASH, "heat-none")] * 7,
+        [(DASH, "heat-none")] * 7,
+    ]
+    for row in heatmap_cells(page):
+        for value, heat in row:
+            if value != DASH:
+                assert re.fullmatch(r"\d+,\d", value)
+                assert heat == f"heat-{min(int(float(value.replace(',', '.')) // 2), 4)}"
+    legend = [text(item) for item in page.select(".heat-legend li")]
+    assert legend == ["0 bis unter 2", "2 bis unter 4", "4 bis unter 6", "6 bis unter 8", "8 bis 10", "– nicht abgeschlossen"]
+
+
+def test_adviser_sees_only_the_listed_kreis_and_admin_sees_all(client, area):
+    login(client, "berater@kommune.test")
+    response = client.get(OVERVIEW)
+    page = soup_of(response)
+    assert heatmap_schools(page) == [("Eichen-Grundschule", "100005"), ("Dorf-Grundschule", "100004")]
+    html = response.get_data(as_text=True)
+    hidden = ["Adler", "100001", "Birken", "100002", "Castell", "100003", *OUT_OF_SCOPE]
+    assert [name for name in hidden if name in html] == []
+    assert figures(page) == {"Schulen in der Auswahl": "2", "abgeschlossen": "1", "im Entwurf": "0", "nicht begonnen": "1"}
+
+    client.post("/abmelden", data={"csrf_token": page.find("meta", attrs={"name": "csrf-token"})["content"]})
+    login(client, "admin@land.test")
+    page = soup_of(client.get(OVERVIEW))
+    assert heatmap_schools(page) == [
+        ("Adler-Gesamtschule", "100001"),
+        ("Zechen-Gesamtschule", "300001"),
+        ("Birken-Grundschule", "100002"),
+        ("Eichen-Grundschule", "100005"),
+        ("Castell-Gymnasium", "100003"),
+        ("Dorf-Grundschule", "100004"),
+        ("Testschule 100009", "100009"),
+        ("Rhein-Gymnasium", "400001"),
+    ]
+
+
+def test_team_members_get_403_and_anonymous_visitors_the_login(client, area):
+    response = client.get(OVERVIEW)
+    assert (response.status_code, response.headers["Location"]) == (302, "/anmelden?next=%2Fauswertung%2F")
+    login(client, "lehrer@schule.test")
+    response = client.get(OVERVIEW + "?schulform=02")
+    page = soup_of(response)
+    assert (response.status_code, text(page.h1), text(page.find("p", class_="lead"))) == (
+        403, "Kein Zugriff", "Sie haben keine Berechtigung für diese Seite.",
+    )  # fmt: skip
+    assert page.select("table.heatmap") == []
+    assert "Adler" not in response.get_data(as_text=True)
+
+
+def sort_state(page) -> list[tuple[str, str | None, str]]:
+    """(visible label, aria-sort, link) of every column head of the school table."""
+    heads = page.select("table.heatmap thead th")
+    return [(text(th.a.find("span", attrs={"aria-hidden": "true"}) or th.a).split(" ")[0], th.get("aria-sort"), th.a["href"])
+            for th in heads]  # fmt: skip
+
+
+def test_sorting_by_overall_or_name_in_both_directions_with_missing_values_last(client, area):
+    login(client, "aufsicht@bezreg.test")
+    page = soup_of(client.get(OVERVIEW))
+    heads = sort_state(page)
+    assert [(label, aria) for label, aria, _ in heads[:5]] == [
+        ("Schule", None), ("Schulform", None), ("Kreis", None), ("Stand", None), ("Gesamt", "ascending"),
+    ]  # fmt: skip
+    assert [aria for _, aria, _ in heads[5:]] == [None] * 6
+    assert heads[0][2] == "/auswertung/?sortierung=schule&richtung=auf"
+    assert heads[4][2] == "/auswertung/?sortierung=gesamt&richtung=ab"
+
+    page = soup_of(client.get(OVERVIEW + "?sortierung=schule&richtung=ab"))
+    assert [name for name, _ in heatmap_schools(page)] == [
+        "Eichen-Grundschule", "Dorf-Grundschule", "Castell-Gymnasium", "Birken-Grundschule", "Adler-Gesamtschule",
+    ]  # fmt: skip
+    heads = sort_state(page)
+    assert [aria for _, aria, _ in heads] == ["descending"] + [None] * 10
+    assert heads[0][2] == "/auswertung/?sortierung=schule&richtung=auf"
+
+    page = soup_of(client.get(OVERVIEW + "?sortierung=gesamt&richtung=ab"))
+    assert [nr for _, nr in heatmap_schools(page)] == ["100005", "100002", "100001", "100003", "100004"]
+    page = soup_of(client.get(OVERVIEW + "?sortierung=k1"))
+    assert [nr for _, nr in heatmap_schools(page)] == ["100001", "100002", "100005", "100003", "100004"]
+    page = soup_of(client.get(OVERVIEW + "?sortierung=unsinn&richtung=ab"))
+    assert heatmap_schools(page) == ARNSBERG_ROWS
+
+
+def test_paging_shows_fifty_rows_per_page(app, client):
+    with app.app_context():
+        round_ = make_round("2025/26")
+        schools = [make_school(f"5000{n:02d}") for n in range(1, 56)]
+        submitted(schools[-1], round_, 3)
+        make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"])
+    login(client, "aufsicht@bezreg.test")
+    page = soup_of(client.get(OVERVIEW))
+    assert [nr for _, nr in heatmap_schools(page)] == ["500055"] + [f"5000{n:02d}" for n in range(1, 50)]
+    assert text(page.select_one("table.heatmap caption")).startswith("Kriterienwerte je Schule, Schulen 1 bis 50 von 55.")
+    nav = page.find("nav", class_="pagination")
+    assert [(text(a), a["href"]) for a in nav.find_all("a")] == [("Nächste Seite", "/auswertung/?seite=2")]
+    assert text(nav.find("span", attrs={"aria-current": "page"})) == "Seite 1 von 2"
+
+    for query in ("?seite=2", "?seite=9"):
+        page = soup_of(client.get(OVERVIEW + query))
+        assert [nr for _, nr in heatmap_schools(page)] == [f"5000{n:02d}" for n in range(50, 55)]
+        nav = page.find("nav", class_="pagination")
+        assert [(text(a), a["href"]) for a in nav.find_all("a")] == [("Vorherige Seite", "/auswertung/?seite=1")]
+        assert text(nav.find("span", attrs={"aria-current": "page"})) == "Seite 2 von 2"
+
+    page = soup_of(client.get(OVERVIEW + "?sortierung=schule&richtung=ab&seite=2"))
+    assert [nr for _, nr in heatmap_schools(page)] == ["500005", "500004", "500003", "500002", "500001"]
+    prev = page.find("a", rel="prev")["href"]
+    assert parse_qs(urlsplit(prev).query) == {"sortierung": ["schule"], "richtung": ["ab"], "seite": ["1"]}
+    assert "seite" not in parse_qs(urlsplit(sort_state(page)[1][2]).query)  # a new order starts on page 1
+
+
+def test_a_filter_narrows_the_table_and_the_participation(client, area):
+    login(client, "aufsicht@bezreg.test")
+    page = soup_of(client.get(OVERVIEW + "?schulform=02"))
+    assert heatmap_schools(page) == [
+        ("Birken-Grundschule", "100002"), ("Eichen-Grundschule", "100005"), ("Dorf-Grundschule", "100004"),
+    ]  # fmt: skip
+    assert figures(page) == {"Schulen in der Auswahl": "3", "abgeschlossen": "2", "im Entwurf": "0", "nicht begonnen": "1"}
+    assert [option["value"] for option in page.select("#filter-schulform option[selected]")] == ["02"]
+    assert page.select("div.notice--warning") == []
+
+    page = soup_of(client.get(OVERVIEW + "?kreis=05513"))  # a real Kreis, but outside the scope: nothing
+    assert heatmap_schools(page) == []
+    assert figures(page)["Schulen in der Auswahl"] == "0"
+
+
+def test_an_unknown_filter_value_is_named_and_ignored(client, area):
+    login(client, "aufsicht@bezreg.test")
+    page = soup_of(client.get(OVERVIEW + "?kreis=99999"))
+    warning = text(page.select_one("div.notice--warning"))
+    assert warning == "Diese Filter sind unbekannt und wurden nicht angewendet: Kreis „99999“."
+    assert heatmap_schools(page) == ARNSBERG_ROWS
+    page = soup_of(client.get(OVERVIEW + "?schulform=02&kreis=99999&status=fertig"))
+    assert text(page.select_one("div.notice--warning")) == (
+        "Diese Filter sind unbekannt und wurden nicht angewendet: Kreis „99999“, Stand „fertig“."
+    )
+    assert [nr for _, nr in heatmap_schools(page)] == ["100002", "100005", "100004"]
+
+
+def test_unknown_round_is_404(client, area):
+    login(client, "aufsicht@bezreg.test")
+    response = client.get(OVERVIEW + "?runde=1999-00")
+    assert (response.status_code, text(soup_of(response).h1)) == (404, "Seite nicht gefunden")
+    second = soup_of(client.get(OVERVIEW + "?runde=2025-26"))
+    assert heatmap_schools(second) == ARNSBERG_ROWS
+
+
+def test_without_any_round_the_page_says_so(app, client):
+    with app.app_context():
+        make_school("100001", name="Adler-Gesamtschule")
+        make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"])
+    login(client, "aufsicht@bezreg.test")
+    response = client.get(OVERVIEW)
+    page = soup_of(response)
+    assert (response.status_code, text(page.h1)) == (200, "Auswertung")
+    assert text(page.find("p", class_="lead")).startswith("Es gibt noch keine Erhebungsrunde.")
+    assert page.select("table.heatmap") == []
+
+
+def test_export_links_carry_the_filters_and_deliver_that_selection(client, area):
+    login(client, "aufsicht@bezreg.test")
+    page = soup_of(client.get(OVERVIEW + "?schulform=02&kreis=05911"))
+    links = {text(a): urlsplit(a["href"]) for a in page.select("p.downloads a")}
+    assert sorted(links) == ["CSV für Excel", "Excel-Datei (XLSX)"]
+    for label, file_format in (("CSV für Excel", "csv"), ("Excel-Datei (XLSX)", "xlsx")):
+        assert links[label].path == "/api/v1/export"
+        expected = {"round": ["2025-26"], "format": [file_format], "schulform": ["02"], "kreis": ["05911"]}
+        assert parse_qs(links[label].query) == expected
+    csv_text = client.get(links["CSV für Excel"].geturl()).get_data().decode("utf-8-sig")
+    assert [line.split(";")[0] for line in csv_text.splitlines()] == ["Schulnummer", "100004", "100005"]
+
+
+def test_change_column_when_there_is_a_previous_round(app, client):
+    with app.app_context():
+        before = make_round("2024/25", is_open=False)
+        now = make_round("2025/26")
+        adler, birke = make_school("100001", name="Adler"), make_school("100002", name="Birke")
+        submitted(adler, before, 1)
+        submitted(adler, now, 2)
+        submitted(birke, now, 5)
+        make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"])
+    login(client, "aufsicht@bezreg.test")
+    page = soup_of(client.get(OVERVIEW))
+    assert text(page.select("table.heatmap thead th")[-1]) == "± VorrundeVeränderung des Gesamtwerts seit 2024/25"
+    changes = [text(row.find_all("td")[-1]) for row in page.select("table.heatmap tbody tr")]
+    assert (heatmap_schools(page), changes) == ([("Adler", "100001"), ("Birke", "100002")], ["+1,0", DASH])
+    older = soup_of(client.get(OVERVIEW + "?runde=2024-25"))
+    assert (text(older.h1), heatmap_schools(older)) == ("Auswertung 2024/25", [("Adler", "100001"), ("Birke", "100002")])
+    assert [text(td) for td in older.select("table.heatmap tbody tr")[1].find_all("td")[3:]] == [DASH] * 7
+
+
+# --- the comparison group on a school's results page ---------------------------------------------------------------
+
+RESULTS = "/schulen/{}/2025-26/ergebnis"
+OTHERS = ["Birken-Gesamtschule", "100002", "Castell-Gesamtschule", "100003", "Rhein-Gesamtschule", "400001",
+          "Ulmen-Gymnasium", "100010", "Linden-Gesamtschule", "100012", "Zechen-Gesamtschule", "300001"]  # fmt: skip
+NOTE = (
+    "Ein Vergleich erscheint, sobald mindestens 5 Schulen der Schulform Gesamtschule ihre Bewertung in der Runde 2025/26 "
+    "abgeschlossen haben; bisher sind es weniger. So lässt sich aus dem Vergleich keine einzelne Schule erkennen."
+)
+
+
+@pytest.fixture
+def group(app):
+    """Four submitted Gesamtschulen (own 4; 1, 2 in Dortmund; 9 in Düsseldorf), a Gymnasium and a draft that never count."""
+    with app.app_context():
+        round_ = make_round("2025/26")
+        for number, name, schulform, kreis, value in [
+            ("100001", "Adler-Gesamtschule", "15", "05913", 4),
+            ("100002", "Birken-Gesamtschule", "15", "05913", 1),
+            ("100003", "Castell-Gesamtschule", "15", "05913", 2),
+            ("400001", "Rhein-Gesamtschule", "15", "05111", 9),
+            ("100010", "Ulmen-Gymnasium", "20", "05913", 10),
+        ]:
+            submitted(make_school(number, name=name, schulform=schulform, kreis=kreis), round_, value)
+        rated(make_school("100012", name="Linden-Gesamtschule", schulform="15"), round_, 10)
+        make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"])
+
+
+def comparison_section(page):
+    return page.find("section", attrs={"aria-labelledby": "comparison-heading"})
+
+
+def test_fewer_than_five_schools_show_only_a_note(client, group):
+    login(client, "leitung-100001@schule.test")
+    response = client.get(RESULTS.format("100001"))
+    section = comparison_section(soup_of(response))
+    assert response.status_code == 200
+    assert [text(p) for p in section.find_all("p")] == [NOTE]
+    assert section.find("table") is None
+    assert [name for name in OTHERS if name in response.get_data(as_text=True)] == []
+
+
+def test_five_schools_show_mean_and_quartiles_but_no_other_school(app, client, group):
+    with app.app_context():
+        submitted(make_school("300001", name="Zechen-Gesamtschule", schulform="15", kreis="05513"), get_round("2025-26"), 7)
+    login(client, "leitung-100001@schule.test")
+    response = client.get(RESULTS.format("100001"))
+    section = comparison_section(soup_of(response))
+    assert text(section.p) == (
+        "Vergleichsgruppe: 5 Schulen der Schulform Gesamtschule in Nordrhein-Westfalen, die ihre Bewertung in der Runde "
+        "2025/26 abgeschlossen haben. Einzelne Schulen werden nicht genannt."
+    )
+    assert [text(th) for th in section.select("thead th")] == [
+        "Kriterium", "Ihre Schule", "Mittelwert", "unteres Quartil", "Median", "oberes Quartil",
+    ]  # fmt: skip
+    rows = [[text(cell) for cell in row.find_all(["th", "td"])] for row in section.select("tbody tr, tfoot tr")]
+    assert [row[0][:3] for row in rows] == ["1. ", "2. ", "3. ", "4. ", "5. ", "6. ", "Ges"]
+    # scores 1, 2, 4, 7, 9: mean 4.6, lower quartile 2, median 4, upper quartile 7
+    assert [row[1:] for row in rows] == [["4,0", "4,6", "2,0", "4,0", "7,0"]] * 7
+    assert [name for name in OTHERS if name in response.get_data(as_text=True)] == []
+
+
+def test_supervision_opens_results_pages_only_within_its_scope(client, group):
+    login(client, "aufsicht@bezreg.test")
+    response = client.get(RESULTS.format("100002"))
+    assert response.status_code == 200
+    assert text(soup_of(response).find("p", class_="eyebrow")) == (
+        "Birken-Gesamtschule · Schulnummer 100002 · Erhebungsrunde 2025/26"
+    )
+    response = client.get(RESULTS.format("400001"))
+    page = soup_of(response)
+    assert (response.status_code, text(page.h1)) == (403, "Kein Zugriff")
+    assert "Rhein-Gesamtschule" not in response.get_data(as_text=True)
