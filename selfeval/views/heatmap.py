@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -111,7 +112,9 @@ def _row(schulnummer: str, values: pd.Series, analytics: RoundAnalytics) -> dict
 def _cell(value, scale_min: int, scale_max: int) -> dict:
     if pd.isna(value):
         return {"value": None, "heat": None}
-    fraction = (float(value) - scale_min) / (scale_max - scale_min)
+    # The colour follows the number shown (one decimal, half up), so two cells reading "2,0" match.
+    shown = float(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    fraction = (shown - scale_min) / (scale_max - scale_min)
     return {"value": float(value), "heat": min(int(fraction * HEAT_CLASSES), HEAT_CLASSES - 1)}
 
 

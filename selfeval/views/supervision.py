@@ -46,7 +46,7 @@ def overview():
         selection=selection,
         ignored=ignored,
         page=page,
-        choices=_filter_choices(analytics),
+        choices=_filter_choices(analytics, selection),
         legend=heat_legend(analytics.catalog.scale.min, analytics.catalog.scale.max),
         distribution=distribution_chart(analytics),
         status_labels=STATUS_LABELS,
@@ -82,16 +82,23 @@ def _selection_from_query() -> tuple[analytics_service.Selection, list[str]]:
     return analytics_service.parse_selection(values), ignored
 
 
-def _filter_choices(analytics) -> dict[str, list[tuple[str, str]]]:
-    """Only what occurs in the user's scope is offered."""
+def _filter_choices(analytics, selection) -> dict[str, list[tuple[str, str]]]:
+    """What occurs in the user's scope, plus what is chosen (a chosen value always shows as chosen)."""
     scope = analytics.scope
-    kreise = sorted(set(scope["kreis"]), key=lambda key: (kreis(key).name if kreis(key) else key).casefold())
+    kreise = sorted(set(scope["kreis"]) | set(selection.kreise), key=lambda key: _kreis_name(key).casefold())
+    schulformen = sorted(set(scope["schulform"]) | set(selection.schulformen))
+    bezirke = set(scope["bezirksregierung"]) | set(selection.bezirke)
     return {
-        "schulform": [(code, schulform_label(code)) for code in sorted(set(scope["schulform"]))],
-        "kreis": [(key, kreis(key).name if kreis(key) else key) for key in kreise],
-        "bezirk": [(name, name) for name in BEZIRKSREGIERUNGEN if name in set(scope["bezirksregierung"])],
+        "schulform": [(code, schulform_label(code)) for code in schulformen],
+        "kreis": [(key, _kreis_name(key)) for key in kreise],
+        "bezirk": [(name, name) for name in BEZIRKSREGIERUNGEN if name in bezirke],
         "status": list(STATUS_LABELS.items()),
     }
+
+
+def _kreis_name(key: str) -> str:
+    found = kreis(key)
+    return found.name if found else key
 
 
 def _current_query(**changes) -> dict:

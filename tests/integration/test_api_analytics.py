@@ -48,6 +48,10 @@ def submitted(school, round_, scores):
     db.session.commit()
 
 
+ANONYMOUS = {"error": {"code": 401, "message": "Anmeldung erforderlich: Authorization: Bearer <Token>."}}
+BAD_TOKEN = "Das Token ist ungültig oder abgelaufen."
+
+
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
@@ -56,7 +60,7 @@ def auth(token: str) -> dict[str, str]:
 def tokens(app) -> dict[str, str]:
     """Dortmund: 100001 submitted (VARIED), 100002 submitted (all 8), 100003 draft; Bochum: 100004 not started;
     Gelsenkirchen: 300001 submitted (all 3). Tokens of a team member of 100001, a Dortmund supervisor,
-    a Bochum adviser, a Gelsenkirchen adviser and an admin."""
+    an Arnsberg supervisor for Grundschulen, a Bochum adviser, a Gelsenkirchen adviser and an admin."""
     with app.app_context():
         round_ = make_round("2025/26")
         for number, name, schulform, kreis, scores in [
@@ -75,6 +79,7 @@ def tokens(app) -> dict[str, str]:
         return {
             "team": make_token(team),
             "supervisor": make_token(make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"])),
+            "grundschulen": make_token(make_user("gs@bezreg.test", "supervisor", bezirke=["Arnsberg"], schulformen=["02"])),
             "adviser": make_token(make_user("berater@kommune.test", "adviser", kreise=["05911"])),
             "gelsenkirchen": make_token(make_user("ge@kommune.test", "adviser", kreise=["05513"])),
             "admin": make_token(make_user("admin@land.test", "admin")),
@@ -122,8 +127,7 @@ def test_schools_in_an_earlier_round_and_error_cases(app, client, tokens):
         404, {"error": {"code": 404, "message": "Erhebungsrunde 1999-00 nicht gefunden"}},
     )  # fmt: skip
     response = client.get("/api/v1/schools")
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == 401
+    assert (response.status_code, response.get_json()) == (401, ANONYMOUS)
     assert response.headers["WWW-Authenticate"] == 'Bearer realm="selfeval"'
 
 
@@ -183,6 +187,13 @@ def test_analytics_filters_stay_inside_the_scope(client, tokens):
     assert (body["n_schools_in_scope"], body["n_submitted"], body["overall"]) == (3, 2, two(5, 8))
 
 
+def test_analytics_treats_an_empty_filter_value_as_all(client, tokens):
+    """The page's form sends "schulform=" for "alle"; the API reads it the same way."""
+    everything = client.get("/api/v1/analytics?round=2025-26", headers=auth(tokens["supervisor"])).get_json()
+    response = client.get("/api/v1/analytics?round=2025-26&schulform=&kreis=", headers=auth(tokens["supervisor"]))
+    assert (response.status_code, response.get_json()) == (200, everything)
+
+
 @pytest.mark.parametrize(
     ("query", "status", "error"),
     [
@@ -208,9 +219,9 @@ def test_analytics_and_export_are_closed_to_teams_and_anonymous_callers(client, 
         response = client.get(url, headers=auth(tokens["team"]))
         assert (response.status_code, response.get_json()) == (403, refused)
         response = client.get(url)
-        assert (response.status_code, response.get_json()["error"]["code"]) == (401, 401)
+        assert (response.status_code, response.get_json()) == (401, ANONYMOUS)
         response = client.get(url, headers=auth("sev_not-a-real-token"))
-        assert (response.status_code, response.get_json()["error"]["code"]) == (401, 401)
+        assert (response.status_code, response.get_json()) == (401, {"error": {"code": 401, "message": BAD_TOKEN}})
 
 
 def test_a_session_and_a_bearer_token_get_the_same_analytics(client, tokens):
@@ -329,6 +340,7 @@ NO_ACCESS = {"error": {"code": 403, "message": "Kein Zugriff auf die Bewertung d
     ("who", "readable", "refused"),
     [
         ("supervisor", ["100001", "100002", "100003"], ["100004", "300001"]),
+        ("grundschulen", ["100004"], ["100001", "100002", "100003", "300001"]),
         ("adviser", ["100004"], ["100001", "100003", "300001"]),
         ("gelsenkirchen", ["300001"], ["100001", "100004"]),
         ("team", ["100001"], ["100002", "100003"]),

@@ -187,9 +187,8 @@ def test_team_members_get_403_and_anonymous_visitors_the_login(client, area):
 
 def sort_state(page) -> list[tuple[str, str | None, str]]:
     """(visible label, aria-sort, link) of every column head of the school table."""
-    heads = page.select("table.heatmap thead th")
-    return [(text(th.a.find("span", attrs={"aria-hidden": "true"}) or th.a).split(" ")[0], th.get("aria-sort"), th.a["href"])
-            for th in heads]  # fmt: skip
+    heads = [(th, th.a.find("span", attrs={"aria-hidden": "true"}) or th.a) for th in page.select("table.heatmap thead th")]
+    return [(text(label).split(" ")[0], th.get("aria-sort"), th.a["href"]) for th, label in heads]
 
 
 def test_sorting_by_overall_or_name_in_both_directions_with_missing_values_last(client, area):
@@ -279,8 +278,7 @@ def test_unknown_round_is_404(client, area):
     login(client, "aufsicht@bezreg.test")
     response = client.get(OVERVIEW + "?runde=1999-00")
     assert (response.status_code, text(soup_of(response).h1)) == (404, "Seite nicht gefunden")
-    second = soup_of(client.get(OVERVIEW + "?runde=2025-26"))
-    assert heatmap_schools(second) == ARNSBERG_ROWS
+    assert heatmap_schools(soup_of(client.get(OVERVIEW + "?runde=2025-26"))) == ARNSBERG_ROWS
 
 
 def test_without_any_round_the_page_says_so(app, client):
