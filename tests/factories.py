@@ -10,7 +10,7 @@ from selfeval.services import assessments
 from selfeval.services.rating_input import parse_rating_changes
 from selfeval.services.rounds import create_round
 from selfeval.services.schools import add_school
-from selfeval.services.users import create_user, issue_token
+from selfeval.services.users import create_user, find_user, issue_token
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(100001)
@@ -62,3 +62,28 @@ def login(client, email: str, password: str = PASSWORD):
     page = client.get("/anmelden").get_data(as_text=True)
     token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
     return client.post("/anmelden", data={"csrf_token": token, "email": email, "password": password})
+
+
+def leader(school: School) -> User:
+    """The school's Schulleitung member (created on first use): submitting needs one."""
+    email = f"leitung-{school.schulnummer}@schule.test"
+    return find_user(email) or make_user(email, school=school, leadership=True)
+
+
+def rated(school: School, round_: Round, scores: int | dict[str, int | None]):
+    """A draft with these scores (an int means: every indicator) by the Schulleitung, even in a closed round."""
+    was_open, round_.is_open = round_.is_open, True
+    db.session.commit()
+    state = rate(school, round_, leader(school), all_scores(scores) if isinstance(scores, int) else scores)
+    round_.is_open = was_open
+    db.session.commit()
+    return state
+
+
+def submitted(school: School, round_: Round, scores: int | dict[str, int | None]) -> None:
+    """Rated and submitted by the school's Schulleitung (the round is opened for it if closed)."""
+    state = rated(school, round_, scores)
+    was_open, round_.is_open = round_.is_open, True
+    assessments.submit(school, round_, leader(school), state.version)
+    round_.is_open = was_open
+    db.session.commit()

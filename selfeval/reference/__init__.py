@@ -58,6 +58,12 @@ def kreis(key: str) -> Kreis | None:
     return kreise().get(key)
 
 
+def kreis_name(key: str) -> str:
+    """The Kreis's name, or the key itself for a key the list does not know."""
+    found = kreise().get(key)
+    return found.name if found else key
+
+
 def schulform_label(code: str) -> str:
     """The Schulform's name, or a neutral text for a code the key table does not know."""
     return SCHULFORMEN.get(code, f"Schulform {code} (unbekannt)")

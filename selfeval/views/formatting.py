@@ -13,6 +13,11 @@ from ..reference import schulform_label
 LOCAL_TIME = ZoneInfo("Europe/Berlin")
 
 
+def round_half_up(value: float, places: str = "0.1") -> float:
+    """Round as people expect (6,25 -> 6,3), not to the nearest even binary neighbour."""
+    return float(Decimal(repr(float(value))).quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
 def format_score(value: float | None) -> str:
     """One decimal with a German comma, rounded half up as people expect (6,25 -> 6,3); a dash for none or NaN."""
     if value is None or math.isnan(value):

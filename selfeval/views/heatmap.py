@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from ..reference import kreis, schulform_label
+from ..reference import kreis_name, schulform_label
 from ..scoring.aggregate import OVERALL, sort_schools
 from ..services.analytics import RoundAnalytics
+from .formatting import round_half_up
 
 PAGE_SIZE = 50
 CHANGE = "change"
@@ -81,7 +81,7 @@ def _table(analytics: RoundAnalytics) -> pd.DataFrame:
             pd.DataFrame(
                 {
                     "schulform_label": listed["schulform"].map(schulform_label),
-                    "kreis_name": listed["kreis"].map(_kreis_name),
+                    "kreis_name": listed["kreis"].map(kreis_name),
                     "status_label": listed["status"].map(STATUS_LABELS),
                 },
                 index=listed.index,
@@ -113,7 +113,7 @@ def _cell(value, scale_min: int, scale_max: int) -> dict:
     if pd.isna(value):
         return {"value": None, "heat": None}
     # The colour follows the number shown (one decimal, half up), so two cells reading "2,0" match.
-    shown = float(Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    shown = round_half_up(float(value))
     fraction = (shown - scale_min) / (scale_max - scale_min)
     return {"value": float(value), "heat": min(int(fraction * HEAT_CLASSES), HEAT_CLASSES - 1)}
 
@@ -129,8 +129,3 @@ def heat_legend(scale_min: int, scale_max: int) -> list[tuple[int, str]]:
     legend = [(i, f"{german(bounds[i])} bis unter {german(bounds[i + 1])}") for i in range(HEAT_CLASSES - 1)]
     legend.append((HEAT_CLASSES - 1, f"{german(bounds[-2])} bis {german(bounds[-1])}"))
     return legend
-
-
-def _kreis_name(key: str) -> str:
-    found = kreis(key)
-    return found.name if found else key

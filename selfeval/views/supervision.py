@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..extensions import login_manager
 from ..permissions import can_use_analytics
-from ..reference import BEZIRKSREGIERUNGEN, kreis, schulform_label
+from ..reference import BEZIRKSREGIERUNGEN, kreis_name, schulform_label
 from ..services import analytics as analytics_service
 from ..services.errors import InvalidInput, NotFound
 from ..services.rounds import all_rounds, current_round, get_round
@@ -85,20 +85,15 @@ def _selection_from_query() -> tuple[analytics_service.Selection, list[str]]:
 def _filter_choices(analytics, selection) -> dict[str, list[tuple[str, str]]]:
     """What occurs in the user's scope, plus what is chosen (a chosen value always shows as chosen)."""
     scope = analytics.scope
-    kreise = sorted(set(scope["kreis"]) | set(selection.kreise), key=lambda key: _kreis_name(key).casefold())
+    kreise = sorted(set(scope["kreis"]) | set(selection.kreise), key=lambda key: kreis_name(key).casefold())
     schulformen = sorted(set(scope["schulform"]) | set(selection.schulformen))
     bezirke = set(scope["bezirksregierung"]) | set(selection.bezirke)
     return {
         "schulform": [(code, schulform_label(code)) for code in schulformen],
-        "kreis": [(key, _kreis_name(key)) for key in kreise],
+        "kreis": [(key, kreis_name(key)) for key in kreise],
         "bezirk": [(name, name) for name in BEZIRKSREGIERUNGEN if name in bezirke],
         "status": list(STATUS_LABELS.items()),
     }
-
-
-def _kreis_name(key: str) -> str:
-    found = kreis(key)
-    return found.name if found else key
 
 
 def _current_query(**changes) -> dict:

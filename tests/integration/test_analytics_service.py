@@ -14,7 +14,7 @@ from selfeval.services import analytics, assessments
 from selfeval.services.analytics import Selection, analyse, comparison_group, parse_selection, school_summaries
 from selfeval.services.errors import InvalidInput
 from selfeval.services.users import find_user
-from tests.factories import all_scores, make_round, make_school, make_user, rate
+from tests.factories import all_scores, leader, make_round, make_school, make_user, rated, submitted
 
 CRITERIA = {
     "k1": ["k1a", "k1b", "k1c", "k1d"],
@@ -28,30 +28,6 @@ INDICATORS = [indicator for indicators in CRITERIA.values() for indicator in ind
 COLUMNS = [*CRITERIA, "overall"]
 STATS = ["n", "mean", "median", "q1", "q3", "min", "max", "std"]
 
-
-def leader(school):
-    """The school's Schulleitung member (created on first use): submitting needs one."""
-    email = f"leitung-{school.schulnummer}@schule.test"
-    return find_user(email) or make_user(email, school=school, leadership=True)
-
-
-def rated(school, round_, scores):
-    """A draft with these scores (an int means: every indicator), saved even if the round is closed."""
-    was_open, round_.is_open = round_.is_open, True
-    db.session.commit()
-    state = rate(school, round_, leader(school), all_scores(scores) if isinstance(scores, int) else scores)
-    round_.is_open = was_open
-    db.session.commit()
-    return state
-
-
-def submitted(school, round_, scores):
-    """Rated and submitted by the school's Schulleitung (the round is opened for it if closed)."""
-    state = rated(school, round_, scores)
-    was_open, round_.is_open = round_.is_open, True
-    assessments.submit(school, round_, leader(school), state.version)
-    round_.is_open = was_open
-    db.session.commit()
 
 
 def stats_rows(frame) -> dict[str, dict[str, float]]:

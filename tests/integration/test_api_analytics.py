@@ -14,8 +14,7 @@ from selfeval.extensions import db
 from selfeval.models import School
 from selfeval.services import assessments
 from selfeval.services.rounds import get_round
-from selfeval.services.users import find_user
-from tests.factories import all_scores, login, make_round, make_school, make_token, make_user, rate
+from tests.factories import login, make_round, make_school, make_token, make_user, rated, submitted
 
 CRITERIA = {
     "k1": ["k1a", "k1b", "k1c", "k1d"],
@@ -31,21 +30,6 @@ STATS = ["n", "mean", "median", "q1", "q3", "min", "max", "std"]
 VARIED = dict.fromkeys(INDICATORS, 6) | {"k1a": 1, "k1b": 2, "k1c": 3, "k1d": 4, "k2a": 3, "k2b": 3, "k2c": 4, "k2d": 4}
 OUT_OF_SCOPE = ["300001", "Zechen-Gesamtschule"]
 
-
-def leader(school):
-    email = f"leitung-{school.schulnummer}@schule.test"
-    return find_user(email) or make_user(email, school=school, leadership=True)
-
-
-def rated(school, round_, scores):
-    return rate(school, round_, leader(school), all_scores(scores) if isinstance(scores, int) else scores)
-
-
-def submitted(school, round_, scores):
-    """Rated and submitted by the school's Schulleitung."""
-    state = rated(school, round_, scores)
-    assessments.submit(school, round_, leader(school), state.version)
-    db.session.commit()
 
 
 ANONYMOUS = {"error": {"code": 401, "message": "Anmeldung erforderlich: Authorization: Bearer <Token>."}}

@@ -8,38 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from selfeval.extensions import db
-from selfeval.services import assessments
 from selfeval.services.rounds import get_round
-from selfeval.services.users import find_user
-from tests.factories import all_scores, login, make_round, make_school, make_user, rate
+from tests.factories import all_scores, login, make_round, make_school, make_user, rated, submitted
 
 OVERVIEW = "/auswertung/"
 DASH = "–"
 OUT_OF_SCOPE = ["Zechen-Gesamtschule", "300001", "Rhein-Gymnasium", "400001", "Gelsenkirchen", "Testschule 100009"]
 
-
-def leader(school):
-    email = f"leitung-{school.schulnummer}@schule.test"
-    return find_user(email) or make_user(email, school=school, leadership=True)
-
-
-def rated(school, round_, scores):
-    was_open, round_.is_open = round_.is_open, True
-    db.session.commit()
-    state = rate(school, round_, leader(school), all_scores(scores) if isinstance(scores, int) else scores)
-    round_.is_open = was_open
-    db.session.commit()
-    return state
-
-
-def submitted(school, round_, scores):
-    """Rated and submitted by the school's Schulleitung (the round is opened for it if closed)."""
-    state = rated(school, round_, scores)
-    was_open, round_.is_open = round_.is_open, True
-    assessments.submit(school, round_, leader(school), state.version)
-    round_.is_open = was_open
-    db.session.commit()
 
 
 def soup_of(response) -> BeautifulSoup:
