@@ -5,7 +5,7 @@ tests all read one and the same Catalog.
 """
 
 from .loader import catalog_from_dict, load_catalog, parse_catalog
-from .model import Catalog, CatalogError, Criterion, Indicator, Problem, Scale, ScaleLabel, Source, indicator_letter
+from .model import Catalog, CatalogError, Criterion, Indicator, Problem, Scale, ScaleLabel, Source, SupportOffer, indicator_letter
 from .serialize import catalog_digest, catalog_to_dict
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Scale",
     "ScaleLabel",
     "Source",
+    "SupportOffer",
     "catalog_digest",
     "catalog_from_dict",
     "catalog_to_dict",

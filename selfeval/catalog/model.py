@@ -64,11 +64,24 @@ class Source:
 
 
 @dataclass(frozen=True)
+class SupportOffer:
+    """A support offer a school can turn to (training, advice, a programme), as named in a source document."""
+
+    id: str
+    title: str
+    provider: str
+    description: str
+    source: str  # the document and section that names the offer, so that a reader can check it
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     criterion_id: str
     text: str
     examples: tuple[str, ...] = ()
+    offers: tuple[str, ...] = ()  # ids of the catalogue's support offers that fit this indicator
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,7 @@ class Criterion:
     title: str
     indicators: tuple[Indicator, ...]
     description: str = ""
+    offers: tuple[str, ...] = ()  # ids of support offers that fit every indicator of the criterion
 
     @property
     def paragraphs(self) -> list[str]:
@@ -93,6 +107,8 @@ class Catalog:
     criteria: tuple[Criterion, ...]
     description: str = ""
     source: Source | None = None
+    offers: tuple[SupportOffer, ...] = ()
+    offers_note: str = ""  # what the catalogue says about support in general
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property
@@ -109,6 +125,19 @@ class Catalog:
             if criterion.id == criterion_id:
                 return criterion
         raise KeyError(criterion_id)
+
+    def offer(self, offer_id: str) -> SupportOffer:
+        """The support offer with this id; KeyError if the catalogue has none."""
+        for offer in self.offers:
+            if offer.id == offer_id:
+                return offer
+        raise KeyError(offer_id)
+
+    def offers_for(self, indicator_id: str) -> tuple[SupportOffer, ...]:
+        """The offers that fit an indicator: its own first, then its criterion's, each once."""
+        indicator = self.indicator(indicator_id)
+        ids = dict.fromkeys((*indicator.offers, *self.criterion(indicator.criterion_id).offers))
+        return tuple(self.offer(offer_id) for offer_id in ids)
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError if the catalogue has none."""

@@ -12,7 +12,7 @@ from .model import Catalog
 
 def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
     """Plain data in the documented shape; `catalog_from_dict` turns it back into a Catalog."""
-    return {
+    data = {
         "id": catalog.id,
         "version": catalog.version,
         "title": catalog.title,
@@ -30,13 +30,24 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
                 "title": criterion.title,
                 "description": criterion.description,
                 "indicators": [
-                    {"id": ind.id, "text": ind.text, "examples": list(ind.examples)}
+                    {"id": ind.id, "text": ind.text, "examples": list(ind.examples), **_offer_ids(ind.offers)}
                     for ind in criterion.indicators
                 ],
+                **_offer_ids(criterion.offers),
             }
             for criterion in catalog.criteria
         ],
     }
+    # Offer keys appear only when used, so that a catalogue without offers keeps the digest it always had.
+    if catalog.offers:
+        data["offers"] = [asdict(offer) for offer in catalog.offers]
+    if catalog.offers_note:
+        data["offers_note"] = catalog.offers_note
+    return data
+
+
+def _offer_ids(ids: tuple[str, ...]) -> dict[str, list[str]]:
+    return {"offers": list(ids)} if ids else {}
 
 
 def catalog_digest(catalog: Catalog) -> str:

@@ -9,17 +9,19 @@ import datetime
 import re
 from typing import Any
 
-from .model import Catalog, Criterion, Indicator, Problem, Scale, ScaleLabel, Source
+from .model import Catalog, Criterion, Indicator, Problem, Scale, ScaleLabel, Source, SupportOffer
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 MAX_ID_LENGTH = 64
 MAX_SCALE_STEPS = 100
 
-TOP_KEYS = {"id", "version", "title", "description", "source", "scale", "criteria"}
+TOP_KEYS = {"id", "version", "title", "description", "source", "scale", "criteria", "offers", "offers_note"}
 SOURCE_KEYS = {"title", "publisher", "year", "url", "note"}
 SCALE_KEYS = {"min", "max", "labels"}
-CRITERION_KEYS = {"id", "title", "description", "indicators"}
-INDICATOR_KEYS = {"id", "text", "examples"}
+CRITERION_KEYS = {"id", "title", "description", "indicators", "offers"}
+INDICATOR_KEYS = {"id", "text", "examples", "offers"}
+OFFER_KEYS = {"id", "title", "provider", "description", "source", "url"}
+URL = re.compile(r"https?://[^\s<>\"']+")
 
 Path = tuple[str | int, ...]
 
@@ -63,6 +65,7 @@ class _Checker:
         self.lines = lines
         self.problems: list[Problem] = []
         self.ids: dict[str, Path] = {}
+        self.offer_references: list[tuple[str, Path]] = []  # checked once all offers are known
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -166,14 +169,28 @@ class _Checker:
         description = self.text(data, "description", (), required=False)
         source = self.source(data.get("source"))
         scale = self.scale(data.get("scale"))
+        offers = self.offers(data.get("offers"))
+        offers_note = self.text(data, "offers_note", (), required=False)
         criteria = tuple(
             criterion
             for index, raw in enumerate(self.items(data, "criteria", (), "criterion"))
             if (criterion := self.criterion(raw, ("criteria", index))) is not None
         )
+        self.check_offer_references(offers)
         if scale is None:
             return None
-        return Catalog(catalog_id, version, title, scale, criteria, description, source, tuple(self.problems))
+        return Catalog(
+            catalog_id,
+            version,
+            title,
+            scale,
+            criteria,
+            description,
+            source,
+            offers=offers,
+            offers_note=offers_note,
+            warnings=tuple(self.problems),
+        )
 
     def version(self, data: dict) -> str:
         value = data.get("version")
@@ -275,7 +292,7 @@ class _Checker:
             for index, raw in enumerate(self.items(mapping, "indicators", path, "indicator"))
             if (indicator := self.indicator(raw, (*path, "indicators", index), criterion_id)) is not None
         )
-        return Criterion(criterion_id, title, indicators, description)
+        return Criterion(criterion_id, title, indicators, description, self.offer_ids(mapping.get("offers"), (*path, "offers")))
 
     def indicator(self, value: Any, path: Path, criterion_id: str) -> Indicator | None:
         mapping = self.mapping(value, path, "an indicator")
@@ -285,7 +302,8 @@ class _Checker:
         indicator_id = self.slug(mapping, path)
         self.unique(indicator_id, path)
         text = self.text(mapping, "text", path)
-        return Indicator(indicator_id, criterion_id, text, self.examples(mapping.get("examples"), (*path, "examples")))
+        examples = self.examples(mapping.get("examples"), (*path, "examples"))
+        return Indicator(indicator_id, criterion_id, text, examples, self.offer_ids(mapping.get("offers"), (*path, "offers")))
 
     def examples(self, value: Any, path: Path) -> tuple[str, ...]:
         if value is None:
@@ -302,3 +320,63 @@ class _Checker:
             else:
                 examples.append(example.strip())
         return tuple(examples)
+
+    # -- support offers ----------------------------------------------------------------------
+
+    def offers(self, value: Any) -> tuple[SupportOffer, ...]:
+        if value is None:
+            return ()
+        path: Path = ("offers",)
+        if not isinstance(value, list):
+            self.error(path, f"must be a list of support offers, not {describe(value)}")
+            return ()
+        return tuple(offer for index, raw in enumerate(value) if (offer := self.offer(raw, (*path, index))) is not None)
+
+    def offer(self, value: Any, path: Path) -> SupportOffer | None:
+        mapping = self.mapping(value, path, "a support offer")
+        if mapping is None:
+            return None
+        self.known_keys(mapping, path, OFFER_KEYS)
+        offer_id = self.slug(mapping, path)
+        self.unique(offer_id, path)
+        url = self.text(mapping, "url", path, required=False)
+        if url and not URL.fullmatch(url):
+            self.error((*path, "url"), f'"{url}" is not a web address; it must start with https:// or http://')
+        return SupportOffer(
+            id=offer_id,
+            title=self.text(mapping, "title", path),
+            provider=self.text(mapping, "provider", path),
+            description=self.text(mapping, "description", path),
+            source=self.text(mapping, "source", path),
+            url=url,
+        )
+
+    def offer_ids(self, value: Any, path: Path) -> tuple[str, ...]:
+        """The offer ids listed under a criterion or indicator; whether they exist is checked at the end."""
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.error(path, f"must be a list of offer ids, not {describe(value)}")
+            return ()
+        ids: list[str] = []
+        for index, item in enumerate(value):
+            where = (*path, index)
+            if not isinstance(item, str) or not item.strip():
+                self.error(where, f"must be the id of a support offer, not {describe(item)}")
+            elif item.strip() in ids:
+                self.error(where, f'offer "{item.strip()}" is listed twice')
+            else:
+                ids.append(item.strip())
+                self.offer_references.append((item.strip(), where))
+        return tuple(ids)
+
+    def check_offer_references(self, offers: tuple[SupportOffer, ...]) -> None:
+        known = {offer.id for offer in offers}
+        for offer_id, where in self.offer_references:
+            if offer_id not in known:
+                hint = "the catalogue has no offers" if not known else "define it under offers"
+                self.error(where, f'unknown support offer "{offer_id}"; {hint}')
+        used = {offer_id for offer_id, _ in self.offer_references}
+        for index, offer in enumerate(offers):
+            if offer.id not in used:
+                self.warn(("offers", index, "id"), f'support offer "{offer.id}" is not listed under any criterion or indicator')
