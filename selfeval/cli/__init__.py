@@ -12,6 +12,7 @@ from .admin import rounds_cli, schools_cli, users_cli
 from .bench import bench_cli
 from .catalog import catalog_cli
 from .demo import demo_command
+from .reports import report_command, reports_command
 
 
 def _create_app():
@@ -35,7 +36,7 @@ cli = FlaskGroup(
     load_dotenv=False,
     help="selfeval – self-evaluation of digital school development (Leitfaden Digitale Schulentwicklung).",
 )
-for command in (catalog_cli, demo_command, schools_cli, rounds_cli, users_cli, bench_cli):
+for command in (catalog_cli, demo_command, schools_cli, rounds_cli, users_cli, report_command, reports_command, bench_cli):
     cli.add_command(command)
 
 

@@ -113,15 +113,31 @@ def analyse(user: User, round_: Round, selection: Selection = Selection()) -> Ro
 
 def comparison_group(school: School, round_: Round) -> aggregate.ComparisonGroup:
     """All submitted schools of this school's Schulform in the round, across NRW (identities never leave here)."""
+    return comparison_groups(round_, [school.schulform]).get(school.schulform, aggregate.comparison_group(_no_scores(round_)))
+
+
+def comparison_groups(round_: Round, schulformen: list[str] | None = None) -> dict[str, aggregate.ComparisonGroup]:
+    """Schulform -> the comparison group of its submitted schools in the round (all Schulformen by default)."""
     query = (
-        select(School.id)
+        select(School.id, School.schulform)
         .join(Assessment, and_(Assessment.school_id == School.id, Assessment.round_id == round_.id))
-        .where(School.schulform == school.schulform, Assessment.status == "submitted")
+        .where(Assessment.status == "submitted")
     )
-    ids = list(db.session.scalars(query))
-    scores = _round_scores(round_)
-    group = scores.loc[scores.index.intersection(pd.Index(ids), sort=False)]
-    return aggregate.comparison_group(aggregate.criterion_scores(group, round_catalog(round_)))
+    if schulformen is not None:
+        query = query.where(School.schulform.in_(schulformen))
+    members: dict[str, list[int]] = {}
+    for school_id, schulform in db.session.execute(query):
+        members.setdefault(schulform, []).append(school_id)
+    scores, catalog = _round_scores(round_), round_catalog(round_)
+    groups = {}
+    for schulform, ids in members.items():
+        group = scores.loc[scores.index.intersection(pd.Index(ids), sort=False)]
+        groups[schulform] = aggregate.comparison_group(aggregate.criterion_scores(group, catalog))
+    return groups
+
+
+def _no_scores(round_: Round) -> pd.DataFrame:
+    return aggregate.criterion_scores(_round_scores(round_).iloc[0:0], round_catalog(round_))
 
 
 def round_catalog(round_: Round) -> Catalog:

@@ -14,13 +14,16 @@ from ..catalog import catalog_to_dict
 from ..exports import ExportData, to_csv, to_xlsx
 from ..extensions import catalogs, csrf, db
 from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment
-from ..services import analytics, assessments
+from ..reports.batch import report_filename
+from ..reports.pdf import render_pdf
+from ..services import analytics, assessments, reports
 from ..services.errors import InvalidInput, NotFound
 from ..services.rating_input import InvalidRatings, parse_rating_changes
 from ..services.rounds import current_round, get_round
 from ..services.schools import get_school
 from ..services.users import user_for_token
 from .api_spec import openapi_document
+from .downloads import pdf_response
 from .serializers import analytics_to_json, schools_to_json, state_to_json
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -98,6 +101,17 @@ def submit_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
     return _run(lambda: assessments.submit(school, round_, g.api_user, base_version))
+
+
+@blueprint.get("/schools/<schulnummer>/reports/<round_slug>.pdf")
+def report_pdf(schulnummer: str, round_slug: str):
+    """The improvement report of one school and round as PDF (drafts are marked as such)."""
+    school, round_ = _school_and_round(schulnummer, round_slug, write=False)
+    try:
+        data = reports.report_for(school, round_)
+    except reports.NothingToReport as exc:
+        raise ApiError(404, str(exc)) from None
+    return pdf_response(render_pdf(data), report_filename(data, round_.slug))
 
 
 @blueprint.get("/schools")

@@ -137,6 +137,22 @@ def _analytics_paths() -> dict[str, Any]:
                 },
             }
         },
+        "/schools/{schulnummer}/reports/{round}.pdf": {
+            "parameters": _PATH_PARAMETERS,
+            "get": {
+                "summary": "The improvement report of one school and round as PDF (a draft is marked as such)",
+                "description": "For the school's own team, supervisors and advisers whose scope includes the school, and admins.",
+                "responses": {
+                    "200": {
+                        "description": "The PDF, as an attachment",
+                        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    "401": _error("Not authenticated"),
+                    "403": _error("The school is not in the caller's scope"),
+                    "404": _error("Unknown school or round, or nothing rated yet"),
+                },
+            },
+        },
         "/export": {
             "get": {
                 "summary": "Scores of the schools in the caller's scope as CSV (German Excel) or XLSX",

@@ -7,6 +7,8 @@ import math
 from markupsafe import Markup
 
 from ..charts import BoxStats, RadarSeries, boxplot_geometry, radar_geometry, render_boxplot_svg, render_svg
+from ..reports.chart import report_radar, report_series
+from ..reports.model import ReportData
 from ..scoring.aggregate import OVERALL, ComparisonGroup
 from ..services.analytics import RoundAnalytics
 from ..services.assessments import AssessmentState
@@ -32,6 +34,17 @@ def results_chart(state: AssessmentState, previous: AssessmentState | None, grou
     description = f"Netzdiagramm der Kriterienwerte ({names}) auf der Skala {catalog.scale.min} bis {catalog.scale.max}."
     # render_svg escapes every text it writes, so the markup is safe to embed.
     return Markup(render_svg(geometry, title="Ergebnis je Kriterium", description=description, id_prefix="ergebnis"))  # noqa: S704
+
+
+def report_chart(data: ReportData) -> Markup:
+    """The report's radar chart as SVG: the very geometry the PDF draws."""
+    names = ", ".join(series.label for series in report_series(data))
+    description = (
+        f"Netzdiagramm der Kriterienwerte ({names}) auf der Skala {data.scale_min} bis {data.scale_max}. "
+        "Die Werte stehen in der Tabelle „Werte je Kriterium“."
+    )
+    svg = render_svg(report_radar(data), title="Auf einen Blick", description=description, id_prefix="bericht")
+    return Markup(svg)  # noqa: S704 - render_svg escapes every text it writes
 
 
 def distribution_chart(analytics: RoundAnalytics) -> Markup:

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from ..catalog import indicator_letter
+from ..display import LOCAL_TIME, format_score, format_signed_score, round_half_up
 from ..reference import schulform_label
 
-LOCAL_TIME = ZoneInfo("Europe/Berlin")
-
-
-def round_half_up(value: float, places: str = "0.1") -> float:
-    """Round as people expect (6,25 -> 6,3), not to the nearest even binary neighbour."""
-    return float(Decimal(repr(float(value))).quantize(Decimal(places), rounding=ROUND_HALF_UP))
-
-
-def format_score(value: float | None) -> str:
-    """One decimal with a German comma, rounded half up as people expect (6,25 -> 6,3); a dash for none or NaN."""
-    if value is None or math.isnan(value):
-        return "–"
-    rounded = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{rounded}".replace(".", ",").replace("-0,0", "0,0")
-
-
-def format_signed_score(value: float | None) -> str:
-    """A change: "+0,5", "-1,3", "0,0"."""
-    text = format_score(value)
-    return "+" + text if text not in ("0,0", "–") and not text.startswith("-") else text
+__all__ = ["LOCAL_TIME", "format_score", "format_signed_score", "round_half_up"]
 
 
 def format_percent(fraction: float) -> str:

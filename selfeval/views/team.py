@@ -9,17 +9,22 @@ from ..catalog import indicator_letter
 from ..extensions import db, login_manager
 from ..forms.rating import changed_ratings, fill_indicator, make_rating_form
 from ..permissions import can_edit_assessment, can_view_assessment
+from ..reports import text as report_text
+from ..reports.batch import report_filename
+from ..reports.pdf import render_pdf
 from ..scoring.aggregate import MIN_GROUP_SIZE
 from ..services import assessments
 from ..services.analytics import comparison_group
 from ..services.assessments import AssessmentState
 from ..services.errors import NotFound
 from ..services.rating_input import InvalidRatings, parse_rating_changes
+from ..services.reports import NothingToReport, report_for
 from ..services.rounds import current_round, get_round
 from ..services.rounds import previous_round as previous_round_of
 from ..services.schools import get_school, schools_visible_to
 from ..services.team import team_members
-from .charts import results_chart
+from .charts import report_chart, results_chart
+from .downloads import pdf_response
 
 blueprint = Blueprint("team", __name__)
 
@@ -239,3 +244,25 @@ def results():
         min_group_size=MIN_GROUP_SIZE,
         chart=results_chart(state, previous, group),
     )
+
+
+@blueprint.get("/schulen/<schulnummer>/<round_slug>/bericht.pdf")
+def report_pdf():
+    """The improvement report as PDF, for the team, advisers and supervisors in scope, and admins."""
+    try:
+        data = report_for(g.school, g.round)
+    except NothingToReport as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("team.results"))
+    return pdf_response(render_pdf(data), report_filename(data, g.round.slug))
+
+
+@blueprint.get("/schulen/<schulnummer>/<round_slug>/bericht")
+def report():
+    """The same report as an accessible web page (headings, tables, print stylesheet)."""
+    try:
+        data = report_for(g.school, g.round)
+    except NothingToReport as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("team.results"))
+    return render_template("team/report.html", report=data, chart=report_chart(data), text=report_text)

@@ -140,7 +140,7 @@ def expected_state(version: int, ratings: dict[str, tuple[int | None, str]], *, 
     return {
         "school": SCHULNUMMER,
         "round": ROUND_SLUG,
-        "catalog": {"id": "dortmund-leitfaden", "version": "1"},
+        "catalog": {"id": "dortmund-leitfaden", "version": "2"},
         "status": status,
         "version": version,
         "ratings": {
@@ -194,11 +194,18 @@ def catalogue_from_yaml() -> dict:
                 "title": criterion["title"],
                 "description": criterion.get("description", ""),
                 "indicators": [
-                    {"id": ind["id"], "text": ind["text"], "examples": ind.get("examples", [])} for ind in criterion["indicators"]
+                    {"id": ind["id"], "text": ind["text"], "examples": ind.get("examples", []), "offers": ind["offers"]}
+                    for ind in criterion["indicators"]
                 ],
+                **({"offers": criterion["offers"]} if "offers" in criterion else {}),
             }
             for criterion in data["criteria"]
         ],
+        "offers": [
+            {key: offer.get(key, "") for key in ("id", "title", "provider", "description", "source", "url")}
+            for offer in data["offers"]
+        ],
+        "offers_note": data["offers_note"],
     }
 
 
@@ -207,7 +214,7 @@ def test_catalog_without_authentication_returns_active_catalogue(client):
     assert (response.status_code, response.mimetype) == (200, "application/json")
     body = response.get_json()
     assert body == catalogue_from_yaml()
-    assert (body["id"], body["version"], body["scale"]["min"], body["scale"]["max"]) == ("dortmund-leitfaden", "1", 0, 10)
+    assert (body["id"], body["version"], body["scale"]["min"], body["scale"]["max"]) == ("dortmund-leitfaden", "2", 0, 10)
     assert [(c["id"], [i["id"] for i in c["indicators"]]) for c in body["criteria"]] == list(CRITERIA.items())
 
 
@@ -224,6 +231,7 @@ def test_openapi_document_without_authentication_describes_the_paths(client):
         "/schools",
         "/schools/{schulnummer}/assessments/{round}",
         "/schools/{schulnummer}/assessments/{round}/submit",
+        "/schools/{schulnummer}/reports/{round}.pdf",
     ]
     methods = {"get", "put", "post", "patch", "delete", "head", "options"}
     assert {path: sorted(set(item) & methods) for path, item in paths.items()} == {
@@ -233,6 +241,7 @@ def test_openapi_document_without_authentication_describes_the_paths(client):
         "/schools": ["get"],
         "/schools/{schulnummer}/assessments/{round}": ["get", "put"],
         "/schools/{schulnummer}/assessments/{round}/submit": ["post"],
+        "/schools/{schulnummer}/reports/{round}.pdf": ["get"],
     }
 
 

@@ -1,0 +1,127 @@
+"""Build a report's content from a catalogue and ratings: pure, so that one school and a batch agree."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from ..catalog import Catalog, indicator_letter
+from ..scoring import score_assessment
+from .model import Comparison, CriterionLine, Highlight, IndicatorLine, NextStep, ReportData, ReportSchool
+
+#: How many indicators a report names as Stärken and as Entwicklungsfelder.
+HIGHLIGHT_COUNT = 3
+
+
+@dataclass(frozen=True)
+class PreviousResult:
+    """The school's submitted assessment of the previous round."""
+
+    round_name: str
+    catalog: Catalog
+    scores: Mapping[str, int | None]
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """Everything a report is made of, gathered by the services from one school or from a whole batch."""
+
+    catalog: Catalog
+    school: ReportSchool
+    round_name: str
+    is_submitted: bool
+    submitted_on: date | None
+    created_on: date
+    scores: Mapping[str, int | None]
+    comments: Mapping[str, str]
+    comparison: Comparison
+    comparison_means: Mapping[str, float | None]  # criterion id -> mean of the group; empty when not shown
+    previous: PreviousResult | None = None
+
+
+def build_report(source: ReportInput) -> ReportData:
+    """The report's content; strengths and development areas are chosen from the rated indicators."""
+    catalog = source.catalog
+    scores = score_assessment(catalog, source.scores)
+    previous = _previous_scores(source)
+    criteria = tuple(
+        CriterionLine(
+            id=criterion.id,
+            number=number,
+            title=criterion.title,
+            score=scores.criteria[criterion.id],
+            comparison_mean=source.comparison_means.get(criterion.id) if source.comparison.is_shown else None,
+            previous_score=previous.criteria.get(criterion.id) if previous else None,
+            indicators=tuple(
+                IndicatorLine(
+                    id=indicator.id,
+                    label=f"{number}{indicator_letter(position)}",
+                    text=indicator.text,
+                    score=source.scores.get(indicator.id),
+                    comment=source.comments.get(indicator.id, "").strip(),
+                )
+                for position, indicator in enumerate(criterion.indicators)
+            ),
+        )
+        for number, criterion in enumerate(catalog.criteria, 1)
+    )
+    strengths, areas = choose_highlights(criteria)
+    return ReportData(
+        school=source.school,
+        round_name=source.round_name,
+        is_submitted=source.is_submitted,
+        submitted_on=source.submitted_on,
+        created_on=source.created_on,
+        catalog_title=catalog.title,
+        catalog_source=_source_text(catalog),
+        scale_min=catalog.scale.min,
+        scale_max=catalog.scale.max,
+        overall=scores.overall,
+        rated=scores.rated,
+        total=scores.total,
+        criteria=criteria,
+        comparison=source.comparison,
+        previous_round_name=source.previous.round_name if previous else None,
+        previous_overall=previous.overall if previous else None,
+        strengths=strengths,
+        development_areas=areas,
+        next_steps=tuple(
+            NextStep(area, catalog.indicator(area.indicator.id).examples, catalog.offers_for(area.indicator.id)) for area in areas
+        ),
+        offers_note=catalog.offers_note,
+    )
+
+
+def choose_highlights(criteria: tuple[CriterionLine, ...]) -> tuple[tuple[Highlight, ...], tuple[Highlight, ...]]:
+    """The highest and the lowest rated indicators; ties go to the one listed first in the catalogue.
+
+    An indicator is never both: with fewer than twice HIGHLIGHT_COUNT ratings the development
+    areas get what the strengths left over.
+    """
+    rated = [
+        (line.score, order, Highlight(line, criterion.number, criterion.title))
+        for order, (criterion, line) in enumerate((c, i) for c in criteria for i in c.indicators)
+        if line.score is not None
+    ]
+    strengths = [item for item in sorted(rated, key=lambda item: (-item[0], item[1]))[:HIGHLIGHT_COUNT]]
+    taken = {item[1] for item in strengths}
+    areas = [item for item in sorted(rated, key=lambda item: (item[0], item[1])) if item[1] not in taken][:HIGHLIGHT_COUNT]
+    return tuple(item[2] for item in strengths), tuple(item[2] for item in areas)
+
+
+def _previous_scores(source: ReportInput):
+    """The previous round's scores, if its catalogue has the same criteria (catalogues may change)."""
+    previous = source.previous
+    if previous is None:
+        return None
+    if [c.id for c in previous.catalog.criteria] != [c.id for c in source.catalog.criteria]:
+        return None
+    scores = score_assessment(previous.catalog, previous.scores)
+    return scores if scores.rated else None
+
+
+def _source_text(catalog: Catalog) -> str:
+    if catalog.source is None:
+        return ""
+    return ", ".join(part for part in (catalog.source.publisher, catalog.source.title) if part)

@@ -1,0 +1,111 @@
+"""What a report says, as plain data: built once, rendered to PDF and to HTML alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..catalog import SupportOffer
+
+
+@dataclass(frozen=True)
+class ReportSchool:
+    schulnummer: str
+    name: str
+    schulform: str  # the label, e.g. "Gesamtschule"
+    ort: str
+    kreis: str  # the name of the Kreis or kreisfreie Stadt
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    """One indicator with the school's rating and the team's comment."""
+
+    id: str
+    label: str  # "3b": criterion number and letter, as the Leitfaden counts
+    text: str
+    score: int | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    id: str
+    number: int
+    title: str
+    score: float | None
+    comparison_mean: float | None  # None when there is no comparison group
+    previous_score: float | None  # None when there is no previous round (or the criterion was not rated)
+    indicators: tuple[IndicatorLine, ...]
+
+    @property
+    def change(self) -> float | None:
+        if self.score is None or self.previous_score is None:
+            return None
+        return self.score - self.previous_score
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A Stärke or an Entwicklungsfeld: one indicator, where it belongs and its score."""
+
+    indicator: IndicatorLine
+    criterion_number: int
+    criterion_title: str
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """For one Entwicklungsfeld: the Leitfaden's examples as steps and the catalogue's matching offers."""
+
+    area: Highlight
+    examples: tuple[str, ...]
+    offers: tuple[SupportOffer, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The comparison group: same Schulform, same round, submitted; means only when it is large enough."""
+
+    schulform: str
+    size: int
+    minimum: int
+    overall_mean: float | None = None
+
+    @property
+    def is_shown(self) -> bool:
+        return self.size >= self.minimum
+
+
+@dataclass(frozen=True)
+class ReportData:
+    school: ReportSchool
+    round_name: str
+    is_submitted: bool
+    submitted_on: date | None
+    created_on: date
+    catalog_title: str
+    catalog_source: str  # e.g. "Stadt Dortmund, Masterplan Digitale Bildung – Bausteine der Zukunft, Anhang 1"
+    scale_min: int
+    scale_max: int
+    overall: float | None
+    rated: int
+    total: int
+    criteria: tuple[CriterionLine, ...]
+    comparison: Comparison
+    previous_round_name: str | None  # set only when the school submitted in the previous round
+    previous_overall: float | None
+    strengths: tuple[Highlight, ...]
+    development_areas: tuple[Highlight, ...]
+    next_steps: tuple[NextStep, ...]
+    offers_note: str
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_round_name is not None
+
+    @property
+    def overall_change(self) -> float | None:
+        if self.overall is None or self.previous_overall is None:
+            return None
+        return self.overall - self.previous_overall

@@ -1,0 +1,328 @@
+"""Render a ReportData as PDF bytes with reportlab (the only module family that imports reportlab)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from ..display import format_date, format_score, format_signed_score
+from . import text
+from .chart import COMPARISON_LABEL, previous_label, report_radar
+from .flowables import RadarChart, ScoreBar, fit_text, numbered_canvas
+from .fonts import BOLD, REGULAR, register_fonts
+from .model import CriterionLine, Highlight, NextStep, ReportData
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+TOP_MARGIN = 30 * mm
+BOTTOM_MARGIN = 20 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+INK = colors.HexColor("#1d2630")
+MUTED = colors.HexColor("#4a5561")
+RULE = colors.HexColor("#c3cbd3")
+HEAD_FILL = colors.HexColor("#eef1f4")
+
+# Characters a PDF text string cannot carry sensibly (C0 controls except tab/newline, DEL, C1, non-characters).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def markup(value: str) -> str:
+    """User or catalogue text as Paragraph markup that prints literally: escaped, line breaks kept."""
+    cleaned = _UNPRINTABLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return escape(cleaned).replace("\n", "<br/>")
+
+
+@cache
+def _styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=13, textColor=INK)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, textColor=MUTED),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.8, leading=11.5),
+        "cell_right": ParagraphStyle("cell_right", parent=base, fontSize=8.8, leading=11.5, alignment=TA_RIGHT),
+        "comment": ParagraphStyle("comment", parent=base, fontSize=8.5, leading=11, textColor=MUTED),
+        "kicker": ParagraphStyle("kicker", parent=base, fontSize=10, leading=13, textColor=MUTED),
+        "h1": ParagraphStyle("h1", parent=base, fontName=BOLD, fontSize=18, leading=23, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=13.5, leading=18, spaceBefore=12, spaceAfter=6),
+        "h3": ParagraphStyle("h3", parent=base, fontName=BOLD, fontSize=10.5, leading=14, spaceBefore=9, spaceAfter=4),
+        "lead": ParagraphStyle("lead", parent=base, fontName=BOLD, fontSize=12, leading=16, spaceAfter=4),
+        "subhead": ParagraphStyle("subhead", parent=base, spaceBefore=5, spaceAfter=2),
+        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=2, spaceAfter=2),
+    }
+
+
+# Short one-line cells are plain strings drawn by the table itself: far cheaper than a Paragraph each.
+_PLAIN_CELLS = [
+    ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+    ("FONTSIZE", (0, 0), (-1, -1), 8.8),
+    ("LEADING", (0, 0), (-1, -1), 11.5),
+    ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+]
+
+
+def _p(value: str, style: str = "body") -> Paragraph:
+    """A paragraph of plain text (escaped here)."""
+    return Paragraph(markup(value), _styles()[style])
+
+
+def _catalog_p(value: str, style: str = "body", bullet: str | None = None) -> Paragraph:
+    """A paragraph of catalogue text (plain), which recurs in every report."""
+    return _catalog_rich(markup(value), style, bullet)
+
+
+def _catalog_rich(value: str, style: str = "body", bullet: str | None = None) -> Paragraph:
+    """Catalogue markup is parsed once per process, not once per report (parsing is a third of a paragraph's cost)."""
+    return Paragraph(value, _styles()[style], bulletText=bullet, frags=_parsed(value, style, bullet))
+
+
+@lru_cache(maxsize=4096)
+def _parsed(value: str, style: str, bullet: str | None) -> list:
+    return Paragraph(value, _styles()[style], bulletText=bullet).frags
+
+
+def _rich(value: str, style: str = "body", **kwargs) -> Paragraph:
+    """A paragraph whose markup the caller built from escaped parts."""
+    return Paragraph(value, _styles()[style], **kwargs)
+
+
+def render_pdf(data: ReportData) -> bytes:
+    """The report as a PDF document (A4, German, fonts embedded)."""
+    styles = _styles()  # registers the fonts before anything measures text
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=TOP_MARGIN,
+        bottomMargin=BOTTOM_MARGIN,
+        title=f"{text.TITLE}: {data.school.name}, {data.round_name}",
+        author="selfeval",
+        subject=data.catalog_title,
+        creator="selfeval",
+        lang="de-DE",
+    )
+    story = [*_title_block(data, styles), *_at_a_glance(data), *_highlights(data), *_criteria(data), *_next_steps(data)]
+    story += _closing(data)
+    document.build(story, canvasmaker=numbered_canvas(lambda canvas, n, total: _frame(canvas, data, n, total)))
+    return buffer.getvalue()
+
+
+def _frame(canvas, data: ReportData, number: int, total: int) -> None:
+    """Every page: school, Schulnummer, Schulform, Ort, round and submission date on top; page x von y below."""
+    school = data.school
+    canvas.saveState()
+    top = PAGE_HEIGHT - 14 * mm
+    right = PAGE_WIDTH - MARGIN
+    canvas.setFillColor(INK)
+    canvas.setFont(BOLD, 9.5)
+    canvas.drawString(MARGIN, top, fit_text(school.name, BOLD, 9.5, CONTENT_WIDTH - 150))
+    canvas.drawRightString(right, top, f"Erhebungsrunde {data.round_name}")
+    canvas.setFont(REGULAR, 8.5)
+    canvas.setFillColor(MUTED)
+    details = f"Schulnummer {school.schulnummer} · {school.schulform} · {school.ort or school.kreis}"
+    canvas.drawString(MARGIN, top - 11, fit_text(details, REGULAR, 8.5, CONTENT_WIDTH - 190))
+    canvas.drawRightString(right, top - 11, text.status_line(data) if data.is_submitted else "Entwurf, noch nicht abgegeben")
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.6)
+    canvas.line(MARGIN, top - 17, right, top - 17)
+    canvas.line(MARGIN, 13 * mm, right, 13 * mm)
+    canvas.drawString(MARGIN, 9 * mm, f"{text.TITLE} · erstellt am {format_date(data.created_on)}")
+    canvas.drawRightString(right, 9 * mm, f"Seite {number} von {total}")
+    canvas.restoreState()
+
+
+def _title_block(data: ReportData, styles) -> list:
+    school = data.school
+    place = school.ort if not school.kreis or school.ort == school.kreis else f"{school.ort} ({school.kreis})"
+    facts = [f"Schulnummer {school.schulnummer}", school.schulform, place, f"Erhebungsrunde {data.round_name}"]
+    facts.append(text.status_line(data))
+    return [_p(text.TITLE, "kicker"), _p(school.name, "h1"), _p(" · ".join(part for part in facts if part))]
+
+
+def _at_a_glance(data: ReportData) -> list:
+    out = [_p("Auf einen Blick", "h2"), _p(text.overall_line(data), "lead")]
+    facts = []
+    if data.has_previous:
+        facts.append(
+            f"{data.previous_round_name}: {format_score(data.previous_overall)} ({format_signed_score(data.overall_change)})"
+        )
+    if data.comparison.is_shown:
+        facts.append(f"{COMPARISON_LABEL}: {format_score(data.comparison.overall_mean)}")
+    if facts:
+        out.append(_p(" · ".join(facts)))
+    out.append(Spacer(1, 4))
+    out.append(RadarChart(report_radar(data), width=CONTENT_WIDTH * 0.74))
+    out.append(Spacer(1, 4))
+    out.append(
+        _p(f"Skala {data.scale_min} bis {data.scale_max}; Ringe in Zweierschritten. Die Werte stehen in der Tabelle.", "small")
+    )
+    out.append(CondPageBreak(60 * mm))
+    out += [_p("Werte je Kriterium", "h3"), _criterion_table(data), Spacer(1, 4)]
+    out += [_p(text.comparison_note(data), "small"), _p(text.previous_note(data), "small")]
+    return out
+
+
+def _criterion_table(data: ReportData) -> Table:
+    header = ["Kriterium", data.round_name]
+    if data.comparison.is_shown:
+        header.append("Vergleichs-\ngruppe")
+    if data.has_previous:
+        header += [f"Vorjahr\n{data.previous_round_name}", "Verände-\nrung"]
+    rows: list[list] = [header]
+    for c in data.criteria:
+        rows.append(_criterion_row(f"{c.number}. {c.title}", c.score, c.comparison_mean, c.previous_score, c.change, data))
+    rows.append(
+        _criterion_row("Gesamtwert", data.overall, data.comparison.overall_mean, data.previous_overall, data.overall_change, data)
+    )
+    number_width = 23 * mm
+    widths = [CONTENT_WIDTH - number_width * (len(header) - 1)] + [number_width] * (len(header) - 1)
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                *_PLAIN_CELLS,
+                ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.9, INK),
+                ("FONTNAME", (1, -1), (-1, -1), BOLD),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
+    return table
+
+
+def _criterion_row(label, score, comparison, previous, change, data: ReportData) -> list:
+    row: list = [_p(label, "cell"), format_score(score)]
+    if data.comparison.is_shown:
+        row.append(format_score(comparison))
+    if data.has_previous:
+        row += [format_score(previous), format_signed_score(change)]
+    return row
+
+
+def _highlights(data: ReportData) -> list:
+    out = [CondPageBreak(60 * mm), _p("Stärken und Entwicklungsfelder", "h2")]
+    if not data.strengths:
+        return [*out, _p("Es ist noch kein Indikator bewertet.")]
+    out += [_p("Stärken: die drei am höchsten bewerteten Indikatoren", "h3"), _highlight_table(data.strengths)]
+    out += [
+        _p("Entwicklungsfelder: die drei am niedrigsten bewerteten Indikatoren", "h3"),
+        _highlight_table(data.development_areas),
+    ]
+    return out
+
+
+def _highlight_table(items: tuple[Highlight, ...]) -> Table:
+    rows: list[list] = [["", "Indikator", "Wert"]]
+    for item in items:
+        line = item.indicator
+        cell = [_catalog_p(line.text, "cell"), _catalog_p(f"Kriterium {item.criterion_number}: {item.criterion_title}", "small")]
+        rows.append([line.label, cell, str(line.score)])
+    table = Table(rows, colWidths=[10 * mm, CONTENT_WIDTH - 26 * mm, 16 * mm], repeatRows=1)
+    table.setStyle(_list_style())
+    return table
+
+
+def _list_style() -> TableStyle:
+    return TableStyle(
+        [
+            *_PLAIN_CELLS,
+            ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+            ("ALIGN", (-1, 0), (-1, -1), "RIGHT"),
+        ]
+    )
+
+
+def _criteria(data: ReportData) -> list:
+    out = [CondPageBreak(60 * mm), _p("Ergebnisse je Kriterium", "h2")]
+    for criterion in data.criteria:
+        out += _criterion_section(criterion, data)
+    return out
+
+
+def _criterion_section(criterion: CriterionLine, data: ReportData) -> list:
+    heading = _p(f"{criterion.number}. {criterion.title} – Wert {format_score(criterion.score)}", "h3")
+    rows = []
+    for line in criterion.indicators:
+        cell = [_catalog_p(line.text, "cell")]
+        if line.comment:
+            cell.append(_rich(f"Kommentar des Teams: {markup(line.comment)}", "comment"))
+        score = "nicht bewertet" if line.score is None else str(line.score)
+        bar = ScoreBar(line.score, data.scale_min, data.scale_max, width=24 * mm)
+        rows.append([line.label, cell, bar, score])
+    table = Table(rows, colWidths=[10 * mm, CONTENT_WIDTH - 52 * mm, 28 * mm, 14 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                *_PLAIN_CELLS,
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("ALIGN", (-1, 0), (-1, -1), "RIGHT"),
+                ("TOPPADDING", (2, 0), (2, -1), 6),
+            ]
+        )
+    )
+    # Keep the heading with the first rows; a long criterion may still break across pages between rows.
+    return [CondPageBreak(40 * mm), heading, table]
+
+
+def _next_steps(data: ReportData) -> list:
+    out = [CondPageBreak(70 * mm), _p("Nächste Schritte", "h2")]
+    if not data.next_steps:
+        return [*out, _p("Sobald Indikatoren bewertet sind, stehen hier Schritte zu den Entwicklungsfeldern.")]
+    out.append(
+        _p(
+            "Zu jedem Entwicklungsfeld nennt der Leitfaden Beispiele, die sich als nächste Schritte eignen, "
+            "und der Katalog passende Unterstützungsangebote."
+        )
+    )
+    if data.offers_note:
+        out.append(_p(data.offers_note, "small"))
+    for step in data.next_steps:
+        out += _next_step(step)
+    return out
+
+
+def _next_step(step: NextStep) -> list:
+    line = step.area.indicator
+    block = [
+        _p(f"Entwicklungsfeld {line.label} (Wert {line.score})", "h3"),
+        _catalog_p(line.text),
+        Spacer(1, 3),
+        _rich("<b>Mögliche Schritte aus dem Leitfaden</b>", "subhead"),
+    ]
+    block += [_catalog_p(example, "bullet", "•") for example in step.examples] or [
+        _p("Der Leitfaden nennt hier keine Beispiele.")
+    ]
+    block.append(_rich("<b>Passende Unterstützungsangebote</b>", "subhead"))
+    if not step.offers:
+        block.append(_p(text.no_offers_note()))
+    for offer in step.offers:
+        parts = f"<b>{markup(offer.title)}</b> – {markup(offer.provider)}. {markup(offer.description)}"
+        source = f"Quelle: {markup(offer.source)}" + (f" · {markup(offer.url)}" if offer.url else "")
+        block.append(_catalog_rich(f"{parts}<br/><font size='7.5' color='#4a5561'>{source}</font>", "bullet", "•"))
+    return [KeepTogether(block[:4]), *block[4:]]
+
+
+def _closing(data: ReportData) -> list:
+    out = [CondPageBreak(40 * mm), _p("Hinweise", "h2"), _p(text.method_note(data), "small")]
+    if data.catalog_source:
+        out.append(_p(f"Grundlage: {data.catalog_title} ({data.catalog_source}).", "small"))
+    out.append(_p(text.PRIVACY_NOTE, "small"))
+    return out
+
+
+__all__ = ["markup", "previous_label", "render_pdf"]

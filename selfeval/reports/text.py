@@ -1,0 +1,57 @@
+"""The report's German wording, shared by the PDF and the HTML twin so that both say the same."""
+
+from __future__ import annotations
+
+from ..display import format_date, format_score
+from .model import ReportData
+
+TITLE = "Bericht zur Selbstevaluation Digitale Schulentwicklung"
+
+
+def status_line(data: ReportData) -> str:
+    if data.is_submitted:
+        return f"abgegeben am {format_date(data.submitted_on)}"
+    return f"Entwurf, noch nicht abgegeben ({data.rated} von {data.total} Indikatoren bewertet)"
+
+
+def overall_line(data: ReportData) -> str:
+    return f"Gesamtwert {format_score(data.overall)} von {data.scale_max}"
+
+
+def comparison_note(data: ReportData) -> str:
+    c = data.comparison
+    if c.is_shown:
+        return (
+            f"Vergleichsgruppe: {c.size} Schulen der Schulform {c.schulform} in Nordrhein-Westfalen, die ihre Bewertung "
+            f"in der Runde {data.round_name} abgeschlossen haben. Einzelne Schulen werden nicht genannt."
+        )
+    return (
+        f"Ein Vergleich erscheint, sobald mindestens {c.minimum} Schulen der Schulform {c.schulform} ihre Bewertung in der "
+        f"Runde {data.round_name} abgeschlossen haben; bisher sind es weniger. So lässt sich aus dem Vergleich keine "
+        "einzelne Schule erkennen."
+    )
+
+
+def previous_note(data: ReportData) -> str:
+    if data.has_previous:
+        return f"Vorjahr: die abgeschlossene Bewertung der Runde {data.previous_round_name}."
+    return "Aus der vorigen Runde liegt keine abgeschlossene Bewertung vor; eine Veränderung lässt sich noch nicht zeigen."
+
+
+def method_note(data: ReportData) -> str:
+    return (
+        f"Jeder Indikator wird auf einer Skala von {data.scale_min} bis {data.scale_max} bewertet. Der Wert eines "
+        "Kriteriums ist der Mittelwert seiner bewerteten Indikatoren, der Gesamtwert der Mittelwert der Kriterien. "
+        "Werte sind auf eine Nachkommastelle gerundet. Stärken und Entwicklungsfelder sind die drei am höchsten und "
+        "die drei am niedrigsten bewerteten Indikatoren (bei gleichem Wert der zuerst im Leitfaden genannte)."
+    )
+
+
+def no_offers_note() -> str:
+    return "Für diesen Indikator sind im Katalog keine Unterstützungsangebote hinterlegt."
+
+
+PRIVACY_NOTE = (
+    "Dieser Bericht enthält die Kommentare des Teams Digitalisierung. Bitte nur an die Schule und die "
+    "Beratung weitergeben und nicht länger als nötig aufbewahren."
+)

@@ -1,0 +1,188 @@
+"""Improvement reports: gather what a report says for one school or a whole selection, in bulk.
+
+One code path serves both: a single report is the batch of one school (drafts allowed), so the
+PDF a team downloads and the one in an adviser's ZIP can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select, true
+
+from ..display import local_date
+from ..extensions import db
+from ..models import Assessment, CatalogSnapshot, Rating, Round, School, User
+from ..models.types import utcnow
+from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis_name, kreise, schulform_label
+from ..reports.content import PreviousResult, ReportInput, build_report
+from ..reports.model import Comparison, ReportData, ReportSchool
+from ..scoring import aggregate
+from .analytics import comparison_groups
+from .catalog_snapshots import snapshot_catalog
+from .errors import InvalidInput, NotFound
+from .rounds import previous_round
+from .schools import visibility_condition
+
+#: Schools whose rows are loaded per query in a batch; keeps memory flat for a whole Bezirk.
+CHUNK_SIZE = 250
+
+
+class NothingToReport(NotFound):
+    """The school has no rated assessment in the round."""
+
+
+@dataclass(frozen=True)
+class ReportSelection:
+    """Which submitted schools of a user's scope a batch covers; empty tuples do not narrow."""
+
+    kreise: tuple[str, ...] = ()
+    schulformen: tuple[str, ...] = ()
+    bezirke: tuple[str, ...] = ()
+
+
+def parse_report_selection(
+    kreise_values: Iterable[str], schulform_values: Iterable[str], bezirk_values: Iterable[str] = ()
+) -> ReportSelection:
+    """Kreis keys, Schulform codes and Bezirksregierungen from the command line or a form; InvalidInput names unknown ones."""
+    chosen_kreise = _unique(kreise_values)
+    chosen_schulformen = _unique(schulform_values)
+    chosen_bezirke = _unique(bezirk_values)
+    problems = {}
+    unknown = [value for value in chosen_kreise if value not in kreise()]
+    if unknown:
+        problems["kreis"] = f"unbekannter Kreis „{unknown[0][:40]}“ (erwartet wird der Kreisschlüssel, z. B. 05913)"
+    unknown = [value for value in chosen_schulformen if value not in SCHULFORMEN]
+    if unknown:
+        problems["schulform"] = f"unbekannte Schulform „{unknown[0][:40]}“ (erwartet wird der Schulformschlüssel, z. B. 15)"
+    unknown = [value for value in chosen_bezirke if value not in BEZIRKSREGIERUNGEN]
+    if unknown:
+        problems["bezirk"] = f"unbekannte Bezirksregierung „{unknown[0][:40]}“"
+    if problems:
+        raise InvalidInput(problems)
+    return ReportSelection(chosen_kreise, chosen_schulformen, chosen_bezirke)
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(value.strip() for value in values if value.strip()))
+
+
+def report_for(school: School, round_: Round, today: date | None = None) -> ReportData:
+    """The report of one school, also for a draft; NothingToReport if nothing is rated yet."""
+    reports = list(iter_reports(round_, [school], statuses=("submitted", "draft"), today=today))
+    if not reports or reports[0].rated == 0:
+        raise NothingToReport(f"Für {school.name} liegt in der Runde {round_.name} noch keine Bewertung vor.")
+    return reports[0]
+
+
+def batch_schools(user: User | None, round_: Round, selection: ReportSelection = ReportSelection()) -> list[School]:
+    """The schools of the user's scope (None: all, for the operator's CLI), narrowed by the selection, that
+    submitted in the round; by Schulnummer."""
+    condition = true() if user is None else visibility_condition(user)
+    if condition is None:
+        return []
+    query = (
+        select(School)
+        .join(Assessment, (Assessment.school_id == School.id) & (Assessment.round_id == round_.id))
+        .where(condition, Assessment.status == "submitted")
+        .order_by(School.schulnummer)
+    )
+    if selection.kreise:
+        query = query.where(School.kreis.in_(selection.kreise))
+    if selection.schulformen:
+        query = query.where(School.schulform.in_(selection.schulformen))
+    if selection.bezirke:
+        in_bezirke = [key for key, found in kreise().items() if found.bezirksregierung in selection.bezirke]
+        query = query.where(School.kreis.in_(in_bezirke))
+    return list(db.session.scalars(query))
+
+
+def iter_reports(
+    round_: Round, schools: Sequence[School], *, statuses: tuple[str, ...] = ("submitted",), today: date | None = None
+) -> Iterator[ReportData]:
+    """Report data for each school with an assessment of one of `statuses`, in the given order, loaded in chunks."""
+    created_on = today or local_date(utcnow())
+    earlier = previous_round(round_)
+    groups = comparison_groups(round_)
+    catalogs: dict[int, object] = {}
+    for start in range(0, len(schools), CHUNK_SIZE):
+        chunk = schools[start : start + CHUNK_SIZE]
+        current = _assessments(round_, chunk, statuses)
+        previous = _assessments(earlier, chunk, ("submitted",)) if earlier else {}
+        ratings = _ratings([a.id for a in current.values()] + [a.id for a in previous.values()])
+        for school in chunk:
+            assessment = current.get(school.id)
+            if assessment is None:
+                continue
+            source = ReportInput(
+                catalog=_catalog(catalogs, assessment.catalog_snapshot_id),
+                school=_school(school),
+                round_name=round_.name,
+                is_submitted=assessment.status == "submitted",
+                submitted_on=local_date(assessment.submitted_at) if assessment.submitted_at else None,
+                created_on=created_on,
+                scores={key: score for key, (score, _comment) in ratings.get(assessment.id, {}).items()},
+                comments={key: comment for key, (_score, comment) in ratings.get(assessment.id, {}).items() if comment},
+                **_comparison(groups.get(school.schulform), school.schulform),
+                previous=_previous(earlier, previous.get(school.id), ratings, catalogs),
+            )
+            yield build_report(source)
+
+
+def _assessments(round_: Round, schools: Sequence[School], statuses: tuple[str, ...]) -> dict[int, Assessment]:
+    """school id -> the assessment's columns we need (no relationships are loaded)."""
+    query = select(
+        Assessment.id, Assessment.school_id, Assessment.status, Assessment.submitted_at, Assessment.catalog_snapshot_id
+    ).where(
+        Assessment.round_id == round_.id,
+        Assessment.school_id.in_([school.id for school in schools]),
+        Assessment.status.in_(statuses),
+    )
+    return {row.school_id: row for row in db.session.execute(query)}
+
+
+def _ratings(assessment_ids: list[int]) -> dict[int, dict[str, tuple[int | None, str]]]:
+    """assessment id -> indicator id -> (score, comment)."""
+    out: dict[int, dict[str, tuple[int | None, str]]] = {}
+    if not assessment_ids:
+        return out
+    query = select(Rating.assessment_id, Rating.indicator_id, Rating.score, Rating.comment).where(
+        Rating.assessment_id.in_(assessment_ids)
+    )
+    for assessment_id, indicator_id, score, comment in db.session.execute(query):
+        out.setdefault(assessment_id, {})[indicator_id] = (score, comment or "")
+    return out
+
+
+def _catalog(cache: dict, snapshot_id: int):
+    if snapshot_id not in cache:
+        cache[snapshot_id] = snapshot_catalog(db.session.get(CatalogSnapshot, snapshot_id))
+    return cache[snapshot_id]
+
+
+def _school(school: School) -> ReportSchool:
+    return ReportSchool(school.schulnummer, school.name, schulform_label(school.schulform), school.ort, kreis_name(school.kreis))
+
+
+def _comparison(group: aggregate.ComparisonGroup | None, schulform: str) -> dict:
+    label = schulform_label(schulform)
+    if group is None or not group.is_shown:
+        size = group.size if group is not None else 0
+        return {"comparison": Comparison(label, size, aggregate.MIN_GROUP_SIZE), "comparison_means": {}}
+    means = {key: _number(value) for key, value in group.stats["mean"].items()}
+    overall = means.pop(aggregate.OVERALL, None)
+    return {"comparison": Comparison(label, group.size, aggregate.MIN_GROUP_SIZE, overall), "comparison_means": means}
+
+
+def _previous(earlier: Round | None, assessment, ratings: dict, catalogs: dict) -> PreviousResult | None:
+    if earlier is None or assessment is None:
+        return None
+    scores = {key: score for key, (score, _comment) in ratings.get(assessment.id, {}).items()}
+    return PreviousResult(earlier.name, _catalog(catalogs, assessment.catalog_snapshot_id), scores)
+
+
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)

@@ -1,0 +1,79 @@
+"""Advisers and supervisors: all reports of a selection as one ZIP, made in the background with progress."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from ..extensions import login_manager
+from ..permissions import can_use_analytics
+from ..services import report_jobs
+from ..services.errors import InvalidInput, NotFound
+from ..services.reports import NothingToReport, parse_report_selection
+from ..services.rounds import get_round
+
+blueprint = Blueprint("report_jobs", __name__, url_prefix="/auswertung/berichte")
+
+
+@blueprint.before_request
+def guard():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not can_use_analytics(current_user):
+        abort(403)
+    return None
+
+
+@blueprint.post("/")
+def start():
+    """Start a job for the round and filters of the overview; its page shows the progress."""
+    form = request.form
+    back = url_for("supervision.overview", **{k: form.getlist(k) for k in ("runde", "schulform", "kreis", "bezirk")})
+    try:
+        round_ = get_round(form.get("runde", ""))
+        selection = parse_report_selection(form.getlist("kreis"), form.getlist("schulform"), form.getlist("bezirk"))
+        job = report_jobs.start_job(current_app._get_current_object(), current_user, round_, selection)
+    except InvalidInput as exc:
+        flash(f"Die Auswahl ist ungültig ({'; '.join(exc.problems.values())}). Es wurden keine Berichte erstellt.", "error")
+        return redirect(back)
+    except NotFound as exc:  # an unknown round, or nothing submitted in the selection
+        flash(str(exc) if isinstance(exc, NothingToReport) else "Diese Erhebungsrunde gibt es nicht.", "error")
+        return redirect(back)
+    return redirect(url_for("report_jobs.show", job_id=job.id), code=303)
+
+
+@blueprint.get("/<job_id>")
+def show(job_id: str):
+    job = _job_or_404(job_id)
+    return render_template("supervision/report_job.html", job=job)
+
+
+@blueprint.get("/<job_id>/stand")
+def status(job_id: str):
+    """The progress as JSON, polled by the job page's script."""
+    job = _job_or_404(job_id)
+    download = url_for("report_jobs.download", job_id=job.id) if job.state == "done" else None
+    response = jsonify(
+        {"state": job.state, "done": job.done, "total": job.total, "failed": job.failed, "download_url": download}
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/<job_id>/berichte.zip")
+def download(job_id: str):
+    job = _job_or_404(job_id)
+    try:
+        path = report_jobs.job_archive(current_app._get_current_object(), job)
+    except NotFound:
+        abort(404)
+    response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=job.download_name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _job_or_404(job_id: str) -> report_jobs.ReportJob:
+    try:
+        return report_jobs.load_job(current_app._get_current_object(), job_id, current_user)
+    except NotFound:
+        abort(404)
