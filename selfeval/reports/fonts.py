@@ -16,8 +16,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 FONT_DIR = Path(__file__).with_name("fonts")
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
-ITALIC = "DejaVuSans-Oblique"
-_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", ITALIC: "DejaVuSans-Oblique.ttf"}
+_FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
 
 _lock = threading.Lock()
 _registered = False
@@ -31,9 +30,10 @@ def register_fonts() -> None:
             return
         for name, file_name in _FILES.items():
             pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file_name)))
-        # <b> and <i> in Paragraph markup pick these faces; there is no bold italic, bold stands in.
+        # <b> in Paragraph markup picks the bold face. The report uses no italics (one font fewer to embed
+        # per report); should <i> ever appear, it prints upright rather than failing.
         addMapping(REGULAR, 0, 0, REGULAR)
         addMapping(REGULAR, 1, 0, BOLD)
-        addMapping(REGULAR, 0, 1, ITALIC)
+        addMapping(REGULAR, 0, 1, REGULAR)
         addMapping(REGULAR, 1, 1, BOLD)
         _registered = True
