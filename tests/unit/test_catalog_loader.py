@@ -404,3 +404,5 @@ def test_readme_example_is_a_valid_catalogue_without_warnings():
     catalog = parse_catalog(example.encode(), "criteria/README.md")
     assert catalog.warnings == ()
     assert len(catalog.indicators) >= 2
+    assert [offer.id for offer in catalog.offers_for("k1a")] == ["mz-medienkonzept", "fortbildung-sl"]
+    assert [offer.id for offer in catalog.offers_for("k1b")] == ["fortbildung-sl"]
