@@ -11,7 +11,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -19,7 +18,7 @@ from sqlalchemy import select, update
 from ..extensions import catalogs, db
 from ..models import Rating, Round
 from ..reports.batch import default_workers, render_batch, report_filename
-from ..reports.pdf import render_pdf
+from ..reports.pdf import render_minimal_pdf, render_pdf
 from ..services.reports import batch_schools, iter_reports
 from .analytics import Timing, machine, time_it
 from .synthetic import STATUS_SHARES, fill
@@ -68,27 +67,15 @@ def run(app, schools: int, repeat: int, workers: int | None, echo: Callable[[str
         started = time.perf_counter()
         sample = list(iter_reports(round_, chosen[:repeat]))
         gather_ms = (time.perf_counter() - started) * 1000 / len(sample)
-        floor_helvetica = time_it("floor: minimal one-page PDF, Helvetica", lambda: _minimal_pdf("Helvetica"), repeat)
-        floor_dejavu = time_it("floor: minimal one-page PDF, DejaVu Sans embedded", lambda: _minimal_pdf("DejaVuSans"), repeat)
+        floor_helvetica = time_it("floor: minimal one-page PDF, Helvetica", lambda: render_minimal_pdf("Helvetica"), repeat)
+        floor_dejavu = time_it(
+            "floor: minimal one-page PDF, DejaVu Sans embedded", lambda: render_minimal_pdf("DejaVuSans"), repeat
+        )
         cycle = iter(sample * 2)
         single = time_it("one report (render_pdf)", lambda: render_pdf(next(cycle)), repeat)
         batches = [_batch(round_, chosen[:size], workers, echo) for size in sorted({min(1000, schools), schools})]
     worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return ReportBench(floor_helvetica, floor_dejavu, single, gather_ms, batches, worker_peak)
-
-
-def _minimal_pdf(font: str) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
-
-    from ..reports.fonts import register_fonts
-
-    register_fonts()
-    buffer = BytesIO()
-    style = ParagraphStyle("floor", fontName=font, fontSize=10)
-    SimpleDocTemplate(buffer, pagesize=A4).build([Paragraph("Bericht zur Selbstevaluation", style)])
-    return buffer.getvalue()
 
 
 def _batch(round_, schools, workers: int, echo: Callable[[str], None]) -> BatchFigures:

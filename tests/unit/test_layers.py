@@ -33,3 +33,11 @@ def test_aggregation_and_exports_import_no_framework():
     """pandas and openpyxl are fine; Flask, the database and reportlab are not."""
     assert imported_frameworks("selfeval.scoring.aggregate") == []
     assert imported_frameworks("selfeval.exports") == []
+
+
+def test_report_content_is_pure_and_only_the_renderer_imports_reportlab():
+    """Report data knows nothing of Flask or the database; the PDF modules add reportlab and nothing else."""
+    for module in ("selfeval.reports.model", "selfeval.reports.content", "selfeval.reports.chart", "selfeval.display"):
+        assert imported_frameworks(module) == []
+    assert imported_frameworks("selfeval.reports.pdf") == ["reportlab"]
+    assert imported_frameworks("selfeval.reports.batch") == ["reportlab"]
