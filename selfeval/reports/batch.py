@@ -36,9 +36,30 @@ Sink = Callable[[ReportData, bytes], None]
 Progress = Callable[[ReportData, bool], None]  # called after each report, True when it succeeded
 
 
+# German spells umlauts out (as the round slugs do); letters without a decomposition get their base letter.
+_SPELLED_OUT = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "Ä": "Ae",
+        "Ö": "Oe",
+        "Ü": "Ue",
+        "ß": "ss",
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+    }
+)
+
+
 def report_filename(data: ReportData, round_slug: str) -> str:
-    """A portable file name: "bericht-2025-26-199001-gesamtschule-sehitlik.pdf"."""
-    folded = unicodedata.normalize("NFKD", data.school.name.replace("ß", "ss").replace("ı", "i").replace("ł", "l"))
+    """A portable file name: "bericht-2025-26-199001-gesamtschule-sehitlik.pdf" (only a-z, 0-9 and "-")."""
+    folded = unicodedata.normalize("NFKD", data.school.name.translate(_SPELLED_OUT))
     ascii_name = folded.encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:60].rstrip("-")
     safe_round = re.sub(r"[^a-z0-9-]+", "-", round_slug.lower()).strip("-")

@@ -57,7 +57,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h3": ParagraphStyle("h3", parent=base, fontName=BOLD, fontSize=10.5, leading=14, spaceBefore=9, spaceAfter=4),
         "lead": ParagraphStyle("lead", parent=base, fontName=BOLD, fontSize=12, leading=16, spaceAfter=4),
         "subhead": ParagraphStyle("subhead", parent=base, spaceBefore=5, spaceAfter=2),
-        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=2, spaceAfter=2),
+        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=2, spaceAfter=2, bulletFontName=REGULAR),
     }
 
 
@@ -273,7 +273,8 @@ def _criterion_section(criterion: CriterionLine, data: ReportData) -> list:
         score = "nicht bewertet" if line.score is None else str(line.score)
         bar = ScoreBar(line.score, data.scale_min, data.scale_max, width=24 * mm)
         rows.append([line.label, cell, bar, score])
-    table = Table(rows, colWidths=[10 * mm, CONTENT_WIDTH - 52 * mm, 28 * mm, 14 * mm])
+    # splitInRow: a long comment may run over a page break instead of making the row too tall for any page.
+    table = Table(rows, colWidths=[10 * mm, CONTENT_WIDTH - 52 * mm, 28 * mm, 14 * mm], splitInRow=1)
     table.setStyle(
         TableStyle(
             [

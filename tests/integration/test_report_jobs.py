@@ -1,0 +1,167 @@
+"""All reports of a selection as one ZIP: started from the overview, made in the background, only for its owner."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from tests.factories import login
+from tests.integration.test_reports import USERS, pdf_text, populate
+from tests.integration.test_team_pages import csrf, soup_of, text
+
+START = "/auswertung/berichte/"
+OVERVIEW = "/auswertung/?runde=2025-26"
+IN_DORTMUND = ["bericht-2025-26-100001-adler-gesamtschule.pdf", "bericht-2025-26-100002-birken-gymnasium.pdf"]
+
+
+@pytest.fixture
+def area(app):
+    """The schools, ratings and users of test_reports."""
+    populate(app)
+
+
+def start_from_the_overview(client, **extra: list[str]):
+    """Submit the overview's "Alle Berichte (ZIP)" form as the browser would, with `extra` fields added."""
+    page = soup_of(client.get(OVERVIEW))
+    form = page.find("form", action=START)
+    assert text(form.button) == "Alle Berichte (ZIP)"
+    fields = [(field["name"], field["value"]) for field in form.find_all("input", type="hidden")]
+    fields += [(name, value) for name, values in extra.items() for value in values]
+    return client.post(START, data=MultiDict(fields))
+
+
+def wait_until_finished(client, job_url: str, seconds: float = 20) -> dict:
+    deadline = time.monotonic() + seconds
+    while True:
+        response = client.get(f"{job_url}/stand")
+        assert (response.status_code, response.headers["Cache-Control"]) == (200, "no-store")
+        status = response.get_json()
+        if status["state"] != "running" or time.monotonic() > deadline:
+            return status
+        assert status["download_url"] is None
+        time.sleep(0.05)
+
+
+def job_folders(app) -> list[str]:
+    root = Path(app.instance_path) / "report-jobs"
+    return sorted(path.name for path in root.iterdir()) if root.is_dir() else []
+
+
+def test_an_adviser_gets_a_zip_of_the_submitted_schools_in_scope(app, client, area):
+    login(client, USERS["adviser"])
+    response = start_from_the_overview(client)
+    assert response.status_code == 303
+    job_url = response.headers["Location"]
+    job_id = job_url.removeprefix(START)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", job_id)
+    assert job_folders(app) == [job_id]
+
+    page = client.get(job_url)
+    assert (page.status_code, text(soup_of(page).h1)) == (200, "Alle Berichte der Runde 2025/26")
+    assert soup_of(page).find("section", class_="report-job")["data-status-url"] == f"{job_url}/stand"
+
+    status = wait_until_finished(client, job_url)
+    assert status == {"state": "done", "done": 2, "total": 2, "failed": 0, "download_url": f"{job_url}/berichte.zip"}
+    finished = soup_of(client.get(job_url))
+    assert text(finished.find(id="job-status")) == "Fertig: 2 von 2 Berichten erstellt."
+    assert finished.find(id="job-download").has_attr("hidden") is False
+
+    download = client.get(status["download_url"])
+    assert (download.status_code, download.mimetype) == (200, "application/zip")
+    assert download.headers["Content-Disposition"] == "attachment; filename=berichte-2025-26.zip"
+    assert download.headers["Cache-Control"] == "no-store"
+    with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
+        assert sorted(archive.namelist()) == IN_DORTMUND  # not the draft 100003, not Gelsenkirchen's 300001
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    assert [pdf[:5] for pdf in entries.values()] == [b"%PDF-"] * 2
+    # The ZIP's report and the one the page offers are the same report.
+    single = client.get("/schulen/100001/2025-26/bericht.pdf")
+    assert pdf_text(entries[IN_DORTMUND[0]]) == pdf_text(single.data)
+
+
+def test_filters_of_the_overview_narrow_the_zip(app, client, area):
+    login(client, USERS["supervisor"])
+    response = start_from_the_overview(client, schulform=["20"])
+    assert response.status_code == 303
+    status = wait_until_finished(client, response.headers["Location"])
+    assert (status["state"], status["done"], status["total"]) == ("done", 1, 1)
+    with zipfile.ZipFile(io.BytesIO(client.get(status["download_url"]).data)) as archive:
+        assert archive.namelist() == ["bericht-2025-26-100002-birken-gymnasium.pdf"]
+
+
+def test_only_the_owner_sees_the_job(app, client, area):
+    login(client, USERS["adviser"])
+    job_url = start_from_the_overview(client).headers["Location"]
+    assert wait_until_finished(client, job_url)["state"] == "done"
+
+    other = app.test_client()
+    login(other, USERS["admin"])  # may see every school, but not someone else's job
+    for url in (job_url, f"{job_url}/stand", f"{job_url}/berichte.zip"):
+        response = other.get(url)
+        assert (response.status_code, response.mimetype) == (404, "text/html")
+        assert text(soup_of(response).h1) == "Seite nicht gefunden"
+    for url in (f"{START}nicht-da", f"{START}{'A' * 22}", f"{START}{'A' * 22}/berichte.zip"):
+        assert client.get(url).status_code == 404
+    assert client.get(f"{job_url}/berichte.zip").status_code == 200  # still there for its owner
+
+
+def test_team_users_may_not_start_or_see_jobs(app, client, area):
+    login(client, USERS["adviser"])
+    job_url = start_from_the_overview(client).headers["Location"]
+    wait_until_finished(client, job_url)
+
+    team = app.test_client()
+    login(team, USERS["team"])
+    token = csrf(team, "/schulen/100001/2025-26/ergebnis")
+    response = team.post(START, data={"csrf_token": token, "runde": "2025-26"})
+    assert (response.status_code, text(soup_of(response).h1)) == (403, "Kein Zugriff")
+    assert (team.get(job_url).status_code, team.get(f"{job_url}/berichte.zip").status_code) == (403, 403)
+    assert len(job_folders(app)) == 1
+
+
+def test_anonymous_users_are_sent_to_the_login(client, area):
+    response = client.post(START, data={"csrf_token": csrf(client, "/anmelden"), "runde": "2025-26"})
+    assert (response.status_code, response.headers["Location"]) == (302, "/anmelden?next=%2Fauswertung%2Fberichte%2F")
+    response = client.get(f"{START}{'A' * 22}")
+    assert (response.status_code, response.headers["Location"]) == (302, f"/anmelden?next=%2Fauswertung%2Fberichte%2F{'A' * 22}")
+
+
+@pytest.mark.parametrize(
+    ("fields", "back", "message"),
+    [
+        (
+            {"schulform": ["02"]},
+            "/auswertung/?runde=2025-26&schulform=02",
+            "In dieser Auswahl hat noch keine Schule ihre Bewertung der Runde 2025/26 abgeschlossen.",
+        ),
+        (
+            {"kreis": ["99999"]},
+            "/auswertung/?runde=2025-26&kreis=99999",
+            "Die Auswahl ist ungültig (unbekannter Kreis „99999“ (erwartet wird der Kreisschlüssel, z. B. 05913)). "
+            "Es wurden keine Berichte erstellt.",
+        ),
+    ],
+)
+def test_a_selection_without_reports_leads_back_with_a_message(app, client, area, fields, back, message):
+    login(client, USERS["adviser"])
+    response = start_from_the_overview(client, **fields)
+    assert (response.status_code, response.headers["Location"]) == (302, back)
+    page = soup_of(client.get(back))
+    assert [text(p) for p in page.select(".flashes p")] == [message]
+    assert job_folders(app) == []
+
+
+def test_an_unknown_round_leads_back_with_a_message(app, client, area):
+    login(client, USERS["adviser"])
+    token = csrf(client, OVERVIEW)
+    response = client.post(START, data={"csrf_token": token, "runde": "2030-31"})
+    assert (response.status_code, response.headers["Location"]) == (302, "/auswertung/?runde=2030-31")
+    page = soup_of(client.get(OVERVIEW))
+    assert [text(p) for p in page.select(".flashes p")] == ["Diese Erhebungsrunde gibt es nicht."]
+    assert job_folders(app) == []
