@@ -5,23 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from ..extensions import login_manager
-from ..permissions import can_use_analytics
 from ..services import report_jobs
 from ..services.errors import InvalidInput, NotFound
 from ..services.reports import NothingToReport, parse_report_selection
 from ..services.rounds import get_round
+from . import supervision
 
 blueprint = Blueprint("report_jobs", __name__, url_prefix="/auswertung/berichte")
-
-
-@blueprint.before_request
-def guard():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not can_use_analytics(current_user):
-        abort(403)
-    return None
+# The same audience as the overview: supervisors, advisers and admins.
+blueprint.before_request(supervision.guard)
 
 
 @blueprint.post("/")

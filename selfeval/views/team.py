@@ -249,10 +249,8 @@ def results():
 @blueprint.get("/schulen/<schulnummer>/<round_slug>/bericht.pdf")
 def report_pdf():
     """The improvement report as PDF, for the team, advisers and supervisors in scope, and admins."""
-    try:
-        data = report_for(g.school, g.round)
-    except NothingToReport as exc:
-        flash(str(exc), "error")
+    data = _report_or_none()
+    if data is None:
         return redirect(url_for("team.results"))
     return pdf_response(render_pdf(data), report_filename(data, g.round.slug))
 
@@ -260,9 +258,16 @@ def report_pdf():
 @blueprint.get("/schulen/<schulnummer>/<round_slug>/bericht")
 def report():
     """The same report as an accessible web page (headings, tables, print stylesheet)."""
-    try:
-        data = report_for(g.school, g.round)
-    except NothingToReport as exc:
-        flash(str(exc), "error")
+    data = _report_or_none()
+    if data is None:
         return redirect(url_for("team.results"))
     return render_template("team/report.html", report=data, chart=report_chart(data), text=report_text)
+
+
+def _report_or_none():
+    """The report of this page's school and round, or None with a message why there is none yet."""
+    try:
+        return report_for(g.school, g.round)
+    except NothingToReport as exc:
+        flash(str(exc), "error")
+        return None
