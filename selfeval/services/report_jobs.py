@@ -32,6 +32,8 @@ JOB_LIFETIME = timedelta(hours=2)
 JOB_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 #: Progress is written at most this often (seconds), and always at the end.
 PROGRESS_INTERVAL = 0.5
+#: A running job whose progress has not changed for this long (seconds) has died with its process.
+STALL_AFTER = 120
 ARCHIVE_NAME = "berichte.zip"
 log = logging.getLogger(__name__)
 
@@ -72,12 +74,18 @@ def load_job(app, job_id: str, user: User) -> ReportJob:
     """The user's own job; NotFound for anyone else's, an expired or a made-up id."""
     if not JOB_ID.fullmatch(job_id):
         raise NotFound("Dieser Auftrag ist nicht bekannt.")
+    path = _folder(app, job_id) / "job.json"
     try:
-        job = ReportJob(**json.loads((_folder(app, job_id) / "job.json").read_text("utf-8")))
+        job = ReportJob(**json.loads(path.read_text("utf-8")))
+        silent_for = time.time() - path.stat().st_mtime
     except (OSError, ValueError, TypeError) as exc:
         raise NotFound("Dieser Auftrag ist nicht bekannt oder schon gelöscht.") from exc
     if job.user_id != user.id:
         raise NotFound("Dieser Auftrag ist nicht bekannt.")
+    if job.state == "running" and silent_for > STALL_AFTER:
+        # A running job writes its progress at least every PROGRESS_INTERVAL; silence means its
+        # process ended (a restart of the web server), so say so instead of waiting forever.
+        job.state = "failed"
     return job
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 import zipfile
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from selfeval.services import report_jobs
 from tests.factories import login
 from tests.integration.test_reports import USERS, pdf_text, populate
 from tests.integration.test_team_pages import csrf, soup_of, text
@@ -165,3 +167,20 @@ def test_an_unknown_round_leads_back_with_a_message(app, client, area):
     page = soup_of(client.get(OVERVIEW))
     assert [text(p) for p in page.select(".flashes p")] == ["Diese Erhebungsrunde gibt es nicht."]
     assert job_folders(app) == []
+
+
+def test_a_job_whose_process_died_shows_as_failed_not_running_forever(app, client, area):
+    login(client, USERS["adviser"])
+    job_url = start_from_the_overview(client).headers["Location"]
+    assert wait_until_finished(client, job_url)["state"] == "done"
+    job_file = Path(app.instance_path) / "report-jobs" / job_url.rsplit("/", 1)[1] / "job.json"
+    # As a restart of the web server would leave it: still "running", progress silent for too long.
+    job_file.write_text(job_file.read_text("utf-8").replace('"state": "done"', '"state": "running"'), "utf-8")
+    assert client.get(f"{job_url}/stand").get_json()["state"] == "running"
+    stalled = time.time() - report_jobs.STALL_AFTER - 1
+    os.utime(job_file, (stalled, stalled))
+
+    status = client.get(f"{job_url}/stand").get_json()
+    assert (status["state"], status["download_url"]) == ("failed", None)
+    page = soup_of(client.get(job_url))
+    assert text(page.find(id="job-status")).startswith("Die Berichte konnten nicht erstellt werden.")
