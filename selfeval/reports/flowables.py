@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable
 
 from ..charts import SERIES_STYLES, RadarGeometry
 from ..charts.radar import BACKGROUND_COLOR, GRID_COLOR, TEXT_COLOR
-from .fonts import BOLD, REGULAR
+from .fonts import REGULAR
 
 _STYLE_ORDER = {"comparison": 0, "secondary": 1, "primary": 2}
 LEGEND_ROW = 16.0  # points per legend row
@@ -180,4 +180,4 @@ def fit_text(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-__all__ = ["BOLD", "REGULAR", "RadarChart", "ScoreBar", "fit_text", "numbered_canvas"]
+__all__ = ["RadarChart", "ScoreBar", "fit_text", "numbered_canvas"]
