@@ -6,6 +6,7 @@ figures say how much the report itself costs on top of what reportlab needs for 
 
 from __future__ import annotations
 
+import itertools
 import resource
 import tempfile
 import time
@@ -20,7 +21,7 @@ from ..models import Rating, Round
 from ..reports.batch import default_workers, render_batch, report_filename
 from ..reports.pdf import render_minimal_pdf, render_pdf
 from ..services.reports import batch_schools, iter_reports
-from .analytics import Timing, machine, time_it
+from .analytics import Timing, time_it, timing_table
 from .synthetic import STATUS_SHARES, fill
 
 #: A comment on every fifth rating, with characters that need escaping and names outside Latin-1.
@@ -54,7 +55,8 @@ class ReportBench:
 def run(app, schools: int, repeat: int, workers: int | None, echo: Callable[[str], None]) -> ReportBench:
     workers = workers or default_workers()
     with app.app_context():
-        total = round(schools * 100 / STATUS_SHARES["submitted"] * 1.06)  # enough schools that `schools` submit
+        # Enough schools that `schools` of them submit: 6 % over the expected share, plus some for small runs.
+        total = round(schools * 100 / STATUS_SHARES["submitted"] * 1.06) + 25
         echo(f"filling {total} schools, 2 rounds …")
         filled = fill(catalogs.active, total, 2)
         db.session.execute(update(Rating).where(Rating.id % 5 == 0).values(comment=COMMENT))
@@ -71,8 +73,8 @@ def run(app, schools: int, repeat: int, workers: int | None, echo: Callable[[str
         floor_dejavu = time_it(
             "floor: minimal one-page PDF, DejaVu Sans embedded", lambda: render_minimal_pdf("DejaVuSans"), repeat
         )
-        cycle = iter(sample * 2)
-        single = time_it("one report (render_pdf)", lambda: render_pdf(next(cycle)), repeat)
+        reports = itertools.cycle(sample)
+        single = time_it("one report (render_pdf)", lambda: render_pdf(next(reports)), repeat)
         batches = [_batch(round_, chosen[:size], workers, echo) for size in sorted({min(1000, schools), schools})]
     worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return ReportBench(floor_helvetica, floor_dejavu, single, gather_ms, batches, worker_peak)
@@ -112,15 +114,7 @@ def _rss_mb() -> float:
 
 
 def report(bench: ReportBench, database: str) -> str:
-    lines = [
-        f"Machine: {machine()}",
-        f"Database: {database}",
-        "",
-        "| measurement | median ms | p95 ms | runs |",
-        "|---|---:|---:|---:|",
-    ]
-    for t in (bench.floor_helvetica, bench.floor_dejavu, bench.single):
-        lines.append(f"| {t.label} | {t.median_ms:.1f} | {t.p95_ms:.1f} | {len(t.samples)} |")
+    lines = timing_table([bench.floor_helvetica, bench.floor_dejavu, bench.single], database)
     lines.append(f"| gathering one report's data in a batch (amortised) | {bench.gather_ms:.1f} | | |")
     lines += [
         "",
