@@ -140,7 +140,8 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
-def report(timings: list[Timing], database: str) -> str:
+def timing_table(timings: list[Timing], database: str) -> list[str]:
+    """The machine, the database and one Markdown row per timing."""
     lines = [
         f"Machine: {machine()}",
         f"Database: {database}",
@@ -148,6 +149,10 @@ def report(timings: list[Timing], database: str) -> str:
         "| measurement | median ms | p95 ms | runs |",
         "|---|---:|---:|---:|",
     ]
-    lines += [f"| {t.label} | {t.median_ms:.1f} | {t.p95_ms:.1f} | {len(t.samples)} |" for t in timings]
+    return lines + [f"| {t.label} | {t.median_ms:.1f} | {t.p95_ms:.1f} | {len(t.samples)} |" for t in timings]
+
+
+def report(timings: list[Timing], database: str) -> str:
+    lines = timing_table(timings, database)
     lines += ["", f"Peak memory (max RSS of the process, including the data fill): {peak_memory_mb():.0f} MB"]
     return "\n".join(lines)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -11,6 +13,29 @@ import click
 @click.group("bench")
 def bench_cli() -> None:
     """Benchmarks on synthetic data."""
+
+
+@contextmanager
+def _bench_app(database_url: str | None) -> Iterator[tuple[object, str]]:
+    """A migrated app on an empty database (default: a temporary SQLite file), and the database's name."""
+    from flask_migrate import upgrade
+
+    from ..app import create_app
+    from ..config import normalize_database_url
+    from ..extensions import db
+
+    with tempfile.TemporaryDirectory(prefix="selfeval-bench-") as folder:
+        url = normalize_database_url(database_url) if database_url else f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": folder, "WTF_CSRF_ENABLED": False})
+        with app.app_context():
+            upgrade()
+            version = ".".join(str(part) for part in db.engine.dialect.server_version_info or ())
+            database = f"{db.engine.dialect.name} {version}".strip()
+        try:
+            yield app, database
+        finally:
+            with app.app_context():
+                db.engine.dispose()
 
 
 @bench_cli.command("analytics")
@@ -23,25 +48,12 @@ def bench_cli() -> None:
 )
 def analytics_command(schools: int, rounds: int, repeat: int, database_url: str | None) -> None:
     """Fill a database with synthetic schools and rounds, then time analytics, API, overview and export."""
-    from flask_migrate import upgrade
-
-    from ..app import create_app
     from ..bench.analytics import report, run
-    from ..config import normalize_database_url
-    from ..extensions import db
 
-    with tempfile.TemporaryDirectory(prefix="selfeval-bench-") as folder:
-        url = normalize_database_url(database_url) if database_url else f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": folder, "WTF_CSRF_ENABLED": False})
-        with app.app_context():
-            upgrade()
-            dialect = db.engine.dialect.name
-            version = ".".join(str(part) for part in db.engine.dialect.server_version_info or ())
+    with _bench_app(database_url) as (app, database):
         timings = run(app, schools, rounds, repeat, click.echo)
-        with app.app_context():
-            db.engine.dispose()
-        click.echo("")
-        click.echo(report(timings, f"{dialect} {version}".strip()))
+    click.echo("")
+    click.echo(report(timings, database))
 
 
 @bench_cli.command("reports")
@@ -51,21 +63,9 @@ def analytics_command(schools: int, rounds: int, repeat: int, database_url: str 
 @click.option("--database-url", help="An EMPTY database to fill; default: a temporary SQLite file.")
 def reports_command(schools: int, repeat: int, jobs: int | None, database_url: str | None) -> None:
     """Time one PDF report, a minimal reportlab floor, and batches of 1,000 and SCHOOLS reports."""
-    from flask_migrate import upgrade
-
-    from ..app import create_app
     from ..bench.reports import report, run
-    from ..config import normalize_database_url
-    from ..extensions import db
 
-    with tempfile.TemporaryDirectory(prefix="selfeval-bench-") as folder:
-        url = normalize_database_url(database_url) if database_url else f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": folder, "WTF_CSRF_ENABLED": False})
-        with app.app_context():
-            upgrade()
-            dialect = db.engine.dialect.name
+    with _bench_app(database_url) as (app, database):
         figures = run(app, schools, repeat, jobs, click.echo)
-        with app.app_context():
-            db.engine.dispose()
-        click.echo("")
-        click.echo(report(figures, dialect))
+    click.echo("")
+    click.echo(report(figures, database))

@@ -106,7 +106,7 @@ def iter_reports(
     """Report data for each school with an assessment of one of `statuses`, in the given order, loaded in chunks."""
     created_on = today or local_date(utcnow())
     earlier = previous_round(round_)
-    groups = comparison_groups(round_)
+    groups = comparison_groups(round_, sorted({school.schulform for school in schools}))
     catalogs: dict[int, object] = {}
     for start in range(0, len(schools), CHUNK_SIZE):
         chunk = schools[start : start + CHUNK_SIZE]
