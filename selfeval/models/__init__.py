@@ -1,9 +1,10 @@
 """Persistence only: SQLAlchemy models. Import every model here so Alembic sees them all."""
 
-from .assessment import MAX_COMMENT_LENGTH, Assessment, AssessmentEvent, Rating
+from .assessment import MAX_COMMENT_LENGTH, Assessment, Rating
+from .audit import AuditEvent
 from .catalog_snapshot import CatalogSnapshot
 from .school import Round, School
-from .user import ROLES, SCOPE_KINDS, ApiToken, Membership, User, UserScope
+from .user import ROLES, SCOPE_KINDS, ApiToken, Membership, PasswordLink, User, UserScope
 
 __all__ = [
     "MAX_COMMENT_LENGTH",
@@ -11,9 +12,10 @@ __all__ = [
     "SCOPE_KINDS",
     "ApiToken",
     "Assessment",
-    "AssessmentEvent",
+    "AuditEvent",
     "CatalogSnapshot",
     "Membership",
+    "PasswordLink",
     "Rating",
     "Round",
     "School",

@@ -1,4 +1,4 @@
-"""A school's self-evaluation in one round, its ratings, and its submit/reopen history."""
+"""A school's self-evaluation in one round and its ratings (its history is in the audit trail)."""
 
 from __future__ import annotations
 
@@ -59,17 +59,3 @@ class Rating(db.Model):
 
     assessment = relationship("Assessment", back_populates="ratings")
     updated_by = relationship("User")
-
-
-class AssessmentEvent(db.Model):
-    """Submission and reopening, recorded with who and when."""
-
-    __tablename__ = "assessment_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "submitted" | "reopened"
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    user = relationship("User")

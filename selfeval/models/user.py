@@ -20,8 +20,8 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
     display_name: Mapped[str] = mapped_column(String(120))
-    #: scrypt hash (werkzeug.security); never the password itself.
-    password_hash: Mapped[str] = mapped_column(String(255))
+    #: scrypt hash (werkzeug.security); never the password itself. NULL until an invitee sets one.
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Random value in the session cookie instead of the id: replacing it ends all sessions.
@@ -31,6 +31,7 @@ class User(db.Model):
     memberships = relationship("Membership", back_populates="user", cascade="all, delete-orphan")
     scopes = relationship("UserScope", cascade="all, delete-orphan", order_by="UserScope.id")
     tokens = relationship("ApiToken", cascade="all, delete-orphan")
+    password_links = relationship("PasswordLink", back_populates="user", cascade="all, delete-orphan")
 
     # The four members Flask-Login expects, without importing it into the persistence layer.
     is_authenticated = True
@@ -82,3 +83,19 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user = relationship("User", back_populates="tokens")
+
+
+class PasswordLink(db.Model):
+    """A one-time link to set a password: an invitation, or a reset by an administrator."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the link's token; the token is in the link only and is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # "invite" | "reset"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user = relationship("User", back_populates="password_links")

@@ -58,6 +58,10 @@ def kreis(key: str) -> Kreis | None:
     return kreise().get(key)
 
 
+def unknown_kreis_message(value: str) -> str:
+    return f"„{value}“ ist kein Kreisschlüssel eines Kreises oder einer kreisfreien Stadt in NRW (5 Ziffern, z. B. 05913)."
+
+
 def kreis_name(key: str) -> str:
     """The Kreis's name, or the key itself for a key the list does not know."""
     found = kreise().get(key)

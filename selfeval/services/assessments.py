@@ -12,9 +12,10 @@ from sqlalchemy.orm import selectinload
 from ..catalog import Catalog, Criterion
 from ..database import insert_or_ignore
 from ..extensions import db
-from ..models import Assessment, AssessmentEvent, Membership, Rating, Round, School, User
+from ..models import Assessment, Membership, Rating, Round, School, User
 from ..models.types import utcnow
 from ..scoring import AssessmentScores, missing_indicators, score_assessment
+from . import audit
 from .catalog_snapshots import snapshot_catalog
 from .errors import ServiceError
 from .rating_input import UNCHANGED, RatingChange
@@ -113,14 +114,18 @@ def save_ratings(
         return _state(assessment)
     new_version = _claim_next_version(assessment, base_version)
     now = _now()
+    trail = {}
     for indicator_id, change in effective.items():
         rating = stored.get(indicator_id) or Rating(assessment=assessment, indicator_id=indicator_id, comment="")
+        before = {"score": rating.score, "comment": rating.comment or ""}
         if change.score is not UNCHANGED:
             rating.score = change.score
         if change.comment is not UNCHANGED:
             rating.comment = change.comment
         rating.changed_in_version, rating.updated_at, rating.updated_by = new_version, now, user
+        trail[indicator_id] = audit.diff(before, {"score": rating.score, "comment": rating.comment})
         db.session.add(rating)
+    audit.record_rating_changes(user, school, round_, trail)
     db.session.flush()
     return _state(assessment)
 
@@ -138,7 +143,7 @@ def submit(school: School, round_: Round, user: User, base_version: int) -> Asse
     if state.missing or not has_leadership_member(school):
         raise NotReadyToSubmit(state.missing, has_leadership_member(school))
     _claim_next_version(assessment, base_version, status="submitted", submitted_at=_now(), submitted_by_id=user.id)
-    db.session.add(AssessmentEvent(assessment_id=assessment.id, kind="submitted", user_id=user.id))
+    audit.record("assessment.submitted", actor=user, school=school, round_=round_)
     db.session.flush()
     return _state(assessment)
 
@@ -153,14 +158,16 @@ def reopen(school: School, round_: Round, user: User) -> AssessmentState:
     if not round_.is_open:
         raise AssessmentLocked(f"Die Erhebungsrunde {round_.name} ist geschlossen.")
     _claim_next_version(assessment, assessment.version, status="draft", submitted_at=None, submitted_by_id=None)
-    db.session.add(AssessmentEvent(assessment_id=assessment.id, kind="reopened", user_id=user.id))
+    audit.record("assessment.reopened", actor=user, school=school, round_=round_)
     db.session.flush()
     return _state(assessment)
 
 
 def has_leadership_member(school: School) -> bool:
-    query = select(Membership.id).join(User).where(
-        Membership.school_id == school.id, Membership.is_leadership.is_(True), User.active.is_(True)
+    query = (
+        select(Membership.id)
+        .join(User)
+        .where(Membership.school_id == school.id, Membership.is_leadership.is_(True), User.active.is_(True))
     )
     return db.session.scalars(query).first() is not None
 
@@ -227,9 +234,7 @@ def _changes_something(rating: Rating | None, change: RatingChange) -> bool:
 def _state(assessment: Assessment) -> AssessmentState:
     round_ = assessment.round
     ratings = {
-        r.indicator_id: RatingState(
-            r.score, r.comment, r.changed_in_version, r.updated_at, r.updated_by.display_name if r.updated_by else ""
-        )
+        r.indicator_id: RatingState(r.score, r.comment, r.changed_in_version, r.updated_at, _author(r.updated_by))
         for r in assessment.ratings
     }
     return AssessmentState(
@@ -242,8 +247,13 @@ def _state(assessment: Assessment) -> AssessmentState:
         version=assessment.version,
         ratings=ratings,
         submitted_at=assessment.submitted_at,
-        submitted_by=assessment.submitted_by.display_name if assessment.submitted_by else "",
+        submitted_by=_author(assessment.submitted_by) if assessment.submitted_at else "",
     )
+
+
+def _author(user: User | None) -> str:
+    """Who made a change; after an account's erasure only the neutral marker remains."""
+    return user.display_name if user is not None else audit.ERASED_ACCOUNT
 
 
 def _now() -> datetime:

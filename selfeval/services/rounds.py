@@ -25,10 +25,12 @@ def create_round(name: str, catalog: Catalog) -> Round:
     name = " ".join(name.split())
     slug = slugify(name)
     if not slug or len(name) > 40:
-        raise InvalidInput({"name": f"{name!r} is not a usable round name (e.g. 2025/26, at most 40 characters)"})
+        raise InvalidInput(
+            {"name": f"„{name}“ ist kein brauchbarer Name für eine Erhebungsrunde (z. B. 2025/26, höchstens 40 Zeichen)."}
+        )
     taken = db.session.scalars(select(Round).where((Round.name == name) | (Round.slug == slug))).first()
     if taken is not None:
-        raise InvalidInput({"name": f"round {taken.name!r} (slug {taken.slug}) exists already"})
+        raise InvalidInput({"name": f"Die Erhebungsrunde {taken.name} (Kurzname {taken.slug}) gibt es schon."})
     snapshot = record_snapshot(catalog)
     new_round = Round(name=name, slug=slug, is_open=True, catalog_snapshot=snapshot)
     db.session.add(new_round)

@@ -8,7 +8,7 @@ from sqlalchemy import select, true
 
 from ..extensions import db
 from ..models import Membership, School, User
-from ..reference import SCHULFORMEN, kreis
+from ..reference import SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
 from .errors import InvalidInput, NotFound
 
@@ -20,20 +20,20 @@ def add_school(schulnummer: str, name: str, schulform: str, kreis_key: str, ort:
     problems: dict[str, str] = {}
     schulnummer, name, ort = schulnummer.strip(), " ".join(name.split()), ort.strip()
     if not SCHULNUMMER.fullmatch(schulnummer):
-        problems["schulnummer"] = f"must be 6 digits, not {schulnummer!r}"
+        problems["schulnummer"] = f"Die Schulnummer „{schulnummer}“ hat nicht 6 Ziffern."
     elif find_school(schulnummer) is not None:
-        problems["schulnummer"] = f"a school with Schulnummer {schulnummer} exists already"
+        problems["schulnummer"] = f"Es gibt schon eine Schule mit der Schulnummer {schulnummer}."
     if not name:
-        problems["name"] = "must not be empty"
+        problems["name"] = "Bitte geben Sie den Namen der Schule an."
     elif len(name) > 300:
-        problems["name"] = "must be at most 300 characters long"
+        problems["name"] = "Der Name darf höchstens 300 Zeichen lang sein."
     if schulform not in SCHULFORMEN:
         known = ", ".join(f"{code} {label}" for code, label in SCHULFORMEN.items())
-        problems["schulform"] = f"unknown code {schulform!r}; known codes: {known}"
+        problems["schulform"] = f"Unbekannte Schulform „{schulform}“; bekannt sind: {known}."
     if kreis(kreis_key) is None:
-        problems["kreis"] = f"{kreis_key!r} is not the 5-digit key of a Kreis or kreisfreie Stadt in NRW"
+        problems["kreis"] = unknown_kreis_message(kreis_key)
     if len(ort) > 120:
-        problems["ort"] = "must be at most 120 characters long"
+        problems["ort"] = "Der Ort darf höchstens 120 Zeichen lang sein."
     if problems:
         raise InvalidInput(problems)
     school = School(schulnummer=schulnummer, name=name, schulform=schulform, kreis=kreis_key, ort=ort)

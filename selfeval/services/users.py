@@ -12,9 +12,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import ROLES, ApiToken, Membership, School, User, UserScope
-from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis
+from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis, unknown_kreis_message
+from . import audit
 from .errors import InvalidInput
 
+#: The roles as the pages name them.
+ROLE_LABELS = {"team": "Team Digitalisierung", "supervisor": "Schulaufsicht", "adviser": "Medienberatung", "admin": "Verwaltung"}
+SCOPE_LABELS = {"kreis": "Kreis", "bezirk": "Bezirksregierung", "schulform": "Schulform"}
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -27,15 +31,20 @@ def create_user(
     email: str,
     display_name: str,
     role: str,
-    password: str,
+    password: str | None,
     *,
+    actor: User | None = None,
     school: School | None = None,
     is_leadership: bool = False,
     kreise: Iterable[str] = (),
     bezirke: Iterable[str] = (),
     schulformen: Iterable[str] = (),
 ) -> User:
-    """A new active account; InvalidInput names every wrong value."""
+    """A new active account; InvalidInput names every wrong value.
+
+    Without a password (None) the account is an invitation: it can log in once its owner has
+    set a password through a link (services.accounts.issue_password_link).
+    """
     email = email.strip().lower()
     display_name = " ".join(display_name.split())
     scopes = [("kreis", k) for k in kreise] + [("bezirk", b) for b in bezirke] + [("schulform", s) for s in schulformen]
@@ -47,7 +56,7 @@ def create_user(
         email=email,
         display_name=display_name,
         role=role,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        password_hash=hash_password(password) if password is not None else None,
         active=True,
         login_id=secrets.token_urlsafe(32),
     )
@@ -56,46 +65,76 @@ def create_user(
         user.memberships = [Membership(school=school, is_leadership=is_leadership)]
     db.session.add(user)
     db.session.flush()
+    audit.record("user.created", actor=actor, subject=user.email, subject_user=user, changes=audit.diff({}, account_fields(user)))
     return user
 
 
-def _account_problems(email: str, display_name: str, role: str, password: str) -> dict[str, str]:
+def account_fields(user: User) -> dict[str, str]:
+    """An account's assignments as readable text, for the audit trail's old → new."""
+    schools = ", ".join(
+        f"{m.school.schulnummer}{' (Schulleitung)' if m.is_leadership else ''}"
+        for m in sorted(user.memberships, key=lambda m: m.school.schulnummer)
+    )
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "role": user.role,
+        "school": schools,
+        "scopes": ", ".join(f"{s.kind} {s.value}" for s in sorted(user.scopes, key=lambda s: (s.kind, s.value))),
+    }
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def password_problem(password: str) -> str | None:
+    """Why this password cannot be used, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Das Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen lang sein."
+    return None
+
+
+def _account_problems(email: str, display_name: str, role: str, password: str | None) -> dict[str, str]:
     problems = {}
     if not EMAIL.fullmatch(email) or len(email) > 254:
-        problems["email"] = f"{email!r} is not an e-mail address"
+        problems["email"] = f"„{email}“ ist keine E-Mail-Adresse."
     elif find_user(email) is not None:
-        problems["email"] = f"an account for {email} exists already"
+        problems["email"] = f"Es gibt schon ein Konto für {email}."
     if not display_name or len(display_name) > 120:
-        problems["name"] = "a display name of 1 to 120 characters is required"
+        problems["name"] = "Bitte geben Sie einen Namen mit 1 bis 120 Zeichen an."
     if role not in ROLES:
-        problems["role"] = f"unknown role {role!r}; roles: {', '.join(ROLES)}"
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems["password"] = f"must be at least {MIN_PASSWORD_LENGTH} characters long"
-    elif len(password) > MAX_PASSWORD_LENGTH:
-        problems["password"] = f"must be at most {MAX_PASSWORD_LENGTH} characters long"
+        problems["role"] = f"Unbekannte Rolle „{role}“; möglich sind: {', '.join(ROLES)}."
+    if password is not None and password_problem(password):
+        problems["password"] = password_problem(password)
     return problems
 
 
 def _assignment_problems(role: str, school: School | None, is_leadership: bool, scopes: list) -> dict[str, str]:
     problems = {}
     if role == "team" and school is None:
-        problems["school"] = "a team member needs a school (--school SCHULNUMMER)"
+        problems["school"] = "Ein Teammitglied braucht eine Schule (Schulnummer)."
     if role != "team" and (school is not None or is_leadership):
-        problems["school"] = "only team members belong to a school"
+        problems["school"] = "Nur Teammitglieder gehören zu einer Schule."
     allowed_kinds = {"supervisor": {"kreis", "bezirk", "schulform"}, "adviser": {"kreis"}}.get(role, set())
     for kind, value in scopes:
         if kind not in allowed_kinds:
-            article = "an" if role[0] in "aeiou" else "a"
-            hint = " (advisers are scoped by Kreis)" if role == "adviser" else ""
-            problems[kind] = f"{article} {role} has no {kind} scope{hint}"
+            hint = " (Medienberatungen sind für Kreise zuständig)" if role == "adviser" else ""
+            problems[kind] = (
+                f"Ein Konto der Rolle {ROLE_LABELS.get(role, role)} hat keinen Bereich nach {SCOPE_LABELS[kind]}{hint}."
+            )
         elif kind == "kreis" and kreis(value) is None:
-            problems[kind] = f"{value!r} is not the 5-digit key of a Kreis or kreisfreie Stadt in NRW"
+            problems[kind] = unknown_kreis_message(value)
         elif kind == "bezirk" and value not in BEZIRKSREGIERUNGEN:
-            problems[kind] = f"{value!r} is not a Bezirksregierung; one of: {', '.join(BEZIRKSREGIERUNGEN)}"
+            problems[kind] = f"„{value}“ ist keine Bezirksregierung; möglich sind: {', '.join(BEZIRKSREGIERUNGEN)}."
         elif kind == "schulform" and value not in SCHULFORMEN:
-            problems[kind] = f"{value!r} is not a Schulform code"
+            problems[kind] = f"„{value}“ ist kein Schlüssel einer Schulform."
     if role == "supervisor" and scopes and all(kind == "schulform" for kind, _ in scopes):
-        problems["scope"] = "a supervisor's Schulformen narrow a Kreis or Bezirksregierung; name one of those too"
+        problems["scope"] = (
+            "Schulformen grenzen den Bereich einer Schulaufsicht nur ein; nennen Sie auch einen Kreis oder eine Bezirksregierung."
+        )
     return problems
 
 
@@ -109,6 +148,9 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
+    if user.password_hash is None:  # invited, no password set yet
+        check_password_hash(_DUMMY_HASH, password)
+        return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
     return user
@@ -120,11 +162,12 @@ def load_by_login_id(login_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def issue_token(user: User) -> str:
+def issue_token(user: User, *, actor: User | None = None) -> str:
     """A new API token for this user; only its hash is stored, so it is shown once."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     db.session.add(ApiToken(user=user, token_hash=_token_hash(token)))
     db.session.flush()
+    audit.record("user.token_issued", actor=actor, subject=user.email, subject_user=user)
     return token
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from selfeval.extensions import catalogs, db
-from selfeval.models import Assessment, AssessmentEvent, Rating
+from selfeval.models import Assessment, AuditEvent, Rating
 from selfeval.permissions import can_edit_assessment, can_view_assessment
 from selfeval.scoring import AssessmentScores
 from selfeval.services import assessments
@@ -74,13 +74,14 @@ def stored_assessment(school, round_) -> tuple:
 
 
 def events(school, round_) -> list[tuple[str, int]]:
+    """Submissions and reopenings in the audit trail, as (kind, user id)."""
     query = (
-        select(AssessmentEvent.kind, AssessmentEvent.user_id)
-        .join(Assessment, AssessmentEvent.assessment_id == Assessment.id)
-        .where(Assessment.school_id == school.id, Assessment.round_id == round_.id)
-        .order_by(AssessmentEvent.id)
+        select(AuditEvent.action, AuditEvent.actor_id)
+        .where(AuditEvent.school_id == school.id, AuditEvent.round_id == round_.id)
+        .where(AuditEvent.action.startswith("assessment."))
+        .order_by(AuditEvent.id)
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(action.removeprefix("assessment."), actor_id) for action, actor_id in db.session.execute(query)]
 
 
 def assessment_count() -> int:

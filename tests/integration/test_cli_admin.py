@@ -18,12 +18,12 @@ from selfeval.services.catalog_snapshots import snapshot_catalog
 
 PASSWORD = "correct horse battery staple"
 SCHOOL_ARGS = ["schools", "add", "100001", "Gesamtschule Nord", "--schulform", "15", "--kreis", "05913", "--ort", "Dortmund"]
-KREIS_PROBLEM = "'99999' is not the 5-digit key of a Kreis or kreisfreie Stadt in NRW"
+KREIS_PROBLEM = "„99999“ ist kein Kreisschlüssel eines Kreises oder einer kreisfreien Stadt in NRW (5 Ziffern, z. B. 05913)."
 SCHULFORM_PROBLEM = (
-    "unknown code '99'; known codes: 02 Grundschule, 04 Hauptschule, 06 Volksschule, 08 Förderschule, "
+    "Unbekannte Schulform „99“; bekannt sind: 02 Grundschule, 04 Hauptschule, 06 Volksschule, 08 Förderschule, "
     "10 Realschule, 13 Primus (Schulversuch), 14 Sekundarschule, 15 Gesamtschule, "
     "16 Gemeinschaftsschule (Schulversuch), 17 Waldorfschule, 18 Hiberniaschule, "
-    "19 Freie Waldorfförderschule, 20 Gymnasium, 25 Weiterbildungskolleg, 30 Berufskolleg"
+    "19 Freie Waldorfförderschule, 20 Gymnasium, 25 Weiterbildungskolleg, 30 Berufskolleg."
 )
 
 
@@ -78,11 +78,11 @@ def test_schools_add_valid_school_is_stored(app):
 @pytest.mark.parametrize(
     ("schulnummer", "name", "schulform", "kreis", "stderr"),
     [
-        ("12345", "Gesamtschule Süd", "15", "05913", "error: schulnummer: must be 6 digits, not '12345'\n"),
-        ("abcdef", "Gesamtschule Süd", "15", "05913", "error: schulnummer: must be 6 digits, not 'abcdef'\n"),
-        ("100001", "Gesamtschule Süd", "15", "05913", "error: schulnummer: a school with Schulnummer 100001 exists already\n"),
-        ("100002", "", "15", "05913", "error: name: must not be empty\n"),
-        ("100002", "   ", "15", "05913", "error: name: must not be empty\n"),
+        ("12345", "Gesamtschule Süd", "15", "05913", "error: schulnummer: Die Schulnummer „12345“ hat nicht 6 Ziffern.\n"),
+        ("abcdef", "Gesamtschule Süd", "15", "05913", "error: schulnummer: Die Schulnummer „abcdef“ hat nicht 6 Ziffern.\n"),
+        ("100001", "Gesamtschule Süd", "15", "05913", "error: schulnummer: Es gibt schon eine Schule mit der Schulnummer 100001.\n"),
+        ("100002", "", "15", "05913", "error: name: Bitte geben Sie den Namen der Schule an.\n"),
+        ("100002", "   ", "15", "05913", "error: name: Bitte geben Sie den Namen der Schule an.\n"),
         ("100002", "Gesamtschule Süd", "99", "05913", f"error: schulform: {SCHULFORM_PROBLEM}\n"),
         ("100002", "Gesamtschule Süd", "15", "99999", f"error: kreis: {KREIS_PROBLEM}\n"),
     ],
@@ -106,8 +106,8 @@ def test_schools_add_several_wrong_values_are_all_reported(app):
     assert outcome(result) == (
         1,
         "",
-        "error: schulnummer: must be 6 digits, not '12345'\n"
-        "error: name: must not be empty\n"
+        "error: schulnummer: Die Schulnummer „12345“ hat nicht 6 Ziffern.\n"
+        "error: name: Bitte geben Sie den Namen der Schule an.\n"
         f"error: schulform: {SCHULFORM_PROBLEM}\n"
         f"error: kreis: {KREIS_PROBLEM}\n",
     )
@@ -140,7 +140,7 @@ def test_rounds_create_same_name_again_exits_1(app):
 
     result = run(app, "rounds", "create", "2025/26")
 
-    assert outcome(result) == (1, "", "error: name: round '2025/26' (slug 2025-26) exists already\n")
+    assert outcome(result) == (1, "", "error: name: Die Erhebungsrunde 2025/26 (Kurzname 2025-26) gibt es schon.\n")
     assert row_counts(app) == before
 
 
@@ -207,13 +207,13 @@ TEAM = ["--name", "Ayşe Yılmaz", "--role", "team", "--school", "100001"]
             f"{PASSWORD}\n",
             "error: password: give it on standard input with --password-stdin (never as an argument)\n",
         ),
-        (["c@b.de", *TEAM, "--password-stdin"], "short-pass1\n", "error: password: must be at least 12 characters long\n"),
-        (["not-an-email", *TEAM, "--password-stdin"], f"{PASSWORD}\n", "error: email: 'not-an-email' is not an e-mail address\n"),
-        (["A@B.de", *TEAM, "--password-stdin"], f"{PASSWORD}\n", "error: email: an account for a@b.de exists already\n"),
+        (["c@b.de", *TEAM, "--password-stdin"], "short-pass1\n", "error: password: Das Passwort muss mindestens 12 Zeichen lang sein.\n"),
+        (["not-an-email", *TEAM, "--password-stdin"], f"{PASSWORD}\n", "error: email: „not-an-email“ ist keine E-Mail-Adresse.\n"),
+        (["A@B.de", *TEAM, "--password-stdin"], f"{PASSWORD}\n", "error: email: Es gibt schon ein Konto für a@b.de.\n"),
         (
             ["c@b.de", "--name", "Carla", "--role", "team", "--password-stdin"],
             f"{PASSWORD}\n",
-            "error: school: a team member needs a school (--school SCHULNUMMER)\n",
+            "error: school: Ein Teammitglied braucht eine Schule (Schulnummer).\n",
         ),
         (
             ["c@b.de", "--name", "Carla", "--role", "team", "--school", "999999", "--password-stdin"],
@@ -223,12 +223,12 @@ TEAM = ["--name", "Ayşe Yılmaz", "--role", "team", "--school", "100001"]
         (
             ["c@b.de", "--name", "Carla", "--role", "adviser", "--kreis", "05913", "--bezirk", "Arnsberg", "--password-stdin"],
             f"{PASSWORD}\n",
-            "error: bezirk: an adviser has no bezirk scope (advisers are scoped by Kreis)\n",
+            "error: bezirk: Ein Konto der Rolle Medienberatung hat keinen Bereich nach Bezirksregierung (Medienberatungen sind für Kreise zuständig).\n",
         ),
         (
             ["c@b.de", "--name", "Carla", "--role", "supervisor", "--schulform", "20", "--password-stdin"],
             f"{PASSWORD}\n",
-            "error: scope: a supervisor's Schulformen narrow a Kreis or Bezirksregierung; name one of those too\n",
+            "error: scope: Schulformen grenzen den Bereich einer Schulaufsicht nur ein; nennen Sie auch einen Kreis oder eine Bezirksregierung.\n",
         ),
         (
             ["c@b.de", "--name", "Carla", "--role", "adviser", "--kreis", "99999", "--password-stdin"],

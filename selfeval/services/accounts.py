@@ -1,0 +1,236 @@
+"""Account administration: change, invite, set a password by link, deactivate, find.
+
+Every change is recorded in the audit trail with the administrator who made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import ApiToken, Membership, PasswordLink, School, User, UserScope
+from ..models.types import utcnow
+from . import audit
+from .errors import InvalidInput, ServiceError
+from .users import (
+    EMAIL,
+    _assignment_problems,
+    account_fields,
+    find_user,
+    hash_password,
+    password_problem,
+)
+
+#: How long an invitation or reset link can be used (the issue asks for 72 hours).
+PASSWORD_LINK_LIFETIME = timedelta(hours=72)
+PURPOSES = {"invite": "user.invited", "reset": "user.reset_requested"}
+
+
+class LinkInvalid(ServiceError):
+    """The link is unknown, used, expired, or its account is deactivated."""
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    token: str  # goes into the link only; the database keeps its hash
+    expires_at: datetime
+
+
+def update_user(
+    user: User,
+    *,
+    actor: User | None,
+    email: str,
+    display_name: str,
+    role: str,
+    school: School | None = None,
+    is_leadership: bool = False,
+    kreise: Iterable[str] = (),
+    bezirke: Iterable[str] = (),
+    schulformen: Iterable[str] = (),
+) -> User:
+    """Change an account's name, role, team and scopes; InvalidInput names every wrong value."""
+    email, display_name = email.strip().lower(), " ".join(display_name.split())
+    scopes = [("kreis", k) for k in kreise] + [("bezirk", b) for b in bezirke] + [("schulform", s) for s in schulformen]
+    problems = _identity_problems(user, email, display_name)
+    problems.update(_assignment_problems(role, school, is_leadership, scopes))
+    if actor is not None and actor.id == user.id and role != user.role:
+        problems["role"] = "Sie können Ihre eigene Rolle nicht ändern."
+    elif user.role == "admin" and role != "admin" and other_active_admins(user) == 0:
+        problems["role"] = "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."
+    if problems:
+        raise InvalidInput(problems)
+    before = account_fields(user)
+    user.email, user.display_name, user.role = email, display_name, role
+    _replace_scopes(user, dict.fromkeys(scopes))
+    _replace_membership(user, school, is_leadership)
+    db.session.flush()
+    db.session.refresh(user)
+    changes = audit.diff(before, account_fields(user))
+    if changes:
+        audit.record("user.updated", actor=actor, subject=user.email, subject_user=user, changes=changes)
+    return user
+
+
+def _identity_problems(user: User, email: str, display_name: str) -> dict[str, str]:
+    problems = {}
+    if not EMAIL.fullmatch(email) or len(email) > 254:
+        problems["email"] = f"„{email}“ ist keine E-Mail-Adresse."
+    elif email != user.email and find_user(email) is not None:
+        problems["email"] = f"Es gibt schon ein Konto für {email}."
+    if not display_name or len(display_name) > 120:
+        problems["name"] = "Bitte geben Sie einen Namen mit 1 bis 120 Zeichen an."
+    return problems
+
+
+def _replace_scopes(user: User, scopes: Iterable[tuple[str, str]]) -> None:
+    wanted = set(scopes)
+    for scope in list(user.scopes):
+        if (scope.kind, scope.value) not in wanted:
+            user.scopes.remove(scope)
+    present = {(scope.kind, scope.value) for scope in user.scopes}
+    user.scopes.extend(UserScope(kind=kind, value=value) for kind, value in wanted - present)
+
+
+def _replace_membership(user: User, school: School | None, is_leadership: bool) -> None:
+    """A team member belongs to one school (the form offers one); other roles to none."""
+    for membership in list(user.memberships):
+        if school is None or membership.school_id != school.id:
+            user.memberships.remove(membership)
+    if school is None:
+        return
+    current = next((m for m in user.memberships if m.school_id == school.id), None)
+    if current is None:
+        user.memberships.append(Membership(school=school, is_leadership=is_leadership))
+    else:
+        current.is_leadership = is_leadership
+
+
+def issue_password_link(user: User, purpose: str, *, actor: User | None) -> IssuedLink:
+    """A new one-time link for this account; any earlier link of the account stops working."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    if not user.active:
+        raise InvalidInput({"active": "Das Konto ist deaktiviert; aktivieren Sie es zuerst wieder."})
+    db.session.execute(delete(PasswordLink).where(PasswordLink.user_id == user.id))
+    token = secrets.token_urlsafe(32)
+    expires_at = utcnow() + PASSWORD_LINK_LIFETIME
+    db.session.add(PasswordLink(user_id=user.id, token_hash=_hash(token), purpose=purpose, expires_at=expires_at))
+    audit.record(PURPOSES[purpose], actor=actor, subject=user.email, subject_user=user)
+    db.session.flush()
+    return IssuedLink(token, expires_at)
+
+
+def find_password_link(token: str) -> PasswordLink | None:
+    """The usable link with this token: known, not expired, for an active account."""
+    if not token or len(token) > 100:
+        return None
+    link = db.session.scalars(select(PasswordLink).filter_by(token_hash=_hash(token))).one_or_none()
+    if link is None or link.expires_at <= utcnow() or not link.user.active:
+        return None
+    return link
+
+
+def set_password_by_link(token: str, password: str) -> User:
+    """Use the link once: set the password, end every other session of the account."""
+    link = find_password_link(token)
+    if link is None:
+        raise LinkInvalid("Dieser Link ist abgelaufen oder wurde schon benutzt.")
+    problem = password_problem(password)
+    if problem is not None:
+        raise InvalidInput({"password": problem})
+    user = link.user
+    user.password_hash = hash_password(password)
+    user.login_id = secrets.token_urlsafe(32)
+    db.session.execute(delete(PasswordLink).where(PasswordLink.user_id == user.id))
+    audit.record("user.password_set", actor=user, subject=user.email, subject_user=user)
+    db.session.flush()
+    return user
+
+
+def pending_link(user: User) -> PasswordLink | None:
+    """The account's unused, unexpired link, if any (shown as 'Einladung offen bis …')."""
+    return db.session.scalars(
+        select(PasswordLink).where(PasswordLink.user_id == user.id, PasswordLink.expires_at > utcnow())
+    ).first()
+
+
+def deactivate_user(user: User, *, actor: User | None) -> None:
+    """At once: no log-in, every session and API token ended, open links void. Data stay."""
+    if actor is not None and actor.id == user.id:
+        raise InvalidInput({"active": "Sie können Ihr eigenes Konto nicht deaktivieren."})
+    if user.role == "admin" and user.active and other_active_admins(user) == 0:
+        raise InvalidInput({"active": "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."})
+    if not user.active:
+        return
+    user.active = False
+    user.login_id = secrets.token_urlsafe(32)  # the session cookie names the old value
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.execute(delete(PasswordLink).where(PasswordLink.user_id == user.id))
+    audit.record("user.deactivated", actor=actor, subject=user.email, subject_user=user, changes={"active": [True, False]})
+    db.session.flush()
+
+
+def reactivate_user(user: User, *, actor: User | None) -> None:
+    """Log-in possible again with the old password; API tokens must be issued anew."""
+    if user.active:
+        return
+    user.active = True
+    audit.record("user.reactivated", actor=actor, subject=user.email, subject_user=user, changes={"active": [False, True]})
+    db.session.flush()
+
+
+def other_active_admins(user: User) -> int:
+    query = select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True), User.id != user.id)
+    return db.session.scalar(query) or 0
+
+
+@dataclass(frozen=True)
+class UserPage:
+    users: list[User]
+    page: int
+    pages: int
+    total: int
+
+
+def search_users(text: str = "", role: str = "", status: str = "", page: int = 1, per_page: int = 50) -> UserPage:
+    """Accounts by name or e-mail (part), role, and status ("aktiv", "deaktiviert", "eingeladen")."""
+    query = select(User)
+    if text.strip():
+        pattern = text.strip()
+        query = query.where(
+            or_(User.email.icontains(pattern, autoescape=True), User.display_name.icontains(pattern, autoescape=True))
+        )
+    if role:
+        query = query.where(User.role == role)
+    if status == "aktiv":
+        query = query.where(User.active.is_(True), User.password_hash.is_not(None))
+    elif status == "deaktiviert":
+        query = query.where(User.active.is_(False))
+    elif status == "eingeladen":
+        query = query.where(User.active.is_(True), User.password_hash.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    users = db.session.scalars(
+        query.options(selectinload(User.memberships).selectinload(Membership.school), selectinload(User.scopes))
+        .order_by(User.display_name, User.email)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return UserPage(list(users), page, pages, total)
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -1,0 +1,231 @@
+"""The audit trail: record every change with who, when and old → new; read it back filtered."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, or_, select, update
+from sqlalchemy.orm import selectinload
+
+from ..display import LOCAL_TIME
+from ..extensions import db
+from ..models import AuditEvent, Round, School, User
+from ..models.types import utcnow
+
+#: The actor of changes made on the command line (an operator on the server).
+CLI_ACTOR = "Kommandozeile"
+#: What an erased account is called everywhere it once appeared.
+ERASED_ACCOUNT = "Gelöschtes Konto"
+#: A team typing a comment autosaves every few seconds; one person's edits of one indicator
+#: within this window, with nothing else happening in between, become one entry.
+MERGE_WINDOW = timedelta(minutes=10)
+
+#: Every action the trail knows, with its German label for the pages.
+ACTIONS: dict[str, str] = {
+    "rating.changed": "Bewertung geändert",
+    "assessment.submitted": "Bewertung abgegeben",
+    "assessment.reopened": "Bewertung wieder geöffnet",
+    "user.created": "Konto angelegt",
+    "user.updated": "Konto geändert",
+    "user.invited": "Einladung erstellt",
+    "user.reset_requested": "Link zum Zurücksetzen des Passworts erstellt",
+    "user.password_set": "Passwort gesetzt",
+    "user.deactivated": "Konto deaktiviert",
+    "user.reactivated": "Konto wieder aktiviert",
+    "user.token_issued": "API-Token ausgegeben",
+    "user.exported": "Daten eines Kontos exportiert",
+    "user.erased": "Konto gelöscht",
+    "school.created": "Schule angelegt",
+    "school.updated": "Schule geändert",
+    "schools.imported": "Schulverzeichnis importiert",
+    "round.created": "Erhebungsrunde angelegt",
+    "round.opened": "Erhebungsrunde geöffnet",
+    "round.closed": "Erhebungsrunde geschlossen",
+}
+#: The actions a team sees as the history of its own assessment.
+ASSESSMENT_ACTIONS = ("rating.changed", "assessment.submitted", "assessment.reopened")
+
+
+def actor_name(actor: User | None) -> str:
+    return actor.display_name if actor is not None else CLI_ACTOR
+
+
+def record(
+    action: str,
+    *,
+    actor: User | None,
+    subject: str = "",
+    changes: Mapping[str, Any] | None = None,
+    school: School | None = None,
+    round_: Round | None = None,
+    subject_user: User | None = None,
+) -> AuditEvent:
+    """Add one entry to the trail (the caller's transaction commits it with the change itself)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    event = AuditEvent(
+        at=utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        actor_name=actor_name(actor),
+        action=action,
+        subject=subject,
+        school_id=school.id if school is not None else None,
+        round_id=round_.id if round_ is not None else None,
+        subject_user_id=subject_user.id if subject_user is not None else None,
+        changes={field: list(pair) for field, pair in (changes or {}).items()},
+    )
+    db.session.add(event)
+    return event
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list]:
+    """{field: [old, new]} for every field whose value differs."""
+    return {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
+
+
+def record_rating_changes(actor: User, school: School, round_: Round, changes: Mapping[str, Mapping[str, list]]) -> None:
+    """One entry per changed indicator ({indicator: {"score": [old, new], …}}), merging quick re-edits."""
+    mergeable = _mergeable_rating_events(actor, school, round_)
+    for indicator_id, fields in changes.items():
+        earlier = mergeable.get(indicator_id)
+        if earlier is None:
+            record("rating.changed", actor=actor, subject=indicator_id, changes=fields, school=school, round_=round_)
+            continue
+        merged = {key: list(pair) for key, pair in earlier.changes.items()}
+        for field, (old, new) in fields.items():
+            merged[field] = [merged[field][0] if field in merged else old, new]
+        merged = {field: pair for field, pair in merged.items() if pair[0] != pair[1]}
+        if merged:
+            earlier.changes, earlier.at = merged, utcnow()
+        else:
+            db.session.delete(earlier)  # changed and changed back: nothing happened
+
+
+def _mergeable_rating_events(actor: User, school: School, round_: Round) -> dict[str, AuditEvent]:
+    """The latest rating entries of this assessment, newest first, while all are this actor's and recent."""
+    recent = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.school_id == school.id, AuditEvent.round_id == round_.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(50)
+    )
+    since = utcnow() - MERGE_WINDOW
+    found: dict[str, AuditEvent] = {}
+    for event in recent:
+        if event.action != "rating.changed" or event.actor_id != actor.id or event.at < since:
+            break
+        found.setdefault(event.subject, event)
+    return found
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What an administrator narrows the trail to; empty values mean 'all'."""
+
+    action: str = ""  # an action, or a prefix such as "user." for a whole group
+    actor: str = ""  # part of the actor's name
+    schulnummer: str = ""
+    subject: str = ""  # part of the subject
+    since: date | None = None  # local dates, both inclusive
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    events: list[AuditEvent]
+    page: int
+    pages: int
+    total: int
+
+
+def browse(filters: AuditFilter, page: int = 1, per_page: int = 50) -> AuditPage:
+    """Newest first, one page of entries matching the filters."""
+    query = _filtered(filters)
+    total = db.session.scalar(select(db.func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    events = db.session.scalars(
+        query.options(selectinload(AuditEvent.school), selectinload(AuditEvent.round))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return AuditPage(list(events), page, pages, total)
+
+
+def _filtered(filters: AuditFilter) -> Select:
+    query = select(AuditEvent)
+    if filters.action:
+        if filters.action.endswith("."):
+            query = query.where(AuditEvent.action.startswith(filters.action, autoescape=True))
+        else:
+            query = query.where(AuditEvent.action == filters.action)
+    if filters.actor:
+        query = query.where(AuditEvent.actor_name.icontains(filters.actor, autoescape=True))
+    if filters.subject:
+        query = query.where(AuditEvent.subject.icontains(filters.subject, autoescape=True))
+    if filters.schulnummer:
+        query = query.join(School, AuditEvent.school_id == School.id).where(School.schulnummer == filters.schulnummer)
+    if filters.since:
+        query = query.where(AuditEvent.at >= _local_midnight(filters.since))
+    if filters.until:
+        query = query.where(AuditEvent.at < _local_midnight(filters.until + timedelta(days=1)))
+    return query
+
+
+def _local_midnight(day: date) -> datetime:
+    """Dates on the page are German dates: a day starts at midnight in Germany, not in UTC."""
+    return datetime.combine(day, time(), tzinfo=LOCAL_TIME)
+
+
+def assessment_history(school: School, round_: Round) -> list[AuditEvent]:
+    """Who changed what in this school's assessment of this round, newest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.school_id == school.id,
+                AuditEvent.round_id == round_.id,
+                AuditEvent.action.in_(ASSESSMENT_ACTIONS),
+            )
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        )
+    )
+
+
+def events_about(user: User) -> list[AuditEvent]:
+    """Every entry made by or about this account, oldest first (for the data-protection export)."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(or_(AuditEvent.actor_id == user.id, AuditEvent.subject_user_id == user.id))
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+    )
+
+
+#: Fields of account entries that hold personal data; erasure blanks them.
+PERSONAL_FIELDS = ("email", "display_name")
+
+
+def anonymize(user: User) -> None:
+    """Replace this account everywhere in the trail by the neutral marker (before the account is deleted)."""
+    db.session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.actor_id == user.id)
+        .values(actor_id=None, actor_name=ERASED_ACCOUNT)
+        .execution_options(synchronize_session=False)
+    )
+    about = db.session.scalars(select(AuditEvent).where(AuditEvent.subject_user_id == user.id))
+    for event in about:
+        event.subject = ERASED_ACCOUNT
+        event.subject_user_id = None
+        event.changes = {
+            field: ([None if old is None else ERASED_ACCOUNT, None if new is None else ERASED_ACCOUNT]
+                    if field in PERSONAL_FIELDS else [old, new])
+            for field, (old, new) in event.changes.items()
+        }  # fmt: skip
+    db.session.flush()

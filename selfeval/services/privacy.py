@@ -1,0 +1,145 @@
+"""Data-protection duties for accounts (DSGVO Art. 15 and 17): export and erasure.
+
+A team's ratings are school data, not personal data; the personal data are the accounts and
+the traces they leave as authors. Erasure therefore keeps every rating and every entry of the
+audit trail, but replaces the author by a neutral marker and then deletes the account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import ApiToken, Assessment, AuditEvent, PasswordLink, Rating, User
+from ..models.types import utcnow
+from . import audit
+from .accounts import other_active_admins
+from .errors import InvalidInput
+from .users import ROLE_LABELS
+
+EXPORT_FORMAT = "selfeval-personal-data"
+
+
+def export_user(user: User, *, actor: User | None) -> dict[str, Any]:
+    """Everything stored about this account, as one JSON-ready document (DSGVO Art. 15)."""
+    document = {
+        "format": EXPORT_FORMAT,
+        "created_at": _iso(utcnow()),
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "role": user.role,
+            "role_label": ROLE_LABELS.get(user.role, user.role),
+            "active": user.active,
+            "password_set": user.password_hash is not None,
+            "created_at": _iso(user.created_at),
+        },
+        "team_memberships": [
+            {"schulnummer": m.school.schulnummer, "school": m.school.name, "schulleitung": m.is_leadership}
+            for m in sorted(user.memberships, key=lambda m: m.school.schulnummer)
+        ],
+        "scopes": [{"kind": s.kind, "value": s.value} for s in sorted(user.scopes, key=lambda s: (s.kind, s.value))],
+        "api_tokens": [{"created_at": _iso(t.created_at)} for t in _tokens(user)],
+        "password_links": [
+            {"purpose": link.purpose, "created_at": _iso(link.created_at), "expires_at": _iso(link.expires_at)}
+            for link in _links(user)
+        ],
+        "ratings_last_changed": _ratings_by(user),
+        "submitted_assessments": _submissions_by(user),
+        "audit_trail": [_event(event) for event in audit.events_about(user)],
+    }
+    audit.record("user.exported", actor=actor, subject=user.email, subject_user=user)
+    db.session.flush()
+    return document
+
+
+def _tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+
+
+def _links(user: User) -> list[PasswordLink]:
+    return list(db.session.scalars(select(PasswordLink).where(PasswordLink.user_id == user.id)))
+
+
+def _ratings_by(user: User) -> list[dict[str, Any]]:
+    query = (
+        select(Rating)
+        .where(Rating.updated_by_id == user.id)
+        .options(selectinload(Rating.assessment).selectinload(Assessment.school))
+        .options(selectinload(Rating.assessment).selectinload(Assessment.round))
+        .order_by(Rating.id)
+    )
+    return [
+        {
+            "schulnummer": rating.assessment.school.schulnummer,
+            "round": rating.assessment.round.name,
+            "indicator": rating.indicator_id,
+            "score": rating.score,
+            "comment": rating.comment,
+            "updated_at": _iso(rating.updated_at),
+        }
+        for rating in db.session.scalars(query)
+    ]
+
+
+def _submissions_by(user: User) -> list[dict[str, Any]]:
+    query = select(Assessment).where(Assessment.submitted_by_id == user.id).order_by(Assessment.id)
+    return [
+        {"schulnummer": a.school.schulnummer, "round": a.round.name, "submitted_at": _iso(a.submitted_at)}
+        for a in db.session.scalars(query)
+    ]
+
+
+def _event(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": _iso(event.at),
+        "actor": event.actor_name,
+        "action": event.action,
+        "action_label": audit.ACTIONS.get(event.action, event.action),
+        "subject": event.subject,
+        "schulnummer": event.school.schulnummer if event.school else None,
+        "round": event.round.name if event.round else None,
+        "changes": event.changes,
+    }
+
+
+def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
+    """Delete the account; its ratings and submissions stay, authored by the neutral marker.
+
+    Returns how many ratings, submissions and audit entries now carry the marker.
+    """
+    if actor is not None and actor.id == user.id:
+        raise InvalidInput({"account": "Sie können Ihr eigenes Konto nicht löschen."})
+    if user.role == "admin" and user.active and other_active_admins(user) == 0:
+        raise InvalidInput({"account": "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."})
+    counts = {
+        "ratings": _count(select(func.count()).select_from(Rating).where(Rating.updated_by_id == user.id)),
+        "submissions": _count(select(func.count()).select_from(Assessment).where(Assessment.submitted_by_id == user.id)),
+        "audit_entries": _count(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where((AuditEvent.actor_id == user.id) | (AuditEvent.subject_user_id == user.id))
+        ),
+    }
+    school = next((m.school for m in user.memberships), None)
+    role = user.role
+    # Explicit rather than left to ON DELETE SET NULL: SQLite enforces that only with a pragma.
+    db.session.execute(update(Rating).where(Rating.updated_by_id == user.id).values(updated_by_id=None))
+    db.session.execute(update(Assessment).where(Assessment.submitted_by_id == user.id).values(submitted_by_id=None))
+    audit.anonymize(user)
+    db.session.delete(user)
+    db.session.flush()
+    audit.record("user.erased", actor=actor, subject=audit.ERASED_ACCOUNT, school=school, changes={"role": [role, None]})
+    db.session.flush()
+    return counts
+
+
+def _count(query) -> int:
+    return db.session.scalar(query) or 0
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
