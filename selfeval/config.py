@@ -35,11 +35,36 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
     }
     if env.get("SELFEVAL_SECRET_KEY"):
         config["SECRET_KEY"] = env["SELFEVAL_SECRET_KEY"]
+    config.update(mail_config(env))
+    #: How links in e-mails and on the command line start, e.g. https://selfeval.kreis-unna.de
+    config["SELFEVAL_BASE_URL"] = env.get("SELFEVAL_BASE_URL", "").rstrip("/")
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(Path(instance_path))
     return config
+
+
+def mail_config(env: Mapping[str, str]) -> dict[str, Any]:
+    """SMTP settings; without SELFEVAL_SMTP_HOST no mail is sent and links are shown to the admin."""
+    port = env.get("SELFEVAL_SMTP_PORT") or "587"
+    if not port.isdigit():
+        raise ConfigurationError(f"SELFEVAL_SMTP_PORT must be a port number, not {port!r}")
+    security = env.get("SELFEVAL_SMTP_SECURITY") or "starttls"
+    if security not in ("starttls", "tls", "none"):
+        raise ConfigurationError(f"SELFEVAL_SMTP_SECURITY must be starttls, tls or none, not {security!r}")
+    host = env.get("SELFEVAL_SMTP_HOST", "")
+    sender = env.get("SELFEVAL_MAIL_FROM", "")
+    if host and not sender:
+        raise ConfigurationError("SELFEVAL_SMTP_HOST is set, so SELFEVAL_MAIL_FROM (the sender address) is needed too")
+    return {
+        "SELFEVAL_SMTP_HOST": host,
+        "SELFEVAL_SMTP_PORT": int(port),
+        "SELFEVAL_SMTP_SECURITY": security,
+        "SELFEVAL_SMTP_USER": env.get("SELFEVAL_SMTP_USER", ""),
+        "SELFEVAL_SMTP_PASSWORD": env.get("SELFEVAL_SMTP_PASSWORD", ""),
+        "SELFEVAL_MAIL_FROM": sender,
+    }
 
 
 def normalize_database_url(url: str) -> str:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 
 import click
+from flask import current_app, url_for
 from flask.cli import AppGroup
 
 from ..extensions import catalogs, db
-from ..models import ROLES
+from ..models import ROLES, User
+from ..services import accounts, privacy
 from ..services.errors import InvalidInput, NotFound
-from ..services.rounds import create_round
+from ..services.rounds import create_round, get_round, set_round_open
 from ..services.schools import add_school, get_school
 from ..services.users import create_user, find_user, issue_token
 
@@ -64,11 +68,12 @@ def create_round_command(name: str) -> None:
 @click.option("--bezirk", "bezirke", multiple=True, help="Bezirksregierung in scope (supervisor); repeatable.")
 @click.option("--schulform", "schulformen", multiple=True, help="Schulform code narrowing the scope; repeatable.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user_command(email, display_name, role, schulnummer, leadership, kreise, bezirke, schulformen, password_stdin):
-    """Create an account."""
-    if not password_stdin:
-        _fail({"password": "give it on standard input with --password-stdin (never as an argument)"})
-    password = sys.stdin.readline().rstrip("\r\n")
+@click.option("--invite", is_flag=True, help="No password: print a one-time link (72 hours) for its owner to set one.")
+def create_user_command(email, display_name, role, schulnummer, leadership, kreise, bezirke, schulformen, password_stdin, invite):
+    """Create an account, with a password from standard input or as an invitation (--invite)."""
+    if password_stdin == invite:
+        _fail({"password": "give it on standard input with --password-stdin (never as an argument), or use --invite"})
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     try:
         school = get_school(schulnummer) if schulnummer else None
     except NotFound:
@@ -80,8 +85,11 @@ def create_user_command(email, display_name, role, schulnummer, leadership, krei
         )  # fmt: skip
     except InvalidInput as exc:
         _fail(exc.problems)
+    link = accounts.issue_password_link(user, "invite", actor=None) if invite else None
     db.session.commit()
     click.echo(f"created {user.role} {user.email}")
+    if link is not None:
+        _echo_link(link)
 
 
 @users_cli.command("token")
@@ -95,3 +103,132 @@ def token_command(email: str) -> None:
     db.session.commit()
     click.echo(f"API token for {user.email} (shown once; store it safely):")
     click.echo(token)
+
+
+@users_cli.command("invite")
+@click.argument("email")
+def invite_command(email: str) -> None:
+    """Print a new one-time link to set the password (72 hours); earlier links stop working."""
+    _echo_link(_new_link(email, "invite"))
+
+
+@users_cli.command("reset-password")
+@click.argument("email")
+def reset_password_command(email: str) -> None:
+    """Print a one-time link to set a new password (72 hours); the old password works until then."""
+    _echo_link(_new_link(email, "reset"))
+
+
+def _new_link(email: str, purpose: str) -> accounts.IssuedLink:
+    user = _existing_user(email)
+    try:
+        link = accounts.issue_password_link(user, purpose, actor=None)
+    except InvalidInput as exc:
+        _fail(exc.problems)
+    db.session.commit()
+    return link
+
+
+def _echo_link(link: accounts.IssuedLink) -> None:
+    """The link is printed once; only its hash is stored."""
+    base = current_app.config["SELFEVAL_BASE_URL"]
+    with current_app.test_request_context(base_url=base or "http://localhost:5000"):
+        url = url_for("auth.set_password", token=link.token, _external=True)
+    click.echo(f"one-time link to set the password, valid until {link.expires_at:%Y-%m-%d %H:%M} UTC:")
+    click.echo(url)
+    if not base:
+        click.echo("(set SELFEVAL_BASE_URL to the site's address, e.g. https://selfeval.example.org)", err=True)
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_command(email: str) -> None:
+    """Deactivate an account: no log-in, sessions and API tokens end at once; its data stay."""
+    user = _existing_user(email)
+    was_active = user.active
+    try:
+        accounts.deactivate_user(user, actor=None)
+    except InvalidInput as exc:
+        _fail(exc.problems)
+    db.session.commit()
+    click.echo(f"deactivated {user.email}" if was_active else f"{user.email} was deactivated already")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def reactivate_command(email: str) -> None:
+    """Allow log-in again (with the old password); API tokens must be issued anew."""
+    user = _existing_user(email)
+    was_active = user.active
+    accounts.reactivate_user(user, actor=None)
+    db.session.commit()
+    click.echo(f"{user.email} is active already" if was_active else f"reactivated {user.email}")
+
+
+@users_cli.command("export")
+@click.argument("email")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: standard output).")
+def export_command(email: str, output: str | None) -> None:
+    """Everything stored about one account, as JSON (DSGVO Art. 15)."""
+    user = _existing_user(email)
+    document = privacy.export_user(user, actor=None)
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        # Personal data: readable by the operator only.
+        with os.fdopen(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(f"wrote the data of {user.email} to {output}", err=True)
+    db.session.commit()
+
+
+@users_cli.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Confirm: this cannot be undone.")
+def erase_command(email: str, yes: bool) -> None:
+    """Delete an account (DSGVO Art. 17); its ratings stay, the author becomes "Gelöschtes Konto"."""
+    user = _existing_user(email)
+    if not yes:
+        _fail({"confirm": f"erasing {user.email} cannot be undone; repeat with --yes"})
+    try:
+        counts = privacy.erase_user(user, actor=None)
+    except InvalidInput as exc:
+        _fail(exc.problems)
+    db.session.commit()
+    click.echo(
+        f"erased {email.strip().lower()}: {counts['ratings']} ratings, {counts['submissions']} submissions and "
+        f"{counts['audit_entries']} audit entries now name \"Gelöschtes Konto\""
+    )
+
+
+def _existing_user(email: str) -> User:
+    user = find_user(email)
+    if user is None:
+        _fail({"email": f"no account {email}"})
+    return user
+
+
+@rounds_cli.command("close")
+@click.argument("slug")
+def close_round_command(slug: str) -> None:
+    """Close a round: drafts become read-only, nothing can be submitted or reopened."""
+    _set_open(slug, False)
+
+
+@rounds_cli.command("open")
+@click.argument("slug")
+def open_round_command(slug: str) -> None:
+    """Open a closed round again."""
+    _set_open(slug, True)
+
+
+def _set_open(slug: str, is_open: bool) -> None:
+    try:
+        round_ = get_round(slug)
+    except NotFound:
+        _fail({"round": f"no round {slug}"})
+    changed = set_round_open(round_, is_open, actor=None)
+    db.session.commit()
+    state = "open" if is_open else "closed"
+    click.echo(f"round {round_.name} is now {state}" if changed else f"round {round_.name} was {state} already")

@@ -119,7 +119,10 @@ def issue_password_link(user: User, purpose: str, *, actor: User | None) -> Issu
         raise ValueError(f"unknown purpose {purpose!r}")
     if not user.active:
         raise InvalidInput({"active": "Das Konto ist deaktiviert; aktivieren Sie es zuerst wieder."})
-    db.session.execute(delete(PasswordLink).where(PasswordLink.user_id == user.id))
+    # Expired links of anyone are of no use: they go whenever a new one is made.
+    db.session.execute(
+        delete(PasswordLink).where(or_(PasswordLink.user_id == user.id, PasswordLink.expires_at <= utcnow()))
+    )
     token = secrets.token_urlsafe(32)
     expires_at = utcnow() + PASSWORD_LINK_LIFETIME
     db.session.add(PasswordLink(user_id=user.id, token_hash=_hash(token), purpose=purpose, expires_at=expires_at))

@@ -45,6 +45,13 @@ ACTIONS: dict[str, str] = {
     "round.opened": "Erhebungsrunde geöffnet",
     "round.closed": "Erhebungsrunde geschlossen",
 }
+#: Groups of actions an administrator filters by, with their German labels.
+ACTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "bewertungen": ("Bewertungen", ("rating.", "assessment.")),
+    "konten": ("Konten", ("user.",)),
+    "schulen": ("Schulen", ("school.", "schools.")),
+    "runden": ("Erhebungsrunden", ("round.",)),
+}
 #: The actions a team sees as the history of its own assessment.
 ASSESSMENT_ACTIONS = ("rating.changed", "assessment.submitted", "assessment.reopened")
 
@@ -125,12 +132,13 @@ def _mergeable_rating_events(actor: User, school: School, round_: Round) -> dict
 class AuditFilter:
     """What an administrator narrows the trail to; empty values mean 'all'."""
 
-    action: str = ""  # an action, or a prefix such as "user." for a whole group
+    action: str = ""  # an action (key of ACTIONS) or a group (key of ACTION_GROUPS)
     actor: str = ""  # part of the actor's name
     schulnummer: str = ""
     subject: str = ""  # part of the subject
     since: date | None = None  # local dates, both inclusive
     until: date | None = None
+    user_id: int | None = None  # entries made by or about this account
 
 
 @dataclass(frozen=True)
@@ -158,11 +166,13 @@ def browse(filters: AuditFilter, page: int = 1, per_page: int = 50) -> AuditPage
 
 def _filtered(filters: AuditFilter) -> Select:
     query = select(AuditEvent)
-    if filters.action:
-        if filters.action.endswith("."):
-            query = query.where(AuditEvent.action.startswith(filters.action, autoescape=True))
-        else:
-            query = query.where(AuditEvent.action == filters.action)
+    if filters.action in ACTION_GROUPS:
+        prefixes = ACTION_GROUPS[filters.action][1]
+        query = query.where(or_(*(AuditEvent.action.startswith(prefix, autoescape=True) for prefix in prefixes)))
+    elif filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.user_id is not None:
+        query = query.where(or_(AuditEvent.actor_id == filters.user_id, AuditEvent.subject_user_id == filters.user_id))
     if filters.actor:
         query = query.where(AuditEvent.actor_name.icontains(filters.actor, autoescape=True))
     if filters.subject:

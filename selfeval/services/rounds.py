@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from ..catalog import Catalog
 from ..extensions import db
-from ..models import Round
+from ..models import Round, User
+from . import audit
 from .catalog_snapshots import record_snapshot
 from .errors import InvalidInput, NotFound
 
@@ -20,7 +21,7 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower().translate(_UMLAUTS)).strip("-")
 
 
-def create_round(name: str, catalog: Catalog) -> Round:
+def create_round(name: str, catalog: Catalog, *, actor: User | None = None) -> Round:
     """A new, open round that uses this catalogue version for all its assessments."""
     name = " ".join(name.split())
     slug = slugify(name)
@@ -35,7 +36,24 @@ def create_round(name: str, catalog: Catalog) -> Round:
     new_round = Round(name=name, slug=slug, is_open=True, catalog_snapshot=snapshot)
     db.session.add(new_round)
     db.session.flush()
+    changes = {"name": [None, name], "catalog": [None, f"{catalog.id} {catalog.version}"]}
+    audit.record("round.created", actor=actor, subject=name, round_=new_round, changes=changes)
     return new_round
+
+
+def set_round_open(round_: Round, is_open: bool, *, actor: User | None) -> bool:
+    """Open or close a round; True if that changed anything.
+
+    A closed round keeps its data: drafts become read-only and nobody can submit or reopen
+    (services.assessments checks `is_open`); reports and analytics still work.
+    """
+    if round_.is_open == is_open:
+        return False
+    round_.is_open = is_open
+    action = "round.opened" if is_open else "round.closed"
+    audit.record(action, actor=actor, subject=round_.name, round_=round_, changes={"is_open": [not is_open, is_open]})
+    db.session.flush()
+    return True
 
 
 def get_round(slug: str) -> Round:

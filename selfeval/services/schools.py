@@ -1,45 +1,76 @@
-"""Schools: add and look up."""
+"""Schools: add, change, search and look up (the directory import is in school_import)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import select, true
+from sqlalchemy import func, or_, select, true
 
 from ..extensions import db
 from ..models import Membership, School, User
 from ..reference import SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
+from . import audit
 from .errors import InvalidInput, NotFound
 
 SCHULNUMMER = re.compile(r"[0-9]{6}")
 
 
-def add_school(schulnummer: str, name: str, schulform: str, kreis_key: str, ort: str = "") -> School:
+def add_school(
+    schulnummer: str, name: str, schulform: str, kreis_key: str, ort: str = "", *, actor: User | None = None
+) -> School:
     """A new school; InvalidInput names every wrong value."""
-    problems: dict[str, str] = {}
     schulnummer, name, ort = schulnummer.strip(), " ".join(name.split()), ort.strip()
+    problems: dict[str, str] = {}
     if not SCHULNUMMER.fullmatch(schulnummer):
         problems["schulnummer"] = f"Die Schulnummer „{schulnummer}“ hat nicht 6 Ziffern."
     elif find_school(schulnummer) is not None:
         problems["schulnummer"] = f"Es gibt schon eine Schule mit der Schulnummer {schulnummer}."
+    problems.update(_school_problems(name, schulform, kreis_key, ort, current_schulform=None))
+    if problems:
+        raise InvalidInput(problems)
+    school = School(schulnummer=schulnummer, name=name, schulform=schulform, kreis=kreis_key, ort=ort)
+    db.session.add(school)
+    db.session.flush()
+    audit.record("school.created", actor=actor, subject=schulnummer, school=school, changes=audit.diff({}, school_fields(school)))
+    return school
+
+
+def update_school(school: School, *, actor: User | None, name: str, schulform: str, kreis_key: str, ort: str) -> bool:
+    """Change a school's directory data; True if anything changed. The Schulnummer never changes."""
+    name, ort = " ".join(name.split()), ort.strip()
+    problems = _school_problems(name, schulform, kreis_key, ort, current_schulform=school.schulform)
+    if problems:
+        raise InvalidInput(problems)
+    before = school_fields(school)
+    school.name, school.schulform, school.kreis, school.ort = name, schulform, kreis_key, ort
+    changes = audit.diff(before, school_fields(school))
+    if changes:
+        audit.record("school.updated", actor=actor, subject=school.schulnummer, school=school, changes=changes)
+    db.session.flush()
+    return bool(changes)
+
+
+def school_fields(school: School) -> dict[str, str]:
+    return {"name": school.name, "schulform": school.schulform, "kreis": school.kreis, "ort": school.ort}
+
+
+def _school_problems(name: str, schulform: str, kreis_key: str, ort: str, current_schulform: str | None) -> dict[str, str]:
+    """An unknown Schulform code that the directory import brought in may stay as it is."""
+    problems: dict[str, str] = {}
     if not name:
         problems["name"] = "Bitte geben Sie den Namen der Schule an."
     elif len(name) > 300:
         problems["name"] = "Der Name darf höchstens 300 Zeichen lang sein."
-    if schulform not in SCHULFORMEN:
+    if schulform not in SCHULFORMEN and schulform != current_schulform:
         known = ", ".join(f"{code} {label}" for code, label in SCHULFORMEN.items())
         problems["schulform"] = f"Unbekannte Schulform „{schulform}“; bekannt sind: {known}."
     if kreis(kreis_key) is None:
         problems["kreis"] = unknown_kreis_message(kreis_key)
     if len(ort) > 120:
         problems["ort"] = "Der Ort darf höchstens 120 Zeichen lang sein."
-    if problems:
-        raise InvalidInput(problems)
-    school = School(schulnummer=schulnummer, name=name, schulform=schulform, kreis=kreis_key, ort=ort)
-    db.session.add(school)
-    db.session.flush()
-    return school
+    return problems
 
 
 def find_school(schulnummer: str) -> School | None:
@@ -83,3 +114,34 @@ def _scope_condition(user: User):
         if schulformen:
             return School.kreis.in_(kreise) & School.schulform.in_(schulformen)
     return School.kreis.in_(kreise)
+
+
+@dataclass(frozen=True)
+class SchoolPage:
+    schools: list[School]
+    page: int
+    pages: int
+    total: int
+
+
+def search_schools(text: str = "", kreis_key: str = "", schulform: str = "", page: int = 1, per_page: int = 50) -> SchoolPage:
+    """Schools by Schulnummer, name or Ort (part), Kreis and Schulform; by Schulnummer."""
+    query = select(School)
+    if text.strip():
+        pattern = text.strip()
+        query = query.where(
+            or_(
+                School.schulnummer.startswith(pattern, autoescape=True),
+                School.name.icontains(pattern, autoescape=True),
+                School.ort.icontains(pattern, autoescape=True),
+            )
+        )
+    if kreis_key:
+        query = query.where(School.kreis == kreis_key)
+    if schulform:
+        query = query.where(School.schulform == schulform)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    schools = db.session.scalars(query.order_by(School.schulnummer).offset((page - 1) * per_page).limit(per_page))
+    return SchoolPage(list(schools), page, pages, total)

@@ -65,7 +65,8 @@ def create_user(
         user.memberships = [Membership(school=school, is_leadership=is_leadership)]
     db.session.add(user)
     db.session.flush()
-    audit.record("user.created", actor=actor, subject=user.email, subject_user=user, changes=audit.diff({}, account_fields(user)))
+    assigned = {field: value for field, value in account_fields(user).items() if value}
+    audit.record("user.created", actor=actor, subject=user.email, subject_user=user, changes=audit.diff({}, assigned))
     return user
 
 

@@ -1,13 +1,16 @@
-"""Log-in and log-out."""
+"""Log-in, log-out, and setting a password through an invitation or reset link."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..forms.auth import LoginForm
+from ..extensions import db
+from ..forms.auth import LoginForm, SetPasswordForm
+from ..services.accounts import LinkInvalid, find_password_link, set_password_by_link
+from ..services.errors import InvalidInput
 from ..services.users import authenticate
 
 blueprint = Blueprint("auth", __name__)
@@ -36,6 +39,44 @@ def logout():
     session.clear()
     flash("Sie sind abgemeldet.", "info")
     return redirect(url_for("main.index"))
+
+
+@blueprint.route("/passwort-festlegen/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    link = find_password_link(token)
+    if link is None:
+        response = make_response(render_template("auth/link_invalid.html"), 404)
+    else:
+        form = SetPasswordForm()
+        if form.validate_on_submit():
+            try:
+                set_password_by_link(token, form.password.data)
+            except (LinkInvalid, InvalidInput) as exc:
+                db.session.rollback()
+                form.password.errors.append(_reason(exc))
+            else:
+                db.session.commit()
+                logout_user()  # whoever was logged in here, the new password is for the link's account
+                session.clear()
+                flash("Ihr Passwort ist gespeichert. Sie können sich jetzt anmelden.", "success")
+                return redirect(url_for("auth.login"))
+        response = make_response(render_template("auth/set_password.html", form=form, link=link))
+    # The token is in the address: never send it on to another site.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _reason(error: Exception) -> str:
+    return error.problems.get("password", str(error)) if isinstance(error, InvalidInput) else str(error)
+
+
+def password_link_url(token: str) -> str:
+    """The full link for an e-mail or for the admin to pass on (SELFEVAL_BASE_URL, else this request's host)."""
+    base = current_app.config.get("SELFEVAL_BASE_URL", "")
+    if base:
+        return base + url_for("auth.set_password", token=token)
+    return url_for("auth.set_password", token=token, _external=True)
 
 
 def _is_local(target: str) -> bool:

@@ -21,9 +21,11 @@ def format_datetime(value: datetime | None) -> str:
     return value.astimezone(LOCAL_TIME).strftime("%d.%m.%Y, %H:%M Uhr")
 
 
-def field_aria(field) -> dict[str, str]:
-    """Ties a field to its error message for screen readers."""
-    return {"aria-invalid": "true", "aria-describedby": f"{field.id}-error"} if field.errors else {}
+def field_aria(field, hint: bool = False) -> dict[str, str]:
+    """Ties a field to its hint (an element with id FIELD-hint) and error message for screen readers."""
+    described_by = ([f"{field.id}-hint"] if hint else []) + ([f"{field.id}-error"] if field.errors else [])
+    aria = {"aria-describedby": " ".join(described_by)} if described_by else {}
+    return {"aria-invalid": "true", **aria} if field.errors else aria
 
 
 def form_errors(form, within: str = "") -> list[tuple[str, str, str]]:
