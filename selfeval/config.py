@@ -48,7 +48,7 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
 def mail_config(env: Mapping[str, str]) -> dict[str, Any]:
     """SMTP settings; without SELFEVAL_SMTP_HOST no mail is sent and links are shown to the admin."""
     port = env.get("SELFEVAL_SMTP_PORT") or "587"
-    if not port.isdigit():
+    if not (port.isascii() and port.isdigit()) or not 1 <= int(port) <= 65535:
         raise ConfigurationError(f"SELFEVAL_SMTP_PORT must be a port number, not {port!r}")
     security = env.get("SELFEVAL_SMTP_SECURITY") or "starttls"
     if security not in ("starttls", "tls", "none"):

@@ -28,6 +28,13 @@ def _set_sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA busy_timeout = 5000")
     cursor.close()
+    # SQLite's own lower() folds ASCII only, so a search for "özdemir" would miss "Özdemir";
+    # Python's str.lower folds like PostgreSQL does in a UTF-8 database.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def insert_or_ignore(session, model, values: dict, conflict_columns: list[str]) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app, url_for
@@ -17,6 +17,7 @@ from ..services.errors import InvalidInput, NotFound
 from ..services.rounds import create_round, get_round, set_round_open
 from ..services.schools import add_school, get_school
 from ..services.users import create_user, find_user, issue_token
+from .backup import write_atomically
 
 schools_cli = AppGroup("schools", help="Manage schools.")
 rounds_cli = AppGroup("rounds", help="Manage Erhebungsrunden (rounds).")
@@ -176,9 +177,10 @@ def export_command(email: str, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        # Personal data: readable by the operator only.
-        with os.fdopen(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
-            handle.write(text)
+        try:
+            write_atomically(Path(output), [text])  # mode 600: personal data, for the operator only
+        except OSError as exc:
+            _fail({"output": f"cannot write {output}: {exc.strerror or exc}"})
         click.echo(f"wrote the data of {user.email} to {output}", err=True)
     db.session.commit()
 

@@ -63,7 +63,7 @@ def update_user(
     problems.update(_assignment_problems(role, school, is_leadership, scopes))
     if actor is not None and actor.id == user.id and role != user.role:
         problems["role"] = "Sie können Ihre eigene Rolle nicht ändern."
-    elif user.role == "admin" and role != "admin" and other_active_admins(user) == 0:
+    elif user.role == "admin" and user.active and role != "admin" and other_active_admins(user) == 0:
         problems["role"] = "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."
     if problems:
         raise InvalidInput(problems)

@@ -80,7 +80,13 @@ def test_schools_add_valid_school_is_stored(app):
     [
         ("12345", "Gesamtschule Süd", "15", "05913", "error: schulnummer: Die Schulnummer „12345“ hat nicht 6 Ziffern.\n"),
         ("abcdef", "Gesamtschule Süd", "15", "05913", "error: schulnummer: Die Schulnummer „abcdef“ hat nicht 6 Ziffern.\n"),
-        ("100001", "Gesamtschule Süd", "15", "05913", "error: schulnummer: Es gibt schon eine Schule mit der Schulnummer 100001.\n"),
+        (
+            "100001",
+            "Gesamtschule Süd",
+            "15",
+            "05913",
+            "error: schulnummer: Es gibt schon eine Schule mit der Schulnummer 100001.\n",
+        ),
         ("100002", "", "15", "05913", "error: name: Bitte geben Sie den Namen der Schule an.\n"),
         ("100002", "   ", "15", "05913", "error: name: Bitte geben Sie den Namen der Schule an.\n"),
         ("100002", "Gesamtschule Süd", "99", "05913", f"error: schulform: {SCHULFORM_PROBLEM}\n"),
@@ -205,10 +211,18 @@ TEAM = ["--name", "Ayşe Yılmaz", "--role", "team", "--school", "100001"]
         (
             ["c@b.de", *TEAM],
             f"{PASSWORD}\n",
-            "error: password: give it on standard input with --password-stdin (never as an argument)\n",
+            "error: password: give it on standard input with --password-stdin (never as an argument), or use --invite\n",
         ),
-        (["c@b.de", *TEAM, "--password-stdin"], "short-pass1\n", "error: password: Das Passwort muss mindestens 12 Zeichen lang sein.\n"),
-        (["not-an-email", *TEAM, "--password-stdin"], f"{PASSWORD}\n", "error: email: „not-an-email“ ist keine E-Mail-Adresse.\n"),
+        (
+            ["c@b.de", *TEAM, "--password-stdin"],
+            "short-pass1\n",
+            "error: password: Das Passwort muss mindestens 12 Zeichen lang sein.\n",
+        ),
+        (
+            ["not-an-email", *TEAM, "--password-stdin"],
+            f"{PASSWORD}\n",
+            "error: email: „not-an-email“ ist keine E-Mail-Adresse.\n",
+        ),
         (["A@B.de", *TEAM, "--password-stdin"], f"{PASSWORD}\n", "error: email: Es gibt schon ein Konto für a@b.de.\n"),
         (
             ["c@b.de", "--name", "Carla", "--role", "team", "--password-stdin"],
@@ -223,12 +237,14 @@ TEAM = ["--name", "Ayşe Yılmaz", "--role", "team", "--school", "100001"]
         (
             ["c@b.de", "--name", "Carla", "--role", "adviser", "--kreis", "05913", "--bezirk", "Arnsberg", "--password-stdin"],
             f"{PASSWORD}\n",
-            "error: bezirk: Ein Konto der Rolle Medienberatung hat keinen Bereich nach Bezirksregierung (Medienberatungen sind für Kreise zuständig).\n",
+            "error: bezirk: Ein Konto der Rolle Medienberatung hat keinen Bereich nach Bezirksregierung "
+            "(Medienberatungen sind für Kreise zuständig).\n",
         ),
         (
             ["c@b.de", "--name", "Carla", "--role", "supervisor", "--schulform", "20", "--password-stdin"],
             f"{PASSWORD}\n",
-            "error: scope: Schulformen grenzen den Bereich einer Schulaufsicht nur ein; nennen Sie auch einen Kreis oder eine Bezirksregierung.\n",
+            "error: scope: Schulformen grenzen den Bereich einer Schulaufsicht nur ein; "
+            "nennen Sie auch einen Kreis oder eine Bezirksregierung.\n",
         ),
         (
             ["c@b.de", "--name", "Carla", "--role", "adviser", "--kreis", "99999", "--password-stdin"],
