@@ -32,6 +32,8 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "JSON_SORT_KEYS": False,
+        # Flask-WTF would look for Flask-Babel; off, WTForms uses its own German messages (forms.GermanForm).
+        "WTF_I18N_ENABLED": False,
     }
     if env.get("SELFEVAL_SECRET_KEY"):
         config["SECRET_KEY"] = env["SELFEVAL_SECRET_KEY"]

@@ -13,14 +13,16 @@ from flask_login import current_user
 from ..catalog import catalog_to_dict
 from ..exports import ExportData, to_csv, to_xlsx
 from ..extensions import catalogs, csrf, db
+from ..models import School
 from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment
+from ..reference import kreis
 from ..reports.batch import report_filename
 from ..reports.pdf import render_pdf
 from ..services import analytics, assessments, reports
 from ..services.errors import InvalidInput, NotFound
 from ..services.rating_input import InvalidRatings, parse_rating_changes
 from ..services.rounds import current_round, get_round
-from ..services.schools import get_school
+from ..services.schools import get_school, schools_visible_to
 from ..services.users import user_for_token
 from .api_spec import openapi_document
 from .downloads import pdf_response
@@ -117,9 +119,17 @@ def report_pdf(schulnummer: str, round_slug: str):
 @blueprint.get("/schools")
 def list_schools():
     round_ = _round_from_query(required=False)
-    if round_ is None:
-        raise ApiError(404, "Es gibt noch keine Erhebungsrunde.")
+    if round_ is None:  # no round yet: the schools alone, without status and score
+        return jsonify([_school_without_round(school) for school in schools_visible_to(g.api_user)])
     return jsonify(schools_to_json(analytics.school_summaries(g.api_user, round_)))
+
+
+def _school_without_round(school: School) -> dict[str, Any]:
+    found = kreis(school.kreis)
+    return {
+        "schulnummer": school.schulnummer, "name": school.name, "schulform": school.schulform, "kreis": school.kreis,
+        "bezirksregierung": found.bezirksregierung if found else "", "ort": school.ort, "status": None, "overall": None,
+    }  # fmt: skip
 
 
 @blueprint.get("/analytics")
@@ -270,4 +280,3 @@ def _state_response(state: assessments.AssessmentState):
     response.headers["ETag"] = f'"{state.version}"'
     response.headers["Cache-Control"] = "no-store"
     return response
-

@@ -109,6 +109,8 @@ def _analytics_paths() -> dict[str, Any]:
         "/schools": {
             "get": {
                 "summary": "The schools in the caller's scope with status and overall score (submitted only)",
+                "description": "Before any round exists (and without `round`), the schools alone: "
+                "`status` and `overall` are null.",
                 "parameters": [{**_ROUND_QUERY, "required": False, "description": "Default: the current round"}],
                 "responses": {
                     "200": {
@@ -120,7 +122,7 @@ def _analytics_paths() -> dict[str, Any]:
                         },
                     },
                     "401": _error("Not authenticated"),
-                    "404": _error("Unknown round, or no round yet"),
+                    "404": _error("Unknown round"),
                 },
             }
         },
@@ -197,7 +199,7 @@ def _analytics_schemas() -> dict[str, Any]:
                 "kreis": {"type": "string"},
                 "bezirksregierung": {"type": "string"},
                 "ort": {"type": "string"},
-                "status": {"enum": ["submitted", "draft", "not_started"]},
+                "status": {"enum": ["submitted", "draft", "not_started", None], "description": "null when no round exists"},
                 "overall": _NUMBER_OR_NULL,
             },
         },

@@ -41,3 +41,8 @@ def test_report_content_is_pure_and_only_the_renderer_imports_reportlab():
         assert imported_frameworks(module) == []
     assert imported_frameworks("selfeval.reports.pdf") == ["reportlab"]
     assert imported_frameworks("selfeval.reports.batch") == ["reportlab"]
+
+
+def test_school_directory_parser_imports_no_framework():
+    """Reading schuldaten.csv is pure; services.school_import does the database."""
+    assert imported_frameworks("selfeval.directory") == []
