@@ -38,3 +38,8 @@ def can_edit_assessment(user: User, school: School) -> bool:
 def can_use_analytics(user: User) -> bool:
     """Schulaufsicht, Medienberater and admins compare schools; teams see only their own."""
     return user.is_active and user.role in ("supervisor", "adviser", "admin")
+
+
+def can_view_history(user: User, school: School) -> bool:
+    """Who changed what is the team's own business (and the admin's); supervision sees results, not names."""
+    return user.is_active and (user.role == "admin" or is_team_member(user, school))

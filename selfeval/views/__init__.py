@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import catalogs
-from . import api, auth, errors, main, report_jobs, supervision, team
+from . import admin, api, auth, errors, main, report_jobs, supervision, team
 from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 
 def register_blueprints(app: Flask) -> None:
-    for module in (main, auth, team, supervision, report_jobs, api):
+    for module in (main, auth, team, supervision, report_jobs, admin, api):
         app.register_blueprint(module.blueprint)
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ..catalog import indicator_letter
 from ..display import LOCAL_TIME, format_score, format_signed_score, round_half_up
+from ..permissions import can_view_history
 from ..reference import schulform_label
 
 __all__ = ["LOCAL_TIME", "format_score", "format_signed_score", "round_half_up"]
@@ -48,4 +49,4 @@ TEMPLATE_FILTERS = {
     "letter": indicator_letter,
     "schulform": schulform_label,
 }
-TEMPLATE_GLOBALS = {"field_aria": field_aria, "form_errors": form_errors}
+TEMPLATE_GLOBALS = {"field_aria": field_aria, "form_errors": form_errors, "can_view_history": can_view_history}

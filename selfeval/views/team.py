@@ -8,12 +8,12 @@ from flask_login import current_user
 from ..catalog import indicator_letter
 from ..extensions import db, login_manager
 from ..forms.rating import changed_ratings, fill_indicator, make_rating_form
-from ..permissions import can_edit_assessment, can_view_assessment
+from ..permissions import can_edit_assessment, can_view_assessment, can_view_history
 from ..reports import text as report_text
 from ..reports.batch import report_filename
 from ..reports.pdf import render_pdf
 from ..scoring.aggregate import MIN_GROUP_SIZE
-from ..services import assessments
+from ..services import assessments, audit
 from ..services.analytics import comparison_group
 from ..services.assessments import AssessmentState
 from ..services.errors import NotFound
@@ -23,6 +23,7 @@ from ..services.rounds import current_round, get_round
 from ..services.rounds import previous_round as previous_round_of
 from ..services.schools import get_school, schools_visible_to
 from ..services.team import team_members
+from .admin.audit_log import indicator_titles
 from .charts import report_chart, results_chart
 from .downloads import pdf_response
 
@@ -243,6 +244,20 @@ def results():
         group=group,
         min_group_size=MIN_GROUP_SIZE,
         chart=results_chart(state, previous, group),
+    )
+
+
+@blueprint.get("/schulen/<schulnummer>/<round_slug>/verlauf")
+def history():
+    """Who changed what and when in this assessment, newest first (the audit trail's part for it)."""
+    if not can_view_history(current_user, g.school):
+        abort(403)
+    state = assessments.load_state(g.school, g.round)
+    return render_template(
+        "team/history.html",
+        events=audit.assessment_history(g.school, g.round),
+        titles=indicator_titles(state.catalog),
+        merge_minutes=int(audit.MERGE_WINDOW.total_seconds() // 60),
     )
 
 

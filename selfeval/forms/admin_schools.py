@@ -1,0 +1,137 @@
+"""Forms of the administration: finding and editing schools, the directory import, new rounds.
+
+The forms check what a browser can get wrong; the services check the rest (their messages are
+put on the same fields, which carry the services' names: schulnummer, name, schulform, kreis, ort).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreise
+from . import GermanForm
+
+CHOOSE = "Bitte wählen …"
+ALL = "alle"
+SCHULFORM_CODE = re.compile(r"[0-9]{2}")
+
+
+def too_long(limit: int) -> str:
+    return f"Hier sind höchstens {limit} Zeichen möglich."
+
+
+def schulform_choices(first: str, current: str | None = None) -> list[SelectChoice]:
+    """The known Schulformen; a code outside the key table (from the directory) stays choosable as "NN (unbekannt)"."""
+    choices = [SelectChoice("", first)] + [SelectChoice(code, f"{label} ({code})") for code, label in SCHULFORMEN.items()]
+    if current and current not in SCHULFORMEN and SCHULFORM_CODE.fullmatch(current):
+        choices.append(SelectChoice(current, f"{current} (unbekannt)"))
+    return choices
+
+
+def kreis_choices(first: str) -> list[SelectChoice]:
+    """The 53 Kreise and kreisfreie Städte, grouped by Bezirksregierung, by name."""
+    by_name = sorted(kreise().values(), key=lambda k: k.name.casefold())
+    grouped = [
+        SelectChoice(k.key, f"{k.name} ({k.key})", optgroup=f"Bezirksregierung {bezirk}")
+        for bezirk in BEZIRKSREGIERUNGEN
+        for k in by_name
+        if k.bezirksregierung == bezirk
+    ]
+    return [SelectChoice("", first), *grouped]
+
+
+class SchoolSearchForm(GermanForm):
+    """The filters above the school list (GET, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    suche = StringField(
+        "Suchtext",
+        validators=[Optional(), Length(max=100, message=too_long(100))],
+        description="Schulnummer, Name oder Ort, auch ein Teil davon",
+    )
+    kreis = SelectField(
+        "Kreis", default="", invalid_choice_message="Diesen Kreis gibt es nicht; die Auswahl wurde nicht angewendet."
+    )
+    schulform = SelectField(
+        "Schulform", default="", invalid_choice_message="Diese Schulform gibt es nicht; die Auswahl wurde nicht angewendet."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kreis.choices = kreis_choices(ALL)
+        self.schulform.choices = schulform_choices(ALL, self.schulform.data)
+
+
+class SchoolForm(GermanForm):
+    """A school's directory data; the Schulnummer never changes."""
+
+    name = StringField(
+        "Name der Schule",
+        validators=[DataRequired("Bitte geben Sie den Namen der Schule an."), Length(max=300, message=too_long(300))],
+        filters=[lambda value: " ".join(value.split()) if value else value],
+    )
+    schulform = SelectField(
+        "Schulform",
+        validators=[DataRequired("Bitte wählen Sie die Schulform.")],
+        invalid_choice_message="Bitte wählen Sie eine Schulform aus der Liste.",
+    )
+    kreis = SelectField(
+        "Kreis oder kreisfreie Stadt",
+        validators=[DataRequired("Bitte wählen Sie den Kreis oder die kreisfreie Stadt.")],
+        invalid_choice_message="Bitte wählen Sie einen Kreis aus der Liste.",
+        description="Die Bezirksregierung ergibt sich aus dem Kreis.",
+    )
+    ort = StringField(
+        "Ort",
+        validators=[Optional(), Length(max=120, message=too_long(120))],
+        filters=[lambda value: value.strip() if value else value],
+    )
+
+    def __init__(self, *args, current_schulform: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schulform.choices = schulform_choices(CHOOSE, current_schulform)
+        self.kreis.choices = kreis_choices(CHOOSE)
+
+
+class NewSchoolForm(SchoolForm):
+    schulnummer = StringField(
+        "Schulnummer",
+        validators=[
+            DataRequired("Bitte geben Sie die Schulnummer an."),
+            Regexp(r"^[0-9]{6}$", message="Die Schulnummer hat 6 Ziffern, z. B. 123456."),
+        ],
+        filters=[lambda value: value.strip() if value else value],
+        description="6 Ziffern, wie im Schulverzeichnis des Landes (Schulnummer der amtlichen Schuldaten)",
+    )
+
+    field_order = ("schulnummer", "name", "schulform", "kreis", "ort")
+
+    def __iter__(self):
+        """The Schulnummer first, in the error summary too."""
+        return iter(sorted(super().__iter__(), key=self._position))
+
+    def _position(self, field) -> int:
+        return self.field_order.index(field.name) if field.name in self.field_order else len(self.field_order)
+
+
+class DirectoryImportForm(GermanForm):
+    file = FileField(
+        "Datei schuldaten.csv",
+        validators=[FileRequired("Bitte wählen Sie die Datei schuldaten.csv aus.")],
+        description="Eine CSV-Datei, höchstens 20 MB.",
+    )
+
+
+class RoundForm(GermanForm):
+    name = StringField(
+        "Name der Erhebungsrunde",
+        validators=[DataRequired("Bitte geben Sie einen Namen an, z. B. 2026/27."), Length(max=40, message=too_long(40))],
+        description="Das Schuljahr, z. B. 2026/27 (höchstens 40 Zeichen).",
+    )

@@ -1,0 +1,237 @@
+"""The administration's rounds page and start page, through the real app, form and database."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import select
+
+from selfeval.extensions import catalogs, db
+from selfeval.models import AuditEvent, Round
+from selfeval.services import assessments
+from selfeval.services.accounts import issue_password_link
+from selfeval.services.rounds import get_round
+from selfeval.services.schools import get_school
+from selfeval.services.users import create_user
+from tests.factories import leader, login, make_round, make_school, make_user, rate, rated, submitted
+
+ROUNDS = "/verwaltung/runden"
+CLOSE = "/verwaltung/runden/2025-26/schliessen"
+OPEN = "/verwaltung/runden/2025-26/oeffnen"
+
+
+def version(app) -> str:
+    with app.app_context():
+        return f"{catalogs.active.title}, Version {catalogs.active.version}"
+
+
+def soup_of(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def text(element) -> str:
+    return re.sub(r"\s+", " ", element.get_text()).strip()
+
+
+def csrf(client, url: str = "/") -> str:
+    return soup_of(client.get(url)).find("meta", attrs={"name": "csrf-token"})["content"]
+
+
+def rows(table) -> list[list[str]]:
+    return [[text(cell) for cell in row.find_all(["th", "td"])] for row in table.select("tbody tr")]
+
+
+def flash(page) -> str:
+    return text(page.find("div", class_="flashes"))
+
+
+def round_events(app) -> list[tuple[str, str, str, dict]]:
+    with app.app_context():
+        query = select(AuditEvent).where(AuditEvent.action.startswith("round.")).order_by(AuditEvent.id)
+        return [(e.action, e.actor_name, e.subject, e.changes) for e in db.session.scalars(query)]
+
+
+def rounds_in_db(app) -> list[tuple[str, str, bool]]:
+    with app.app_context():
+        return [(r.name, r.slug, r.is_open) for r in db.session.scalars(select(Round).order_by(Round.id))]
+
+
+@pytest.fixture
+def admin(app):
+    with app.app_context():
+        make_user("admin@land.test", "admin")
+    return "admin@land.test"
+
+
+@pytest.fixture
+def two_rounds(app):
+    """2024/25 closed with one submitted school; 2025/26 open with one submitted, two drafts."""
+    with app.app_context():
+        old, current = make_round("2024/25", is_open=False), make_round("2025/26")
+        schools = [make_school(f"10001{n}") for n in range(1, 5)]
+        submitted(schools[0], old, 5)
+        submitted(schools[0], current, 6)
+        rated(schools[1], current, 3)
+        rated(schools[2], current, {"k1a": 2})
+
+
+@pytest.mark.parametrize("role", ["team", "supervisor", "adviser"])
+def test_other_roles_get_403_on_rounds_and_the_start_page(app, client, admin, two_rounds, role):
+    with app.app_context():
+        make_user("jemand@test.de", role, school=make_school() if role == "team" else None)
+    login(client, "jemand@test.de")
+    assert [client.get(url).status_code for url in ("/verwaltung/", ROUNDS)] == [403, 403]
+    token = csrf(client)
+    for url in (ROUNDS, CLOSE, OPEN):
+        assert client.post(url, data={"csrf_token": token, "name": "2026/27"}).status_code == 403
+    assert rounds_in_db(app) == [("2024/25", "2024-25", False), ("2025/26", "2025-26", True)]
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client, admin, two_rounds):
+    assert client.get(ROUNDS).headers["Location"] == "/anmelden?next=%2Fverwaltung%2Frunden"
+    assert client.get("/verwaltung/").headers["Location"] == "/anmelden?next=%2Fverwaltung%2F"
+    assert client.post(CLOSE).status_code == 400  # no CSRF token: refused before anything else
+
+
+def test_rounds_page_lists_rounds_with_their_assessments(app, client, admin, two_rounds):
+    login(client, admin)
+    page = soup_of(client.get(ROUNDS))
+    table = page.find("table", class_="rounds-table")
+    assert text(table.find("caption")) == "Erhebungsrunden, die neueste zuerst"
+    assert rows(table) == [
+        ["2025/26", "offen", version(app), "2", "1", "Schließen: Runde 2025/26"],
+        ["2024/25", "geschlossen", version(app), "0", "1", "Wieder öffnen: Runde 2024/25"],
+    ]
+    assert [form["action"] for form in table.find_all("form")] == [CLOSE, "/verwaltung/runden/2024-25/oeffnen"]
+    assert text(page.find("p", id="schliessen-hinweis")).startswith(
+        "Eine geschlossene Runde bleibt vollständig erhalten: Entwürfe sind dann schreibgeschützt"
+    )
+
+
+def test_creating_a_round(app, client, admin):
+    login(client, admin)
+    assert text(soup_of(client.get(ROUNDS)).find("section")) == "Alle Runden Es gibt noch keine Erhebungsrunde."
+    response = client.post(ROUNDS, data={"csrf_token": csrf(client, ROUNDS), "name": " 2026/27 "})
+    assert (response.status_code, response.headers["Location"]) == (302, ROUNDS)
+    page = soup_of(client.get(ROUNDS))
+    assert flash(page) == "Die Erhebungsrunde 2026/27 ist angelegt und geöffnet."
+    assert rows(page.find("table"))[0][:5] == ["2026/27", "offen", version(app), "0", "0"]
+    assert rounds_in_db(app) == [("2026/27", "2026-27", True)]
+    with app.app_context():
+        catalog = f"{catalogs.active.id} {catalogs.active.version}"
+    assert round_events(app) == [("round.created", "Admin", "2026/27", {"name": [None, "2026/27"], "catalog": [None, catalog]})]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "Bitte geben Sie einen Namen an, z. B. 2026/27."),
+        ("2025/26", "Die Erhebungsrunde 2025/26 (Kurzname 2025-26) gibt es schon."),
+        ("2025-26", "Die Erhebungsrunde 2025/26 (Kurzname 2025-26) gibt es schon."),
+        ("//", "„//“ ist kein brauchbarer Name für eine Erhebungsrunde (z. B. 2025/26, höchstens 40 Zeichen)."),
+        ("x" * 41, "Hier sind höchstens 40 Zeichen möglich."),
+    ],
+)
+def test_a_wrong_round_name_is_refused_with_the_input_kept(app, client, admin, two_rounds, name, message):
+    login(client, admin)
+    response = client.post(ROUNDS, data={"csrf_token": csrf(client, ROUNDS), "name": name})
+    page = soup_of(response)
+    assert response.status_code == 200
+    assert [text(li) for li in page.select("#fehler li")] == [f"Name der Erhebungsrunde: {message}"]
+    field = page.find("input", attrs={"name": "name"})
+    assert (field.get("value", ""), field["aria-invalid"], field["aria-describedby"]) == (name, "true", "name-hint name-error")
+    assert rounds_in_db(app) == [("2024/25", "2024-25", False), ("2025/26", "2025-26", True)]
+    assert [e[0] for e in round_events(app)] == ["round.created", "round.created"]
+
+
+def test_closing_and_reopening_a_round(app, client, admin, two_rounds):
+    login(client, admin)
+    token = csrf(client, ROUNDS)
+    response = client.post(CLOSE, data={"csrf_token": token})
+    assert (response.status_code, response.headers["Location"]) == (302, ROUNDS)
+    page = soup_of(client.get(ROUNDS))
+    assert flash(page) == "Die Erhebungsrunde 2025/26 ist geschlossen."
+    assert rows(page.find("table"))[0][1] == "geschlossen"
+    assert rounds_in_db(app)[1] == ("2025/26", "2025-26", False)
+    client.post(CLOSE, data={"csrf_token": token})
+    assert flash(soup_of(client.get(ROUNDS))) == "Die Erhebungsrunde 2025/26 war schon geschlossen."
+    client.post(OPEN, data={"csrf_token": token})
+    assert flash(soup_of(client.get(ROUNDS))) == "Die Erhebungsrunde 2025/26 ist wieder geöffnet."
+    assert rounds_in_db(app)[1] == ("2025/26", "2025-26", True)
+    assert round_events(app)[2:] == [
+        ("round.closed", "Admin", "2025/26", {"is_open": [True, False]}),
+        ("round.opened", "Admin", "2025/26", {"is_open": [False, True]}),
+    ]
+    assert client.post("/verwaltung/runden/1999-00/schliessen", data={"csrf_token": token}).status_code == 404
+
+
+def test_closing_keeps_the_drafts_and_makes_them_read_only(app, client, admin, two_rounds):
+    login(client, admin)
+    client.post(CLOSE, data={"csrf_token": csrf(client, ROUNDS)})
+    assert rows(soup_of(client.get(ROUNDS)).find("table"))[0][:5] == ["2025/26", "geschlossen", version(app), "2", "1"]
+    with app.app_context():
+        school = get_school("100012")
+        with pytest.raises(assessments.AssessmentLocked):
+            rate(school, get_round("2025-26"), leader(school), {"k1a": 4})
+        db.session.rollback()
+        assert assessments.load_state(school, get_round("2025-26")).scores.rated == 23
+
+
+def test_start_page_counts_and_next_steps(app, client, admin, two_rounds):
+    with app.app_context():
+        make_user("aufsicht@bezreg.test", "supervisor", bezirke=["Arnsberg"])
+        invited = create_user("neu@schule.test", "Neu", "team", None, school=make_school(kreis="05315"))
+        issue_password_link(invited, "invite", actor=None)
+        create_user("alt@schule.test", "Alt", "adviser", None, kreise=["05913"])
+        db.session.commit()
+    login(client, admin)
+    page = soup_of(client.get("/verwaltung/"))
+    assert text(page.find("h1")) == "Verwaltung"
+    figures = {text(d.dt): text(d.dd) for d in page.select("dl.figures > div")}
+    assert figures == {"Schulen": "5", "Konten mit Passwort": "5", "offene Einladungen": "1", "offene Erhebungsrunden": "1"}
+    steps = page.select("ol.setup-steps > li")
+    assert [(a.get_text(), a["href"]) for a in steps[0].find_all("a")] == [
+        ("Schulverzeichnis importieren", "/verwaltung/import"),
+        ("von Hand anlegen", "/verwaltung/schulen/neu"),
+    ]
+    assert text(steps[0].find("span", class_="step-state")) == "Stand: 5 Schulen vorhanden."
+    assert steps[1].a["href"] == ROUNDS
+    assert text(steps[1].find("span", class_="step-state")) == "Stand: Die Runde 2025/26 ist offen."
+    assert steps[2].a["href"] == "/verwaltung/konten/neu"
+    tables = page.find_all("table")
+    assert rows(tables[0]) == [
+        ["Arnsberg", "1", "4"],
+        ["Detmold", "0", "0"],
+        ["Düsseldorf", "0", "0"],
+        ["Köln", "1", "1"],
+        ["Münster", "0", "0"],
+    ]
+    assert [text(cell) for cell in tables[0].select("tfoot th, tfoot td")] == ["Zusammen", "2", "5"]
+    assert rows(tables[1]) == [["Dortmund 05913", "Arnsberg", "4"], ["Köln 05315", "Köln", "1"]]
+    assert tables[1].find("a")["href"] == "/verwaltung/schulen?kreis=05913"
+    assert rows(tables[2]) == [
+        ["Team Digitalisierung", "3", "1", "0"],
+        ["Schulaufsicht", "1", "0", "0"],
+        ["Medienberatung", "0", "1", "0"],
+        ["Verwaltung", "1", "0", "0"],
+    ]
+    assert "Bei 1 Konto ist der Einladungslink abgelaufen" in text(page.find("section", attrs={"aria-labelledby": "konten"}))
+    assert rows(tables[3]) == [["2025/26", "offen", "2", "1"], ["2024/25", "geschlossen", "0", "1"]]
+
+
+def test_start_page_of_a_fresh_installation(client, admin):
+    login(client, admin)
+    page = soup_of(client.get("/verwaltung/"))
+    states = [text(span) for span in page.select("ol.setup-steps .step-state")]
+    assert states == [
+        "Stand: noch keine Schulen.",
+        "Stand: noch keine Erhebungsrunde.",
+        "Stand: noch keine.",
+        "Stand: noch keine.",
+    ]
+    assert text(page.find("section", attrs={"aria-labelledby": "schulen"}).p).startswith("Es gibt noch keine Schulen.")
+    assert (
+        page.find("nav", attrs={"aria-label": "Verwaltung"}).find("a", attrs={"aria-current": "page"}).get_text() == "Übersicht"
+    )
