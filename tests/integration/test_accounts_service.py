@@ -7,7 +7,6 @@ page that an invitation or reset link opens.
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from selfeval.services.accounts import PASSWORD_LINK_LIFETIME, LinkInvalid
 from selfeval.services.errors import InvalidInput
 from selfeval.services.users import authenticate, create_user, find_user, issue_token, load_by_login_id, user_for_token
 from tests.factories import PASSWORD, login, make_round, make_school, make_user
+from tests.html import soup_of, text
 
 NEW_PASSWORD = "ein neues langes Passwort"
 LAST_ADMIN = "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."
@@ -542,14 +542,6 @@ def test_search_users_finds_nothing_on_one_empty_page(directory):
 
 
 # --- through the web client --------------------------------------------------------------------------
-
-
-def soup_of(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def text(element) -> str:
-    return re.sub(r"\s+", " ", element.get_text()).strip()
 
 
 def flashes(page: BeautifulSoup) -> list[str]:

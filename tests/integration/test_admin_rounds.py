@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from selfeval.extensions import catalogs, db
@@ -16,6 +13,7 @@ from selfeval.services.rounds import get_round
 from selfeval.services.schools import get_school
 from selfeval.services.users import create_user
 from tests.factories import leader, login, make_round, make_school, make_user, rate, rated, submitted
+from tests.html import csrf, rows, soup_of, text
 
 ROUNDS = "/verwaltung/runden"
 CLOSE = "/verwaltung/runden/2025-26/schliessen"
@@ -25,22 +23,6 @@ OPEN = "/verwaltung/runden/2025-26/oeffnen"
 def version(app) -> str:
     with app.app_context():
         return f"{catalogs.active.title}, Version {catalogs.active.version}"
-
-
-def soup_of(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def text(element) -> str:
-    return re.sub(r"\s+", " ", element.get_text()).strip()
-
-
-def csrf(client, url: str = "/") -> str:
-    return soup_of(client.get(url)).find("meta", attrs={"name": "csrf-token"})["content"]
-
-
-def rows(table) -> list[list[str]]:
-    return [[text(cell) for cell in row.find_all(["th", "td"])] for row in table.select("tbody tr")]
 
 
 def flash(page) -> str:

@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from selfeval.directory import COLUMNS
@@ -18,6 +17,7 @@ from selfeval.services.schools import update_school
 from selfeval.services.users import find_user
 from tests.directory_file import generate_directory, make_directory_file
 from tests.factories import login, make_round, make_school, make_user, rate, submitted
+from tests.html import csrf, rows, soup_of, text
 
 SCHOOL = "/verwaltung/schulen/100001"
 EDIT = "/verwaltung/schulen/100001/bearbeiten"
@@ -25,22 +25,6 @@ NEW = "/verwaltung/schulen/neu"
 IMPORT = "/verwaltung/import"
 LOST_ZERO = "vermutlich ging eine führende Null verloren (in Excel gespeichert?)."
 PAGES = ["/verwaltung/", "/verwaltung/schulen", SCHOOL, EDIT, NEW, IMPORT]
-
-
-def soup_of(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def text(element) -> str:
-    return re.sub(r"\s+", " ", element.get_text()).strip()
-
-
-def csrf(client, url: str = "/") -> str:
-    return soup_of(client.get(url)).find("meta", attrs={"name": "csrf-token"})["content"]
-
-
-def rows(table) -> list[list[str]]:
-    return [[text(cell) for cell in row.find_all(["th", "td"])] for row in table.select("tbody tr")]
 
 
 def flash(page) -> str:

@@ -9,23 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from urllib.parse import urlsplit
-
-from bs4 import BeautifulSoup
 
 from selfeval.directory import COLUMNS
 from tests.factories import login, make_user
+from tests.html import soup_of, text
 
 NEW_PASSWORD = "Ein Satz aus sieben Wörtern genügt"
-
-
-def soup_of(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def text(element) -> str:
-    return re.sub(r"\s+", " ", element.get_text()).strip()
 
 
 def browser_data(form) -> dict[str, str | list[str]]:

@@ -6,23 +6,15 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 
 from selfeval.services.rounds import get_round
 from tests.factories import all_scores, login, make_round, make_school, make_user, rated, submitted
+from tests.html import soup_of, text
 
 OVERVIEW = "/auswertung/"
 DASH = "–"
 OUT_OF_SCOPE = ["Zechen-Gesamtschule", "300001", "Rhein-Gymnasium", "400001", "Gelsenkirchen", "Testschule 100009"]
 
-
-
-def soup_of(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def text(element) -> str:
-    return re.sub(r"\s+", " ", element.get_text()).strip()
 
 
 def heatmap_schools(page) -> list[tuple[str, str]]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from bs4 import BeautifulSoup
 
 from selfeval.extensions import db
 from selfeval.services import assessments
 from tests.factories import all_scores, login, make_round, make_school, make_user, rate
+from tests.html import soup_of, text
 
 OVERVIEW = "/schulen/100001/2025-26/"
 K1 = "/schulen/100001/2025-26/kriterien/k1"
@@ -24,14 +23,6 @@ def team(app):
         make_user("leitung@schule.de", school=school, leadership=True)
         make_user("lehrer@schule.de", school=school)
     return school
-
-
-def soup_of(response) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def text(element) -> str:
-    return re.sub(r"\s+", " ", element.get_text()).strip()
 
 
 def csrf(client, url: str) -> str:
