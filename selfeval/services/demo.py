@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from ..catalog import Catalog
 from ..models import User
 from . import assessments
+from .accounts import deactivate_user, issue_password_link
 from .catalog_snapshots import record_snapshot
 from .demo_area import add_area_schools
 from .rating_input import parse_rating_changes
-from .rounds import create_round
+from .rounds import create_round, set_round_open
 from .schools import add_school, find_school
 from .users import create_user
 
@@ -70,11 +71,16 @@ def _build(catalog: Catalog) -> None:
     create_user(LOGINS[4][0], "Markus Hoffmann", "supervisor", DEMO_PASSWORD, bezirke=["Arnsberg"], schulformen=["20"])
     create_user(LOGINS[5][0], "Şebnem Kaya", "adviser", DEMO_PASSWORD, kreise=["05913", "05911"])
     create_user(LOGINS[6][0], "Verwaltung selfeval", "admin", DEMO_PASSWORD)
+    # For the admin pages: an invitation not yet taken up, and a colleague who left the team.
+    invited = create_user("einladung@demo.selfeval.de", "Nina Neumann", "team", None, school=grundschule)
+    issue_password_link(invited, "invite", actor=None)
+    former = create_user("ehemalig@demo.selfeval.de", "Peter Alt", "team", DEMO_PASSWORD, school=gesamtschule)
+    deactivate_user(former, actor=None)
 
     last_year = create_round("2024/25", catalog)
     _rate(gesamtschule, last_year, [(leader, _PREVIOUS)], catalog, {})
     assessments.submit(gesamtschule, last_year, leader, assessments.load_state(gesamtschule, last_year).version)
-    last_year.is_open = False
+    set_round_open(last_year, False, actor=None)
 
     this_year = create_round("2025/26", catalog)
     # The two team members share the work: the Schulleitung rates criteria 1–3, the teacher the rest.
