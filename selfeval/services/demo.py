@@ -26,7 +26,7 @@ DEMO_SCHOOL = "199001"
 _PREVIOUS = [6, 4, 3, 5, 4, 3, 5, 2, 4, 3, 5, 6, 5, 4, 3, 4, 3, 5, 2, 5, 6, 4, 3]
 _CURRENT = [8, 6, 4, 6, 5, 4, 6, 3, 6, 5, 7, 7, 6, 6, 4, 5, 4, 6, 3, 7, 7, 6, 5]
 _COMMENTS = {
-    0: "Team Digitalisierung mit Schulleitung (Frau Yılmaz) und fünf Fachvertretungen seit 2023.",
+    0: "Team Digitalisierung mit der Schulleitung und fünf Fachvertretungen seit 2023.",
     1: "Medienkonzept 2024 von der Schulkonferenz beschlossen; Fortschreibung jährlich im Juni.",
     7: "Nur Informatik und Mathematik haben bisher Pflichtelemente im Curriculum.",
     10: "Hospitationsring „Digital unterrichten“ mit acht Kolleginnen und Kollegen.",
