@@ -15,8 +15,8 @@ from selfeval.services.rounds import get_round, set_round_open
 from selfeval.services.schools import find_school
 from selfeval.services.users import find_user
 from tests.factories import login, make_round, make_school, make_user, rate
+from tests.html import soup_of, text
 from tests.integration.test_admin_users import field_errors, rows
-from tests.integration.test_team_pages import soup_of, text
 
 TRAIL = "/verwaltung/protokoll"
 START = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)  # 09:00 in Germany
@@ -217,3 +217,11 @@ def test_the_trail_is_for_admins_only(app, client):
         make_user("aufsicht@bezreg.de", "supervisor", kreise=["05913"])
     login(client, "aufsicht@bezreg.de")
     assert client.get(TRAIL).status_code == 403
+
+
+@pytest.mark.parametrize("query", ["seite=²", "konto=²", "konto=-3", "seite=abc"])
+def test_odd_page_and_account_numbers_show_the_first_page_of_the_whole_trail(client, trail, query):
+    """'²' counts as a digit for str.isdigit() but int() refuses it: it must not end in a 500."""
+    response = client.get(f"{TRAIL}?{query}")
+    caption = text(soup_of(response).select_one("table.audit-table caption"))
+    assert (response.status_code, caption.startswith("Einträge 1 bis ")) == (200, True)

@@ -221,6 +221,14 @@ def test_the_list_pages_by_fifty(app, admin):
     assert [row[0] for row in rows(second)] == ["Person 49", "Person 50"]
 
 
+
+@pytest.mark.parametrize("value", ["²", "-1", "x", "99999999"])
+def test_a_page_number_that_is_no_small_ascii_number_shows_the_first_page(admin, accounts, value):
+    """'²' counts as a digit for str.isdigit() but int() refuses it: it must not end in a 500."""
+    page = soup_of(admin.get(f"{USERS}?seite={value}"))
+    assert text(page.select_one("table.data-table caption")).startswith("Konten 1 bis ")
+
+
 # --- a new account ----------------------------------------------------------------------------------
 
 

@@ -140,12 +140,12 @@ def audit_trail():
 def _account_filter():
     """?konto=ID narrows the trail to entries by or about one account (linked from its page)."""
     value = request.args.get("konto", "")
-    return get_user(int(value)) if value.isdigit() and len(value) < 10 else None
+    return get_user(int(value)) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _page_number() -> int:
     value = request.args.get("seite", "1")
-    return int(value) if value.isdigit() and len(value) < 7 else 1
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
 
 
 def _page_url(number: int) -> str:

@@ -334,7 +334,7 @@ def _refused(account: User, error: InvalidInput):
 
 def _page_number() -> int:
     value = request.args.get("seite", "1")
-    return int(value) if value.isdigit() and len(value) < 7 else 1
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
 
 
 def _page_url(number: int) -> str:
