@@ -19,13 +19,16 @@ from ..models import ApiToken, Membership, PasswordLink, School, User, UserScope
 from ..models.types import utcnow
 from . import audit
 from .errors import InvalidInput, ServiceError
+from .paging import paginate
 from .users import (
     EMAIL,
-    _assignment_problems,
     account_fields,
+    assignment_problems,
     find_user,
     hash_password,
+    normalized_identity,
     password_problem,
+    scope_pairs,
 )
 
 #: How long an invitation or reset link can be used (the issue asks for 72 hours).
@@ -57,10 +60,10 @@ def update_user(
     schulformen: Iterable[str] = (),
 ) -> User:
     """Change an account's name, role, team and scopes; InvalidInput names every wrong value."""
-    email, display_name = email.strip().lower(), " ".join(display_name.split())
-    scopes = [("kreis", k) for k in kreise] + [("bezirk", b) for b in bezirke] + [("schulform", s) for s in schulformen]
+    email, display_name = normalized_identity(email, display_name)
+    scopes = scope_pairs(kreise, bezirke, schulformen)
     problems = _identity_problems(user, email, display_name)
-    problems.update(_assignment_problems(role, school, is_leadership, scopes))
+    problems.update(assignment_problems(role, school, is_leadership, scopes))
     if actor is not None and actor.id == user.id and role != user.role:
         problems["role"] = "Sie können Ihre eigene Rolle nicht ändern."
     elif user.role == "admin" and user.active and role != "admin" and other_active_admins(user) == 0:
@@ -72,7 +75,6 @@ def update_user(
     _replace_scopes(user, dict.fromkeys(scopes))
     _replace_membership(user, school, is_leadership)
     db.session.flush()
-    db.session.refresh(user)
     changes = audit.diff(before, account_fields(user))
     if changes:
         audit.record("user.updated", actor=actor, subject=user.email, subject_user=user, changes=changes)
@@ -219,16 +221,10 @@ def search_users(text: str = "", role: str = "", status: str = "", page: int = 1
         query = query.where(User.active.is_(False))
     elif status == "eingeladen":
         query = query.where(User.active.is_(True), User.password_hash.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    users = db.session.scalars(
-        query.options(selectinload(User.memberships).selectinload(Membership.school), selectinload(User.scopes))
-        .order_by(User.display_name, User.email)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return UserPage(list(users), page, pages, total)
+    query = query.options(
+        selectinload(User.memberships).selectinload(Membership.school), selectinload(User.scopes)
+    ).order_by(User.display_name, User.email)
+    return UserPage(*paginate(query, page, per_page))
 
 
 def get_user(user_id: int) -> User | None:

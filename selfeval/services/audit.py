@@ -14,6 +14,7 @@ from ..display import LOCAL_TIME
 from ..extensions import db
 from ..models import AuditEvent, Round, School, User
 from ..models.types import utcnow
+from .paging import paginate
 
 #: The actor of changes made on the command line (an operator on the server).
 CLI_ACTOR = "Kommandozeile"
@@ -151,17 +152,12 @@ class AuditPage:
 
 def browse(filters: AuditFilter, page: int = 1, per_page: int = 50) -> AuditPage:
     """Newest first, one page of entries matching the filters."""
-    query = _filtered(filters)
-    total = db.session.scalar(select(db.func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    events = db.session.scalars(
-        query.options(selectinload(AuditEvent.school), selectinload(AuditEvent.round))
+    query = (
+        _filtered(filters)
+        .options(selectinload(AuditEvent.school), selectinload(AuditEvent.round))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
     )
-    return AuditPage(list(events), page, pages, total)
+    return AuditPage(*paginate(query, page, per_page))
 
 
 def _filtered(filters: AuditFilter) -> Select:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import or_, select, true
 
 from ..extensions import db
 from ..models import Membership, School, User
@@ -13,6 +13,7 @@ from ..reference import SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
 from . import audit
 from .errors import InvalidInput, NotFound
+from .paging import paginate
 
 SCHULNUMMER = re.compile(r"[0-9]{6}")
 
@@ -140,8 +141,4 @@ def search_schools(text: str = "", kreis_key: str = "", schulform: str = "", pag
         query = query.where(School.kreis == kreis_key)
     if schulform:
         query = query.where(School.schulform == schulform)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    schools = db.session.scalars(query.order_by(School.schulnummer).offset((page - 1) * per_page).limit(per_page))
-    return SchoolPage(list(schools), page, pages, total)
+    return SchoolPage(*paginate(query.order_by(School.schulnummer), page, per_page))

@@ -45,11 +45,10 @@ def create_user(
     Without a password (None) the account is an invitation: it can log in once its owner has
     set a password through a link (services.accounts.issue_password_link).
     """
-    email = email.strip().lower()
-    display_name = " ".join(display_name.split())
-    scopes = [("kreis", k) for k in kreise] + [("bezirk", b) for b in bezirke] + [("schulform", s) for s in schulformen]
+    email, display_name = normalized_identity(email, display_name)
+    scopes = scope_pairs(kreise, bezirke, schulformen)
     problems = _account_problems(email, display_name, role, password)
-    problems.update(_assignment_problems(role, school, is_leadership, scopes))
+    problems.update(assignment_problems(role, school, is_leadership, scopes))
     if problems:
         raise InvalidInput(problems)
     user = User(
@@ -68,6 +67,16 @@ def create_user(
     assigned = {field: value for field, value in account_fields(user).items() if value}
     audit.record("user.created", actor=actor, subject=user.email, subject_user=user, changes=audit.diff({}, assigned))
     return user
+
+
+def normalized_identity(email: str, display_name: str) -> tuple[str, str]:
+    """E-mail addresses are stored lower-case; names with single spaces."""
+    return email.strip().lower(), " ".join(display_name.split())
+
+
+def scope_pairs(kreise: Iterable[str], bezirke: Iterable[str], schulformen: Iterable[str]) -> list[tuple[str, str]]:
+    """(kind, value) for every scope given, in the order kind by kind."""
+    return [("kreis", k) for k in kreise] + [("bezirk", b) for b in bezirke] + [("schulform", s) for s in schulformen]
 
 
 def account_fields(user: User) -> dict[str, str]:
@@ -113,7 +122,7 @@ def _account_problems(email: str, display_name: str, role: str, password: str | 
     return problems
 
 
-def _assignment_problems(role: str, school: School | None, is_leadership: bool, scopes: list) -> dict[str, str]:
+def assignment_problems(role: str, school: School | None, is_leadership: bool, scopes: list) -> dict[str, str]:
     problems = {}
     if role == "team" and school is None:
         problems["school"] = "Ein Teammitglied braucht eine Schule (Schulnummer)."
