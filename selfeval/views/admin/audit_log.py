@@ -122,7 +122,7 @@ def audit_trail():
             until=form.bis.data,
             user_id=account.id if account else None,
         )
-        page = audit.browse(filters, page=_page_number(), per_page=PER_PAGE)
+        page = audit.browse(filters, page=request.args.get("seite", 1, type=int), per_page=PER_PAGE)
     return render_template(
         "admin/audit.html",
         form=form,
@@ -139,13 +139,8 @@ def audit_trail():
 
 def _account_filter():
     """?konto=ID narrows the trail to entries by or about one account (linked from its page)."""
-    value = request.args.get("konto", "")
-    return get_user(int(value)) if value.isascii() and value.isdigit() and len(value) < 10 else None
-
-
-def _page_number() -> int:
-    value = request.args.get("seite", "1")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
+    account_id = request.args.get("konto", type=int)  # None unless int() takes it
+    return get_user(account_id) if account_id is not None and 0 < account_id < 2**31 else None
 
 
 def _page_url(number: int) -> str:

@@ -53,7 +53,7 @@ def users():
     text = request.args.get("suche", "")[:200]
     role = request.args.get("rolle", "") if request.args.get("rolle") in ROLE_LABELS else ""
     status = request.args.get("status", "") if request.args.get("status") in STATUSES else ""
-    page = search_users(text, role, status, page=_page_number(), per_page=PER_PAGE)
+    page = search_users(text, role, status, page=request.args.get("seite", 1, type=int), per_page=PER_PAGE)
     return render_template(
         "admin/users.html",
         page=page,
@@ -330,11 +330,6 @@ def _refused(account: User, error: InvalidInput):
     for message in error.problems.values():
         flash(message, "error")
     return redirect(url_for("admin.user", user_id=account.id))
-
-
-def _page_number() -> int:
-    value = request.args.get("seite", "1")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
 
 
 def _page_url(number: int) -> str:
