@@ -1,12 +1,25 @@
-"""Who may see or change what, as small predicates over users and schools (no Flask here)."""
+"""Who may see or change what, as small predicates over users and the things they ask for (no Flask here).
+
+Every access decision of the views is one of these: a view or a blueprint's guard asks a predicate and
+refuses (403, or 404 where even the existence of the thing is private); no view compares role names.
+"""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from .models import School, User
 from .reference import kreis
 
 
+class Owned(Protocol):
+    """Something one account started and only that account sees (a background report job)."""
+
+    user_id: int
+
+
 def is_team_member(user: User, school: School) -> bool:
+    """A member of the school's Team Digitalisierung (whether active or not: the callers check that)."""
     return user.role == "team" and any(m.school_id == school.id for m in user.memberships)
 
 
@@ -24,7 +37,13 @@ def is_in_scope(user: User, school: School) -> bool:
     return in_area and (not schulformen or school.schulform in schulformen)
 
 
+def can_administer(user: User) -> bool:
+    """The administration (schools, directory import, accounts, rounds, audit trail) is the admins' alone."""
+    return user.is_active and user.role == "admin"
+
+
 def can_view_assessment(user: User, school: School) -> bool:
+    """The school's own team, supervisors and advisers whose scope includes it, and admins (results and reports)."""
     if not user.is_active:
         return False
     return user.role == "admin" or is_team_member(user, school) or is_in_scope(user, school)
@@ -36,10 +55,23 @@ def can_edit_assessment(user: User, school: School) -> bool:
 
 
 def can_use_analytics(user: User) -> bool:
-    """Schulaufsicht, Medienberater and admins compare schools; teams see only their own."""
+    """Schulaufsicht, Medienberater and admins compare schools (within their scope); teams see only their own."""
     return user.is_active and user.role in ("supervisor", "adviser", "admin")
 
 
 def can_view_history(user: User, school: School) -> bool:
     """Who changed what is the team's own business (and the admin's); supervision sees results, not names."""
     return user.is_active and (user.role == "admin" or is_team_member(user, school))
+
+
+def can_view_report_job(user: User, job: Owned) -> bool:
+    """A ZIP of reports holds the teams' comments: only whoever started the job sees it, not even an admin."""
+    return user.is_active and job.user_id == user.id
+
+
+def is_own_account(actor: User | None, account: User) -> bool:
+    """Nobody deactivates, erases or changes the role of their own account: an admin would lock themselves out.
+
+    `actor` None is the operator at the command line, who acts on others' accounts only.
+    """
+    return actor is not None and actor.id == account.id

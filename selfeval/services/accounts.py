@@ -17,10 +17,12 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import ApiToken, Membership, PasswordLink, School, User, UserScope
 from ..models.types import utcnow
+from ..permissions import is_own_account
 from . import audit
 from .errors import InvalidInput, ServiceError
 from .paging import paginate
 from .users import (
+    CONTROL_CHARACTERS,
     EMAIL,
     account_fields,
     assignment_problems,
@@ -64,7 +66,7 @@ def update_user(
     scopes = scope_pairs(kreise, bezirke, schulformen)
     problems = _identity_problems(user, email, display_name)
     problems.update(assignment_problems(role, school, is_leadership, scopes))
-    if actor is not None and actor.id == user.id and role != user.role:
+    if is_own_account(actor, user) and role != user.role:
         problems["role"] = "Sie können Ihre eigene Rolle nicht ändern."
     elif user.role == "admin" and user.active and role != "admin" and other_active_admins(user) == 0:
         problems["role"] = "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."
@@ -89,6 +91,8 @@ def _identity_problems(user: User, email: str, display_name: str) -> dict[str, s
         problems["email"] = f"Es gibt schon ein Konto für {email}."
     if not display_name or len(display_name) > 120:
         problems["name"] = "Bitte geben Sie einen Namen mit 1 bis 120 Zeichen an."
+    elif CONTROL_CHARACTERS.search(display_name):
+        problems["name"] = "Der Name enthält unzulässige Steuerzeichen."
     return problems
 
 
@@ -160,6 +164,12 @@ def set_password_by_link(token: str, password: str) -> User:
     return user
 
 
+def end_all_sessions(user: User) -> None:
+    """Every session cookie of the account stops working (they name its login_id)."""
+    user.login_id = secrets.token_urlsafe(32)
+    db.session.flush()
+
+
 def pending_link(user: User) -> PasswordLink | None:
     """The account's unused, unexpired link, if any (shown as 'Einladung offen bis …')."""
     return db.session.scalars(
@@ -169,7 +179,7 @@ def pending_link(user: User) -> PasswordLink | None:
 
 def deactivate_user(user: User, *, actor: User | None) -> None:
     """At once: no log-in, every session and API token ended, open links void. Data stay."""
-    if actor is not None and actor.id == user.id:
+    if is_own_account(actor, user):
         raise InvalidInput({"active": "Sie können Ihr eigenes Konto nicht deaktivieren."})
     if user.role == "admin" and user.active and other_active_admins(user) == 0:
         raise InvalidInput({"active": "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."})

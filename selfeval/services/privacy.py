@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import ApiToken, Assessment, AuditEvent, PasswordLink, Rating, User
 from ..models.types import utcnow
+from ..permissions import is_own_account
 from . import audit
 from .accounts import other_active_admins
 from .errors import InvalidInput
@@ -111,7 +112,7 @@ def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
 
     Returns how many ratings, submissions and audit entries now carry the marker.
     """
-    if actor is not None and actor.id == user.id:
+    if is_own_account(actor, user):
         raise InvalidInput({"account": "Sie können Ihr eigenes Konto nicht löschen."})
     if user.role == "admin" and user.active and other_active_admins(user) == 0:
         raise InvalidInput({"account": "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."})

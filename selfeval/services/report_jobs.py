@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Round, School, User
+from ..permissions import can_view_report_job
 from ..reports.batch import render_batch, report_filename
 from .errors import NotFound
 from .reports import NothingToReport, ReportSelection, batch_schools, iter_reports
@@ -80,7 +81,7 @@ def load_job(app, job_id: str, user: User) -> ReportJob:
         silent_for = time.time() - path.stat().st_mtime
     except (OSError, ValueError, TypeError) as exc:
         raise NotFound("Dieser Auftrag ist nicht bekannt oder schon gelöscht.") from exc
-    if job.user_id != user.id:
+    if not can_view_report_job(user, job):
         raise NotFound("Dieser Auftrag ist nicht bekannt.")
     if job.state == "running" and silent_for > STALL_AFTER:
         # A running job writes its progress at least every PROGRESS_INTERVAL; silence means its

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+from .refusals import log_refusal
 
 MESSAGES = {
     400: ("Ungültige Anfrage", "Die Anfrage konnte nicht verarbeitet werden."),
@@ -25,17 +28,25 @@ def register(app: Flask) -> None:
 
 
 def _http_error(error: HTTPException):
-    return _respond(error.code or 500, error.description)
+    log_refusal(error.code or 500)
+    # werkzeug's stock descriptions are English; the API then answers with the German title instead.
+    description = None if error.description == type(error).description else error.description
+    body, code = _respond(error.code or 500, description)
+    # The exception's own headers carry protocol duties: Allow on a 405 (RFC 9110), Retry-After on a 429.
+    return body, code, [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
 def _unexpected_error(error: Exception):
     # Logged with its traceback for the operator; the user sees a calm page.
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-    return _respond(500, InternalServerError.description)
+    # A write that failed half-way leaves the session unusable until rolled back, and the page's header reads
+    # the current user through it: without this, the error page itself would fail.
+    db.session.rollback()
+    return _respond(500, None)
 
 
 def _respond(code: int, description: str | None):
     title, text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     if request.path.startswith("/api/"):
-        return jsonify({"error": {"code": code, "message": description or title}}), code
+        return jsonify({"error": {"code": code, "message": description or f"{title}. {text}"}}), code
     return render_template("errors/error.html", code=code, title=title, text=text), code

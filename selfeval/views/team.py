@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..catalog import indicator_letter
 from ..extensions import db, login_manager
 from ..forms.rating import changed_ratings, fill_indicator, make_rating_form
-from ..permissions import can_edit_assessment, can_view_assessment, can_view_history
+from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment, can_view_history
 from ..reports import text as report_text
 from ..reports.batch import report_filename
 from ..reports.pdf import render_pdf
@@ -59,8 +59,8 @@ def add_school_and_round(endpoint, values):
 
 @blueprint.get("/schule")
 def home():
-    """A team member goes straight to the current assessment; supervision and advisers to the overview."""
-    if current_user.role != "team":
+    """A team member goes straight to the current assessment; supervision, advisers and admins to the overview."""
+    if can_use_analytics(current_user):
         return redirect(url_for("supervision.overview"))
     round_ = current_round()
     schools = schools_visible_to(current_user)
@@ -84,6 +84,8 @@ def overview():
 
 @blueprint.route("/schulen/<schulnummer>/<round_slug>/kriterien/<criterion_id>", methods=["GET", "POST"])
 def edit_criterion(criterion_id: str):
+    if request.method == "POST" and not g.can_edit:
+        abort(403)  # readers who open the page are led on below; writing is the school's own team's alone
     state = assessments.load_state(g.school, g.round)
     criterion = _criterion_or_404(state, criterion_id)
     if not (g.can_edit and state.is_editable):

@@ -102,8 +102,7 @@ def test_unknown_api_path_answers_json_404(client):
         {
             "error": {
                 "code": 404,
-                "message": "The requested URL was not found on the server. If you entered the URL manually "
-                "please check your spelling and try again.",
+                "message": "Seite nicht gefunden. Diese Seite gibt es nicht. Vielleicht hat sich die Adresse geändert.",
             }
         },
     )

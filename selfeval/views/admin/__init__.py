@@ -9,6 +9,7 @@ from flask import Blueprint, abort
 from flask_login import current_user
 
 from ...extensions import login_manager
+from ...permissions import can_administer
 
 blueprint = Blueprint("admin", __name__, url_prefix="/verwaltung")
 
@@ -17,7 +18,7 @@ blueprint = Blueprint("admin", __name__, url_prefix="/verwaltung")
 def guard():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if current_user.role != "admin":
+    if not can_administer(current_user):
         abort(403)
     return None
 

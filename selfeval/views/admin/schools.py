@@ -8,6 +8,7 @@ from flask_login import current_user
 from ...directory import DirectoryFileError
 from ...extensions import db
 from ...forms.admin_schools import DirectoryImportForm, NewSchoolForm, SchoolForm, SchoolSearchForm
+from ...permissions import can_administer
 from ...reference import SCHULFORMEN, kreis, kreis_name
 from ...services import assessments, audit
 from ...services.errors import InvalidInput, NotFound
@@ -132,7 +133,7 @@ def allow_directory_upload(endpoint: str | None, values: dict | None) -> None:
     URL value preprocessors run before every before_request function, so the limit is in place
     before CSRFProtect (an app-wide before_request) reads the form.
     """
-    if endpoint == "admin.import_directory" and current_user.is_authenticated and current_user.role == "admin":
+    if endpoint == "admin.import_directory" and current_user.is_authenticated and can_administer(current_user):
         request.max_content_length = IMPORT_LIMIT
 
 

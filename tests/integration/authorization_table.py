@@ -1,0 +1,163 @@
+"""The authorization matrix as data: for every route and method, what each actor gets.
+
+One row per (endpoint, method) of app.url_map (except `static`), one column per actor of ACTORS.
+The data set behind it is built by tests/integration/authorization_world.py; the test that walks
+the URL map and compares is tests/integration/test_authorization_matrix.py.
+
+An outcome is the status and what identifies the answer: the content type of a page or file, the
+heading of an error page or the code in an API error's JSON, or the target of a redirect, in
+which "{user_id}" stands for the account the admin routes act on and "<new job>" for a job id just made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: School A (in scope of the "_in" actors), school B (another Kreis), the rounds; the world uses the same values.
+SCHULNUMMER_A = "100001"
+SCHULNUMMER_B = "100002"
+LAST_ROUND = "2024-25"
+CURRENT_ROUND = "2025-26"
+
+ACTORS = ("anonymous", "deactivated", "team_a", "team_b", "supervisor_in", "supervisor_out", "adviser_in", "adviser_out", "admin")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.detail}"
+
+
+def to(target: str, status: int = 302) -> Outcome:
+    return Outcome(status, f"-> {target}")
+
+
+def error_page(status: int, heading: str) -> Outcome:
+    return Outcome(status, f"text/html „{heading}“")
+
+
+def api_error(status: int) -> Outcome:
+    return Outcome(status, f"application/json error {status}")
+
+
+PAGE = Outcome(200, "text/html")
+JSON = Outcome(200, "application/json")
+PDF = Outcome(200, "application/pdf")
+ZIP = Outcome(200, "application/zip")
+CSV = Outcome(200, "text/csv")
+LOGIN = to("/anmelden?next=<this page>")
+DENY = error_page(403, "Kein Zugriff")
+HIDDEN = error_page(404, "Seite nicht gefunden")
+A401 = api_error(401)
+A403 = api_error(403)
+#: Answers that refuse: a request answered so must change nothing in the database.
+REFUSALS = frozenset({LOGIN, DENY, HIDDEN, A401, A403})
+
+OVERVIEW_A = f"/schulen/{SCHULNUMMER_A}/{CURRENT_ROUND}/"
+ACCOUNT = "/verwaltung/konten/{user_id}"
+ROUNDS = "/verwaltung/runden"
+SCHULE = to("/schule")
+JOB = to("/auswertung/berichte/<new job>", 303)
+NOTHING_TO_REPORT = to(f"/auswertung/?runde={LAST_ROUND}")
+
+
+@dataclass(frozen=True)
+class Check:
+    """What each actor gets (in the order of ACTORS), and what the request sends besides the URL."""
+
+    outcomes: tuple[Outcome, ...]
+    query: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] = field(default_factory=dict)
+    json: dict | None = None
+    #: Send If-Match with the current version of school A's assessment in the current round.
+    if_match: bool = False
+
+
+# The admin routes act on the account of team B's member ({user_id}), on school A and the current round.
+# Forms are sent empty (CSRF is off in the matrix app): an allowed actor sees the form again with its messages.
+TABLE: dict[tuple[str, str], Check] = {
+    #                                    anonymous deactiv.  team_a   team_b  sup_in  sup_out adv_in  adv_out admin
+    ("main.index", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("main.catalog", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("auth.login", "GET"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
+    ("auth.login", "POST"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
+    ("auth.logout", "POST"): Check((LOGIN, LOGIN, to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/"))),
+    ("auth.set_password", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("auth.set_password", "POST"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("team.home", "GET"): Check(
+        (LOGIN, LOGIN, to(OVERVIEW_A), to(f"/schulen/{SCHULNUMMER_B}/{CURRENT_ROUND}/"),
+         to("/auswertung/"), to("/auswertung/"), to("/auswertung/"), to("/auswertung/"), to("/auswertung/"))
+    ),
+    ("team.overview", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
+    ("team.edit_criterion", "GET"): Check(
+        (LOGIN, LOGIN, PAGE, DENY, to(OVERVIEW_A), DENY, to(OVERVIEW_A), DENY, to(OVERVIEW_A))
+    ),
+    ("team.edit_criterion", "POST"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("team.submit", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("team.submit", "POST"): Check(
+        (LOGIN, LOGIN, to(OVERVIEW_A + "abschliessen"), DENY, DENY, DENY, DENY, DENY, DENY)
+    ),
+    ("team.reopen", "POST"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("team.results", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
+    ("team.history", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("team.report", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
+    ("team.report_pdf", "GET"): Check((LOGIN, LOGIN, PDF, DENY, PDF, DENY, PDF, DENY, PDF)),
+    ("supervision.overview", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("report_jobs.start", "POST"): Check(
+        (LOGIN, LOGIN, DENY, DENY, JOB, NOTHING_TO_REPORT, JOB, NOTHING_TO_REPORT, JOB), form={"runde": LAST_ROUND}
+    ),
+    # The job is the supervisor's in scope: to everyone else it does not exist.
+    ("report_jobs.show", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
+    ("report_jobs.status", "GET"): Check((LOGIN, LOGIN, DENY, DENY, JSON, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
+    ("report_jobs.download", "GET"): Check((LOGIN, LOGIN, DENY, DENY, ZIP, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
+    ("admin.home", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.schools", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.add_school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.add_school", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.edit_school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    # An empty form changes nothing: the school's values stand, "Es gab nichts zu ändern."
+    ("admin.edit_school", "POST"): Check(
+        (LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(f"/verwaltung/schulen/{SCHULNUMMER_A}"))
+    ),
+    ("admin.import_directory", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.import_directory", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.rounds", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.rounds", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.close_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
+    ("admin.open_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
+    ("admin.users", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.new_user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.new_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.edit_user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.edit_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.user_link", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.deactivate_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ACCOUNT))),
+    ("admin.reactivate_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ACCOUNT))),
+    ("admin.export_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, JSON)),
+    ("admin.erase_user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.erase_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.audit", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    # The API: Bearer tokens; the deactivated account's token was revoked with it.
+    ("api.openapi", "GET"): Check((JSON, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
+    ("api.catalog", "GET"): Check((JSON, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
+    ("api.list_schools", "GET"): Check((A401, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
+    ("api.get_assessment", "GET"): Check((A401, A401, JSON, A403, JSON, A403, JSON, A403, JSON)),
+    ("api.put_assessment", "PUT"): Check(
+        (A401, A401, JSON, A403, A403, A403, A403, A403, A403), json={"ratings": {"k1c": {"score": 3}}}, if_match=True
+    ),
+    ("api.submit_assessment", "POST"): Check(
+        (A401, A401, api_error(422), A403, A403, A403, A403, A403, A403), if_match=True
+    ),
+    ("api.report_pdf", "GET"): Check((A401, A401, PDF, A403, PDF, A403, PDF, A403, PDF)),
+    ("api.round_analytics", "GET"): Check(
+        (A401, A401, A403, A403, JSON, JSON, JSON, JSON, JSON), query={"round": CURRENT_ROUND}
+    ),
+    ("api.export", "GET"): Check(
+        (A401, A401, A403, A403, CSV, CSV, CSV, CSV, CSV), query={"round": CURRENT_ROUND, "format": "csv"}
+    ),
+}  # fmt: skip
