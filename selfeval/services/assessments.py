@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..catalog import Catalog, Criterion
 from ..database import insert_or_ignore
@@ -177,13 +177,22 @@ def is_leadership_member(user: User, school: School) -> bool:
 
 
 def _find(school: School, round_: Round) -> Assessment | None:
+    return _load(school_id=school.id, round_id=round_.id)
+
+
+def _load(**criteria) -> Assessment | None:
+    """The assessment with its ratings in one statement: one snapshot, so the version matches the ratings.
+
+    Two statements (the assessment, then its ratings) could straddle a colleague's commit under READ COMMITTED
+    and show version 3 with the ratings of version 4.
+    """
     query = (
         select(Assessment)
-        .filter_by(school_id=school.id, round_id=round_.id)
-        .options(selectinload(Assessment.ratings).selectinload(Rating.updated_by))
+        .filter_by(**criteria)
+        .options(joinedload(Assessment.ratings).joinedload(Rating.updated_by))
         .execution_options(populate_existing=True)
     )
-    return db.session.scalars(query).one_or_none()
+    return db.session.scalars(query).unique().one_or_none()
 
 
 def _create(school: School, round_: Round) -> Assessment:
@@ -218,8 +227,7 @@ def _claim_next_version(assessment: Assessment, base_version: int, **values) -> 
     )
     if result.rowcount != 1:
         db.session.rollback()
-        fresh = db.session.get(Assessment, assessment.id, populate_existing=True)
-        raise VersionConflict(_state(fresh), base_version)
+        raise VersionConflict(_state(_load(id=assessment.id)), base_version)
     db.session.refresh(assessment)
     return base_version + 1
 

@@ -151,4 +151,3 @@ def test_parallel_writers_with_if_match_lose_no_update_and_get_412_when_outrun(a
     record_property("accepted_puts", len(accepted_versions))
     record_property("refused_412", refused)
     print(f"\n[{backend}] {WRITERS} writers: {len(accepted_versions)} PUTs accepted, {refused} refused with 412, {elapsed:.1f}s")
-    assert refused >= 0  # reported above; on SQLite and PostgreSQL alike it is in the hundreds
