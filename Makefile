@@ -4,31 +4,50 @@ PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Test processes: one per core (`make test PYTEST_WORKERS=0` runs in this process, e.g. for a debugger).
+PYTEST_WORKERS ?= auto
 BIN := $(VENV)/bin
+# Pinned versions for every install (pip constraints); `make lock` renews them from pyproject.toml.
+LOCK := requirements.lock
+# The browser tests drive Debian's Chromium through Playwright (no browser download).
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint audit lock clean
 
 demo: $(VENV)/.installed-app
 	$(BIN)/selfeval demo --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: $(VENV)/.installed-test $(CHROMIUM)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+
+audit: $(VENV)/.installed-test
+	BIN=$(BIN) .ci/audit
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	touch $@
 
-$(VENV)/.installed-app: pyproject.toml $(VENV)/.created
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed-app: pyproject.toml $(LOCK) $(VENV)/.created
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.created
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml $(LOCK) $(VENV)/.created
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test]'
 	touch $@ $(VENV)/.installed-app
+
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests (needs root: apt-get)"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+lock: $(VENV)/.created
+	$(BIN)/python -m pip install --quiet pip-tools
+	{ sed -n '1,2p' $(LOCK); $(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url \
+	  --no-emit-find-links --no-header -o - pyproject.toml; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import models  # noqa: F401  (registers the models with the metadata)
+from . import models, security  # noqa: F401  (models: registers them with the metadata)
 from .config import build_config
 from .database import register_sqlite_pragmas
 from .extensions import catalogs, csrf, db, login_manager, migrate
@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(build_config(app.instance_path, config))
     register_extensions(app)
+    security.register(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)

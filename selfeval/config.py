@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from limits import parse as parse_rate
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from .paths import CRITERIA_DIR, DEFAULT_CATALOG
 
-SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 # nosec B105 - a file name, not a secret
 DEFAULT_DATABASE_FILE = "selfeval.sqlite3"
 
 
@@ -38,9 +40,12 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
     if env.get("SELFEVAL_SECRET_KEY"):
         config["SECRET_KEY"] = env["SELFEVAL_SECRET_KEY"]
     config.update(mail_config(env))
+    config.update(security_config(env))
     #: How links in e-mails and on the command line start, e.g. https://selfeval.kreis-unna.de
     config["SELFEVAL_BASE_URL"] = env.get("SELFEVAL_BASE_URL", "").rstrip("/")
     config.update(overrides)
+    # Derived from the settings above, unless the caller's mapping sets one of them itself.
+    config.update({key: value for key, value in session_config(config).items() if key not in overrides})
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = instance_secret_key(Path(instance_path))
@@ -67,6 +72,66 @@ def mail_config(env: Mapping[str, str]) -> dict[str, Any]:
         "SELFEVAL_SMTP_PASSWORD": env.get("SELFEVAL_SMTP_PASSWORD", ""),
         "SELFEVAL_MAIL_FROM": sender,
     }
+
+
+def security_config(env: Mapping[str, str]) -> dict[str, Any]:
+    """HTTPS, proxies, session lifetime and log-in throttling (docs/SECURITY.md explains each)."""
+    storage = env.get("SELFEVAL_RATELIMIT_STORAGE") or "memory://"
+    if storage.split("://", 1)[0] not in ("memory", "redis", "rediss", "redis+sentinel", "redis+cluster", "valkey"):
+        raise ConfigurationError(
+            f"SELFEVAL_RATELIMIT_STORAGE must be memory:// or a Redis URL such as redis://127.0.0.1:6379/0, not {storage!r}"
+        )
+    return {
+        "SELFEVAL_HTTPS": _flag(env, "SELFEVAL_HTTPS"),
+        "SELFEVAL_PROXY_HOPS": _whole_number(env, "SELFEVAL_PROXY_HOPS", "0", upper=5),
+        "SELFEVAL_SESSION_IDLE_MINUTES": _whole_number(env, "SELFEVAL_SESSION_IDLE_MINUTES", "30", lower=1, upper=24 * 60),
+        "SELFEVAL_SESSION_MAX_SECONDS": 3600 * _whole_number(env, "SELFEVAL_SESSION_MAX_HOURS", "12", lower=1, upper=24 * 7),
+        "SELFEVAL_RATELIMIT_STORAGE": storage,
+        "SELFEVAL_LOGIN_LIMIT_ACCOUNT": _rate(env, "SELFEVAL_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes"),
+        "SELFEVAL_LOGIN_LIMIT_ADDRESS": _rate(env, "SELFEVAL_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes"),
+    }
+
+
+def session_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Cookie flags follow the HTTPS flag; a session ends after the idle time (the cookie's signed age)."""
+    https = bool(config["SELFEVAL_HTTPS"])
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=config["SELFEVAL_SESSION_IDLE_MINUTES"]),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        # The CSRF token lives as long as the session that holds it; its own one-hour limit would
+        # refuse a form that autosave kept alive (the session's idle timeout already bounds it).
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = (env.get(name) or "false").strip().lower()
+    if value not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ConfigurationError(f"{name} must be true or false, not {value!r}")
+    return value in ("1", "true", "yes", "on")
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: str, *, lower: int = 0, upper: int) -> int:
+    value = env.get(name) or default
+    if not (value.isascii() and value.isdigit()) or not lower <= int(value) <= upper:
+        raise ConfigurationError(f"{name} must be a whole number from {lower} to {upper}, not {value!r}")
+    return int(value)
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name) or default
+    try:
+        parse_rate(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a rate such as '5 per 15 minutes', not {value!r}") from None
+    return value
 
 
 def normalize_database_url(url: str) -> str:

@@ -9,22 +9,85 @@ from contextlib import contextmanager
 
 import pytest
 from flask_migrate import upgrade
+from hypothesis import settings
 from sqlalchemy import MetaData, create_engine, make_url, text
 
 from selfeval.app import create_app
 from selfeval.config import normalize_database_url
 from selfeval.extensions import db
+from tests.browser import screenshots as browser_screenshots
 
 TEST_DATABASE_ENV = "SELFEVAL_TEST_DATABASE_URL"
 TEST_SECRET_KEY = "test-secret-key-0123456789abcdef0123456789abcdef"
 
+# Property tests (hypothesis). The default profile "ci" is derandomized: every run, on every machine, tries the same
+# examples, so a red run can be repeated and never comes by chance; no example database is written into the checkout.
+# Its example counts keep each property test within about 20 seconds here. To search harder, run e.g.
+# `SELFEVAL_HYPOTHESIS_PROFILE=thorough pytest --timeout 0 tests/unit/test_catalog_properties.py`: random examples,
+# twenty times as many (minutes per test, hence no timeout); a failure prints a @reproduce_failure blob.
+HYPOTHESIS_PROFILE_ENV = "SELFEVAL_HYPOTHESIS_PROFILE"
+settings.register_profile("ci", derandomize=True, database=None, max_examples=100, deadline=None)
+settings.register_profile("thorough", derandomize=False, database=None, max_examples=2000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get(HYPOTHESIS_PROFILE_ENV, "ci"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups into the node ids
+def pytest_collection_modifyitems(config, items):
+    """Under `pytest -n` (make test, --dist loadgroup): a test file stays in one process, in its order,
+    and so do all browser journeys, which build on each other against one server."""
+    for item in items:
+        group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+# The browser journeys' screenshot folder is chosen and printed here, in the main process: workers inherit it.
+def pytest_configure(config):
+    browser_screenshots.choose_folder()
+
+
+def pytest_report_header(config):
+    return browser_screenshots.header()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if line := browser_screenshots.summary():
+        terminalreporter.write_line(line)
+
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory) -> Iterator[str]:
     url = os.environ.get(TEST_DATABASE_ENV)
-    if url:
-        return normalize_database_url(url)
-    return f"sqlite:///{tmp_path_factory.mktemp('database') / 'test.sqlite3'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('database') / 'test.sqlite3'}"  # one per process anyway
+        return
+    url = normalize_database_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        yield url
+        return
+    # Parallel workers (pytest -n) each empty the tables between tests: each gets a database of its
+    # own beside the given one, made afresh and dropped at the end.
+    parsed = make_url(url)
+    with server_connection(url) as connection:
+        worker_database = f"{parsed.database}_{worker}"
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{worker_database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{worker_database}"'))
+    try:
+        yield parsed.set(database=worker_database).render_as_string(hide_password=False)
+    finally:
+        with server_connection(url) as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{worker_database}" WITH (FORCE)'))
+
+
+@contextmanager
+def server_connection(url: str) -> Iterator:
+    """An autocommit connection to the server's maintenance database, for CREATE and DROP DATABASE."""
+    server = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            yield connection
+    finally:
+        server.dispose()
 
 
 def make_test_app(database_url: str, instance_path, **config):
@@ -54,6 +117,11 @@ def migrated_database(database_url, tmp_path_factory) -> str:
 def app(migrated_database, tmp_path):
     app = make_test_app(migrated_database, tmp_path / "instance")
     yield app
+    empty_tables(app)
+
+
+def empty_tables(app) -> None:
+    """Delete every row the test left, so that the next test starts from the migrated, empty schema."""
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:
@@ -94,12 +162,10 @@ def fresh_database(database_url: str, tmp_path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / f'fresh-{uuid.uuid4().hex}.sqlite3'}"
         return
     name = f"selfeval_fresh_{uuid.uuid4().hex[:12]}"
-    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
+    with server_connection(database_url) as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield parsed.set(database=name).render_as_string(hide_password=False)
     finally:
-        with server.connect() as connection:
+        with server_connection(database_url) as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()

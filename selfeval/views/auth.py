@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..forms.auth import LoginForm, SetPasswordForm
-from ..services.accounts import LinkInvalid, find_password_link, set_password_by_link
+from ..security.sessions import end_session, start_session
+from ..security.throttle import login_throttle
+from ..services.accounts import LinkInvalid, end_all_sessions, find_password_link, set_password_by_link
 from ..services.errors import InvalidInput
 from ..services.users import authenticate
 
 blueprint = Blueprint("auth", __name__)
+security_log = logging.getLogger("selfeval.security")
 
 
 @blueprint.route("/anmelden", methods=["GET", "POST"])
@@ -21,22 +25,44 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("team.home"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            next_page = request.args.get("next", "")
-            session.clear()  # a fresh session at log-in: nothing from before survives
-            login_user(user)
-            return redirect(next_page if _is_local(next_page) else url_for("team.home"))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    throttle, address = login_throttle(), request.remote_addr or "unknown"
+    blocked = throttle.check(form.email.data, address)
+    if blocked is not None:
+        security_log.warning("log-in refused: too many failed attempts (address %s)", address)
+        return _too_many_attempts(form, blocked.retry_after)
+    user = authenticate(form.email.data, form.password.data)
+    if user is None:
+        throttle.failed(form.email.data, address)
         form.password.errors.append("E-Mail-Adresse oder Passwort sind nicht richtig.")
-    return render_template("auth/login.html", form=form)
+        return render_template("auth/login.html", form=form)
+    throttle.succeeded(form.email.data)
+    start_session(user)
+    next_page = request.args.get("next", "")
+    return redirect(next_page if _is_local(next_page) else url_for("team.home"))
+
+
+def _too_many_attempts(form: LoginForm, retry_after: int):
+    """429 with the form kept (e-mail filled in), the wait in minutes and Retry-After for programs."""
+    minutes = max(1, -(-retry_after // 60))
+    wait = "einer Minute" if minutes == 1 else f"{minutes} Minuten"
+    form.password.errors.append(
+        f"Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in {wait} erneut."
+    )
+    response = make_response(render_template("auth/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @blueprint.post("/abmelden")
 @login_required
 def logout():
-    logout_user()
-    session.clear()
+    # Log-out ends the session everywhere: the cookie is signed, not stored, so a copy of it
+    # would stay valid unless the account's session key changes.
+    end_all_sessions(current_user._get_current_object())
+    db.session.commit()
+    end_session()
     flash("Sie sind abgemeldet.", "info")
     return redirect(url_for("main.index"))
 
@@ -56,8 +82,7 @@ def set_password(token: str):
                 form.password.errors.append(_reason(exc))
             else:
                 db.session.commit()
-                logout_user()  # whoever was logged in here, the new password is for the link's account
-                session.clear()
+                end_session()  # whoever was logged in here, the new password is for the link's account
                 flash("Ihr Passwort ist gespeichert. Sie können sich jetzt anmelden.", "success")
                 return redirect(url_for("auth.login"))
         response = make_response(render_template("auth/set_password.html", form=form, link=link))
