@@ -26,6 +26,7 @@ from ..services.schools import get_school, schools_visible_to
 from ..services.users import user_for_token
 from .api_spec import openapi_document
 from .downloads import pdf_response
+from .refusals import log_refusal
 from .serializers import analytics_to_json, schools_to_json, state_to_json
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -50,6 +51,7 @@ class ApiError(Exception):
 
 @blueprint.errorhandler(ApiError)
 def _api_error(error: ApiError):
+    log_refusal(error.status)
     response = jsonify({"error": {"code": error.status, "message": error.message, **error.extra}})
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="selfeval"'
@@ -76,7 +78,7 @@ def authenticate():
 
 @blueprint.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document())
+    return jsonify(openapi_document(catalogs.active))
 
 
 @blueprint.get("/catalog")
@@ -94,7 +96,8 @@ def get_assessment(schulnummer: str, round_slug: str):
 def put_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
-    changes = _rating_changes(_json_body(), assessments.load_state(school, round_).catalog)
+    # The round pins the catalogue its assessments keep: no need to load the assessment twice per save.
+    changes = _rating_changes(_json_body(), analytics.round_catalog(round_))
     return _run(lambda: assessments.save_ratings(school, round_, g.api_user, base_version, changes))
 
 
@@ -253,7 +256,7 @@ def _if_match_version() -> int:
 def _json_body():
     raw = request.get_data(cache=False)
     try:
-        body = json.loads(raw, parse_constant=_reject_constant, object_pairs_hook=_reject_duplicates)
+        body = json.loads(raw, parse_constant=_reject_constant, parse_float=_number, object_pairs_hook=_reject_duplicates)
     except (ValueError, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, _DuplicateKey) else "kein gültiges JSON"
         raise ApiError(400, f"Der Inhalt ist {reason}; nichts wurde gespeichert.") from None
@@ -269,6 +272,12 @@ def _reject_duplicates(pairs):
     if duplicates:
         raise _DuplicateKey(f"mehrdeutig: der Schlüssel „{duplicates[0]}“ kommt mehrfach vor")
     return dict(pairs)
+
+
+def _number(text: str) -> float | int:
+    """JSON has one kind of number: 7.0 is the integer 7, as JSON Schema (and so the OpenAPI document) counts it."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def _reject_constant(name: str):
