@@ -20,6 +20,10 @@ from .model import Problem
 #: ample room while making an alias bomb fail long before it could hurt.
 MAX_EXPANDED_NODES = 100_000
 MAX_DEPTH = 40
+#: Python refuses to print whole numbers of more than 4,300 digits, and hexadecimal or binary YAML numbers get
+#: there from far fewer characters; no catalogue needs a number of even 100.
+MAX_NUMBER_LENGTH = 100
+INT_TAG = "tag:yaml.org,2002:int"
 
 Path = tuple[str | int, ...]
 
@@ -62,7 +66,10 @@ def _decode(raw: bytes) -> str:
 
 
 def _compose(text: str) -> Node:
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # checks every character at once: YAML allows no control characters
+    except yaml.reader.ReaderError as exc:
+        raise YamlProblems([_character_problem(text, exc)]) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -76,6 +83,11 @@ def _compose(text: str) -> Node:
     if node is None:
         raise YamlProblems([Problem("", "the file contains no YAML data (only comments or blank lines)")])
     return node
+
+
+def _character_problem(text: str, exc: yaml.reader.ReaderError) -> Problem:
+    line = text.count("\n", 0, exc.position) + 1
+    return Problem("", f"the file contains the character U+{exc.character:04X}, which YAML does not allow; remove it", line)
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
@@ -114,6 +126,9 @@ def _check_graph(root: Node) -> list[Problem]:
             raise YamlProblems([Problem("", "an alias refers to itself (recursive structure)", _line(node))])
         if depth > MAX_DEPTH:
             raise YamlProblems([Problem("", f"the document is nested more than {MAX_DEPTH} levels deep", _line(node))])
+        if isinstance(node, ScalarNode) and node.tag == INT_TAG and len(node.value) > MAX_NUMBER_LENGTH:
+            message = f"a number of {len(node.value):,} characters; a number may have at most {MAX_NUMBER_LENGTH}"
+            problems.append(Problem("", message, _line(node)))
         in_progress.add(key)
         total = 1
         for child in _children(node):

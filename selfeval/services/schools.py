@@ -16,6 +16,8 @@ from .errors import InvalidInput, NotFound
 from .paging import paginate
 
 SCHULNUMMER = re.compile(r"[0-9]{6}")
+#: Control characters: PostgreSQL refuses NUL, XML (the XLSX export) most of the others.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def add_school(
@@ -64,6 +66,8 @@ def _school_problems(name: str, schulform: str, kreis_key: str, ort: str, curren
         problems["name"] = "Bitte geben Sie den Namen der Schule an."
     elif len(name) > 300:
         problems["name"] = "Der Name darf höchstens 300 Zeichen lang sein."
+    elif CONTROL_CHARACTERS.search(name):
+        problems["name"] = "Der Name enthält unzulässige Steuerzeichen."
     if schulform not in SCHULFORMEN and schulform != current_schulform:
         known = ", ".join(f"{code} {label}" for code, label in SCHULFORMEN.items())
         problems["schulform"] = f"Unbekannte Schulform „{schulform}“; bekannt sind: {known}."
@@ -71,6 +75,8 @@ def _school_problems(name: str, schulform: str, kreis_key: str, ort: str, curren
         problems["kreis"] = unknown_kreis_message(kreis_key)
     if len(ort) > 120:
         problems["ort"] = "Der Ort darf höchstens 120 Zeichen lang sein."
+    elif CONTROL_CHARACTERS.search(ort):
+        problems["ort"] = "Der Ort enthält unzulässige Steuerzeichen."
     return problems
 
 

@@ -21,8 +21,10 @@ ROLE_LABELS = {"team": "Team Digitalisierung", "supervisor": "Schulaufsicht", "a
 SCOPE_LABELS = {"kreis": "Kreis", "bezirk": "Bezirksregierung", "schulform": "Schulform"}
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-TOKEN_PREFIX = "sev_"  # noqa: S105 - a prefix, not a secret
+EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
+#: Control characters: PostgreSQL refuses NUL, and none belongs in a name.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TOKEN_PREFIX = "sev_"  # noqa: S105 # nosec B105 - a prefix, not a secret
 #: Checked when an e-mail is unknown, so that a failed log-in takes as long either way.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 
@@ -115,6 +117,8 @@ def _account_problems(email: str, display_name: str, role: str, password: str | 
         problems["email"] = f"Es gibt schon ein Konto für {email}."
     if not display_name or len(display_name) > 120:
         problems["name"] = "Bitte geben Sie einen Namen mit 1 bis 120 Zeichen an."
+    elif CONTROL_CHARACTERS.search(display_name):
+        problems["name"] = "Der Name enthält unzulässige Steuerzeichen."
     if role not in ROLES:
         problems["role"] = f"Unbekannte Rolle „{role}“; möglich sind: {', '.join(ROLES)}."
     if password is not None and password_problem(password):
@@ -149,6 +153,8 @@ def assignment_problems(role: str, school: School | None, is_leadership: bool, s
 
 
 def find_user(email: str) -> User | None:
+    if "\x00" in email:  # no stored address has one, and PostgreSQL cannot even compare text holding NUL
+        return None
     return db.session.scalars(select(User).filter_by(email=email.strip().lower())).one_or_none()
 
 
