@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# Test processes: one per core (`make test PYTEST_WORKERS=0` runs in this process, e.g. for a debugger).
+# Test processes: one per core, a test file stays in one process (`make test PYTEST_WORKERS=0`: no workers).
 PYTEST_WORKERS ?= auto
 BIN := $(VENV)/bin
 # Pinned versions for every install (pip constraints); `make lock` renews them from pyproject.toml.
@@ -18,7 +18,7 @@ demo: $(VENV)/.installed-app
 	$(BIN)/selfeval demo --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test $(CHROMIUM)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

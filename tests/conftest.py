@@ -31,15 +31,6 @@ settings.register_profile("thorough", derandomize=False, database=None, max_exam
 settings.load_profile(os.environ.get(HYPOTHESIS_PROFILE_ENV, "ci"))
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups into the node ids
-def pytest_collection_modifyitems(config, items):
-    """Under `pytest -n` (make test, --dist loadgroup): a test file stays in one process, in its order,
-    and so do all browser journeys, which build on each other against one server."""
-    for item in items:
-        group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 # The browser journeys' screenshot folder is chosen and printed here, in the main process: workers inherit it.
 def pytest_configure(config):
     browser_screenshots.choose_folder()

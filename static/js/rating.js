@@ -14,6 +14,7 @@
   var saving = false;
   var stopped = false;
   var submitting = false;
+  var resubmitWith = null;  // the button pressed while an autosave was on its way
 
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -60,10 +61,21 @@
     return String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0");
   }
 
+  // A save button pressed while an autosave is on its way waits for it: both would be based on
+  // the same version, and the form's save would meet the autosave's as a colleague's change.
+  function finishSave() {
+    saving = false;
+    if (resubmitWith) {
+      var button = resubmitWith;
+      resubmitWith = null;
+      form.requestSubmit(button);
+    }
+  }
+
   function save() {
     timer = null;
     var changes = pendingChanges();
-    if (!changes || saving || stopped) { return; }
+    if (!changes || saving || stopped || submitting) { return; }
     saving = true;
     say("Wird gespeichert …");
     fetch(url, {
@@ -78,7 +90,6 @@
     }).then(function (response) {
       return response.json().then(function (body) { return { status: response.status, body: body }; });
     }).then(function (result) {
-      saving = false;
       if (result.status === 200) {
         baseVersion.value = String(result.body.version);
         markSaved(changes);
@@ -88,15 +99,20 @@
         stopped = true;
         say("Jemand anderes hat die Bewertung inzwischen geändert. Ihre Eingaben sind noch da: " +
             "Klicken Sie auf „Entwurf speichern“, um beide Stände zu vergleichen.");
+      } else if (result.status === 401) {
+        stopped = true;
+        say("Ihre Sitzung ist abgelaufen, daher wurde nicht gespeichert. Ihre Eingaben sind noch da: " +
+            "Kopieren Sie längere Texte, melden Sie sich neu an und tragen Sie sie wieder ein.");
       } else {
         stopped = true;
         var message = result.body && result.body.error ? result.body.error.message : "";
         say("Automatisches Speichern nicht möglich. " + message +
             " Ihre Eingaben sind noch da: Bitte „Entwurf speichern“ klicken.");
       }
+      finishSave();
     }).catch(function () {
-      saving = false;
       say("Automatisches Speichern fehlgeschlagen (keine Verbindung?). Ihre Eingaben sind noch da.");
+      finishSave();
     });
   }
 
@@ -108,7 +124,16 @@
 
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
-  form.addEventListener("submit", function () { submitting = true; });
+  form.addEventListener("submit", function (event) {
+    if (saving && form.requestSubmit && event.submitter) {
+      event.preventDefault();
+      resubmitWith = event.submitter;
+      say("Wird gespeichert …");
+      return;
+    }
+    submitting = true;
+    if (timer) { clearTimeout(timer); timer = null; }
+  });
   window.addEventListener("beforeunload", function (event) {
     if (!submitting && pendingChanges()) {
       event.preventDefault();
