@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,3 +70,46 @@ def reports_command(schools: int, repeat: int, jobs: int | None, database_url: s
         figures = run(app, schools, repeat, jobs, click.echo)
     click.echo("")
     click.echo(report(figures, database))
+
+
+@bench_cli.command("load")
+@click.option("--teams", default=50, show_default=True, type=click.IntRange(1, 1000), help="Concurrent teams, one school each.")
+@click.option("--duration", default=30, show_default=True, type=click.IntRange(1, 3600), help="Seconds per phase.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="gunicorn sync workers [default: 2 × CPU cores + 1].")
+@click.option(
+    "--think", default=1.0, show_default=True, type=click.FloatRange(0, 60), help="Seconds a team pauses between rounds (±50 %)."
+)
+@click.option(
+    "--burst-writers", default=10, show_default=True, type=click.IntRange(0, 500), help="Writers on one assessment at once."
+)
+@click.option(
+    "--burst-writes", default=2, show_default=True, type=click.IntRange(1, 100), help="Accepted writes per burst writer."
+)
+@click.option("--schools", default=6000, show_default=True, type=click.IntRange(0, 100_000), help="Synthetic background schools.")
+@click.option(
+    "--database-url",
+    help="An EMPTY PostgreSQL database to fill; default: a temporary database on 127.0.0.1:5432, dropped afterwards.",
+)
+@click.option(
+    "--json", "json_file", type=click.File("w", encoding="utf-8"), help="Also write the figures and every accepted write as JSON."
+)
+def load_command(
+    teams: int, duration: int, workers: int | None, think: float, burst_writers: int, burst_writes: int, schools: int,
+    database_url: str | None, json_file,
+) -> None:  # fmt: skip
+    """Serve the app with gunicorn on PostgreSQL and drive it from another process: latencies, ceiling, consistency."""
+    from ..bench.load import LoadOptions, run
+    from ..bench.load_report import error_count, report
+    from ..bench.load_server import LoadSetupError
+
+    options = LoadOptions(teams, duration, workers or LoadOptions.workers, think, burst_writers, burst_writes, schools=schools)
+    try:
+        result = run(options, database_url, click.echo)
+    except LoadSetupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("")
+    click.echo(report(result))
+    if json_file is not None:
+        json.dump(result, json_file, indent=1)
+    if error_count(result) or not result["consistency"]["ok"]:
+        raise click.ClickException("the run had errors or lost updates (see above)")
