@@ -107,4 +107,6 @@ def password_link_url(token: str) -> str:
 def _is_local(target: str) -> bool:
     """Only redirect to a path on this site after log-in (no open redirect)."""
     parts = urlsplit(target)
-    return bool(target) and target.startswith("/") and not target.startswith("//") and not parts.netloc
+    # Browsers read a backslash as a slash, so "/\\host" would be "//host": refused like it.
+    looks_local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return looks_local and target.isprintable() and not parts.netloc

@@ -9,7 +9,7 @@ import pytest
 
 from selfeval.security.sessions import LOGGED_IN_AT
 from tests.conftest import empty_tables, make_test_app
-from tests.factories import login, make_school, make_user
+from tests.factories import PASSWORD, login, make_school, make_user
 
 HOME = "/schule"
 LOGIN_REDIRECT = "/anmelden?next=%2Fschule"
@@ -111,3 +111,21 @@ def test_log_out_needs_the_csrf_token(client, teacher):
     response = client.post("/abmelden")
     assert response.status_code == 400
     assert logged_in(client) is True
+
+
+@pytest.mark.parametrize(
+    ("next_page", "target"),
+    [
+        ("/leitfaden", "/leitfaden"),
+        ("//evil.example/anmelden", "/schule"),
+        ("https://evil.example/", "/schule"),
+        ("/\\evil.example", "/schule"),
+        ("javascript:alert(1)", "/schule"),
+    ],
+)
+def test_after_log_in_only_a_path_on_this_site_is_followed(client, teacher, next_page, target):
+    page = client.get("/anmelden").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    form = {"csrf_token": token, "email": "lehrer@schule.de", "password": PASSWORD}
+    response = client.post("/anmelden", query_string={"next": next_page}, data=form)
+    assert (response.status_code, response.headers["Location"]) == (302, target)
