@@ -28,7 +28,7 @@ from selfeval.models import Round, School
 from selfeval.paths import DEFAULT_CATALOG
 from selfeval.services import assessments
 from selfeval.views.api_spec import openapi_document
-from tests.conftest import make_test_app
+from tests.conftest import empty_tables, make_test_app
 from tests.factories import all_scores, leader, make_round, make_school, make_token, make_user, rate, rated, submitted
 
 OWN, OTHER, ELSEWHERE = "199001", "199002", "199003"  # ELSEWHERE lies outside the supervisor's Kreis
@@ -163,12 +163,7 @@ def tokens(migrated_database, tmp_path_factory):
     FORWARD.app = app
     yield tokens
     FORWARD.app = None
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-        db.engine.dispose()
+    empty_tables(app)
 
 
 def bearer(token: str) -> dict[str, str]:
