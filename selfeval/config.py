@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError
 
 from .paths import CRITERIA_DIR, DEFAULT_CATALOG
 
-SECRET_KEY_FILE = "secret_key"  # noqa: S105 # nosec B105 - a file name, not a secret
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret  # nosec B105
 DEFAULT_DATABASE_FILE = "selfeval.sqlite3"
 
 

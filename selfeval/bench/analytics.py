@@ -25,7 +25,7 @@ from ..services import analytics
 from ..services.users import create_user
 from .synthetic import fill
 
-PASSWORD = "benchmark-password"  # noqa: S105 # nosec B105 - throwaway accounts in a throwaway database
+PASSWORD = "benchmark-password"  # noqa: S105 - throwaway accounts in a throwaway database  # nosec B105
 SCOPE_TARGET = 300
 
 

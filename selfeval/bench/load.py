@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess  # nosec B404 - starts the load driver: our own interpreter and module
+import subprocess  # starts the load driver: our own interpreter and module  # nosec B404
 import sys
 import tempfile
 from collections.abc import Callable
@@ -41,7 +41,7 @@ from .load_report import summarize
 from .load_server import LoadSetupError, Server, gunicorn, load_database
 from .synthetic import fill
 
-PASSWORD = "load-benchmark-password"  # noqa: S105 # nosec B105 - throwaway accounts in a throwaway database
+PASSWORD = "load-benchmark-password"  # noqa: S105 - throwaway accounts in a throwaway database  # nosec B105
 FIRST_SCHULNUMMER = 900001  # above the synthetic schools' 1000xx…
 READY_PATH = "/api/v1/catalog"  # answers without a log-in or data
 DRIVER_GRACE_SECONDS = 300
@@ -186,7 +186,7 @@ def drive(server: Server, database_name: str, folder: Path, plan: dict[str, Any]
     plan_path, result_path = folder / f"plan-{label}.json", folder / f"result-{label}.json"
     plan_path.write_text(json.dumps(plan | {"watch": {"server": server.pids(), "database": database_name}}), encoding="utf-8")
     echo(f"{label}: {plan.get('clients') or len(plan['teams'])} clients for {plan['duration']} s …")
-    finished = subprocess.run(  # noqa: S603 # nosec B603 - our own interpreter and module
+    finished = subprocess.run(  # noqa: S603 - our own interpreter and module  # nosec B603
         [sys.executable, "-m", "selfeval.bench.load_driver", str(plan_path), str(result_path)],
         capture_output=True, text=True, timeout=plan["duration"] + DRIVER_GRACE_SECONDS, check=False,
     )  # fmt: skip

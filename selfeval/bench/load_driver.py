@@ -209,7 +209,7 @@ def spread_start(plan: dict, chance: random.Random) -> None:
 
 def team_loop(plan: dict, writer: Writer, browser: Client, number: int, deadline: float, recorder: Recorder) -> None:
     """Every team does at least one round, and reads a page in it."""
-    chance = random.Random(plan["seed"] * 1000 + number)  # noqa: S311 # nosec B311 - load pattern, not security
+    chance = random.Random(plan["seed"] * 1000 + number)  # noqa: S311 - load pattern, not security  # nosec B311
     indicators, (low, high) = plan["indicators"], plan["scale"]
     spread_start(plan, chance)
     step = 0
@@ -241,7 +241,7 @@ def burst_writer(plan: dict, writer: Writer, number: int, start: float, deadline
 
 def ceiling_loop(plan: dict, client: Client, number: int, deadline: float, recorder: Recorder) -> None:
     """One client of the ceiling app, until the deadline."""
-    chance = random.Random(plan["seed"] * 1000 + number)  # noqa: S311 # nosec B311 - load pattern, not security
+    chance = random.Random(plan["seed"] * 1000 + number)  # noqa: S311 - load pattern, not security  # nosec B311
     spread_start(plan, chance)
     while time.perf_counter() < deadline:
         recorder.send(CEILING, client, "GET", plan["ceiling_path"])

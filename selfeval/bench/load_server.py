@@ -6,7 +6,7 @@ import http.client
 import os
 import signal
 import socket
-import subprocess  # nosec B404 - starts gunicorn: our own interpreter, fixed arguments
+import subprocess  # starts gunicorn: our own interpreter, fixed arguments  # nosec B404
 import sys
 import time
 import uuid
@@ -92,7 +92,7 @@ def gunicorn(target: str, workers: int, folder: Path, env: Mapping[str, str], re
     ]  # fmt: skip
     try:
         with log_path.open("a", encoding="utf-8") as log:
-            process = subprocess.Popen(  # noqa: S603 # nosec B603 - our own interpreter and fixed arguments
+            process = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments  # nosec B603
                 command,
                 env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
                 stdin=subprocess.DEVNULL,

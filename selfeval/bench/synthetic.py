@@ -36,7 +36,7 @@ class Filled:
 
 def fill(catalog: Catalog, schools: int, rounds: int, seed: int = 4711) -> Filled:
     """Add `schools` schools and `rounds` rounds with assessments; the caller commits."""
-    chance = random.Random(seed)  # noqa: S311 # nosec B311 - synthetic data, not security
+    chance = random.Random(seed)  # noqa: S311 - synthetic data, not security  # nosec B311
     school_ids, levels = _schools(schools, chance)
     slugs, assessment_count, rating_count = [], 0, 0
     first_year = 2026 - rounds

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from xml.sax.saxutils import escape, quoteattr  # nosec B406 - escape() only writes XML, nothing is parsed
+from xml.sax.saxutils import escape, quoteattr  # escape() only writes XML, nothing is parsed  # nosec B406
 
 from .radar import (
     BACKGROUND_COLOR,

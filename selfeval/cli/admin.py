@@ -73,7 +73,8 @@ def create_round_command(name: str) -> None:
 def create_user_command(email, display_name, role, schulnummer, leadership, kreise, bezirke, schulformen, password_stdin, invite):
     """Create an account, with a password from standard input or as an invitation (--invite)."""
     if password_stdin == invite:
-        _fail({"password": "give it on standard input with --password-stdin (never as an argument), or use --invite"})  # nosec B105 - a message about the password, not one
+        how = "give it on standard input with --password-stdin (never as an argument), or use --invite"
+        _fail({"password": how})
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     try:
         school = get_school(schulnummer) if schulnummer else None

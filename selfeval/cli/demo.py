@@ -31,7 +31,7 @@ def demo_command(host: str, port: int, reset: bool) -> None:
         upgrade()
         demo = load_demo_content(catalogs.active)
         db.session.commit()
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 # nosec B104 - only for the printed link
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - only for the printed link  # nosec B104
     click.echo("")
     click.echo("selfeval demo")
     click.echo(f"  Database:  {database} (SQLite, demo only; SELFEVAL_DATABASE_URL is not used)")

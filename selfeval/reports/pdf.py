@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 from io import BytesIO
-from xml.sax.saxutils import escape  # nosec B406 - escape() only writes markup, nothing is parsed
+from xml.sax.saxutils import escape  # escape() only writes markup, nothing is parsed  # nosec B406
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT

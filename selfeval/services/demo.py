@@ -19,7 +19,7 @@ from .rounds import create_round, set_round_open
 from .schools import add_school, find_school
 from .users import create_user
 
-DEMO_PASSWORD = "selfeval-demo"  # noqa: S105 # nosec B105 - printed for the demo on purpose
+DEMO_PASSWORD = "selfeval-demo"  # noqa: S105 - printed for the demo on purpose  # nosec B105
 DEMO_SCHOOL = "199001"
 
 #: Per indicator (in catalogue order): last year's and this year's score, this year's comment.

@@ -57,7 +57,7 @@ LAST_YEAR_GAIN = 0.8
 
 
 def add_area_schools(catalog: Catalog, last_year: Round, this_year: Round) -> None:
-    chance = random.Random(20251122)  # noqa: S311 # nosec B311 - demo data, not security
+    chance = random.Random(20251122)  # noqa: S311 - demo data, not security  # nosec B311
     for number, name, schulform, kreis_key, ort, level, done in AREA_SCHOOLS:
         school = add_school(number, name, schulform, kreis_key, ort)
         email, display_name = f"team-{number}@demo.selfeval.de", f"Team {name.removeprefix('Demo-')}"

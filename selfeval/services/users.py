@@ -24,7 +24,7 @@ MAX_PASSWORD_LENGTH = 1024
 EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
 #: Control characters: PostgreSQL refuses NUL, and none belongs in a name.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-TOKEN_PREFIX = "sev_"  # noqa: S105 # nosec B105 - a prefix, not a secret
+TOKEN_PREFIX = "sev_"  # noqa: S105 - a prefix, not a secret  # nosec B105
 #: Checked when an e-mail is unknown, so that a failed log-in takes as long either way.
 _DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
 

@@ -33,7 +33,7 @@ def results_chart(state: AssessmentState, previous: AssessmentState | None, grou
     names = ", ".join(s.label for s in series)
     description = f"Netzdiagramm der Kriterienwerte ({names}) auf der Skala {catalog.scale.min} bis {catalog.scale.max}."
     # render_svg escapes every text it writes, so the markup is safe to embed.
-    return Markup(render_svg(geometry, title="Ergebnis je Kriterium", description=description, id_prefix="ergebnis"))  # noqa: S704 # nosec B704
+    return Markup(render_svg(geometry, title="Ergebnis je Kriterium", description=description, id_prefix="ergebnis"))  # noqa: S704  # nosec B704
 
 
 def report_chart(data: ReportData) -> Markup:
@@ -44,7 +44,7 @@ def report_chart(data: ReportData) -> Markup:
         "Die Werte stehen in der Tabelle „Werte je Kriterium“."
     )
     svg = render_svg(report_radar(data), title="Auf einen Blick", description=description, id_prefix="bericht")
-    return Markup(svg)  # noqa: S704 # nosec B704 - render_svg escapes every text it writes
+    return Markup(svg)  # noqa: S704 - render_svg escapes every text it writes  # nosec B704
 
 
 def distribution_chart(analytics: RoundAnalytics) -> Markup:
@@ -60,7 +60,7 @@ def distribution_chart(analytics: RoundAnalytics) -> Markup:
         "Raute beim Mittelwert. Die Werte stehen in der Tabelle „Statistik je Kriterium“."
     )
     svg = render_boxplot_svg(geometry, title="Verteilung je Kriterium", description=description)
-    return Markup(svg)  # noqa: S704 # nosec B704 - render_boxplot_svg escapes every text it writes
+    return Markup(svg)  # noqa: S704 - render_boxplot_svg escapes every text it writes  # nosec B704
 
 
 def _box(label: str, row) -> BoxStats:
