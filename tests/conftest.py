@@ -58,16 +58,8 @@ def database_url(tmp_path_factory) -> Iterator[str]:
         return
     # Parallel workers (pytest -n) each empty the tables between tests: each gets a database of its
     # own beside the given one, made afresh and dropped at the end.
-    parsed = make_url(url)
-    with server_connection(url) as connection:
-        worker_database = f"{parsed.database}_{worker}"
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{worker_database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{worker_database}"'))
-    try:
-        yield parsed.set(database=worker_database).render_as_string(hide_password=False)
-    finally:
-        with server_connection(url) as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{worker_database}" WITH (FORCE)'))
+    with server_database(url, f"{make_url(url).database}_{worker}") as worker_url:
+        yield worker_url
 
 
 @contextmanager
@@ -152,11 +144,18 @@ def fresh_database(database_url: str, tmp_path) -> Iterator[str]:
     if parsed.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / f'fresh-{uuid.uuid4().hex}.sqlite3'}"
         return
-    name = f"selfeval_fresh_{uuid.uuid4().hex[:12]}"
-    with server_connection(database_url) as connection:
+    with server_database(database_url, f"selfeval_fresh_{uuid.uuid4().hex[:12]}") as url:
+        yield url
+
+
+@contextmanager
+def server_database(url: str, name: str) -> Iterator[str]:
+    """A new, empty database `name` on the server of `url` (a leftover of that name replaced); dropped afterwards."""
+    with server_connection(url) as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield parsed.set(database=name).render_as_string(hide_password=False)
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with server_connection(database_url) as connection:
+        with server_connection(url) as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
