@@ -36,6 +36,9 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "JSON_SORT_KEYS": False,
         # Flask-WTF would look for Flask-Babel; off, WTForms uses its own German messages (forms.GermanForm).
         "WTF_I18N_ENABLED": False,
+        # werkzeug's method string for new password hashes. Only the tests set a cheap one: scrypt's ~0.1 s per
+        # hash was half of the suite's CPU. A stored hash names its own method, so checking works either way.
+        "PASSWORD_HASH_METHOD": "scrypt",
     }
     if env.get("SELFEVAL_SECRET_KEY"):
         config["SECRET_KEY"] = env["SELFEVAL_SECRET_KEY"]

@@ -19,6 +19,10 @@ from tests.browser import screenshots as browser_screenshots
 
 TEST_DATABASE_ENV = "SELFEVAL_TEST_DATABASE_URL"
 TEST_SECRET_KEY = "test-secret-key-0123456789abcdef0123456789abcdef"
+#: One iteration of PBKDF2 instead of scrypt: the tests check who may log in, not the hash's strength. The tests
+#: that prove the production hash (scrypt) set PRODUCTION_PASSWORD_HASH on their app.
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1"
+PRODUCTION_PASSWORD_HASH = "scrypt"
 
 # Property tests (hypothesis). The default profile "ci" is derandomized: every run, on every machine, tries the same
 # examples, so a red run can be repeated and never comes by chance; no example database is written into the checkout.
@@ -80,6 +84,7 @@ def make_test_app(database_url: str, instance_path, **config):
             "INSTANCE_PATH": str(instance_path),
             "SECRET_KEY": TEST_SECRET_KEY,
             "TESTING": True,
+            "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
             **config,
         }
     )

@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Iterable
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -25,8 +26,10 @@ EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x
 #: Control characters: PostgreSQL refuses NUL, and none belongs in a name.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TOKEN_PREFIX = "sev_"  # noqa: S105 - a prefix, not a secret  # nosec B105
-#: Checked when an e-mail is unknown, so that a failed log-in takes as long either way.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+#: The production hash; the test configuration names a cheap one (PASSWORD_HASH_METHOD), see config.build_config.
+DEFAULT_PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a secret  # nosec B105
+#: Checked when an e-mail is unknown, so that a failed log-in takes as long either way: one per hash method.
+_dummy_hashes: dict[str, str] = {}
 
 
 def create_user(
@@ -97,7 +100,21 @@ def account_fields(user: User) -> dict[str, str]:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=password_hash_method())
+
+
+def password_hash_method() -> str:
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD", DEFAULT_PASSWORD_HASH_METHOD)
+    return DEFAULT_PASSWORD_HASH_METHOD
+
+
+def _dummy_hash() -> str:
+    """A hash of the configured kind, so that checking it costs what checking a real one costs."""
+    method = password_hash_method()
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash("not-a-real-password", method=method)
+    return _dummy_hashes[method]
 
 
 def password_problem(password: str) -> str | None:
@@ -162,10 +179,10 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, else None (same work either way)."""
     user = find_user(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if user.password_hash is None:  # invited, no password set yet
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None

@@ -30,7 +30,7 @@ from selfeval.services.backup import (
     to_json,
 )
 from selfeval.services.users import authenticate, create_user, load_by_login_id, user_for_token
-from tests.conftest import make_test_app
+from tests.conftest import PRODUCTION_PASSWORD_HASH, make_test_app
 from tests.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
 
 COMMENT = "Tablets in allen Klassen.\nWLAN im Altbau: „ausbaufähig“ – Prüfung läuft."
@@ -139,6 +139,7 @@ def test_backup_restore_backup_gives_the_same_document_except_created_at(app, ta
 
 
 def test_backup_holds_hashes_and_comments_but_no_session_keys_passwords_or_links(app):
+    app.config["PASSWORD_HASH_METHOD"] = PRODUCTION_PASSWORD_HASH  # the backup keeps the production hash as it is
     with app.app_context():
         token = build_data()
         login_ids = db.session.scalars(select(User.login_id)).all()

@@ -15,6 +15,7 @@ from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
 from selfeval.models import ApiToken, CatalogSnapshot, Membership, Round, School, User, UserScope
 from selfeval.services.catalog_snapshots import snapshot_catalog
+from tests.conftest import PRODUCTION_PASSWORD_HASH
 
 PASSWORD = "correct horse battery staple"
 SCHOOL_ARGS = ["schools", "add", "100001", "Gesamtschule Nord", "--schulform", "15", "--kreis", "05913", "--ort", "Dortmund"]
@@ -154,6 +155,7 @@ def test_rounds_create_same_name_again_exits_1(app):
 
 
 def test_users_create_team_member_stores_scrypt_hash_and_leadership(app):
+    app.config["PASSWORD_HASH_METHOD"] = PRODUCTION_PASSWORD_HASH  # this test proves the production hash
     add_school(app)
 
     create_team_user(app)
