@@ -13,6 +13,7 @@ from limits import parse as parse_rate
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .legal import EMAIL_SETTINGS, LEGAL_PAGES, OPERATOR_SETTINGS
 from .paths import CRITERIA_DIR, DEFAULT_CATALOG
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret  # nosec B105
@@ -44,6 +45,7 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         config["SECRET_KEY"] = env["SELFEVAL_SECRET_KEY"]
     config.update(mail_config(env))
     config.update(security_config(env))
+    config.update(legal_config(env))
     #: How links in e-mails and on the command line start, e.g. https://selfeval.kreis-unna.de
     config["SELFEVAL_BASE_URL"] = env.get("SELFEVAL_BASE_URL", "").rstrip("/")
     config.update(overrides)
@@ -93,6 +95,21 @@ def security_config(env: Mapping[str, str]) -> dict[str, Any]:
         "SELFEVAL_LOGIN_LIMIT_ACCOUNT": _rate(env, "SELFEVAL_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes"),
         "SELFEVAL_LOGIN_LIMIT_ADDRESS": _rate(env, "SELFEVAL_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes"),
     }
+
+
+def legal_config(env: Mapping[str, str]) -> dict[str, Any]:
+    """The operator's details for Impressum, Datenschutz and Barrierefreiheit, or the addresses of its own pages."""
+    config: dict[str, Any] = {name: (env.get(name) or "").strip() for name in OPERATOR_SETTINGS}
+    for name in EMAIL_SETTINGS:
+        value = config[name]
+        if value and (value.count("@") != 1 or any(character.isspace() for character in value)):
+            raise ConfigurationError(f"{name} must be an e-mail address such as barrierefreiheit@kreis-unna.de, not {value!r}")
+    for page in LEGAL_PAGES:
+        value = (env.get(page.url_setting) or "").strip()
+        if value and not value.startswith(("https://", "http://")):
+            raise ConfigurationError(f"{page.url_setting} must be an address starting with https://, not {value!r}")
+        config[page.url_setting] = value
+    return config
 
 
 def session_config(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Tables for spreadsheets: CSV for German Excel and XLSX, from the analytics frames (no Flask, no database).
 
-Only submitted assessments carry scores; other schools are listed with their status and empty cells.
+Only submitted assessments carry scores; other schools are listed with their state ("Stand") and empty cells.
 Text that came from people (school names, places) can never become a formula: in CSV a leading
 =, +, -, @, tab or CR gets an apostrophe in front (OWASP's advice); in XLSX such text is stored as a
 string cell with Excel's quote prefix, so it shows as typed and is never evaluated (control
@@ -24,12 +24,12 @@ from openpyxl.styles import Font
 from .catalog import Catalog, indicator_letter
 from .reference import kreis, schulform_label
 from .scoring.aggregate import OVERALL
+from .vocabulary import STATE_COLUMN, state_label
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-STATUS_LABELS = {"submitted": "abgeschlossen", "draft": "Entwurf", "not_started": "nicht begonnen"}
 METADATA_HEADERS = [
     "Schulnummer", "Schule", "Schulform", "Schulform-Schlüssel", "Ort", "Kreis", "Kreisschlüssel",
-    "Bezirksregierung", "Erhebungsrunde", "Status",
+    "Bezirksregierung", "Erhebungsrunde", STATE_COLUMN,
 ]  # fmt: skip
 
 
@@ -111,7 +111,7 @@ def _rows(data: ExportData) -> Iterable[tuple[list[str], list[float | None], lis
             str(school["kreis"]),
             str(school["bezirksregierung"]),
             data.round_name,
-            STATUS_LABELS.get(school["status"], str(school["status"])),
+            state_label(school["status"]),
         ]
         yield metadata, [_value(v) for v in criterion_row], [_value(v) for v in indicator_row]
 

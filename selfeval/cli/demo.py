@@ -26,7 +26,8 @@ def demo_command(host: str, port: int, reset: bool) -> None:
     if reset:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+    # SELFEVAL_DEMO: Impressum, Datenschutz and Barrierefreiheit explain the demo where no operator is configured.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SELFEVAL_DEMO": True})
     with app.app_context():
         upgrade()
         demo = load_demo_content(catalogs.active)

@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..display import format_date, format_score, format_signed_score
+from ..vocabulary import DRAFT_SHORT
 from . import text
 from .chart import COMPARISON_LABEL, previous_label, report_radar
 from .flowables import RadarChart, ScoreBar, fit_text, numbered_canvas
@@ -142,7 +143,7 @@ def _frame(canvas, data: ReportData, number: int, total: int) -> None:
     canvas.setFillColor(MUTED)
     details = f"Schulnummer {school.schulnummer} · {school.schulform} · {school.ort or school.kreis}"
     canvas.drawString(MARGIN, top - 11, fit_text(details, REGULAR, 8.5, CONTENT_WIDTH - 190))
-    canvas.drawRightString(right, top - 11, text.status_line(data) if data.is_submitted else "Entwurf, noch nicht abgegeben")
+    canvas.drawRightString(right, top - 11, text.status_line(data) if data.is_submitted else DRAFT_SHORT)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.6)
     canvas.line(MARGIN, top - 17, right, top - 17)

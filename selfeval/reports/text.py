@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from ..display import format_date, format_score
+from ..vocabulary import state_text
 from .model import ReportData
 
 TITLE = "Bericht zur Selbstevaluation Digitale Schulentwicklung"
 
 
 def status_line(data: ReportData) -> str:
-    if data.is_submitted:
-        return f"abgegeben am {format_date(data.submitted_on)}"
-    return f"Entwurf, noch nicht abgegeben ({data.rated} von {data.total} Indikatoren bewertet)"
+    status = "submitted" if data.is_submitted else "draft"
+    when = format_date(data.submitted_on) if data.is_submitted else ""
+    return state_text(status, data.rated, data.total, when)
 
 
 def overall_line(data: ReportData) -> str:

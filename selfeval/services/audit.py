@@ -14,6 +14,7 @@ from ..display import LOCAL_TIME
 from ..extensions import db
 from ..models import AuditEvent, Round, School, User
 from ..models.types import utcnow
+from ..vocabulary import REOPENED_EVENT, SUBMITTED_EVENT
 from .paging import paginate
 
 #: The actor of changes made on the command line (an operator on the server).
@@ -27,8 +28,8 @@ MERGE_WINDOW = timedelta(minutes=10)
 #: Every action the trail knows, with its German label for the pages.
 ACTIONS: dict[str, str] = {
     "rating.changed": "Bewertung geändert",
-    "assessment.submitted": "Bewertung abgegeben",
-    "assessment.reopened": "Bewertung wieder geöffnet",
+    "assessment.submitted": SUBMITTED_EVENT,
+    "assessment.reopened": REOPENED_EVENT,
     "user.created": "Konto angelegt",
     "user.updated": "Konto geändert",
     "user.invited": "Einladung erstellt",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, url_for
 
 from ..extensions import catalogs
+from ..legal import LEGAL_PAGES, legal_links
 from . import admin, api, auth, errors, main, report_jobs, request_guard, supervision, team
 from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
@@ -23,3 +24,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(TEMPLATE_FILTERS)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     app.context_processor(lambda: {"catalog": catalogs.active})
+    app.context_processor(lambda: {"legal_links": _legal_links(app)})
+
+
+def _legal_links(app: Flask) -> list[tuple[str, str]]:
+    """The footer's Impressum, Datenschutz and Barrierefreiheit: the operator's pages or the built-in ones."""
+    return legal_links(app.config, {page.endpoint: url_for(page.endpoint) for page in LEGAL_PAGES})

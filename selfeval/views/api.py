@@ -156,7 +156,6 @@ def export():
     response = make_response(render(data))
     response.mimetype = mimetype
     response.headers["Content-Disposition"] = f'attachment; filename="selfeval-{round_.slug}.{file_format}"'
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -287,5 +286,4 @@ def _reject_constant(name: str):
 def _state_response(state: assessments.AssessmentState):
     response = make_response(jsonify(state_to_json(state)))
     response.headers["ETag"] = f'"{state.version}"'
-    response.headers["Cache-Control"] = "no-store"
     return response

@@ -88,7 +88,6 @@ def set_password(token: str):
         response = make_response(render_template("auth/set_password.html", form=form, link=link))
     # The token is in the address: never send it on to another site.
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -6,9 +6,8 @@ from flask import Response
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> Response:
-    """A PDF download; never cached, because reports carry the teams' comments."""
+    """A PDF download (never cached: security.headers sends no-store on everything not public)."""
     response = Response(pdf, mimetype="application/pdf")
     disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
     return response

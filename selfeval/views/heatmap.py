@@ -10,13 +10,13 @@ import pandas as pd
 from ..reference import kreis_name, schulform_label
 from ..scoring.aggregate import OVERALL, sort_schools
 from ..services.analytics import RoundAnalytics
+from ..vocabulary import STATE_LABELS
 from .formatting import round_half_up
 
 PAGE_SIZE = 50
 CHANGE = "change"
 #: URL values of the sortable text columns; criteria sort by their id, the overall score by "gesamt".
 TEXT_COLUMNS = {"schule": "name", "schulform": "schulform_label", "kreis": "kreis_name", "status": "status_label"}
-STATUS_LABELS = {"submitted": "abgeschlossen", "draft": "Entwurf", "not_started": "nicht begonnen"}
 #: Colour classes for 0–2, 2–4, 4–6, 6–8, 8–10 on a 0–10 scale: a second channel beside the number.
 HEAT_CLASSES = 5
 
@@ -82,7 +82,7 @@ def _table(analytics: RoundAnalytics) -> pd.DataFrame:
                 {
                     "schulform_label": listed["schulform"].map(schulform_label),
                     "kreis_name": listed["kreis"].map(kreis_name),
-                    "status_label": listed["status"].map(STATUS_LABELS),
+                    "status_label": listed["status"].map(STATE_LABELS),
                 },
                 index=listed.index,
             ),

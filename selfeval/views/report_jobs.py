@@ -48,7 +48,6 @@ def status(job_id: str):
     response = jsonify(
         {"state": job.state, "done": job.done, "total": job.total, "failed": job.failed, "download_url": download}
     )
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -60,7 +59,6 @@ def download(job_id: str):
     except NotFound:
         abort(404)
     response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=job.download_name)
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

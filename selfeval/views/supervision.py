@@ -11,11 +11,12 @@ from ..reference import BEZIRKSREGIERUNGEN, kreis_name, schulform_label
 from ..services import analytics as analytics_service
 from ..services.errors import InvalidInput, NotFound
 from ..services.rounds import all_rounds, current_round, get_round
+from ..vocabulary import STATE_COLUMN, STATE_LABELS
 from .charts import distribution_chart
-from .heatmap import STATUS_LABELS, heat_legend, heatmap_page, parse_sorting
+from .heatmap import heat_legend, heatmap_page, parse_sorting
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/auswertung")
-FILTERS = {"schulform": "Schulform", "kreis": "Kreis", "bezirk": "Bezirksregierung", "status": "Stand"}
+FILTERS = {"schulform": "Schulform", "kreis": "Kreis", "bezirk": "Bezirksregierung", "status": STATE_COLUMN}
 
 
 @blueprint.before_request
@@ -49,7 +50,7 @@ def overview():
         choices=_filter_choices(analytics, selection),
         legend=heat_legend(analytics.catalog.scale.min, analytics.catalog.scale.max),
         distribution=distribution_chart(analytics),
-        status_labels=STATUS_LABELS,
+        status_labels=STATE_LABELS,
         sort_url=_sort_url,
         page_url=_page_url,
         export_url=_export_url,
@@ -92,7 +93,7 @@ def _filter_choices(analytics, selection) -> dict[str, list[tuple[str, str]]]:
         "schulform": [(code, schulform_label(code)) for code in schulformen],
         "kreis": [(key, kreis_name(key)) for key in kreise],
         "bezirk": [(name, name) for name in BEZIRKSREGIERUNGEN if name in bezirke],
-        "status": list(STATUS_LABELS.items()),
+        "status": list(STATE_LABELS.items()),
     }
 
 

@@ -26,7 +26,7 @@ def second_team_member_meets_and_resolves_an_edit_conflict(open_tab, scan, story
     story.passwords[LEADER[0]] = LEADER_PASSWORD
     log_in(leader, scan, LEADER[0], LEADER_PASSWORD, lands_on=f"{base}/")
     scan.page(leader, "Übersicht, abgeschlossen")
-    assert squeeze(leader.page.locator(".status-line .badge").first.inner_text()) == "Abgeschlossen"
+    assert squeeze(leader.page.locator(".status-line .badge").first.inner_text()) == "abgeschlossen"
     leader.page.get_by_role("button", name="Bewertung wieder öffnen").click()
     leader.page.wait_for_load_state()
     scan.page(leader, "Übersicht, wieder geöffnet")

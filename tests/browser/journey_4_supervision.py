@@ -28,7 +28,7 @@ def supervisor_filters_the_overview_and_opens_the_heatmap_and_a_school(open_tab,
     assert figures(page) == {
         "Schulen in der Auswahl": str(in_bezirk),
         "abgeschlossen": "1",
-        "im Entwurf": "0",
+        "Entwurf": "0",
         "nicht begonnen": str(in_bezirk - 1),
     }
 
@@ -41,7 +41,7 @@ def supervisor_filters_the_overview_and_opens_the_heatmap_and_a_school(open_tab,
     assert figures(page) == {
         "Schulen in der Auswahl": str(story.same_kreis_and_schulform),
         "abgeschlossen": "1",
-        "im Entwurf": "0",
+        "Entwurf": "0",
         "nicht begonnen": str(story.same_kreis_and_schulform - 1),
     }
 
@@ -66,3 +66,11 @@ def supervisor_filters_the_overview_and_opens_the_heatmap_and_a_school(open_tab,
     assert (path_of(page), heading(page)) == (f"/schulen/{schulnummer}/2025-26/ergebnis", "Ergebnis 2025/26")
     assert squeeze(page.locator(".big-score").inner_text()) == SCORES[0]
     assert page.locator("form.rating-form, button:has-text('wieder öffnen')").count() == 0
+
+    # Impressum, Datenschutz and the Erklärung zur Barrierefreiheit, from the footer of every page.
+    for label, path, title in (("Impressum", "/impressum", "Impressum"), ("Datenschutz", "/datenschutz", "Datenschutz"),
+                               ("Barrierefreiheit", "/barrierefreiheit", "Erklärung zur Barrierefreiheit")):  # fmt: skip
+        page.get_by_role("navigation", name="Rechtliche Hinweise").get_by_role("link", name=label, exact=True).click()
+        page.wait_for_url(f"**{path}")
+        scan.page(tab, title)
+        assert (path_of(page), heading(page)) == (path, title)

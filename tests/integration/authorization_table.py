@@ -82,6 +82,9 @@ TABLE: dict[tuple[str, str], Check] = {
     #                                    anonymous deactiv.  team_a   team_b  sup_in  sup_out adv_in  adv_out admin
     ("main.index", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     ("main.catalog", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("main.imprint", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("main.privacy", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("main.accessibility", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     ("auth.login", "GET"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
     ("auth.login", "POST"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
     ("auth.logout", "POST"): Check((LOGIN, LOGIN, to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/"))),

@@ -55,7 +55,7 @@ def test_the_trail_lists_every_entry_newest_first_in_words(app, trail):
     assert text(page.select_one("table.audit-table caption")) == "Einträge 1 bis 8 von 8, der neueste zuerst"
     assert [text(th) for th in page.select("table.audit-table thead th")] == ["Zeitpunkt", "Wer", "Was", "Betrifft", "Änderungen"]
     assert rows(page) == [
-        ["01.03.2025, 16:00 Uhr", "Admin", "Erhebungsrunde geschlossen", "Runde 2025/26", "Status: offen → geschlossen"],
+        ["01.03.2025, 16:00 Uhr", "Admin", "Erhebungsrunde geschlossen", "Runde 2025/26", "Stand: offen → geschlossen"],
         ["01.03.2025, 15:00 Uhr", "Admin", "Schulverzeichnis importiert", "schuldaten.csv",
          "neu angelegt: 2 geändert: 1 unverändert: 30 abgelehnt: 0 Warnungen: 1"],
         ["01.03.2025, 14:00 Uhr", "Admin", "Konto geändert", "lehrer@schule.de",

@@ -147,7 +147,7 @@ def test_school_page_shows_data_team_assessments_and_history(app, client, admin)
     assert tables[1].find("a")["href"] == "/schulen/100001/2024-25/ergebnis"
     history = rows(tables[2])
     assert text(tables[2].find("caption")) == "Die letzten 20 von 25 Einträgen zu dieser Schule, der neueste zuerst"
-    newest = ["Leitung-100001", "Bewertung abgegeben", "100001 Adler-Gesamtschule Runde 2024/25", "–"]
+    newest = ["Leitung-100001", "Bewertung abgeschlossen", "100001 Adler-Gesamtschule Runde 2024/25", "–"]
     assert (len(history), history[0][1:]) == (20, newest)
     assert page.find("a", string="Ganzes Protokoll dieser Schule")["href"] == "/verwaltung/protokoll?schulnummer=100001"
     new_member = page.find("a", string="Neues Teammitglied")["href"]

@@ -152,7 +152,7 @@ def test_an_admin_sets_up_a_kreis_in_the_browser(app, client):
     # 5. Each of them sets a password with the link and logs in to their start page.
     starts = {email: set_password_and_log_in(app, path, email) for email, (_, path) in accounts.items()}
     saved = "Ihr Passwort ist gespeichert. Sie können sich jetzt anmelden."
-    scope = "Schulen in der Auswahl3 abgeschlossen0 im Entwurf0 nicht begonnen3"
+    scope = "Schulen in der Auswahl3 abgeschlossen0 Entwurf0 nicht begonnen3"
     progress = "0 von 23 Indikatoren bewertet"
     assert starts == {
         "aufsicht@kreis-unna.test": (saved, "/auswertung/", "Auswertung 2025/26", scope),

@@ -218,7 +218,7 @@ def test_a_session_and_a_bearer_token_get_the_same_analytics(client, tokens):
 
 def header_row() -> list[str]:
     metadata = ["Schulnummer", "Schule", "Schulform", "Schulform-Schlüssel", "Ort", "Kreis", "Kreisschlüssel",
-                "Bezirksregierung", "Erhebungsrunde", "Status"]  # fmt: skip
+                "Bezirksregierung", "Erhebungsrunde", "Stand"]  # fmt: skip
     criteria = [
         "Gesamtwert",
         "1. Dauerhafte Implementierung von Konzepten zur digitalen Bildung",

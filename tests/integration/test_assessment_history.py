@@ -62,7 +62,7 @@ def test_the_history_lists_who_changed_what_newest_first(app, client, history):
     assert [text(th) for th in page.select("table.audit-table thead th")] == ["Zeitpunkt", "Wer", "Was", "Änderung"]
     assert entries[:3] == [
         ["01.09.2025, 08:25 Uhr", "Leitung", "Bewertung wieder geöffnet", "–"],
-        ["01.09.2025, 08:24 Uhr", "Leitung", "Bewertung abgegeben", "–"],
+        ["01.09.2025, 08:24 Uhr", "Leitung", "Bewertung abgeschlossen", "–"],
         [
             "01.09.2025, 08:23 Uhr",
             "Leitung",

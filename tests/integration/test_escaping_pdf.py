@@ -96,11 +96,11 @@ def test_a_school_name_and_ort_print_literally_on_every_page(payload):
     name, ort = normalised(name), normalised(ort)
     assert len(pages) == len(pdf_text(report_of("Gesamtschule am See", "Dortmund")))  # no markup made anything bigger
     assert pages[0].startswith(
-        f"{TITLE} {name} Schulnummer 199001 · Gesamtschule · {ort} (Dortmund) · Erhebungsrunde 2025/26 · abgegeben am "
+        f"{TITLE} {name} Schulnummer 199001 · Gesamtschule · {ort} (Dortmund) · Erhebungsrunde 2025/26 · abgeschlossen am "
         "03.11.2025 Auf einen Blick "
     )
     frame = re.compile(
-        rf" {re.escape(name)} Erhebungsrunde 2025/26 Schulnummer 199001 · Gesamtschule · (.+) abgegeben am 03.11.2025 "
+        rf" {re.escape(name)} Erhebungsrunde 2025/26 Schulnummer 199001 · Gesamtschule · (.+) abgeschlossen am 03.11.2025 "
         rf"{TITLE} · erstellt am 04.11.2025 Seite (\d+) von {len(pages)}$"
     )
     for number, page in enumerate(pages, 1):  # the frame of every page is drawn last

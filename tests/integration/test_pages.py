@@ -29,6 +29,7 @@ def test_base_layout_has_language_landmarks_and_skip_link(client):
         "nav",
         "main",
         "footer",
+        "nav",
     ]
     skip = soup.body.find("a")
     assert (skip["href"], text(skip)) == ("#inhalt", "Zum Inhalt springen")
@@ -40,6 +41,7 @@ def test_base_layout_has_language_landmarks_and_skip_link(client):
         ("Leitfaden", None),
         ("Anmelden", None),
     ]
+    assert [nav["aria-label"] for nav in soup.find_all("nav")] == ["Hauptnavigation", "Rechtliche Hinweise"]
 
 
 def test_start_page_summarises_the_instrument(client):

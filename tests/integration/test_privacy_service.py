@@ -150,7 +150,8 @@ def test_export_user_holds_everything_stored_about_the_account(zeynep):
             },
             {
                 "at": at_of("assessment.submitted"), "actor": "Zeynep Özdemir", "action": "assessment.submitted",
-                "action_label": "Bewertung abgegeben", "subject": "", "schulnummer": "100001", "round": "2025/26", "changes": {},
+                "action_label": "Bewertung abgeschlossen", "subject": "", "schulnummer": "100001", "round": "2025/26",
+                "changes": {},
             },
             {
                 "at": at_of("user.token_issued"), "actor": "Admin", "action": "user.token_issued",

@@ -54,7 +54,7 @@ def test_report_of_a_draft_says_draft(app, area, out):
         f"wrote {target} (100003 Castell-Gesamtschule, round 2025/26, draft)\n",
         "",
     )
-    assert "Entwurf, noch nicht abgegeben (1 von 23 Indikatoren bewertet)" in pdf_text(target.read_bytes())
+    assert "Entwurf (1 von 23 Indikatoren bewertet)" in pdf_text(target.read_bytes())
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,8 @@ def test_the_pdf_says_what_the_school_rated_and_commented(client, area):
     login(client, USERS["team"])
     content = pdf_text(client.get(PDF).data)
     assert "Adler-Gesamtschule" in content
-    assert f"Schulnummer 100001 · Gesamtschule · Dortmund · Erhebungsrunde 2025/26 · abgegeben am {today():%d.%m.%Y}" in content
+    stand = f"abgeschlossen am {today():%d.%m.%Y}"
+    assert f"Schulnummer 100001 · Gesamtschule · Dortmund · Erhebungsrunde 2025/26 · {stand}" in content
     assert "Gesamtwert 5,0 von 10" in content
     assert "1. Dauerhafte Implementierung von Konzepten zur digitalen Bildung 2,5" in content
     assert f"Kommentar des Teams: {SCRIPT}" in content
@@ -171,7 +172,7 @@ def test_a_draft_report_is_marked_as_such(client, area):
     login(client, USERS["admin"])
     response = client.get("/schulen/100003/2025-26/bericht.pdf")
     assert_pdf_download(response, "bericht-2025-26-100003-castell-gesamtschule.pdf")
-    assert "Entwurf, noch nicht abgegeben (1 von 23 Indikatoren bewertet)" in pdf_text(response.data)
+    assert "Entwurf (1 von 23 Indikatoren bewertet)" in pdf_text(response.data)
 
 
 def test_the_single_report_equals_the_batch_report(app, client, area):
@@ -215,7 +216,7 @@ def test_the_html_twin_has_headings_the_criteria_table_the_chart_and_escaped_com
     facts = {text(item.dt): text(item.dd) for item in page.select("dl.report__facts > div")}
     assert facts == {
         "Schulnummer": "100001", "Schulform": "Gesamtschule", "Ort": "Dortmund", "Erhebungsrunde": "2025/26",
-        "Stand": f"abgegeben am {today():%d.%m.%Y}", "Bericht erstellt am": f"{today():%d.%m.%Y}",
+        "Stand": f"abgeschlossen am {today():%d.%m.%Y}", "Bericht erstellt am": f"{today():%d.%m.%Y}",
     }  # fmt: skip
     table = page.find("caption", string="Werte je Kriterium").find_parent("table")
     assert [text(th) for th in table.thead.find_all("th")] == ["Kriterium", "2025/26"]

@@ -86,7 +86,7 @@ def test_supervisor_sees_exactly_the_schools_in_scope_lowest_overall_first(clien
     ]
     html = response.get_data(as_text=True)
     assert [name for name in OUT_OF_SCOPE if name in html] == []
-    assert figures(page) == {"Schulen in der Auswahl": "5", "abgeschlossen": "3", "im Entwurf": "1", "nicht begonnen": "1"}
+    assert figures(page) == {"Schulen in der Auswahl": "5", "abgeschlossen": "3", "Entwurf": "1", "nicht begonnen": "1"}
     stats = {text(row.th): [text(td) for td in row.find_all("td")] for row in page.select("table.data-table")[0].select("tr")[1:]}
     # K1 of the submitted schools: 2, 2.5, 10; overall: 2, 47.5/6, 10 (the draft's 1s never count)
     assert stats["1. Dauerhafte Implementierung von Konzepten zur digitalen Bildung"] == [
@@ -122,7 +122,7 @@ def test_adviser_sees_only_the_listed_kreis_and_admin_sees_all(client, area):
     html = response.get_data(as_text=True)
     hidden = ["Adler", "100001", "Birken", "100002", "Castell", "100003", *OUT_OF_SCOPE]
     assert [name for name in hidden if name in html] == []
-    assert figures(page) == {"Schulen in der Auswahl": "2", "abgeschlossen": "1", "im Entwurf": "0", "nicht begonnen": "1"}
+    assert figures(page) == {"Schulen in der Auswahl": "2", "abgeschlossen": "1", "Entwurf": "0", "nicht begonnen": "1"}
 
     client.post("/abmelden", data={"csrf_token": page.find("meta", attrs={"name": "csrf-token"})["content"]})
     login(client, "admin@land.test")
@@ -219,7 +219,7 @@ def test_a_filter_narrows_the_table_and_the_participation(client, area):
     assert heatmap_schools(page) == [
         ("Birken-Grundschule", "100002"), ("Eichen-Grundschule", "100005"), ("Dorf-Grundschule", "100004"),
     ]  # fmt: skip
-    assert figures(page) == {"Schulen in der Auswahl": "3", "abgeschlossen": "2", "im Entwurf": "0", "nicht begonnen": "1"}
+    assert figures(page) == {"Schulen in der Auswahl": "3", "abgeschlossen": "2", "Entwurf": "0", "nicht begonnen": "1"}
     assert [option["value"] for option in page.select("#filter-schulform option[selected]")] == ["02"]
     assert page.select("div.notice--warning") == []
 

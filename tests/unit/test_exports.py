@@ -34,7 +34,7 @@ CATALOG = Catalog(
 DORTMUND = Path(__file__).resolve().parents[2] / "criteria" / "dortmund-leitfaden.yaml"
 METADATA = [
     "Schulnummer", "Schule", "Schulform", "Schulform-Schlüssel", "Ort", "Kreis", "Kreisschlüssel",
-    "Bezirksregierung", "Erhebungsrunde", "Status",
+    "Bezirksregierung", "Erhebungsrunde", "Stand",
 ]  # fmt: skip
 CRITERIA = ["Gesamtwert", "1. Erstes Kriterium", "2. Zweites Kriterium"]
 INDICATORS = ["1a)", "1b)", "2a)", "2b)", "2c)"]

@@ -97,15 +97,15 @@ def test_every_page_has_the_header_and_says_page_x_of_n(draft_pdf, draft_pages):
         assert "Schulnummer 199001 · Gesamtschule · Dortmund" in page
         assert "Erhebungsrunde 2025/26" in page
         assert NAME in page
-        assert "Entwurf, noch nicht abgegeben" in page
+        assert "Entwurf, noch nicht abgeschlossen" in page
         assert "erstellt am 04.11.2025" in page
 
 
 def test_a_draft_says_so_and_a_submitted_report_gives_the_date(draft_pages):
-    assert "Entwurf, noch nicht abgegeben (23 von 23 Indikatoren bewertet)" in draft_pages[0]
+    assert "Entwurf (23 von 23 Indikatoren bewertet)" in draft_pages[0]
     submitted = pages_text(render_pdf(make_report(submitted=True)))
     for page in submitted:
-        assert "abgegeben am 03.11.2025" in page
+        assert "abgeschlossen am 03.11.2025" in page
         assert "Entwurf" not in page
 
 

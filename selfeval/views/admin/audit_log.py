@@ -15,6 +15,7 @@ from ...services import audit
 from ...services.accounts import get_user
 from ...services.catalog_snapshots import snapshot_catalog
 from ...services.users import ROLE_LABELS, SCOPE_LABELS
+from ...vocabulary import STATE_COLUMN
 from . import blueprint
 
 PER_PAGE = 50
@@ -38,7 +39,7 @@ FIELD_LABELS = {
     "rejected": "abgelehnt",
     "warnings": "Warnungen",
     "catalog": "Leitfaden",
-    "is_open": "Status",
+    "is_open": STATE_COLUMN,
 }
 #: Fields whose value is a long free text (shown folded away on the pages).
 TEXT_FIELDS = ("comment",)

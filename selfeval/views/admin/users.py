@@ -244,8 +244,7 @@ def _hand_over(account: User, purpose: str, link: IssuedLink):
             return redirect(url_for("admin.user", user_id=account.id))
     page = render_template("admin/user_link.html", account=account, purpose=purpose, url=url, expires_at=link.expires_at)
     response = make_response(page)
-    # The link is a password in waiting: no cache keeps it, no referrer carries anything on.
-    response.headers["Cache-Control"] = "no-store"
+    # The link is a password in waiting: no referrer carries anything on (no cache keeps it: security.headers).
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
@@ -279,7 +278,6 @@ def export(user_id: int):
     db.session.commit()
     response = Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="selfeval-auskunft-{user_id}.json"'
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -1,0 +1,41 @@
+"""One vocabulary for what people read about an assessment (pure, no Flask).
+
+Pages, CSV/XLSX exports, PDF and web reports, the heatmap, the audit trail and the API's messages
+take their words from here, so that a state is called the same everywhere (README, "Glossar").
+An assessment is "nicht begonnen", a "Entwurf" or "abgeschlossen"; the team "schließt" it "ab"
+("Bewertung abschließen") and a Schulleitung member can open it again ("wieder öffnen"). The column
+or filter that shows the state is called "Stand", as for a round ("offen", "geschlossen"). An account's
+state is its "Status" (aktiv, eingeladen, deaktiviert): a different thing, on the admin pages only.
+"""
+
+from __future__ import annotations
+
+NOT_STARTED = "nicht begonnen"
+DRAFT = "Entwurf"
+SUBMITTED = "abgeschlossen"
+#: status as stored ("draft", "submitted") or derived for schools without an assessment ("not_started").
+STATE_LABELS = {"not_started": NOT_STARTED, "draft": DRAFT, "submitted": SUBMITTED}
+#: The heading of a column, filter or fact that shows a state.
+STATE_COLUMN = "Stand"
+#: A draft where there is room for a few words only (the PDF's page header).
+DRAFT_SHORT = f"{DRAFT}, noch nicht {SUBMITTED}"
+#: The audit trail's words for the two changes of state.
+SUBMITTED_EVENT = f"Bewertung {SUBMITTED}"
+REOPENED_EVENT = "Bewertung wieder geöffnet"
+
+
+def state_label(status: str | None) -> str:
+    """The state in one word; no status (no assessment yet) is "nicht begonnen", an unknown one stays as it is."""
+    return STATE_LABELS.get(status or "not_started", status or NOT_STARTED)
+
+
+def state_text(status: str | None, rated: int, total: int, when: str = "") -> str:
+    """The state with what matters about it: when it was completed, or how far a draft has got.
+
+    A draft without a single rating has not begun in any sense a reader cares about.
+    """
+    if status == "submitted":
+        return f"{SUBMITTED} am {when}" if when else SUBMITTED
+    if status == "draft" and rated:
+        return f"{DRAFT} ({rated} von {total} Indikatoren bewertet)"
+    return NOT_STARTED
