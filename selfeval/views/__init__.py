@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import catalogs
-from . import admin, api, auth, errors, main, report_jobs, request_guard, supervision, team
+from . import admin, api, auth, errors, main, report_jobs, request_guard, supervision, team, unsaved
 from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 
@@ -16,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     errors.register(app)
+    unsaved.register(app)  # a rating save whose session ended: before the CSRF 400
     request_guard.register(app)  # refuses what would otherwise end in a database error
 
 
