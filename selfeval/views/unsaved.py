@@ -16,7 +16,7 @@ else logging in on the same browser sees them.
 from __future__ import annotations
 
 from flask import Flask, after_this_request, current_app, flash, redirect, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_url
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
 
@@ -85,7 +85,7 @@ def keep_or_none(view_args: dict):
     page = url_for(RATING_ENDPOINT, schulnummer=school.schulnummer, round_slug=round_.slug, criterion_id=criterion.id)
     if not current_user.is_authenticated:
         flash(SESSION_ENDED, "warning")
-        response = redirect(url_for("auth.login", next=page), 303)
+        response = redirect(login_url("auth.login", next_url=page), 303)  # as Flask-Login's own redirect spells it
     else:
         flash(OLD_PAGE if current_user.id == owner.id else OTHER_ACCOUNT, "warning")
         response = redirect(page, 303)
