@@ -95,30 +95,46 @@
     }
   }
 
+  function changedIn(kept) {
+    return kept && (kept.score !== kept.seenScore || kept.comment !== kept.seenComment);
+  }
+
+  // Only the fields the person changed count: the others may show a colleague's newer values.
   function showsSameInput(entry) {
     var same = true;
     indicators().forEach(function (fieldset) {
       var v = valuesOf(fieldset);
       var kept = entry.fields[v.id];
-      if (kept && (kept.score !== v.score || kept.comment !== v.comment)) { same = false; }
+      if (changedIn(kept) && (kept.score !== v.score || kept.comment !== v.comment)) { same = false; }
     });
     return same;
   }
 
-  // The copy goes back into the form with the version and the values its page had shown, so that saving
-  // it meets a colleague's save in between with the usual conflict handling instead of overwriting it.
+  // The person's changes go back into the form. Where the page still shows what they had seen, they apply
+  // to the current version; where a colleague changed the same indicator meanwhile, the form names the old
+  // version and what the person had seen, so that saving shows both (the usual conflict) instead of overwriting.
   function applyDraft(entry) {
+    var overlap = false;
     indicators().forEach(function (fieldset) {
       var v = valuesOf(fieldset);
       var kept = entry.fields[v.id];
-      if (!kept) { return; }
+      if (changedIn(kept) && (kept.seenScore !== v.seenScore.value || kept.seenComment !== v.seenComment.value)) {
+        overlap = true;
+      }
+    });
+    indicators().forEach(function (fieldset) {
+      var v = valuesOf(fieldset);
+      var kept = entry.fields[v.id];
+      if (!changedIn(kept)) { return; }
       var radio = fieldset.querySelector('input[name="' + v.id + '-score"][value="' + kept.score + '"]');
       if (radio) { radio.checked = true; }
       fieldset.querySelector('textarea[name="' + v.id + '-comment"]').value = kept.comment;
-      v.seenScore.value = kept.seenScore;
-      v.seenComment.value = kept.seenComment;
+      if (overlap) {
+        v.seenScore.value = kept.seenScore;
+        v.seenComment.value = kept.seenComment;
+      }
     });
-    baseVersion.value = entry.baseVersion;
+    if (overlap) { baseVersion.value = entry.baseVersion; }
   }
 
   function restoreDraft() {
