@@ -114,15 +114,17 @@ def log_in(tab: Tab, scan, email: str, lands_on: str) -> None:
 def warning_then_extend(tab: Tab, scan) -> None:
     """Half a minute before the end (of one minute) the page warns; one click continues the session."""
     page = tab.page
-    page.wait_for_selector("[data-session-extend]:not([hidden])", timeout=(IDLE_SECONDS // 2 + 15) * 1000)
+    extend = page.get_by_role("button", name="Sitzung verlängern", include_hidden=True)
+    assert extend.is_hidden()
+    extend.wait_for(state="visible", timeout=(IDLE_SECONDS // 2 + 15) * 1000)
     text = squeeze(page.locator("[data-session-warning-text]").inner_text())
     assert text.startswith("Ihre Sitzung endet um ") and text.endswith(
         " Uhr, wenn bis dahin nichts gespeichert wird. Ihre Eingaben bleiben in jedem Fall erhalten."
     ), text
     assert page.locator("[data-session-warning-text]").get_attribute("role") == "alert"
     scan.page(tab, "Kriterium 1, Warnung vor dem Ende der Sitzung")
-    page.get_by_role("button", name="Sitzung verlängern").click()
-    page.wait_for_selector("[data-session-extend][hidden]", state="attached")
+    extend.click()
+    extend.wait_for(state="hidden")
     assert squeeze(page.locator("[data-session-warning-text]").inner_text()) == "Die Sitzung ist verlängert."
     assert page.evaluate("document.activeElement.hasAttribute('data-session-warning-text')")
 
