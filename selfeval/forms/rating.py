@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from typing import Any
+
 import wtforms
+from werkzeug.datastructures import MultiDict
 from wtforms import FormField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp
@@ -79,3 +84,40 @@ def changed_ratings(form: GermanForm, criterion: Criterion) -> dict[str, dict]:
 
 def _normalize(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+_VERSION = re.compile(r"^[0-9]{1,9}$")
+_PER_INDICATOR = ("score", "comment", "seen_score", "seen_comment")
+
+
+def posted_input(criterion: Criterion, scale: Scale, formdata: Mapping[str, str]) -> dict[str, Any] | None:
+    """The rating fields of a posted form, checked like the form would, to be kept across a log-in.
+
+    Only this criterion's indicator fields and the base version are taken; None when anything is out of
+    bounds (a score off the scale, an over-long comment, no version): such a request came from no page of ours.
+    """
+    version = formdata.get("base_version", "")
+    if not _VERSION.match(version):
+        return None
+    allowed_scores = {NOT_RATED, *(str(point) for point in scale.points)}
+    fields: dict[str, str] = {}
+    for indicator in criterion.indicators:
+        for part in _PER_INDICATOR:
+            name = f"{indicator.id}-{part}"
+            if name not in formdata:
+                continue
+            value = formdata[name]
+            if part.endswith("score") and value not in allowed_scores:
+                return None
+            if part.endswith("comment"):
+                value = _normalize(value)
+                if len(value) > MAX_COMMENT_LENGTH:
+                    return None
+            fields[name] = value
+    return {"base_version": version, "fields": fields} if fields else None
+
+
+def form_with_input(form_class: type[GermanForm], payload: dict[str, Any]) -> GermanForm:
+    """The rating form showing kept input exactly as it was sent: the values, what the page had shown, its version."""
+    data = MultiDict({"base_version": payload["base_version"], **payload["fields"]})
+    return form_class(formdata=data)

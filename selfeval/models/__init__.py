@@ -4,6 +4,7 @@ from .assessment import MAX_COMMENT_LENGTH, Assessment, Rating
 from .audit import AuditEvent
 from .catalog_snapshot import CatalogSnapshot
 from .school import Round, School
+from .unsaved_input import UnsavedInput
 from .user import ROLES, SCOPE_KINDS, ApiToken, Membership, PasswordLink, User, UserScope
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Rating",
     "Round",
     "School",
+    "UnsavedInput",
     "User",
     "UserScope",
 ]

@@ -6,7 +6,7 @@ from flask import Flask, url_for
 
 from ..extensions import catalogs
 from ..legal import LEGAL_PAGES, legal_links
-from . import admin, api, auth, errors, main, report_jobs, request_guard, supervision, team
+from . import admin, api, auth, errors, main, report_jobs, request_guard, supervision, team, unsaved
 from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 
@@ -17,6 +17,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     errors.register(app)
+    unsaved.register(app)  # a rating save whose session ended: before the CSRF 400
     request_guard.register(app)  # refuses what would otherwise end in a database error
 
 

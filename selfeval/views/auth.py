@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..forms.auth import LoginForm, SetPasswordForm
 from ..security.sessions import end_session, start_session
 from ..security.throttle import login_throttle
+from ..services import unsaved_input
 from ..services.accounts import LinkInvalid, end_all_sessions, find_password_link, set_password_by_link
 from ..services.errors import InvalidInput
 from ..services.users import authenticate
@@ -39,6 +40,8 @@ def login():
         return render_template("auth/login.html", form=form)
     throttle.succeeded(form.email.data)
     start_session(user)
+    unsaved_input.purge_expired()  # rating input kept across a log-in lives a few hours at most
+    db.session.commit()
     next_page = request.args.get("next", "")
     return redirect(next_page if _is_local(next_page) else url_for("team.home"))
 
@@ -65,6 +68,16 @@ def logout():
     end_session()
     flash("Sie sind abgemeldet.", "info")
     return redirect(url_for("main.index"))
+
+
+@blueprint.post("/sitzung/verlaengern")
+def keep_alive():
+    """The rating page's "Sitzung verlängern": any request renews the idle time; this one says how long it is now."""
+    if not current_user.is_authenticated:
+        return jsonify({"error": {"code": 401, "message": "Die Sitzung ist abgelaufen. Bitte melden Sie sich neu an."}}), 401
+    response = jsonify({"idle_seconds": int(current_app.permanent_session_lifetime.total_seconds())})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blueprint.route("/passwort-festlegen/<token>", methods=["GET", "POST"])

@@ -23,11 +23,11 @@ MESSAGES = {
 
 
 def register(app: Flask) -> None:
-    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, _unexpected_error)
 
 
-def _http_error(error: HTTPException):
+def http_error(error: HTTPException):
     log_refusal(error.code or 500)
     # werkzeug's stock descriptions are English; the API then answers with the German title instead.
     description = None if error.description == type(error).description else error.description

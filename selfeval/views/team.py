@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..catalog import indicator_letter
 from ..extensions import db, login_manager
-from ..forms.rating import changed_ratings, fill_indicator, make_rating_form
+from ..forms.rating import changed_ratings, fill_indicator, form_with_input, make_rating_form
 from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment, can_view_history
 from ..reports import text as report_text
 from ..reports.batch import report_filename
@@ -26,6 +26,7 @@ from ..services.team import team_members
 from .admin.audit_log import indicator_titles
 from .charts import report_chart, results_chart
 from .downloads import pdf_response
+from .unsaved import keep_or_none, owner_token, take_kept_input
 
 blueprint = Blueprint("team", __name__)
 
@@ -33,9 +34,10 @@ blueprint = Blueprint("team", __name__)
 @blueprint.before_request
 def guard():
     """One guard for the whole blueprint: a logged-in user who may see this school."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
     values = request.view_args or {}
+    if not current_user.is_authenticated:
+        # A save from a page whose session ended elsewhere (log-out on another device) keeps its input.
+        return keep_or_none(values) or login_manager.unauthorized()
     if "schulnummer" not in values:
         return None
     try:
@@ -88,22 +90,35 @@ def edit_criterion(criterion_id: str):
         abort(403)  # readers who open the page are led on below; writing is the school's own team's alone
     state = assessments.load_state(g.school, g.round)
     criterion = _criterion_or_404(state, criterion_id)
-    if not (g.can_edit and state.is_editable):
-        return redirect(url_for("team.results") if state.status == "submitted" else url_for("team.overview"))
     number = list(state.catalog.criteria).index(criterion) + 1
-    form = make_rating_form(criterion, number, state.catalog.scale)()
+    form_class = make_rating_form(criterion, number, state.catalog.scale)
+    kept = take_kept_input(g.school, g.round, criterion.id) if request.method == "GET" and g.can_edit else None
+    form = form_with_input(form_class, kept.payload) if kept else form_class()
+    if not (g.can_edit and state.is_editable):
+        if request.method == "POST" or kept:
+            # Submitted or closed while the team typed: say so, and show the input to copy.
+            return _page(state, criterion, form, number, locked=True), 409 if request.method == "POST" else 200
+        return redirect(url_for("team.results") if state.status == "submitted" else url_for("team.overview"))
     conflict: assessments.VersionConflict | None = None
-    if request.method == "GET":
+    if request.method == "GET" and not kept:
         _fill(form, criterion, state)
-    elif form.validate_on_submit():
-        saved, conflict = _save(form, criterion, state)
+    elif request.method == "POST" and form.validate_on_submit():
+        try:
+            saved, conflict = _save(form, criterion, state)
+        except assessments.AssessmentLocked:
+            db.session.rollback()
+            return _page(assessments.load_state(g.school, g.round), criterion, form, number, locked=True), 409
         if saved is not None:
             flash("Entwurf gespeichert.", "success")
             return redirect(_after_save_target(state, criterion))
+    return _page(conflict.current if conflict else state, criterion, form, number, conflict=conflict, restored=kept)
+
+
+def _page(state: AssessmentState, criterion, form, number: int, *, conflict=None, restored=None, locked=False) -> str:
     user_changed = set(changed_ratings(form, criterion)) if conflict else set()
     return render_template(
         "team/edit_criterion.html",
-        state=conflict.current if conflict else state,
+        state=state,
         criterion=criterion,
         form=form,
         conflict=conflict,
@@ -115,11 +130,15 @@ def edit_criterion(criterion_id: str):
         ],
         neighbours=_neighbours(state, criterion),
         number=number,
+        locked=locked,
+        restored_at=restored.created_at if restored else None,
+        page_owner=owner_token(current_user, g.school, g.round),
+        session_idle_seconds=int(current_app.permanent_session_lifetime.total_seconds()),
     )
 
 
 def _save(form, criterion, state: AssessmentState):
-    """Returns (new state, None) or (None, conflict); field errors are put on the form."""
+    """Returns (new state, None) or (None, conflict); field errors are put on the form; AssessmentLocked passes."""
     changes = changed_ratings(form, criterion)
     try:
         parsed = parse_rating_changes(state.catalog, changes)
@@ -132,9 +151,6 @@ def _save(form, criterion, state: AssessmentState):
         db.session.rollback()
         _show_current(form, criterion, exc.current, keep=set(changes))
         return None, exc
-    except assessments.AssessmentLocked as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
     return None, None
 
 

@@ -1,0 +1,105 @@
+"""Rating input kept across a new log-in, when a save arrived after the session had ended.
+
+Why a table and not the session: the session is exactly what is gone (an expired session cookie is
+dropped by the browser; a log-out elsewhere invalidates it), and a cookie cannot hold 2,000-character
+comments. Why it stays private: a row is found only through a random token that lives in a cookie of
+the browser that sent the input (the row keeps only the token's SHA-256), and it is handed out only to
+the account named by the page's signed owner field, while that account may still edit the school.
+
+Rows live at most KEEP_FOR; each is deleted when used, expired rows whenever a row is made or used or
+anyone logs in. MAX_ROWS bounds what a flood of requests can store. The caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+
+from ..extensions import db
+from ..models import Round, School, UnsavedInput, User
+from ..models.types import utcnow
+from .errors import ServiceError
+
+KEEP_FOR = timedelta(hours=4)
+#: About 20 kB each at most (a criterion's comments at 2,000 characters, twice): a few hundred MB at worst.
+MAX_ROWS = 10_000
+
+
+class NoRoomToKeep(ServiceError):
+    """Too many rows are kept already (a flood of requests, not people typing)."""
+
+
+@dataclass(frozen=True)
+class KeptInput:
+    payload: dict[str, Any]
+    created_at: datetime
+    token: str  # the one that found it: the browser's cookie can drop it
+
+
+def keep(school: School, round_: Round, criterion_id: str, owner: User, payload: dict[str, Any]) -> str:
+    """Store the input; returns the token that finds it again (for the browser's cookie only)."""
+    purge_expired()
+    if db.session.scalar(select(func.count()).select_from(UnsavedInput)) >= MAX_ROWS:
+        raise NoRoomToKeep("Zu viele aufbewahrte Eingaben.")
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        UnsavedInput(
+            token_hash=_hash(token),
+            school_id=school.id,
+            round_id=round_.id,
+            criterion_id=criterion_id,
+            user_id=owner.id,
+            payload=payload,
+            created_at=utcnow(),
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def take(tokens: list[str], school: School, round_: Round, criterion_id: str, user: User) -> KeptInput | None:
+    """The newest input these tokens name for this page and this user, deleted as it is handed out.
+
+    The caller has checked that `user` may edit the school. The DELETE decides between two tabs that
+    ask at once: only the one whose DELETE removed the row gets it.
+    """
+    purge_expired()
+    by_hash = {_hash(token): token for token in tokens}
+    if not by_hash:
+        return None
+    query = (
+        select(UnsavedInput)
+        .where(
+            UnsavedInput.token_hash.in_(list(by_hash)),
+            UnsavedInput.school_id == school.id,
+            UnsavedInput.round_id == round_.id,
+            UnsavedInput.criterion_id == criterion_id,
+            UnsavedInput.user_id == user.id,
+        )
+        .order_by(UnsavedInput.created_at.desc(), UnsavedInput.id.desc())
+    )
+    row = db.session.scalars(query).first()
+    if row is None:
+        return None
+    kept = KeptInput(dict(row.payload), row.created_at, by_hash[row.token_hash])
+    db.session.expunge(row)
+    result = db.session.execute(
+        delete(UnsavedInput).where(UnsavedInput.id == row.id).execution_options(synchronize_session=False)
+    )
+    return kept if result.rowcount == 1 else None
+
+
+def purge_expired() -> int:
+    result = db.session.execute(
+        delete(UnsavedInput).where(UnsavedInput.created_at < utcnow() - KEEP_FOR).execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,151 @@
+"""A rating save that arrives after the session ended keeps the input across the new log-in (issue 16).
+
+Three ways a save meets a dead session: the idle timeout (the browser has dropped the cookie, so the
+CSRF token is missing), a log-out on another device (the cookie's account key was replaced, so the user
+is gone), a tab opened before a new log-in (its CSRF token is the old session's). All three would answer
+a bare 400 or a redirect to the log-in page and drop what was typed. Instead the posted ratings are kept
+(services.unsaved_input), the browser gets a cookie with the token that finds them, and the person logs
+in and finds the criterion page with exactly that input, not yet saved, one click from saving.
+
+Whose input it is cannot come from the session, so every rating page carries a signed owner field (the
+account and school it was rendered for). Only input with a valid owner field is kept, and only that
+account gets it back: a forged cross-site post cannot slip its values into someone's form, and nobody
+else logging in on the same browser sees them.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, after_this_request, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_url
+from flask_wtf.csrf import CSRFError
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from ..extensions import db
+from ..forms.rating import posted_input
+from ..models import Round, School, User
+from ..permissions import can_edit_assessment
+from ..services import assessments, unsaved_input
+from ..services.errors import NotFound
+from ..services.rounds import get_round
+from ..services.schools import get_school
+from .errors import http_error
+
+RATING_ENDPOINT = "team.edit_criterion"
+OWNER_FIELD = "page_owner"
+COOKIE = "selfeval_unsaved"
+COOKIE_PATH = "/schulen/"
+#: Tokens one browser holds at once (one per criterion page is plenty).
+MAX_TOKENS = 6
+#: A rating page's owner field is good for a day: longer than any session can last.
+OWNER_MAX_AGE = 24 * 3600
+
+SESSION_ENDED = (
+    "Ihre Sitzung war abgelaufen, deshalb ist noch nichts gespeichert. Ihre Eingaben sind aufbewahrt: "
+    "Melden Sie sich wieder an, dann sehen Sie sie und können sie speichern."
+)
+OLD_PAGE = (
+    "Diese Seite stammte aus einer früheren Anmeldung, deshalb ist noch nichts gespeichert. "
+    "Ihre Eingaben stehen wieder im Formular: Bitte prüfen Sie sie und speichern Sie dann."
+)
+OTHER_ACCOUNT = (
+    "Diese Seite war für ein anderes Konto geöffnet, deshalb ist nichts gespeichert. Die Eingaben sind vier "
+    "Stunden lang für dieses Konto aufbewahrt: Melden Sie sich damit an und öffnen Sie die Seite erneut."
+)
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_failed)
+
+
+def owner_token(user: User, school: School, round_: Round) -> str:
+    """The signed owner field of a rating page rendered for `user`."""
+    return _serializer().dumps({"user": user.id, "school": school.id, "round": round_.id})
+
+
+def keep_or_none(view_args: dict):
+    """For a rating save without a usable session: keep the input and answer with a redirect, or None."""
+    if request.method != "POST" or request.endpoint != RATING_ENDPOINT:
+        return None
+    try:
+        school, round_ = get_school(view_args["schulnummer"]), get_round(view_args["round_slug"])
+        catalog = assessments.load_state(school, round_).catalog
+        criterion = catalog.criterion(view_args["criterion_id"])
+    except (KeyError, NotFound):
+        return None
+    payload = posted_input(criterion, catalog.scale, request.form)
+    owner = _owner(school, round_)
+    if payload is None or owner is None:
+        return None
+    try:
+        token = unsaved_input.keep(school, round_, criterion.id, owner, payload)
+    except unsaved_input.NoRoomToKeep:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    page = url_for(RATING_ENDPOINT, schulnummer=school.schulnummer, round_slug=round_.slug, criterion_id=criterion.id)
+    if not current_user.is_authenticated:
+        flash(SESSION_ENDED, "warning")
+        response = redirect(login_url("auth.login", next_url=page), 303)  # as Flask-Login's own redirect spells it
+    else:
+        flash(OLD_PAGE if current_user.id == owner.id else OTHER_ACCOUNT, "warning")
+        response = redirect(page, 303)
+    _set_tokens(response, [*_tokens(), token])
+    return response
+
+
+def take_kept_input(school: School, round_: Round, criterion_id: str) -> unsaved_input.KeptInput | None:
+    """The input this browser had kept for this page and the logged-in user, handed out once."""
+    tokens = _tokens()
+    if not tokens:
+        return None
+    kept = unsaved_input.take(tokens, school, round_, criterion_id, current_user._get_current_object())
+    db.session.commit()
+    if kept is not None:
+
+        @after_this_request
+        def forget_token(response):
+            _set_tokens(response, [token for token in tokens if token != kept.token])
+            return response
+
+    return kept
+
+
+def _csrf_failed(error: CSRFError):
+    # Before Flask-WTF's 400: a save from a rating page whose session ended keeps its input.
+    return keep_or_none(request.view_args or {}) or http_error(error)
+
+
+def _owner(school: School, round_: Round) -> User | None:
+    try:
+        claim = _serializer().loads(request.form.get(OWNER_FIELD, ""), max_age=OWNER_MAX_AGE)
+    except BadData:
+        return None
+    if not isinstance(claim, dict) or (claim.get("school"), claim.get("round")) != (school.id, round_.id):
+        return None
+    user = db.session.get(User, claim.get("user")) if isinstance(claim.get("user"), int) else None
+    return user if user is not None and user.active and can_edit_assessment(user, school) else None
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="selfeval.rating-page-owner")
+
+
+def _tokens() -> list[str]:
+    raw = request.cookies.get(COOKIE, "")
+    return [token for token in raw.split(".") if token][-MAX_TOKENS:]
+
+
+def _set_tokens(response, tokens: list[str]) -> None:
+    tokens = tokens[-MAX_TOKENS:]
+    if not tokens:
+        response.delete_cookie(COOKIE, path=COOKIE_PATH)
+        return
+    response.set_cookie(
+        COOKIE,
+        ".".join(tokens),
+        max_age=int(unsaved_input.KEEP_FOR.total_seconds()),
+        path=COOKIE_PATH,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
