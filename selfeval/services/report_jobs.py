@@ -151,7 +151,7 @@ def remove_expired(app) -> None:
         except OSError:
             continue  # removed meanwhile
         if stale:
-            shutil.rmtree(folder, ignore_errors=True)
+            _delete(folder)
 
 
 def remove_jobs_of(app, user: User) -> int:
@@ -160,9 +160,20 @@ def remove_jobs_of(app, user: User) -> int:
     removed = 0
     for job in _jobs(app):
         if job.owner == owner:
-            shutil.rmtree(_folder(app, job.id), ignore_errors=True)
+            _delete(_folder(app, job.id))
             removed += 1
     return removed
+
+
+def _delete(folder: Path) -> None:
+    """Take the folder away in one step, then empty it: a job still running finds its path gone at once
+    and cannot write into the folder while it is being emptied."""
+    doomed = folder.with_name(f".deleted-{folder.name}-{secrets.token_hex(4)}")
+    try:
+        os.rename(folder, doomed)
+    except OSError:
+        return  # already gone
+    shutil.rmtree(doomed, ignore_errors=True)
 
 
 def _state(app, job: ReportJob) -> str:
