@@ -266,7 +266,8 @@ def _jobs(app) -> list[ReportJob]:
     root = _root(app)
     if not root.is_dir():
         return []
-    return [job for folder in root.iterdir() if folder.is_dir() and (job := _read(app, folder.name)) is not None]
+    folders = [folder for folder in root.iterdir() if folder.is_dir() and JOB_ID.fullmatch(folder.name)]  # not .deleted-…
+    return [job for folder in folders if (job := _read(app, folder.name)) is not None]
 
 
 def _read(app, job_id: str) -> ReportJob | None:
