@@ -10,7 +10,7 @@ from flask import Flask
 
 from . import models, security  # noqa: F401  (models: registers them with the metadata)
 from .config import build_config
-from .database import register_sqlite_pragmas
+from .database import create_private_sqlite_file, register_sqlite_pragmas
 from .extensions import catalogs, csrf, db, login_manager, migrate
 from .paths import PROJECT_ROOT, STATIC_DIR, TEMPLATES_DIR
 from .services.users import load_by_login_id
@@ -27,8 +27,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(STATIC_DIR),
         instance_path=config.pop("INSTANCE_PATH", None) or default_instance_path(),
     )
-    os.makedirs(app.instance_path, exist_ok=True)
+    # The instance folder holds the secret key, report ZIPs and usually the database: for the server's account only.
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
     app.config.from_mapping(build_config(app.instance_path, config))
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     register_extensions(app)
     security.register(app)
     register_blueprints(app)

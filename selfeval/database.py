@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -18,6 +21,25 @@ def register_sqlite_pragmas() -> None:
     if not _registered:
         event.listen(Engine, "connect", _set_sqlite_pragmas)
         _registered = True
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a missing SQLite database file readable by the server's account only (0600).
+
+    SQLite would create it with the process's umask (usually 0644) on first connect; it gives its
+    -wal and -shm files the database file's mode, so all three stay private. An existing file is
+    left as the operator made it.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return
+    if parsed.database.startswith("file:") or parsed.query.get("uri"):
+        return  # a URI filename names its own options
+    path = Path(parsed.database)
+    if not path.parent.is_dir():
+        return  # SQLite will say so on connect
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _set_sqlite_pragmas(dbapi_connection, connection_record) -> None:

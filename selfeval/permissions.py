@@ -6,6 +6,7 @@ refuses (403, or 404 where even the existence of the thing is private); no view 
 
 from __future__ import annotations
 
+import hashlib
 from typing import Protocol
 
 from .models import School, User
@@ -15,7 +16,7 @@ from .reference import kreis
 class Owned(Protocol):
     """Something one account started and only that account sees (a background report job)."""
 
-    user_id: int
+    owner: str  # account_key() of the account that started it
 
 
 def is_team_member(user: User, school: School) -> bool:
@@ -66,7 +67,17 @@ def can_view_history(user: User, school: School) -> bool:
 
 def can_view_report_job(user: User, job: Owned) -> bool:
     """A ZIP of reports holds the teams' comments: only whoever started the job sees it, not even an admin."""
-    return user.is_active and job.user_id == user.id
+    return user.is_active and job.owner == account_key(user)
+
+
+def account_key(user: User) -> str:
+    """Names one account for its whole lifetime and no other: the id with the moment the account was made.
+
+    The id alone is not enough: SQLite hands an erased account's id to the next new account,
+    which would inherit whatever was kept under that id.
+    """
+    made = round(user.created_at.timestamp() * 1_000_000)
+    return hashlib.sha256(f"{user.id}:{made}".encode()).hexdigest()[:32]
 
 
 def is_own_account(actor: User | None, account: User) -> bool:

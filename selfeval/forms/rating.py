@@ -10,10 +10,11 @@ import wtforms
 from werkzeug.datastructures import MultiDict
 from wtforms import FormField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms.validators import InputRequired, Regexp
 
 from ..catalog import Criterion, Indicator, Scale, indicator_letter
 from ..models import MAX_COMMENT_LENGTH
+from ..services.rating_input import normalize_line_breaks
 from . import GermanForm
 
 NOT_RATED = ""
@@ -49,7 +50,9 @@ def _make_indicator_form(indicator: Indicator, scale: Scale) -> type[wtforms.For
         (_IndicatorBase,),
         {
             "score": RadioField("Bewertung", choices=choices, default=NOT_RATED),
-            "comment": TextAreaField("Belege/Anmerkungen", validators=[Length(max=MAX_COMMENT_LENGTH)]),
+            # No length rule here: services.rating_input checks comments for form and API alike, after
+            # line breaks are normalised (a browser sends CRLF, which a character count here saw as two).
+            "comment": TextAreaField("Belege/Anmerkungen"),
             # What the page showed when it was loaded: tells which fields this user changed.
             "seen_score": HiddenField(default=NOT_RATED),
             "seen_comment": HiddenField(default=""),
@@ -83,7 +86,7 @@ def changed_ratings(form: GermanForm, criterion: Criterion) -> dict[str, dict]:
 
 
 def _normalize(text: str | None) -> str:
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return normalize_line_breaks(text or "")
 
 
 _VERSION = re.compile(r"^[0-9]{1,9}$")

@@ -1,6 +1,6 @@
 """Persistence only: SQLAlchemy models. Import every model here so Alembic sees them all."""
 
-from .assessment import MAX_COMMENT_LENGTH, Assessment, Rating
+from .assessment import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES, Assessment, Rating
 from .audit import AuditEvent
 from .catalog_snapshot import CatalogSnapshot
 from .school import Round, School
@@ -9,6 +9,7 @@ from .user import ROLES, SCOPE_KINDS, ApiToken, Membership, PasswordLink, User, 
 
 __all__ = [
     "MAX_COMMENT_LENGTH",
+    "MAX_COMMENT_LINES",
     "ROLES",
     "SCOPE_KINDS",
     "ApiToken",

@@ -12,6 +12,8 @@ from .types import UTCDateTime, utcnow
 
 STATUSES = ("draft", "submitted")
 MAX_COMMENT_LENGTH = 2000
+#: Lines (line breaks + 1) a comment may have: bounds what it costs every report that prints it.
+MAX_COMMENT_LINES = 40
 
 
 class Assessment(db.Model):
@@ -50,7 +52,7 @@ class Rating(db.Model):
     indicator_id: Mapped[str] = mapped_column(String(64))
     #: On the catalogue's scale (0–10 for the Leitfaden); None while not rated.
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    #: "Belege/Anmerkungen", at most MAX_COMMENT_LENGTH characters.
+    #: "Belege/Anmerkungen", at most MAX_COMMENT_LENGTH characters in MAX_COMMENT_LINES lines (LF only).
     comment: Mapped[str] = mapped_column(Text, default="")
     #: The assessment version in which this rating last changed: tells a late saver what changed.
     changed_in_version: Mapped[int] = mapped_column(Integer)

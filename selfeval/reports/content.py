@@ -12,6 +12,9 @@ from .model import Comparison, CriterionLine, Highlight, IndicatorLine, NextStep
 
 #: How many indicators a report names as Stärken and as Entwicklungsfelder.
 HIGHLIGHT_COUNT = 3
+#: Lines of a comment a report prints. Input allows no more (models.MAX_COMMENT_LINES); comments stored
+#: before that rule are cut here, so that no comment can make a report long and slow (issue 15).
+COMMENT_LINES_SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def build_report(source: ReportInput) -> ReportData:
                     label=f"{number}{indicator_letter(position)}",
                     text=indicator.text,
                     score=source.scores.get(indicator.id),
-                    comment=source.comments.get(indicator.id, "").strip(),
+                    **_printed_comment(source.comments.get(indicator.id, "")),
                 )
                 for position, indicator in enumerate(criterion.indicators)
             ),
@@ -91,6 +94,27 @@ def build_report(source: ReportInput) -> ReportData:
         ),
         offers_note=catalog.offers_note,
     )
+
+
+def bounded_comment(comment: str) -> tuple[str, int]:
+    """The comment as a report prints it, and how many lines it leaves out.
+
+    Runs of empty lines become one empty line and at most COMMENT_LINES_SHOWN lines are kept:
+    what a report costs grows with its lines, not with its characters.
+    """
+    lines = [line.rstrip() for line in comment.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")]
+    kept = [line for i, line in enumerate(lines) if line or (i > 0 and lines[i - 1])]
+    if len(kept) <= COMMENT_LINES_SHOWN:
+        return "\n".join(kept), 0
+    shown = kept[:COMMENT_LINES_SHOWN]
+    while shown and not shown[-1]:
+        shown.pop()
+    return "\n".join(shown), sum(1 for line in kept[len(shown) :] if line)
+
+
+def _printed_comment(comment: str) -> dict:
+    text, left_out = bounded_comment(comment)
+    return {"comment": text, "comment_lines_left_out": left_out}
 
 
 def choose_highlights(criteria: tuple[CriterionLine, ...]) -> tuple[tuple[Highlight, ...], tuple[Highlight, ...]]:

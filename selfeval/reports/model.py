@@ -25,7 +25,8 @@ class IndicatorLine:
     label: str  # "3b": criterion number and letter, as the Leitfaden counts
     text: str
     score: int | None
-    comment: str
+    comment: str  # as printed: empty-line runs collapsed, at most COMMENT_LINES_SHOWN lines
+    comment_lines_left_out: int = 0  # lines of an older, longer comment that the report does not print
 
 
 @dataclass(frozen=True)

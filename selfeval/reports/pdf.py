@@ -270,7 +270,9 @@ def _criterion_section(criterion: CriterionLine, data: ReportData) -> list:
     for line in criterion.indicators:
         cell = [_catalog_p(line.text, "cell")]
         if line.comment:
-            cell.append(_rich(f"Kommentar des Teams: {markup(line.comment)}", "comment"))
+            cell += _comment(line.comment)
+        if line.comment_lines_left_out:
+            cell.append(_p(text.comment_cut_note(line.comment_lines_left_out), "comment"))
         score = "nicht bewertet" if line.score is None else str(line.score)
         bar = ScoreBar(line.score, data.scale_min, data.scale_max, width=24 * mm)
         rows.append([line.label, cell, bar, score])
@@ -288,6 +290,16 @@ def _criterion_section(criterion: CriterionLine, data: ReportData) -> list:
     )
     # Keep the heading with the first rows; a long criterion may still break across pages between rows.
     return [CondPageBreak(40 * mm), heading, table]
+
+
+def _comment(comment: str) -> list:
+    """A team's comment, a paragraph per line: reportlab lays out many one-line paragraphs far faster than one
+    paragraph of many <br/> lines (a report of 23 comments of 40 lines took 2.5 s instead of 0.5 s), and a
+    cell taller than a page splits between them without laying the comment out again."""
+    style = _styles()["comment"]
+    lines = comment.split("\n")
+    lines[0] = f"Kommentar des Teams: {lines[0]}"
+    return [_p(line, "comment") if line else Spacer(1, style.leading) for line in lines]
 
 
 def _next_steps(data: ReportData) -> list:

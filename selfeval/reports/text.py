@@ -9,6 +9,13 @@ from .model import ReportData
 TITLE = "Bericht zur Selbstevaluation Digitale Schulentwicklung"
 
 
+def comment_cut_note(left_out: int) -> str:
+    """After a comment the report prints only in part (one stored before comments had a line limit)."""
+    if left_out == 1:
+        return "… (1 weitere Zeile des Kommentars ist hier nicht abgedruckt.)"
+    return f"… ({left_out} weitere Zeilen des Kommentars sind hier nicht abgedruckt.)"
+
+
 def status_line(data: ReportData) -> str:
     status = "submitted" if data.is_submitted else "draft"
     when = format_date(data.submitted_on) if data.is_submitted else ""

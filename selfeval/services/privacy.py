@@ -2,13 +2,15 @@
 
 A team's ratings are school data, not personal data; the personal data are the accounts and
 the traces they leave as authors. Erasure therefore keeps every rating and every entry of the
-audit trail, but replaces the author by a neutral marker and then deletes the account.
+audit trail, but replaces the author by a neutral marker and then deletes the account (and the
+report ZIPs it made).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -16,7 +18,7 @@ from ..extensions import db
 from ..models import ApiToken, Assessment, AuditEvent, PasswordLink, Rating, User
 from ..models.types import utcnow
 from ..permissions import is_own_account
-from . import audit
+from . import audit, report_jobs
 from .accounts import other_active_admins
 from .errors import InvalidInput
 from .users import ROLE_LABELS
@@ -131,6 +133,8 @@ def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
     db.session.execute(update(Rating).where(Rating.updated_by_id == user.id).values(updated_by_id=None))
     db.session.execute(update(Assessment).where(Assessment.submitted_by_id == user.id).values(submitted_by_id=None))
     audit.anonymize(user)
+    # The account's report ZIPs hold teams' comments it may no longer see; a running job stops.
+    report_jobs.remove_jobs_of(current_app._get_current_object(), user)
     db.session.delete(user)
     db.session.flush()
     audit.record("user.erased", actor=actor, subject=audit.ERASED_ACCOUNT, school=school, changes={"role": [role, None]})

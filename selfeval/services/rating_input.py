@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import Catalog
-from ..models import MAX_COMMENT_LENGTH
+from ..models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
 from .errors import ServiceError
 
 
@@ -42,6 +42,11 @@ class InvalidRatings(ServiceError):
     def __init__(self, errors: list[FieldError]):
         self.errors = errors
         super().__init__("; ".join(f"{e.location}: {e.message}" for e in errors))
+
+
+def normalize_line_breaks(text: str) -> str:
+    """CRLF (what a browser sends from a textarea) and CR become LF, so a line break is one character everywhere."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_rating_changes(catalog: Catalog, ratings: Any) -> dict[str, RatingChange]:
@@ -95,7 +100,7 @@ def _parse_comment(comment: Any, where: str, errors: list[FieldError]) -> Any:
     if not isinstance(comment, str):
         errors.append(FieldError(where, "Der Kommentar muss Text sein."))
         return UNCHANGED
-    comment = comment.replace("\r\n", "\n").replace("\r", "\n")
+    comment = normalize_line_breaks(comment)  # before any rule counts characters or lines
     if _CONTROL_CHARACTERS.search(comment):
         errors.append(FieldError(where, "Der Kommentar enthält unzulässige Steuerzeichen."))
         return UNCHANGED
@@ -108,6 +113,17 @@ def _parse_comment(comment: Any, where: str, errors: list[FieldError]) -> Any:
                 where,
                 f"Der Kommentar darf höchstens {MAX_COMMENT_LENGTH:,} Zeichen lang sein "
                 f"(jetzt: {len(comment):,}).".replace(",", "."),
+            )
+        )
+        return UNCHANGED
+    lines = comment.count("\n") + 1
+    if lines > MAX_COMMENT_LINES:
+        # Each line costs the reports a line of their own (a wall of short lines made 384 PDF pages).
+        errors.append(
+            FieldError(
+                where,
+                f"Der Kommentar darf höchstens {MAX_COMMENT_LINES} Zeilen haben (jetzt: {lines:,}). "
+                "Bitte fassen Sie kurze Zeilen zusammen.".replace(",", "."),
             )
         )
         return UNCHANGED

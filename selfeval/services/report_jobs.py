@@ -1,12 +1,25 @@
 """Background jobs that put all reports of a selection into one ZIP, with progress others can poll.
 
 A job lives in the instance folder (report-jobs/<id>/), so every worker process of the web server
-sees its progress; the thread that renders it runs in the process that started it. Jobs and their
-ZIPs (which hold the teams' comments) are deleted after JOB_LIFETIME.
+sees its progress; the thread that renders it runs in the process that started it. The rules:
+
+- An account has at most one running job; the claim is made under an exclusive file lock, so it
+  holds for parallel requests in any worker process.
+- A job belongs to the account that started it, named by `permissions.account_key` (id and
+  creation time), so a new account that gets an erased one's id inherits nothing; erasing an
+  account deletes its jobs.
+- "running" is shown while the job's thread lives: it touches job.json every HEARTBEAT seconds,
+  however long a single report takes. A job whose heartbeat stopped for STALL_AFTER seconds
+  ended with its process and is shown as failed.
+- A job and its ZIP (which holds the teams' comments) are deleted JOB_LIFETIME after the job
+  finished (or started, if it never finished); every access checks, not only a new job.
+- Files are created 0600 and folders 0700: only the server's own account reads them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -16,6 +29,7 @@ import shutil
 import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -24,25 +38,29 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Round, School, User
-from ..permissions import can_view_report_job
+from ..permissions import account_key, can_view_report_job
 from ..reports.batch import render_batch, report_filename
-from .errors import NotFound
+from .errors import NotFound, ServiceError
 from .reports import NothingToReport, ReportSelection, batch_schools, iter_reports
 
 JOB_LIFETIME = timedelta(hours=2)
 JOB_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 #: Progress is written at most this often (seconds), and always at the end.
 PROGRESS_INTERVAL = 0.5
-#: A running job whose progress has not changed for this long (seconds) has died with its process.
+#: A running job's thread shows it is alive this often (seconds), even while one report takes long.
+HEARTBEAT = 10.0
+#: A running job whose heartbeat has been silent this long (seconds) has died with its process.
 STALL_AFTER = 120
 ARCHIVE_NAME = "berichte.zip"
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class ReportJob:
     id: str
-    user_id: int
+    owner: str  # permissions.account_key of the account that started it
     round_name: str
     round_slug: str
     total: int
@@ -56,16 +74,42 @@ class ReportJob:
     def download_name(self) -> str:
         return f"berichte-{self.round_slug}.zip"
 
+    def expired(self, now: float) -> bool:
+        return now - (self.finished_at or self.started_at) > JOB_LIFETIME.total_seconds()
+
+
+class JobAlreadyRunning(ServiceError):
+    """The account's previous job is still running; `job` is that job."""
+
+    def __init__(self, job: ReportJob):
+        self.job = job
+        super().__init__(
+            f"Ihre Berichte der Runde {job.round_name} werden gerade erstellt. "
+            "Einen weiteren Auftrag können Sie starten, sobald dieser fertig ist."
+        )
+
+
+class _Cancelled(Exception):
+    """The job's folder was deleted (expired, or its account erased) while it ran."""
+
 
 def start_job(app, user: User, round_: Round, selection: ReportSelection) -> ReportJob:
-    """Start rendering the reports of the user's submitted schools in the selection; NothingToReport if none."""
+    """Start rendering the reports of the user's submitted schools in the selection.
+
+    NothingToReport if there are none; JobAlreadyRunning if the user's previous job still runs.
+    """
     remove_expired(app)
     schools = batch_schools(user, round_, selection)
     if not schools:
         raise NothingToReport(f"In dieser Auswahl hat noch keine Schule ihre Bewertung der Runde {round_.name} abgeschlossen.")
-    job = ReportJob(secrets.token_urlsafe(16), user.id, round_.name, round_.slug, len(schools), started_at=time.time())
-    _folder(app, job.id).mkdir(parents=True)
-    _save(app, job)
+    owner = account_key(user)
+    with _exclusive(app):  # check and claim in one step, for every thread and worker process
+        running = next((job for job in _jobs(app) if job.owner == owner and _state(app, job) == "running"), None)
+        if running is not None:
+            raise JobAlreadyRunning(running)
+        job = ReportJob(secrets.token_urlsafe(16), owner, round_.name, round_.slug, len(schools), started_at=time.time())
+        _folder(app, job.id).mkdir(mode=FOLDER_MODE)
+        _save(app, job)
     ids = [school.id for school in schools]
     threading.Thread(target=_run, args=(app, job, round_.id, ids), name=f"report-job-{job.id}", daemon=True).start()
     return job
@@ -73,38 +117,74 @@ def start_job(app, user: User, round_: Round, selection: ReportSelection) -> Rep
 
 def load_job(app, job_id: str, user: User) -> ReportJob:
     """The user's own job; NotFound for anyone else's, an expired or a made-up id."""
+    remove_expired(app)
     if not JOB_ID.fullmatch(job_id):
         raise NotFound("Dieser Auftrag ist nicht bekannt.")
-    path = _folder(app, job_id) / "job.json"
-    try:
-        job = ReportJob(**json.loads(path.read_text("utf-8")))
-        silent_for = time.time() - path.stat().st_mtime
-    except (OSError, ValueError, TypeError) as exc:
-        raise NotFound("Dieser Auftrag ist nicht bekannt oder schon gelöscht.") from exc
+    job = _read(app, job_id)
+    if job is None or job.expired(time.time()):
+        raise NotFound("Dieser Auftrag ist nicht bekannt oder schon gelöscht.")
     if not can_view_report_job(user, job):
         raise NotFound("Dieser Auftrag ist nicht bekannt.")
-    if job.state == "running" and silent_for > STALL_AFTER:
-        # A running job writes its progress at least every PROGRESS_INTERVAL; silence means its
-        # process ended (a restart of the web server), so say so instead of waiting forever.
-        job.state = "failed"
+    job.state = _state(app, job)
     return job
 
 
 def job_archive(app, job: ReportJob) -> Path:
     path = _folder(app, job.id) / ARCHIVE_NAME
-    if job.state != "done" or not path.is_file():
+    if job.state != "done" or job.expired(time.time()) or not path.is_file():
         raise NotFound("Die Berichte sind noch nicht fertig.")
     return path
 
 
 def remove_expired(app) -> None:
+    """Delete every job (and ZIP) past its lifetime; a folder without a readable job.json goes by its age."""
     root = _root(app)
     if not root.is_dir():
         return
-    limit = time.time() - JOB_LIFETIME.total_seconds()
+    now = time.time()
     for folder in root.iterdir():
-        if folder.is_dir() and folder.stat().st_mtime < limit:
-            shutil.rmtree(folder, ignore_errors=True)
+        if not folder.is_dir():
+            continue
+        job = _read(app, folder.name)
+        try:
+            stale = job.expired(now) if job else now - folder.stat().st_mtime > JOB_LIFETIME.total_seconds()
+        except OSError:
+            continue  # removed meanwhile
+        if stale:
+            _delete(folder)
+
+
+def remove_jobs_of(app, user: User) -> int:
+    """Delete the account's jobs and ZIPs (when the account is erased); a running one stops. Returns how many."""
+    owner = account_key(user)
+    removed = 0
+    for job in _jobs(app):
+        if job.owner == owner:
+            _delete(_folder(app, job.id))
+            removed += 1
+    return removed
+
+
+def _delete(folder: Path) -> None:
+    """Take the folder away in one step, then empty it: a job still running finds its path gone at once
+    and cannot write into the folder while it is being emptied."""
+    doomed = folder.with_name(f".deleted-{folder.name}-{secrets.token_hex(4)}")
+    try:
+        os.rename(folder, doomed)
+    except OSError:
+        return  # already gone
+    shutil.rmtree(doomed, ignore_errors=True)
+
+
+def _state(app, job: ReportJob) -> str:
+    """What the job really is: a "running" job whose heartbeat stopped ended with its process."""
+    if job.state != "running":
+        return job.state
+    try:
+        silent_for = time.time() - (_folder(app, job.id) / "job.json").stat().st_mtime
+    except OSError:
+        return "failed"
+    return "failed" if silent_for > STALL_AFTER else "running"
 
 
 def _run(app, job: ReportJob, round_id: int, school_ids: list[int]) -> None:
@@ -114,17 +194,19 @@ def _run(app, job: ReportJob, round_id: int, school_ids: list[int]) -> None:
 
     def progress(_data, succeeded: bool) -> None:
         nonlocal last_saved
+        if not folder.is_dir():
+            raise _Cancelled
         job.done += 1
         job.failed += 0 if succeeded else 1
         if time.monotonic() - last_saved >= PROGRESS_INTERVAL:
             _save(app, job)
             last_saved = time.monotonic()
 
-    with app.app_context():
+    with app.app_context(), _heartbeat(folder / "job.json"):
         try:
             round_ = db.session.get(Round, round_id)
             schools = list(db.session.scalars(select(School).where(School.id.in_(school_ids)).order_by(School.schulnummer)))
-            with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            with open(partial, "xb", opener=_private) as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
 
                 def sink(data, pdf: bytes) -> None:
                     archive.writestr(report_filename(data, round_.slug), pdf)
@@ -132,13 +214,67 @@ def _run(app, job: ReportJob, round_id: int, school_ids: list[int]) -> None:
                 render_batch(iter_reports(round_, schools, today=None), sink, workers=1, progress=progress)
             os.replace(partial, folder / ARCHIVE_NAME)
             job.state = "done" if job.failed < job.total else "failed"
+        except _Cancelled:
+            log.info("report job %s stopped: its folder was deleted", job.id)
+            return
         except Exception:
+            if not folder.is_dir():
+                return  # deleted while it ran (expired or erased): nothing to tell anyone
             log.exception("report job %s failed", job.id)
             job.state = "failed"
         finally:
             db.session.remove()
-            job.finished_at = time.time()
-            _save(app, job)
+        job.finished_at = time.time()
+        _save(app, job)
+
+
+@contextlib.contextmanager
+def _heartbeat(path: Path) -> Iterator[None]:
+    """Touch the job's file every HEARTBEAT seconds while the block runs: the job is alive, however slow."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT):
+            try:
+                os.utime(path)
+            except OSError:
+                return  # the job was deleted
+
+    thread = threading.Thread(target=beat, name=f"{threading.current_thread().name}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+@contextlib.contextmanager
+def _exclusive(app) -> Iterator[None]:
+    """An exclusive lock across threads and processes (flock on a file beside the job folder)."""
+    root = _root(app)
+    root.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    descriptor = os.open(root.with_name("report-jobs.lock"), os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _jobs(app) -> list[ReportJob]:
+    root = _root(app)
+    if not root.is_dir():
+        return []
+    folders = [folder for folder in root.iterdir() if folder.is_dir() and JOB_ID.fullmatch(folder.name)]  # not .deleted-…
+    return [job for folder in folders if (job := _read(app, folder.name)) is not None]
+
+
+def _read(app, job_id: str) -> ReportJob | None:
+    try:
+        return ReportJob(**json.loads((_folder(app, job_id) / "job.json").read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 def _root(app) -> Path:
@@ -149,9 +285,18 @@ def _folder(app, job_id: str) -> Path:
     return _root(app) / job_id
 
 
+def _private(path: str, flags: int) -> int:
+    """An opener for open(): the file is created readable by the server's account only."""
+    return os.open(path, flags, FILE_MODE)
+
+
 def _save(app, job: ReportJob) -> None:
     """Write the job's state atomically, so that a poll never reads half a file."""
     path = _folder(app, job.id) / "job.json"
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(job)), "utf-8")
-    os.replace(temporary, path)
+    temporary = path.with_name(f".job.{threading.get_ident()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8", opener=_private) as file:
+            json.dump(asdict(job), file)
+        os.replace(temporary, path)
+    except FileNotFoundError:
+        log.info("report job %s was deleted while it ran", job.id)

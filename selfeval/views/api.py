@@ -17,7 +17,7 @@ from ..models import School
 from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment
 from ..reference import kreis
 from ..reports.batch import report_filename
-from ..reports.pdf import render_pdf
+from ..reports.cache import cached_pdf
 from ..services import analytics, assessments, reports
 from ..services.errors import InvalidInput, NotFound
 from ..services.rating_input import InvalidRatings, parse_rating_changes
@@ -116,7 +116,7 @@ def report_pdf(schulnummer: str, round_slug: str):
         data = reports.report_for(school, round_)
     except reports.NothingToReport as exc:
         raise ApiError(404, str(exc)) from None
-    return pdf_response(render_pdf(data), report_filename(data, round_.slug))
+    return pdf_response(cached_pdf(data), report_filename(data, round_.slug))
 
 
 @blueprint.get("/schools")

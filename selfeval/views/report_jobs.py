@@ -25,6 +25,9 @@ def start():
         round_ = get_round(form.get("runde", ""))
         selection = parse_report_selection(form.getlist("kreis"), form.getlist("schulform"), form.getlist("bezirk"))
         job = report_jobs.start_job(current_app._get_current_object(), current_user, round_, selection)
+    except report_jobs.JobAlreadyRunning as exc:  # one at a time: show the one that runs
+        flash(str(exc), "info")
+        return redirect(url_for("report_jobs.show", job_id=exc.job.id), code=303)
     except InvalidInput as exc:
         flash(f"Die Auswahl ist ungültig ({'; '.join(exc.problems.values())}). Es wurden keine Berichte erstellt.", "error")
         return redirect(back)

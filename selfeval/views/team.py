@@ -11,7 +11,7 @@ from ..forms.rating import changed_ratings, fill_indicator, form_with_input, mak
 from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment, can_view_history
 from ..reports import text as report_text
 from ..reports.batch import report_filename
-from ..reports.pdf import render_pdf
+from ..reports.cache import cached_pdf
 from ..scoring.aggregate import MIN_GROUP_SIZE
 from ..services import assessments, audit
 from ..services.analytics import comparison_group
@@ -285,7 +285,7 @@ def report_pdf():
     data = _report_or_none()
     if data is None:
         return redirect(url_for("team.results"))
-    return pdf_response(render_pdf(data), report_filename(data, g.round.slug))
+    return pdf_response(cached_pdf(data), report_filename(data, g.round.slug))
 
 
 @blueprint.get("/schulen/<schulnummer>/<round_slug>/bericht")

@@ -33,10 +33,21 @@
     if (job.state === "running") { window.setTimeout(poll, 1000); }
   }
 
+  // The job is gone (deleted two hours after it finished, or with its account): say so and stop asking.
+  function gone() {
+    download.hidden = true;
+    status.textContent = "Diesen Auftrag gibt es nicht mehr: Berichte werden zwei Stunden nach ihrer Erstellung gelöscht. " +
+      "Bitte starten Sie die Berichte in der Auswertung neu.";
+  }
+
   function poll() {
     fetch(section.getAttribute("data-status-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
-      .then(update)
+      .then(function (response) {
+        if (response.status === 404) { return null; }
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      })
+      .then(function (job) { if (job === null) { gone(); } else { update(job); } })
       .catch(function () { window.setTimeout(poll, 5000); });
   }
 

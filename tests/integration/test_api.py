@@ -467,6 +467,32 @@ def test_put_comment_boundaries_are_kept_and_line_breaks_normalised(app, client,
     assert stored_ratings(app) == ratings
 
 
+def test_put_comment_of_more_than_forty_lines_is_422_and_saves_nothing(app, client, team):
+    """Issue 15, item 2: 1,000 short lines in one comment made a 384-page report; a comment has at most 40 lines."""
+    rate_directly(app, {"k1a": 2})
+    before = stored(app)
+    body = {"ratings": {"k1a": {"score": 5}, "k5a": {"comment": "x\r\n" * 40 + "x"}, "k5b": {"comment": "\n" * 999}}}
+    response = put(client, team.member, body, 1)
+    assert response.status_code == 422
+    errors = response.get_json()["error"]["errors"]
+    assert response.get_json() == error_body(422, errors=errors)
+    assert errors == [
+        {
+            "location": "ratings.k5a.comment",
+            "message": "Der Kommentar darf höchstens 40 Zeilen haben (jetzt: 41). Bitte fassen Sie kurze Zeilen zusammen.",
+        },
+        {
+            "location": "ratings.k5b.comment",
+            "message": "Der Kommentar darf höchstens 40 Zeilen haben (jetzt: 1.000). Bitte fassen Sie kurze Zeilen zusammen.",
+        },
+    ]
+    assert stored(app) == before
+    forty = "x\r\n" * 39 + "x"
+    response = put(client, team.member, {"ratings": {"k5a": {"comment": forty}}}, 1)
+    assert response.status_code == 200
+    assert stored_ratings(app)["k5a"] == (None, "x\n" * 39 + "x")
+
+
 def test_put_with_unchanged_values_keeps_the_version(app, client, team):
     rate_directly(app, {"k1a": 3, "k2a": 5}, {"k1a": "gleich"})
     body = {"ratings": {"k1a": {"score": 3, "comment": "gleich"}, "k2a": {"score": 5}, "k3a": {"score": None, "comment": ""}}}

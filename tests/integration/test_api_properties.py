@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from selfeval.extensions import db
-from selfeval.models import MAX_COMMENT_LENGTH, Assessment, AuditEvent, Rating, Round, School
+from selfeval.models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES, Assessment, AuditEvent, Rating, Round, School
 from selfeval.services.users import find_user
 from tests.factories import make_round, make_school, make_token, make_user, rate
 from tests.integration.test_api import INDICATORS, ROUND_SLUG, SCHULNUMMER, TEXT, URL, auth, expected_state
@@ -105,6 +105,8 @@ def requested_changes(body: Any) -> dict[str, dict[str, Any]] | None:
             return None
         comment = (comment or "").replace("\r\n", "\n").replace("\r", "\n")
         if CONTROL.search(comment) or SURROGATE.search(comment) or len(comment) > MAX_COMMENT_LENGTH:
+            return None
+        if comment.count("\n") + 1 > MAX_COMMENT_LINES:
             return None
         changes[indicator] = {"score": score} if "score" in value else {}
         changes[indicator] |= {"comment": comment} if "comment" in value else {}
@@ -202,7 +204,7 @@ comments = st.one_of(
     st.none(),
     st.text(max_size=40),
     st.sampled_from(["\x00", "a\x07b", "\x7f", "\ud800", "ok \udfff", "\r\n", "a\rb", "\t<b>fett</b>", "x" * 2000]),
-    st.sampled_from(["x" * 2001, "\r\n" + "x" * 1999, "x" * 1999 + "\r\n", "\r" * 2001]),
+    st.sampled_from(["x" * 2001, "\r\n" + "x" * 1999, "x" * 1999 + "\r\n", "\r" * 2001, "\n" * 39, "\r\n" * 40]),
     st.integers(),
     st.lists(st.text(max_size=3), max_size=2),
 )

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
+import shutil
+import stat
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -12,8 +16,10 @@ from pathlib import Path
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from selfeval.services import report_jobs
-from tests.factories import login
+from selfeval.extensions import db
+from selfeval.services import privacy, report_jobs
+from selfeval.services.users import find_user
+from tests.factories import login, make_user
 from tests.integration.test_reports import USERS, pdf_text, populate
 from tests.integration.test_team_pages import csrf, soup_of, text
 
@@ -184,3 +190,166 @@ def test_a_job_whose_process_died_shows_as_failed_not_running_forever(app, clien
     assert (status["state"], status["download_url"]) == ("failed", None)
     page = soup_of(client.get(job_url))
     assert text(page.find(id="job-status")).startswith("Die Berichte konnten nicht erstellt werden.")
+
+
+# --- issue 15, item 9: one running job per account, honest states, expiry on every access, private files,
+# --- and jobs that belong to one account's lifetime.
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """Holds every job before its first report until the test opens it (as a very slow report would)."""
+    opened = threading.Event()
+    real = report_jobs.iter_reports
+
+    def held(*args, **kwargs):
+        opened.wait(60)
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(report_jobs, "iter_reports", held)
+    yield opened
+    opened.set()
+    for thread in threading.enumerate():
+        if thread.name.startswith("report-job-"):
+            thread.join(60)
+
+
+def logged_in(app, email: str):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def overview_form(client) -> MultiDict:
+    form = soup_of(client.get(OVERVIEW)).find("form", action=START)
+    return MultiDict([(field["name"], field["value"]) for field in form.find_all("input", type="hidden")])
+
+
+def test_an_account_has_one_running_job_even_when_it_starts_many_at_once(app, area, gate):
+    clients = [logged_in(app, USERS["adviser"]) for _ in range(8)]
+    forms = [overview_form(each) for each in clients]
+    barrier = threading.Barrier(len(clients))
+    answers: list[tuple[int, str]] = []
+
+    def start(each, form) -> None:
+        barrier.wait()
+        response = each.post(START, data=form)
+        answers.append((response.status_code, response.headers.get("Location", "")))
+
+    threads = [threading.Thread(target=start, args=pair) for pair in zip(clients, forms, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert len(job_folders(app)) == 1
+    job_url = f"{START}{job_folders(app)[0]}"
+    assert sorted(answers) == [(303, job_url)] * 8
+    page = soup_of(clients[1].get(job_url))
+    messages = [text(p) for p in page.select(".flashes p")]
+    assert messages == [
+        "Ihre Berichte der Runde 2025/26 werden gerade erstellt. "
+        "Einen weiteren Auftrag können Sie starten, sobald dieser fertig ist."
+    ]
+    # Another account is not held up by it.
+    other = logged_in(app, USERS["supervisor"])
+    assert other.post(START, data=overview_form(other)).status_code == 303
+    assert len(job_folders(app)) == 2
+
+    gate.set()
+    assert wait_until_finished(clients[0], job_url)["state"] == "done"
+    again = clients[0].post(START, data=overview_form(clients[0]))
+    assert (again.status_code, len(job_folders(app))) == (303, 3)
+    assert again.headers["Location"] != job_url
+
+
+def test_a_job_stays_running_while_its_thread_works_however_long_a_report_takes(app, client, area, gate, monkeypatch):
+    monkeypatch.setattr(report_jobs, "STALL_AFTER", 0.6)
+    monkeypatch.setattr(report_jobs, "HEARTBEAT", 0.05, raising=False)  # raising: the old code had none
+    login(client, USERS["adviser"])
+    job_url = start_from_the_overview(client).headers["Location"]
+    seen = set()
+    deadline = time.monotonic() + 2.0  # more than three times STALL_AFTER without any progress
+    while time.monotonic() < deadline:
+        seen.add(client.get(f"{job_url}/stand").get_json()["state"])
+        time.sleep(0.05)
+    assert seen == {"running"}
+    assert text(soup_of(client.get(job_url)).find(id="job-status")) == "0 von 2 Berichten erstellt …"
+    gate.set()
+    assert wait_until_finished(client, job_url)["state"] == "done"
+
+
+def age_job(app, job_url: str, hours: float) -> Path:
+    """Move the job's times into the past, as if it had finished `hours` ago."""
+    job_file = Path(app.instance_path) / "report-jobs" / job_url.rsplit("/", 1)[1] / "job.json"
+    job = json.loads(job_file.read_text("utf-8"))
+    job["started_at"] = time.time() - hours * 3600 - 60
+    job["finished_at"] = time.time() - hours * 3600
+    job_file.write_text(json.dumps(job), "utf-8")
+    return job_file.parent
+
+
+@pytest.mark.parametrize("asked", ["berichte.zip", "stand", ""])
+def test_an_expired_job_is_deleted_on_any_access_not_only_when_a_new_one_starts(app, client, area, asked):
+    login(client, USERS["adviser"])
+    job_url = start_from_the_overview(client).headers["Location"]
+    assert wait_until_finished(client, job_url)["state"] == "done"
+    folder = age_job(app, job_url, 1.9)
+    assert client.get(f"{job_url}/berichte.zip").status_code == 200  # within the two hours
+    age_job(app, job_url, 3)
+
+    response = client.get(f"{job_url}/{asked}".rstrip("/"))
+    assert (response.status_code, text(soup_of(response).h1)) == (404, "Seite nicht gefunden")
+    assert (folder.exists(), job_folders(app)) == (False, [])
+
+
+def test_job_files_are_readable_by_the_server_account_only(app, client, area):
+    login(client, USERS["adviser"])
+    job_url = start_from_the_overview(client).headers["Location"]
+    assert wait_until_finished(client, job_url)["state"] == "done"
+    folder = Path(app.instance_path) / "report-jobs" / job_url.rsplit("/", 1)[1]
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in [folder.parent, folder, *folder.iterdir()]}
+    assert modes == {"report-jobs": 0o700, folder.name: 0o700, "job.json": 0o600, "berichte.zip": 0o600}
+
+
+def erase(app, email: str) -> None:
+    with app.app_context():
+        privacy.erase_user(find_user(email), actor=find_user(USERS["admin"]))
+        db.session.commit()
+
+
+def test_erasing_an_account_deletes_its_jobs_and_zips(app, client, area):
+    login(client, USERS["adviser"])
+    job_url = start_from_the_overview(client).headers["Location"]
+    assert wait_until_finished(client, job_url)["state"] == "done"
+    other = logged_in(app, USERS["supervisor"])
+    other_job = other.post(START, data=overview_form(other)).headers["Location"]
+    assert wait_until_finished(other, other_job)["state"] == "done"
+
+    erase(app, USERS["adviser"])
+    assert job_folders(app) == [other_job.removeprefix(START)]
+
+
+def test_a_new_account_that_gets_an_erased_ones_id_inherits_none_of_its_jobs(app, area, tmp_path):
+    with app.app_context():
+        make_user("neu@kommune.test", "adviser", kreise=["05913"])  # the newest account: SQLite reuses its id
+        first_id = find_user("neu@kommune.test").id
+    first = logged_in(app, "neu@kommune.test")
+    job_url = first.post(START, data=overview_form(first)).headers["Location"]
+    assert wait_until_finished(first, job_url)["state"] == "done"
+    kept = tmp_path / "kept"
+    shutil.copytree(Path(app.instance_path) / "report-jobs", kept)
+
+    erase(app, "neu@kommune.test")
+    # Even a ZIP left behind (a copy restored from a backup, say) is not the new account's.
+    shutil.rmtree(Path(app.instance_path) / "report-jobs")
+    shutil.copytree(kept, Path(app.instance_path) / "report-jobs")
+    with app.app_context():
+        make_user("neu@kommune.test", "adviser", kreise=["05913"])
+        second_id = find_user("neu@kommune.test").id
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        assert second_id == first_id  # the situation of issue 15: same id, another person
+    second = logged_in(app, "neu@kommune.test")
+    for url in (job_url, f"{job_url}/stand", f"{job_url}/berichte.zip"):
+        assert second.get(url).status_code == 404
+    assert second.post(START, data=overview_form(second)).status_code == 303  # not held up by the old job either

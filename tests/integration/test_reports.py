@@ -257,6 +257,6 @@ def test_the_html_twin_has_headings_the_criteria_table_the_chart_and_escaped_com
 def test_a_valid_comment_of_many_lines_never_breaks_the_pdf(app, client, area):
     with app.app_context():
         school, round_ = get_school("100003"), get_round("2025-26")
-        rate(school, round_, leader(school), {}, {"k1b": "\n".join(f"- Gerät {n}" for n in range(60))})
+        rate(school, round_, leader(school), {}, {"k1b": "\n".join(f"- Gerät {n}" for n in range(40))})
     login(client, USERS["admin"])
     assert_pdf_download(client.get("/schulen/100003/2025-26/bericht.pdf"), "bericht-2025-26-100003-castell-gesamtschule.pdf")

@@ -5,6 +5,8 @@ These tests make their own SQLite file, whatever SELFEVAL_TEST_DATABASE_URL says
 
 from __future__ import annotations
 
+import stat
+
 import pytest
 from sqlalchemy import text
 
@@ -49,3 +51,21 @@ def test_a_reader_in_a_transaction_neither_blocks_a_writer_nor_sees_its_commit(s
             assert reader.execute(text("SELECT count(*) FROM probe")).scalar() == 1  # its snapshot
             reader.exec_driver_sql("COMMIT")
             assert reader.execute(text("SELECT count(*) FROM probe")).scalar() == 2
+
+
+def test_the_database_files_the_app_creates_are_readable_by_its_own_account_only(tmp_path):
+    """Issue 15, item 9: the database (and its write-ahead log) holds every comment; it was created 0644."""
+    instance = tmp_path / "instance"
+    app = make_test_app(f"sqlite:///{instance / 'neu.sqlite3'}", instance)
+    try:
+        with app.app_context():
+            db.session.execute(text("CREATE TABLE probe (id INTEGER PRIMARY KEY)"))
+            db.session.execute(text("INSERT INTO probe (id) VALUES (1)"))
+            db.session.commit()
+            modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in instance.glob("neu.sqlite3*")}
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    assert modes == {"neu.sqlite3": 0o600, "neu.sqlite3-wal": 0o600, "neu.sqlite3-shm": 0o600}
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700

@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from selfeval.extensions import db
+from selfeval.models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
 from selfeval.services import assessments
 from tests.factories import all_scores, login, make_round, make_school, make_user, rate
 from tests.html import soup_of, text
@@ -179,7 +180,11 @@ def test_a_late_save_is_refused_and_shows_both_values_keeping_the_input(app, tea
     ("field", "value", "message"),
     [
         ("k1a-score", "11", "Indikator 1a), Bewertung: Keine gültige Auswahl."),
-        ("k1a-comment", "x" * 2001, "Indikator 1a), Belege/Anmerkungen: Feld kann nicht länger als 2000 Zeichen sein."),
+        (  # the one rule of services.rating_input, for form and API alike (issue 15, item 10)
+            "k1a-comment",
+            "x" * 2001,
+            "Indikator 1a), Belege/Anmerkungen: Der Kommentar darf höchstens 2.000 Zeichen lang sein (jetzt: 2.001).",
+        ),
         ("base_version", "abc", "Version: Die Seite ist unvollständig übertragen worden. Bitte laden Sie sie neu."),
     ],
 )
@@ -192,6 +197,35 @@ def test_bad_input_is_explained_at_the_field_and_nothing_is_saved(app, client, t
     assert [text(li) for li in page.select("#fehler li")] == [message]
     assert page.find("input", attrs={"name": "k1b-score", "value": "5"}).has_attr("checked")
     assert stored(app, team, "k1b") == (None, "", 0)
+
+
+def test_a_comment_of_the_maximum_length_with_browser_line_breaks_is_saved_with_lf(app, client, team):
+    """Issue 15, item 10: a browser sends a textarea's line breaks as CRLF; each counts as one character, as in the API."""
+    comment = "\n".join(["ä" * 99] * 19 + ["ö" * 100])
+    assert (len(comment), comment.count("\n")) == (MAX_COMMENT_LENGTH, 19)
+    login(client, "lehrer@schule.de")
+    data = form_data(soup_of(client.get(K1))) | {"k1a-comment": comment.replace("\n", "\r\n"), "goto": "k1"}
+    response = client.post(K1, data=data)
+    assert (response.status_code, response.headers["Location"]) == (302, K1)
+    assert stored(app, team, "k1a") == (None, comment, 1)
+
+
+def test_a_comment_of_too_many_lines_is_refused_with_the_reason_and_kept_in_the_form(app, client, team):
+    """Issue 15, item 2: line breaks are what make a report expensive, so a comment has at most 40 lines."""
+    lines = ["Zeile"] * (MAX_COMMENT_LINES + 1)
+    login(client, "lehrer@schule.de")
+    data = form_data(soup_of(client.get(K1))) | {"k1a-score": "4", "k1a-comment": "\r\n".join(lines), "goto": "k1"}
+    response = client.post(K1, data=data)
+    page = soup_of(response)
+    message = "Der Kommentar darf höchstens 40 Zeilen haben (jetzt: 41). Bitte fassen Sie kurze Zeilen zusammen."
+    assert response.status_code == 200
+    assert [text(p) for p in page.select(".field-error")] == [message]
+    assert page.find("textarea", attrs={"name": "k1a-comment"}).get_text().strip("\r\n").splitlines() == lines
+    assert stored(app, team, "k1a") == (None, "", 0)
+    exactly = "\r\n".join(lines[:-1])
+    response = client.post(K1, data=form_data(soup_of(client.get(K1))) | {"k1a-comment": exactly, "goto": "k1"})
+    assert response.status_code == 302
+    assert stored(app, team, "k1a") == (None, "\n".join(lines[:-1]), 1)
 
 
 def test_control_characters_in_a_comment_are_refused_with_the_reason(app, client, team):

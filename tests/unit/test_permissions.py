@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from selfeval.models import Membership, School, User, UserScope
 from selfeval.permissions import (
+    account_key,
     can_administer,
     can_edit_assessment,
     can_use_analytics,
@@ -34,8 +37,8 @@ ACTORS = {
     "deactivated supervisor in scope": (10, "supervisor", None, [("kreis", "05913")], False),
     "deactivated admin": (11, "admin", None, [], False),
 }
-#: The job belongs to the supervisor in scope (id 3).
-JOB = ReportJob(id="j" * 22, user_id=3, round_name="2025/26", round_slug="2025-26", total=1)
+#: When each test account was made (account_key names an account by its id and this moment).
+MADE = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 QUESTIONS = ("administer", "analytics", "view A", "edit A", "history A", "view B", "job of 3", "own account 3")
 TABLE = {
     #                                   admin  analyt view A edit A hist A view B job 3  self 3
@@ -55,7 +58,8 @@ TABLE = {
 
 def build(name: str) -> User:
     user_id, role, school, scopes, active = ACTORS[name]
-    user = User(id=user_id, email=f"{user_id}@example.de", display_name=name, role=role, active=active)
+    made = MADE + timedelta(days=user_id)
+    user = User(id=user_id, email=f"{user_id}@example.de", display_name=name, role=role, active=active, created_at=made)
     user.memberships = [Membership(school_id=school.id, is_leadership=True)] if school else []
     user.scopes = [UserScope(kind=kind, value=value) for kind, value in scopes]
     return user
@@ -73,6 +77,20 @@ def answers(user: User) -> tuple[bool, ...]:
         can_view_report_job(user, JOB),
         is_own_account(user, supervisor_in_scope),
     )
+
+
+#: The job belongs to the supervisor in scope (id 3).
+JOB = ReportJob(id="j" * 22, owner=account_key(build("supervisor in scope")), round_name="2025/26", round_slug="2025-26", total=1)
+
+
+def test_a_job_belongs_to_one_account_not_to_whoever_gets_its_id_later():
+    """Issue 15, item 9: SQLite gives an erased account's id to the next new one."""
+    owner = build("supervisor in scope")
+    successor = build("supervisor in scope")
+    successor.created_at = owner.created_at + timedelta(microseconds=1)
+    assert (successor.id, can_view_report_job(owner, JOB), can_view_report_job(successor, JOB)) == (3, True, False)
+    assert account_key(owner) == account_key(build("supervisor in scope"))
+    assert len(account_key(owner)) == 32
 
 
 def test_the_table_asks_every_question_of_every_actor():

@@ -179,9 +179,11 @@ def test_every_font_of_every_page_is_an_embedded_dejavu_subset(draft_pdf):
 
 
 def test_a_long_comment_with_many_lines_still_renders():
+    """A comment stored before the 40-line rule prints its first 40 lines and says that more exist (issue 15)."""
     comment = "\n".join(f"- Punkt {i}" for i in range(60))
-    pages = pages_text(render_pdf(make_report(comments={"k1a": comment})))
-    assert "- Punkt 59" in " ".join(pages)
+    printed = " ".join(pages_text(render_pdf(make_report(comments={"k1a": comment}))))
+    assert ("- Punkt 39" in printed, "- Punkt 40" in printed) == (True, False)
+    assert "… (20 weitere Zeilen des Kommentars sind hier nicht abgedruckt.)" in printed
 
 
 def test_markup_escapes_and_keeps_line_breaks():
