@@ -1,0 +1,201 @@
+"""Rounds are school years (issue 16, item 4): names, order, previous round, deleting, the migration."""
+
+from __future__ import annotations
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select, text
+
+from selfeval.extensions import catalogs, db
+from selfeval.models import AuditEvent, Round, User
+from selfeval.services.analytics import analyse
+from selfeval.services.catalog_snapshots import record_snapshot
+from selfeval.services.errors import InvalidInput
+from selfeval.services.rounds import (
+    RoundNotEmpty,
+    all_rounds,
+    create_round,
+    current_round,
+    delete_round,
+    get_round,
+    previous_round,
+)
+from tests.conftest import make_test_app
+from tests.factories import make_round, make_school, make_user, rated, submitted
+
+EXAMPLE = "Bitte geben Sie das Schuljahr in der Form JJJJ/JJ an, z. B. 2026/27."
+#: Names an admin may type and the message each gets; nothing is stored for any of them.
+WRONG_NAMES = [
+    ("2026/28", "„2026/28“ ist kein Schuljahr: Auf 2026 folgt 2027. Meinen Sie 2026/27?"),
+    ("2026/2027", f"„2026/2027“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}"),
+    ("Schuljahr 2026/27", f"„Schuljahr 2026/27“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}"),
+    ("2026-27", f"„2026-27“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}"),
+    ("Schuljahr 2026/2027 <b>x</b>", f"„Schuljahr 2026/2027 <b>x</b>“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}"),
+    ("Testrunde", f"„Testrunde“ ist kein Schuljahr. {EXAMPLE}"),
+    ("//", f"„//“ ist kein Schuljahr. {EXAMPLE}"),
+    ("2026/\x0027", f"Der Name enthält Steuerzeichen (etwa aus einer Kopie). {EXAMPLE}"),
+    ("2026/27\x1b[31m", f"Der Name enthält Steuerzeichen (etwa aus einer Kopie). {EXAMPLE}"),
+    ("2026\u0085/27", f"Der Name enthält Steuerzeichen (etwa aus einer Kopie). {EXAMPLE}"),
+    ("1999/00", "Bitte ein Schuljahr von 2000/01 bis 2098/99 angeben."),
+    ("2099/00", "Bitte ein Schuljahr von 2000/01 bis 2098/99 angeben."),
+]
+
+
+def names(rounds) -> list[str]:
+    return [r.name for r in rounds]
+
+
+def legacy_round(name: str) -> Round:
+    """A round as the migration leaves one whose free-text name is no school year."""
+    stray = Round(name=name, slug=name.lower().replace(" ", "-"), is_open=True, catalog_snapshot=record_snapshot(catalogs.active))
+    db.session.add(stray)
+    db.session.commit()
+    return stray
+
+
+def test_a_school_year_is_accepted_and_stored_with_its_first_year(app_context):
+    created = create_round("2026/27", catalogs.active)
+    assert (created.name, created.slug, created.school_year) == ("2026/27", "2026-27", 2026)
+    assert names(all_rounds()) == ["2026/27"]
+    assert create_round(" 2099/00 ".replace("2099/00", "2098/99"), catalogs.active).school_year == 2098
+
+
+@pytest.mark.parametrize(("name", "message"), WRONG_NAMES)
+def test_anything_but_a_school_year_is_refused(app_context, name, message):
+    with pytest.raises(InvalidInput) as refused:
+        create_round(name, catalogs.active)
+    assert refused.value.problems == {"name": message}
+    db.session.rollback()
+    assert all_rounds() == []
+
+
+def test_the_same_school_year_cannot_be_made_twice(app_context):
+    make_round("2025/26")
+    with pytest.raises(InvalidInput) as refused:
+        create_round("2025/26", catalogs.active)
+    assert refused.value.problems == {"name": "Die Erhebungsrunde 2025/26 (Kurzname 2025-26) gibt es schon."}
+
+
+def test_order_current_and_previous_round_follow_the_school_year_not_creation(app_context):
+    """Reproduces issue 16.4: 2024/25 recorded late used to count as the round after 2025/26."""
+    this_year = make_round("2025/26")
+    next_year = make_round("2026/27", is_open=False)
+    last_year = make_round("2024/25", is_open=False)
+    earliest = make_round("2022/23", is_open=False)
+    assert names(all_rounds()) == ["2022/23", "2024/25", "2025/26", "2026/27"]
+    assert current_round().name == "2025/26"  # the latest open school year
+    assert [getattr(previous_round(r), "name", None) for r in (earliest, last_year, this_year, next_year)] == [
+        None,
+        "2022/23",
+        "2024/25",
+        "2025/26",
+    ]
+    next_year.is_open = True
+    db.session.commit()
+    assert current_round().name == "2026/27"
+
+
+def test_a_round_with_an_old_free_text_name_is_nobodys_previous_round(app_context):
+    """A stray round created between two school years used to break the Vorjahr line."""
+    last_year = make_round("2024/25", is_open=False)
+    stray = legacy_round("Schuljahr 2026/2027 x")
+    this_year = make_round("2025/26")
+    assert names(all_rounds()) == ["Schuljahr 2026/2027 x", "2024/25", "2025/26"]
+    assert (previous_round(this_year), previous_round(stray), previous_round(last_year)) == (last_year, None, None)
+    assert current_round() == this_year
+
+
+def test_the_supervisors_change_since_the_previous_round_uses_the_previous_school_year(app_context):
+    schools = [make_school(f"10000{n}") for n in range(1, 3)]
+    this_year = make_round("2025/26")
+    legacy_round("Testrunde")
+    last_year = make_round("2024/25", is_open=False)
+    for school in schools:
+        submitted(school, last_year, 4)
+        submitted(school, this_year, 6)
+    admin = make_user("admin@land.test", "admin")
+    result = analyse(admin, this_year)
+    assert result.previous_round_name == "2024/25"
+    summary = result.change_summary.loc["overall"]
+    assert (summary["n"], summary["mean_previous"], summary["mean_current"], summary["mean_change"]) == (2, 4.0, 6.0, 2.0)
+
+
+def test_an_empty_round_can_be_deleted_and_the_trail_keeps_it(app_context):
+    make_round("2025/26")
+    typo = make_round("2052/53")
+    admin = make_user("admin@land.test", "admin")
+    delete_round(typo, actor=admin)
+    db.session.commit()
+    assert names(all_rounds()) == ["2025/26"]
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round.deleted")).all()
+    assert [(e.actor_name, e.subject, e.round_id, e.changes) for e in events] == [("Admin", "2052/53", None, {"name": ["2052/53", None]})]
+    created = db.session.scalars(select(AuditEvent).where(AuditEvent.subject == "2052/53", AuditEvent.action == "round.created")).one()
+    assert created.round_id is None  # the entry stays, pointing at no round
+
+
+@pytest.mark.parametrize("how", ["draft", "submitted"])
+def test_a_round_with_assessments_cannot_be_deleted(app_context, how):
+    this_year = make_round("2025/26")
+    school = make_school("100001")
+    (rated if how == "draft" else submitted)(school, this_year, {"k1a": 3} if how == "draft" else 5)
+    with pytest.raises(RoundNotEmpty) as refused:
+        delete_round(this_year, actor=None)
+    assert str(refused.value) == (
+        "Die Erhebungsrunde 2025/26 kann nicht gelöscht werden: 1 Schule hat darin schon bewertet. Sie können sie schließen."
+    )
+    db.session.rollback()
+    assert names(all_rounds()) == ["2025/26"]
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "round.deleted")).all() == []
+    assert get_round("2025-26").id == this_year.id
+
+
+SEED_BEFORE_SCHOOL_YEARS = [
+    "INSERT INTO catalog_snapshots (id, catalog_id, version, digest, content, created_at) "
+    "VALUES (1, 'c', '1', 'd', '{}', '2025-09-01 08:00:00+00:00')",
+    *(
+        f"INSERT INTO rounds (id, name, slug, is_open, catalog_snapshot_id, created_at) "
+        f"VALUES ({number}, '{name}', '{slug}', TRUE, 1, '2025-09-0{number} 08:00:00+00:00')"
+        for number, (name, slug) in enumerate(
+            [
+                ("2025/26", "2025-26"),
+                ("Schuljahr 2026/2027 <b>x</b>", "schuljahr-2026-2027-b-x-b"),
+                ("2024/2025", "2024-2025"),
+                ("2023-24", "2023-24-alt"),
+                ("2025 / 2026", "2025-2026"),
+                ("2027/29", "2027-29"),
+                ("Testrunde", "testrunde"),
+            ],
+            start=1,
+        )
+    ),
+]
+
+
+def test_the_migration_fills_the_school_year_where_the_name_is_one_and_keeps_every_round(empty_database_url, tmp_path):
+    app = make_test_app(empty_database_url, tmp_path)
+    with app.app_context():
+        upgrade(revision="0f05fd99d4fa")
+        with db.engine.begin() as connection:
+            for statement in SEED_BEFORE_SCHOOL_YEARS:
+                connection.execute(text(statement))
+        upgrade(revision="c5f126c3663d")
+        with db.engine.connect() as connection:
+            stored = connection.execute(text("SELECT id, name, school_year FROM rounds ORDER BY id")).all()
+        assert [tuple(row) for row in stored] == [
+            (1, "2025/26", 2025),
+            (2, "Schuljahr 2026/2027 <b>x</b>", None),
+            (3, "2024/2025", 2024),
+            (4, "2023-24", 2023),
+            (5, "2025 / 2026", None),  # the same school year as round 1, which came first
+            (6, "2027/29", None),
+            (7, "Testrunde", None),
+        ]
+        assert names(all_rounds()) == ["Schuljahr 2026/2027 <b>x</b>", "2025 / 2026", "2027/29", "Testrunde", "2023-24", "2024/2025", "2025/26"]
+        db.session.remove()
+        downgrade(revision="0f05fd99d4fa")
+        with db.engine.connect() as connection:
+            back = connection.execute(text("SELECT id, name FROM rounds ORDER BY id")).all()
+        assert [row[0] for row in back] == [1, 2, 3, 4, 5, 6, 7]
+        db.engine.dispose()
+
+
