@@ -114,10 +114,7 @@ def delete_round(round_: Round, *, actor: User | None) -> None:
         raise NotFound(f"Erhebungsrunde {round_.slug} nicht gefunden")
     count = assessment_count(locked)
     if count:
-        raise RoundNotEmpty(
-            f"Die Erhebungsrunde {locked.name} kann nicht gelöscht werden: {count} "
-            f"{'Schule hat' if count == 1 else 'Schulen haben'} darin schon bewertet. Sie können sie schließen."
-        )
+        raise RoundNotEmpty(not_empty_message(locked.name, count))
     name = locked.name
     audit.record("round.deleted", actor=actor, subject=name, changes={"name": [name, None]})
     # One statement that re-checks emptiness, in case a draft was inserted without waiting on the lock (SQLite).
@@ -129,6 +126,11 @@ def delete_round(round_: Round, *, actor: User | None) -> None:
     if gone != 1:
         raise RoundNotEmpty(f"Die Erhebungsrunde {name} kann nicht gelöscht werden: Eine Schule hat gerade darin begonnen.")
     db.session.expunge(locked)
+
+
+def not_empty_message(name: str, count: int) -> str:
+    schools = "1 Schule hat" if count == 1 else f"{count} Schulen haben"
+    return f"Die Erhebungsrunde {name} kann nicht gelöscht werden: {schools} darin schon bewertet. Sie können sie schließen."
 
 
 def set_round_open(round_: Round, is_open: bool, *, actor: User | None) -> bool:
