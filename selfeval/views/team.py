@@ -220,10 +220,17 @@ def submit():
     return render_template("team/submit.html", state=state, has_leadership=has_leadership)
 
 
-@blueprint.post("/schulen/<schulnummer>/<round_slug>/wieder-oeffnen")
+@blueprint.route("/schulen/<schulnummer>/<round_slug>/wieder-oeffnen", methods=["GET", "POST"])
 def reopen():
+    """GET asks first and says what reopening means for the submitted result; POST reopens."""
     if not g.can_edit:
         abort(403)
+    if request.method == "GET":
+        refusal = assessments.reopen_refusal(g.school, g.round, current_user)
+        if refusal is not None:
+            flash(str(refusal), "error")
+            return redirect(url_for("team.overview"))
+        return render_template("team/reopen.html", state=assessments.load_state(g.school, g.round))
     try:
         assessments.reopen(g.school, g.round, current_user)
     except (assessments.NotLeadership, assessments.AssessmentLocked) as exc:
