@@ -229,7 +229,9 @@ def test_closing_asks_first_and_says_how_many_schools_have_open_drafts(app, clie
     login(client, admin)
     page = soup_of(client.get(CLOSE))
     assert text(page.find("h1")) == "Erhebungsrunde 2025/26 schließen?"
-    assert text(page.find(id="offene-entwuerfe")) == "2 Schulen haben in dieser Runde noch einen offenen Entwurf, der nicht abgeschlossen ist."
+    assert text(page.find(id="offene-entwuerfe")) == (
+        "2 Schulen haben in dieser Runde noch einen offenen Entwurf, der nicht abgeschlossen ist."
+    )
     form = page.find("form", attrs={"action": CLOSE})
     assert (form["method"], form.find("input", attrs={"name": "csrf_token"}) is not None) == ("post", True)
     assert text(form.find("button")) == "Runde 2025/26 schließen"
@@ -283,7 +285,9 @@ def test_a_round_with_assessments_is_not_deleted(app, client, admin, two_rounds)
     delete = "/verwaltung/runden/2024-25/loeschen"
     response = client.get(delete)
     assert (response.status_code, response.headers["Location"]) == (302, ROUNDS)
-    message = "Die Erhebungsrunde 2024/25 kann nicht gelöscht werden: 1 Schule hat darin schon bewertet. Sie können sie schließen."
+    message = (
+        "Die Erhebungsrunde 2024/25 kann nicht gelöscht werden: 1 Schule hat darin schon bewertet. Sie können sie schließen."
+    )
     assert flash(soup_of(client.get(ROUNDS))) == message
     response = client.post("/verwaltung/runden/2025-26/loeschen", data={"csrf_token": csrf(client, ROUNDS)})
     assert (response.status_code, response.headers["Location"]) == (302, ROUNDS)

@@ -361,7 +361,9 @@ def test_rounds_delete_removes_an_empty_round_and_refuses_one_with_data(app):
     with app.app_context():
         rated(get_school("100001"), get_round("2025-26"), {"k1a": 4})
     assert outcome(run(app, "rounds", "delete", "2026-27")) == (0, "round 2026/27 deleted\n", "")
-    refused = "Die Erhebungsrunde 2025/26 kann nicht gelöscht werden: 1 Schule hat darin schon bewertet. Sie können sie schließen."
+    refused = (
+        "Die Erhebungsrunde 2025/26 kann nicht gelöscht werden: 1 Schule hat darin schon bewertet. Sie können sie schließen."
+    )
     assert outcome(run(app, "rounds", "delete", "2025-26")) == (1, "", f"error: round: {refused}\n")
     assert outcome(run(app, "rounds", "delete", "2030-31")) == (1, "", "error: round: no round 2030-31\n")
     with app.app_context():

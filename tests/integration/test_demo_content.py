@@ -104,9 +104,14 @@ def test_the_demo_gesamtschule_starts_on_its_rounds_and_the_grundschule_on_its_d
     log_in(client, "schulleitung@demo.selfeval.de")
     page = soup_of(client.get("/schule"))
     entries = [text(li) for li in page.select("ul.round-list li")]
-    assert [entry.split(" – ")[0] for entry in entries] == ["Erhebungsrunde 2025/26", "Erhebungsrunde 2024/25", "Erhebungsrunde 2023/24"]
+    assert [entry.split(" – ")[0] for entry in entries] == [
+        "Erhebungsrunde 2025/26",
+        "Erhebungsrunde 2024/25",
+        "Erhebungsrunde 2023/24",
+    ]
     assert all(" – abgeschlossen am " in entry for entry in entries)
     log_in(client, "grundschule@demo.selfeval.de")
     response = client.get("/schule")
     assert (response.status_code, response.headers["Location"]) == (302, "/schulen/199002/2025-26/")
-    assert text(soup_of(client.get("/schulen/199002/2025-26/")).find("p", id="progress-label")) == "14 von 23 Indikatoren bewertet"
+    progress = soup_of(client.get("/schulen/199002/2025-26/")).find("p", id="progress-label")
+    assert text(progress) == "14 von 23 Indikatoren bewertet"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
 from selfeval.extensions import catalogs, db
-from selfeval.models import AuditEvent, Round, User
+from selfeval.models import Assessment, AuditEvent, Round, User
 from selfeval.services.analytics import analyse
 from selfeval.services.catalog_snapshots import record_snapshot
 from selfeval.services.errors import InvalidInput
@@ -20,8 +23,9 @@ from selfeval.services.rounds import (
     get_round,
     previous_round,
 )
+from selfeval.services.schools import get_school
 from tests.conftest import make_test_app
-from tests.factories import make_round, make_school, make_user, rated, submitted
+from tests.factories import make_round, make_school, make_user, rate, rated, submitted
 
 EXAMPLE = "Bitte geben Sie das Schuljahr in der Form JJJJ/JJ an, z. B. 2026/27."
 #: Names an admin may type and the message each gets; nothing is stored for any of them.
@@ -30,7 +34,10 @@ WRONG_NAMES = [
     ("2026/2027", f"„2026/2027“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}"),
     ("Schuljahr 2026/27", f"„Schuljahr 2026/27“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}"),
     ("2026-27", f"„2026-27“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}"),
-    ("Schuljahr 2026/2027 <b>x</b>", f"„Schuljahr 2026/2027 <b>x</b>“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}"),
+    (
+        "Schuljahr 2026/2027 <b>x</b>",
+        f"„Schuljahr 2026/2027 <b>x</b>“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}",
+    ),
     ("Testrunde", f"„Testrunde“ ist kein Schuljahr. {EXAMPLE}"),
     ("//", f"„//“ ist kein Schuljahr. {EXAMPLE}"),
     ("2026/\x0027", f"Der Name enthält Steuerzeichen (etwa aus einer Kopie). {EXAMPLE}"),
@@ -128,8 +135,11 @@ def test_an_empty_round_can_be_deleted_and_the_trail_keeps_it(app_context):
     db.session.commit()
     assert names(all_rounds()) == ["2025/26"]
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round.deleted")).all()
-    assert [(e.actor_name, e.subject, e.round_id, e.changes) for e in events] == [("Admin", "2052/53", None, {"name": ["2052/53", None]})]
-    created = db.session.scalars(select(AuditEvent).where(AuditEvent.subject == "2052/53", AuditEvent.action == "round.created")).one()
+    assert [(e.actor_name, e.subject, e.round_id, e.changes) for e in events] == [
+        ("Admin", "2052/53", None, {"name": ["2052/53", None]})
+    ]
+    query = select(AuditEvent).where(AuditEvent.subject == "2052/53", AuditEvent.action == "round.created")
+    created = db.session.scalars(query).one()
     assert created.round_id is None  # the entry stays, pointing at no round
 
 
@@ -149,25 +159,23 @@ def test_a_round_with_assessments_cannot_be_deleted(app_context, how):
     assert get_round("2025-26").id == this_year.id
 
 
-SEED_BEFORE_SCHOOL_YEARS = [
+SNAPSHOT_ROW = (
     "INSERT INTO catalog_snapshots (id, catalog_id, version, digest, content, created_at) "
-    "VALUES (1, 'c', '1', 'd', '{}', '2025-09-01 08:00:00+00:00')",
-    *(
-        f"INSERT INTO rounds (id, name, slug, is_open, catalog_snapshot_id, created_at) "
-        f"VALUES ({number}, '{name}', '{slug}', TRUE, 1, '2025-09-0{number} 08:00:00+00:00')"
-        for number, (name, slug) in enumerate(
-            [
-                ("2025/26", "2025-26"),
-                ("Schuljahr 2026/2027 <b>x</b>", "schuljahr-2026-2027-b-x-b"),
-                ("2024/2025", "2024-2025"),
-                ("2023-24", "2023-24-alt"),
-                ("2025 / 2026", "2025-2026"),
-                ("2027/29", "2027-29"),
-                ("Testrunde", "testrunde"),
-            ],
-            start=1,
-        )
-    ),
+    "VALUES (1, 'c', '1', 'd', '{}', '2025-09-01 08:00:00+00:00')"
+)
+ROUND_ROW = (
+    "INSERT INTO rounds (id, name, slug, is_open, catalog_snapshot_id, created_at) "
+    "VALUES (:id, :name, :slug, TRUE, 1, '2025-09-01 08:00:00+00:00')"
+)
+#: Rounds as free-text names left them, in the order they were created.
+STORED_ROUNDS = [
+    ("2025/26", "2025-26"),
+    ("Schuljahr 2026/2027 <b>x</b>", "schuljahr-2026-2027-b-x-b"),
+    ("2024/2025", "2024-2025"),
+    ("2023-24", "2023-24-alt"),
+    ("2025 / 2026", "2025-2026"),
+    ("2027/29", "2027-29"),
+    ("Testrunde", "testrunde"),
 ]
 
 
@@ -176,8 +184,9 @@ def test_the_migration_fills_the_school_year_where_the_name_is_one_and_keeps_eve
     with app.app_context():
         upgrade(revision="0f05fd99d4fa")
         with db.engine.begin() as connection:
-            for statement in SEED_BEFORE_SCHOOL_YEARS:
-                connection.execute(text(statement))
+            connection.execute(text(SNAPSHOT_ROW))
+            for number, (name, slug) in enumerate(STORED_ROUNDS, start=1):
+                connection.execute(text(ROUND_ROW), {"id": number, "name": name, "slug": slug})
         upgrade(revision="c5f126c3663d")
         with db.engine.connect() as connection:
             stored = connection.execute(text("SELECT id, name, school_year FROM rounds ORDER BY id")).all()
@@ -190,7 +199,10 @@ def test_the_migration_fills_the_school_year_where_the_name_is_one_and_keeps_eve
             (6, "2027/29", None),
             (7, "Testrunde", None),
         ]
-        assert names(all_rounds()) == ["Schuljahr 2026/2027 <b>x</b>", "2025 / 2026", "2027/29", "Testrunde", "2023-24", "2024/2025", "2025/26"]
+        assert names(all_rounds()) == [
+            *("Schuljahr 2026/2027 <b>x</b>", "2025 / 2026", "2027/29", "Testrunde"),  # no school year: as created
+            *("2023-24", "2024/2025", "2025/26"),
+        ]
         db.session.remove()
         downgrade(revision="0f05fd99d4fa")
         with db.engine.connect() as connection:
@@ -199,3 +211,59 @@ def test_the_migration_fills_the_school_year_where_the_name_is_one_and_keeps_eve
         db.engine.dispose()
 
 
+
+
+def test_deleting_a_round_while_a_team_starts_its_draft_never_loses_the_draft(app):
+    """The admin deletes an empty round in the very moment a team saves its first rating there.
+
+    Either the save comes first and the round stays (RoundNotEmpty), or the deletion comes first and
+    the save fails; never is a save reported as done whose draft the deletion took with it.
+    """
+    outcomes = []
+    for attempt in range(6):
+        year = 2040 + attempt
+        with app.app_context():
+            school = make_school(f"1000{attempt:02d}")
+            make_round(f"{year}/{(year + 1) % 100:02d}")
+            make_user(f"team{attempt}@schule.test", school=school)
+        slug, barrier, result = f"{year}-{(year + 1) % 100:02d}", threading.Barrier(2), {}
+
+        def delete_it(slug=slug, barrier=barrier, result=result):
+            with app.app_context():
+                round_ = get_round(slug)
+                barrier.wait()
+                try:
+                    delete_round(round_, actor=None)
+                    db.session.commit()
+                    result["deleted"] = True
+                except RoundNotEmpty:
+                    db.session.rollback()
+                    result["deleted"] = False
+
+        def save_it(attempt=attempt, slug=slug, barrier=barrier, result=result):
+            with app.app_context():
+                school, round_ = get_school(f"1000{attempt:02d}"), get_round(slug)
+                member = db.session.scalars(select(User).filter_by(email=f"team{attempt}@schule.test")).one()
+                barrier.wait()
+                try:
+                    rate(school, round_, member, {"k1a": 7})
+                    result["saved"] = True
+                except IntegrityError:  # the round was gone when the draft was to be made
+                    db.session.rollback()
+                    result["saved"] = False
+
+        threads = [threading.Thread(target=delete_it), threading.Thread(target=save_it)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        with app.app_context():
+            round_left = db.session.scalars(select(Round).filter_by(slug=slug)).one_or_none()
+            drafts = db.session.scalars(select(Assessment).join(Round).where(Round.slug == slug)).all()
+            stored = [r.score for a in drafts for r in a.ratings]
+        outcomes.append((result.get("saved"), result.get("deleted")))
+        if result.get("saved"):
+            assert (result.get("deleted"), round_left is not None, stored) == (False, True, [7])
+        else:
+            assert (result.get("saved"), result.get("deleted"), round_left, stored) == (False, True, None, [])
+    assert set(outcomes) <= {(True, False), (False, True)}
