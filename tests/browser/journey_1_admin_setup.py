@@ -3,6 +3,8 @@ media advice, and a school's team with a Schulleitung member."""
 
 from __future__ import annotations
 
+import re
+
 from selfeval.reference import kreise
 from tests.directory_file import generate_directory
 
@@ -113,14 +115,16 @@ def open_round(tab, scan) -> None:
     scan.page(tab, "Erhebungsrunden")
     assert flashes(page) == ["Die Erhebungsrunde 2025/26 ist angelegt und geöffnet."]
     create_round(page, "2052/53")
-    page.get_by_role("link", name="Löschen: Runde 2052/53").click()
+    assert flashes(page) == ["Die Erhebungsrunde 2052/53 ist angelegt und geöffnet."]
+    # The visually hidden part of a button's name is read after a pause: "Löschen : Runde 2052/53".
+    page.get_by_role("link", name=re.compile(r"^Löschen\s*: Runde 2052\/53$")).click()
     scan.page(tab, "Erhebungsrunde löschen")
     page.get_by_role("button", name="Runde 2052/53 löschen").click()
     page.wait_for_url("**/verwaltung/runden")
     scan.page(tab, "Erhebungsrunden, nach dem Löschen")
     assert flashes(page) == ["Die Erhebungsrunde 2052/53 ist gelöscht."]
     assert [row[0] for row in rows(page.locator("table.rounds-table"))] == ["2025/26"]
-    page.get_by_role("link", name="Schließen: Runde 2025/26").click()
+    page.get_by_role("link", name=re.compile(r"^Schließen\s*: Runde 2025\/26$")).click()
     scan.page(tab, "Erhebungsrunde schließen")
     assert heading(page) == "Erhebungsrunde 2025/26 schließen?"
     assert page.locator("#offene-entwuerfe").inner_text() == "Keine Schule hat in dieser Runde noch einen offenen Entwurf."
@@ -130,8 +134,8 @@ def open_round(tab, scan) -> None:
 
 def create_round(page, name: str) -> None:
     page.get_by_label("Name der Erhebungsrunde").fill(name)
-    page.get_by_role("button", name="Runde anlegen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Runde anlegen").click()
 
 
 def invite_supervision_and_advice(tab, scan, story, *, bezirk: str, kreis: str) -> None:

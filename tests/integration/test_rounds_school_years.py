@@ -25,7 +25,9 @@ from selfeval.services.rounds import (
 )
 from selfeval.services.schools import get_school
 from tests.conftest import make_test_app
-from tests.factories import make_round, make_school, make_user, rate, rated, submitted
+from tests.factories import login, make_round, make_school, make_user, rate, rated, submitted
+from tests.html import rows, soup_of
+from tests.html import text as page_text
 
 EXAMPLE = "Bitte geben Sie das Schuljahr in der Form JJJJ/JJ an, z. B. 2026/27."
 #: Names an admin may type and the message each gets; nothing is stored for any of them.
@@ -267,3 +269,19 @@ def test_deleting_a_round_while_a_team_starts_its_draft_never_loses_the_draft(ap
         else:
             assert (result.get("saved"), result.get("deleted"), round_left, stored) == (False, True, None, [])
     assert set(outcomes) <= {(True, False), (False, True)}
+
+
+def test_the_admin_list_and_the_supervision_filter_follow_the_school_year(app, client):
+    with app.app_context():
+        for name in ("2025/26", "2023/24", "2024/25"):
+            make_round(name, is_open=name == "2025/26")
+        make_user("admin@land.test", "admin")
+    login(client, "admin@land.test")
+    listed = soup_of(client.get("/verwaltung/runden")).find("table", class_="rounds-table")
+    assert [row[0] for row in rows(listed)] == ["2025/26", "2024/25", "2023/24"]
+    options = soup_of(client.get("/auswertung/")).find("select", id="filter-runde").find_all("option")
+    assert [(page_text(option), option.has_attr("selected")) for option in options] == [
+        ("2025/26", True),
+        ("2024/25 (geschlossen)", False),
+        ("2023/24 (geschlossen)", False),
+    ]
