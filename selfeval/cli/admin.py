@@ -14,7 +14,7 @@ from ..extensions import catalogs, db
 from ..models import ROLES, User
 from ..services import accounts, privacy
 from ..services.errors import InvalidInput, NotFound
-from ..services.rounds import create_round, get_round, set_round_open
+from ..services.rounds import RoundNotEmpty, create_round, delete_round, get_round, set_round_open
 from ..services.schools import add_school, get_school
 from ..services.users import create_user, find_user, issue_token
 from .backup import write_atomically
@@ -50,7 +50,7 @@ def add_school_command(schulnummer: str, name: str, schulform: str, kreis_key: s
 @rounds_cli.command("create")
 @click.argument("name")
 def create_round_command(name: str) -> None:
-    """Create an open round (e.g. 2025/26) using the active catalogue; prints its slug."""
+    """Create an open round for a school year, named YYYY/YY (e.g. 2025/26), using the active catalogue; prints its slug."""
     try:
         new_round = create_round(name, catalogs.active)
     except InvalidInput as exc:
@@ -210,6 +210,22 @@ def _existing_user(email: str) -> User:
     if user is None:
         _fail({"email": f"no account {email}"})
     return user
+
+
+@rounds_cli.command("delete")
+@click.argument("slug")
+def delete_round_command(slug: str) -> None:
+    """Delete a round in which no school has rated yet (a round with assessments can only be closed)."""
+    try:
+        round_ = get_round(slug)
+        name = round_.name
+        delete_round(round_, actor=None)
+    except NotFound:
+        _fail({"round": f"no round {slug}"})
+    except RoundNotEmpty as exc:
+        _fail({"round": str(exc)})
+    db.session.commit()
+    click.echo(f"round {name} deleted")
 
 
 @rounds_cli.command("close")

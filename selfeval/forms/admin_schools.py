@@ -133,5 +133,5 @@ class RoundForm(GermanForm):
     name = StringField(
         "Name der Erhebungsrunde",
         validators=[DataRequired("Bitte geben Sie einen Namen an, z. B. 2026/27."), Length(max=40, message=too_long(40))],
-        description="Das Schuljahr, z. B. 2026/27 (höchstens 40 Zeichen).",
+        description="Das Schuljahr in der Form JJJJ/JJ, z. B. 2026/27.",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -34,6 +34,10 @@ class Round(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40), unique=True)  # e.g. "2025/26"
     slug: Mapped[str] = mapped_column(String(40), unique=True)  # e.g. "2025-26"
+    #: The school year's first calendar year (2025 for "2025/26"): rounds are ordered by it, and
+    #: "the previous round" is the one with the next lower school year. None only for rounds stored
+    #: before names had to be school years and whose name is none (see migration c5f126c3663d).
+    school_year: Mapped[int | None] = mapped_column(Integer, unique=True, index=True, nullable=True)
     is_open: Mapped[bool] = mapped_column(Boolean, default=True)
     #: The catalogue version every assessment of this round is made with.
     catalog_snapshot_id: Mapped[int] = mapped_column(ForeignKey("catalog_snapshots.id"))

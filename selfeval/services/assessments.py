@@ -150,17 +150,26 @@ def submit(school: School, round_: Round, user: User, base_version: int) -> Asse
 
 def reopen(school: School, round_: Round, user: User) -> AssessmentState:
     """Back to draft, by a Schulleitung member of this school while the round is open."""
-    if not is_leadership_member(user, school):
-        raise NotLeadership("Nur ein Mitglied der Schulleitung im Team kann eine Bewertung wieder öffnen.")
+    refusal = reopen_refusal(school, round_, user)
+    if refusal is not None:
+        raise refusal
     assessment = _find(school, round_)
-    if assessment is None or assessment.status != "submitted":
-        raise AssessmentLocked("Die Bewertung ist nicht abgeschlossen.")
-    if not round_.is_open:
-        raise AssessmentLocked(f"Die Erhebungsrunde {round_.name} ist geschlossen.")
     _claim_next_version(assessment, assessment.version, status="draft", submitted_at=None, submitted_by_id=None)
     audit.record("assessment.reopened", actor=user, school=school, round_=round_)
     db.session.flush()
     return _state(assessment)
+
+
+def reopen_refusal(school: School, round_: Round, user: User) -> ServiceError | None:
+    """Why `user` cannot reopen this assessment now (the error `reopen` would raise), or None."""
+    if not is_leadership_member(user, school):
+        return NotLeadership("Nur ein Mitglied der Schulleitung im Team kann eine Bewertung wieder öffnen.")
+    assessment = _find(school, round_)
+    if assessment is None or assessment.status != "submitted":
+        return AssessmentLocked("Die Bewertung ist nicht abgeschlossen.")
+    if not round_.is_open:
+        return AssessmentLocked(f"Die Erhebungsrunde {round_.name} ist geschlossen.")
+    return None
 
 
 def has_leadership_member(school: School) -> bool:

@@ -46,6 +46,7 @@ ACTIONS: dict[str, str] = {
     "round.created": "Erhebungsrunde angelegt",
     "round.opened": "Erhebungsrunde geöffnet",
     "round.closed": "Erhebungsrunde geschlossen",
+    "round.deleted": "Erhebungsrunde gelöscht",
 }
 #: Groups of actions an administrator filters by, with their German labels.
 ACTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {

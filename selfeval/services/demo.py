@@ -1,4 +1,4 @@
-"""Demo content for `selfeval demo`: schools, a team of two, two rounds, real assessments.
+"""Demo content for `selfeval demo`: schools, a team of two, three school years, real assessments.
 
 Everything is made through the same services the app uses, so the demo obeys every rule.
 Names and Schulnummern are invented ("Demo-…") and must never be mistaken for real schools.
@@ -22,7 +22,8 @@ from .users import create_user
 DEMO_PASSWORD = "selfeval-demo"  # noqa: S105 - printed for the demo on purpose  # nosec B105
 DEMO_SCHOOL = "199001"
 
-#: Per indicator (in catalogue order): last year's and this year's score, this year's comment.
+#: Per indicator (in catalogue order): the score two years ago, last year's and this year's, this year's comment.
+_EARLIEST = [5, 3, 3, 4, 3, 2, 4, 1, 3, 3, 4, 5, 4, 3, 2, 4, 2, 4, 2, 3, 5, 3, 2]
 _PREVIOUS = [6, 4, 3, 5, 4, 3, 5, 2, 4, 3, 5, 6, 5, 4, 3, 4, 3, 5, 2, 5, 6, 4, 3]
 _CURRENT = [8, 6, 4, 6, 5, 4, 6, 3, 6, 5, 7, 7, 6, 6, 4, 5, 4, 6, 3, 7, 7, 6, 5]
 _COMMENTS = {
@@ -77,6 +78,12 @@ def _build(catalog: Catalog) -> None:
     former = create_user("ehemalig@demo.selfeval.de", "Peter Alt", "team", DEMO_PASSWORD, school=gesamtschule)
     deactivate_user(former, actor=None)
 
+    # Three school years, so that the results and the supervision show a development.
+    earlier = create_round("2023/24", catalog)
+    _rate(gesamtschule, earlier, [(leader, _EARLIEST)], catalog, {})
+    assessments.submit(gesamtschule, earlier, leader, assessments.load_state(gesamtschule, earlier).version)
+    set_round_open(earlier, False, actor=None)
+
     last_year = create_round("2024/25", catalog)
     _rate(gesamtschule, last_year, [(leader, _PREVIOUS)], catalog, {})
     assessments.submit(gesamtschule, last_year, leader, assessments.load_state(gesamtschule, last_year).version)
@@ -88,7 +95,7 @@ def _build(catalog: Catalog) -> None:
     _rate(gesamtschule, this_year, [(leader, _CURRENT[:half]), (teacher, [None] * half + _CURRENT[half:])], catalog, _COMMENTS)
     assessments.submit(gesamtschule, this_year, teacher, assessments.load_state(gesamtschule, this_year).version)
     _rate(grundschule, this_year, [(primary, [5, 3, 2, 4, 3, 2, 4, 2, 3, 2, 4, 5, 4, 3])], catalog, {})
-    add_area_schools(catalog, last_year, this_year)
+    add_area_schools(catalog, earlier, last_year, this_year)
 
 
 def _rate(school, round_, shares: list[tuple[User, list]], catalog: Catalog, comments: dict[int, str]) -> None:

@@ -1,9 +1,10 @@
-"""The demo's other schools: several Kreise and Schulformen, two rounds, so that the supervision
-overview, the heatmap and the comparison groups show something meaningful.
+"""The demo's other schools: several Kreise and Schulformen, three school years, so that the
+supervision overview, the heatmap, the comparison groups and the change over the years show
+something meaningful.
 
 Scores are invented but plausible: each school has a level, each criterion a typical offset (the
 Leitfaden's schools tend to be further along with equipment than with cooperation), plus noise;
-last year is a little lower. A fixed seed makes every demo database the same.
+each year before is a little lower. Fixed seeds make every demo database the same.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from .rating_input import parse_rating_changes
 from .schools import add_school
 from .users import create_user
 
-#: (Schulnummer, name, Schulform, Kreisschlüssel, Ort, level, what it has done: "both" rounds
-#: submitted, "current" only, "draft", or "none")
+#: (Schulnummer, name, Schulform, Kreisschlüssel, Ort, level, what it has done: "both" the last
+#: two rounds submitted (and the one before, 2023/24), "current" only, "draft", or "none")
 AREA_SCHOOLS = (
     ("199003", "Demo-Gesamtschule Bochum-Wattenscheid", "15", "05911", "Bochum", 6.2, "both"),
     ("199004", "Demo-Gesamtschule Hagen-Haspe", "15", "05914", "Hagen", 4.1, "both"),
@@ -56,13 +57,16 @@ CRITERION_OFFSET = (0.4, -0.3, 0.2, 0.6, -1.2, 0.9)
 LAST_YEAR_GAIN = 0.8
 
 
-def add_area_schools(catalog: Catalog, last_year: Round, this_year: Round) -> None:
+def add_area_schools(catalog: Catalog, earlier: Round, last_year: Round, this_year: Round) -> None:
     chance = random.Random(20251122)  # noqa: S311 - demo data, not security  # nosec B311
+    # A separate sequence for 2023/24, so that the two later years keep the scores they always had.
+    earlier_chance = random.Random(20231122)  # noqa: S311 - demo data, not security  # nosec B311
     for number, name, schulform, kreis_key, ort, level, done in AREA_SCHOOLS:
         school = add_school(number, name, schulform, kreis_key, ort)
         email, display_name = f"team-{number}@demo.selfeval.de", f"Team {name.removeprefix('Demo-')}"
         member = create_user(email, display_name, "team", _password(chance), school=school, is_leadership=True)
         if done == "both":
+            _rate_and_submit(school, earlier, member, _scores(catalog, level - 2 * LAST_YEAR_GAIN, earlier_chance))
             _rate_and_submit(school, last_year, member, _scores(catalog, level - LAST_YEAR_GAIN, chance))
         if done in ("both", "current"):
             _rate_and_submit(school, this_year, member, _scores(catalog, level, chance))

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from ..extensions import db
-from ..models import Assessment, Membership, PasswordLink, Round, School, User
+from ..models import Assessment, Membership, PasswordLink, School, User
 from ..models.types import utcnow
 from ..reference import BEZIRKSREGIERUNGEN, kreis
+from .rounds import all_rounds
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class RoundSummary:
 
 
 def round_summaries() -> list[RoundSummary]:
-    """Every round, newest first, with its catalogue version and its assessments by status."""
+    """Every round, latest school year first, with its catalogue version and its assessments by status."""
     counts = Counter(
         {
             (round_id, status): number
@@ -37,7 +38,7 @@ def round_summaries() -> list[RoundSummary]:
             )
         }
     )
-    rounds = db.session.scalars(select(Round).order_by(Round.created_at.desc(), Round.id.desc()))
+    rounds = reversed(all_rounds())
     return [
         RoundSummary(
             name=r.name,

@@ -21,6 +21,7 @@ from ..services.rating_input import InvalidRatings, parse_rating_changes
 from ..services.reports import NothingToReport, report_for
 from ..services.rounds import current_round, get_round
 from ..services.rounds import previous_round as previous_round_of
+from ..services.school_rounds import school_rounds
 from ..services.schools import get_school, schools_visible_to
 from ..services.team import team_members
 from .admin.audit_log import indicator_titles
@@ -61,15 +62,18 @@ def add_school_and_round(endpoint, values):
 
 @blueprint.get("/schule")
 def home():
-    """A team member goes straight to the current assessment; supervision, advisers and admins to the overview."""
+    """A team's start page: open drafts first, then the current round, then the archive.
+
+    With nothing but the current round to show, a team member goes straight to it; supervision,
+    advisers and admins go to their overview.
+    """
     if can_use_analytics(current_user):
         return redirect(url_for("supervision.overview"))
-    round_ = current_round()
-    schools = schools_visible_to(current_user)
-    if len(schools) == 1 and round_ is not None:
-        return redirect(url_for("team.overview", schulnummer=schools[0].schulnummer, round_slug=round_.slug))
-    states = {s.id: assessments.load_state(s, round_) for s in schools} if round_ else {}
-    return render_template("team/home.html", schools=schools, round=round_, states=states)
+    overviews = [school_rounds(school) for school in schools_visible_to(current_user)]
+    if len(overviews) == 1 and overviews[0].only_the_current_round:
+        current = overviews[0].current.round
+        return redirect(url_for("team.overview", schulnummer=overviews[0].school.schulnummer, round_slug=current.slug))
+    return render_template("team/home.html", overviews=overviews, round=current_round())
 
 
 @blueprint.get("/schulen/<schulnummer>/<round_slug>/")
@@ -232,10 +236,17 @@ def submit():
     return render_template("team/submit.html", state=state, has_leadership=has_leadership)
 
 
-@blueprint.post("/schulen/<schulnummer>/<round_slug>/wieder-oeffnen")
+@blueprint.route("/schulen/<schulnummer>/<round_slug>/wieder-oeffnen", methods=["GET", "POST"])
 def reopen():
+    """GET asks first and says what reopening means for the submitted result; POST reopens."""
     if not g.can_edit:
         abort(403)
+    if request.method == "GET":
+        refusal = assessments.reopen_refusal(g.school, g.round, current_user)
+        if refusal is not None:
+            flash(str(refusal), "error")
+            return redirect(url_for("team.overview"))
+        return render_template("team/reopen.html", state=assessments.load_state(g.school, g.round))
     try:
         assessments.reopen(g.school, g.round, current_user)
     except (assessments.NotLeadership, assessments.AssessmentLocked) as exc:

@@ -3,6 +3,8 @@ media advice, and a school's team with a Schulleitung member."""
 
 from __future__ import annotations
 
+import re
+
 from selfeval.reference import kreise
 from tests.directory_file import generate_directory
 
@@ -91,14 +93,49 @@ def import_directory(tab, scan) -> None:
     assert rows(page.locator("#abgelehnte-zeilen")) == [[str(line), reason] for line, reason in DIRECTORY.rejected]
 
 
+ROUND_HINT = "Das Schuljahr in der Form JJJJ/JJ, z. B. 2026/27."
+
+
 def open_round(tab, scan) -> None:
+    """A name that is no school year is refused; a round made by mistake is deleted; closing asks first."""
     page = tab.page
     admin_menu(page, "Erhebungsrunden")
     scan.page(tab, "Erhebungsrunden, leer")
-    page.get_by_label("Name der Erhebungsrunde").fill("2025/26")
-    page.get_by_role("button", name="Runde anlegen").click()
+    create_round(page, "2025/2026")
+    scan.page(tab, "Erhebungsrunden mit Fehler")
+    problem = (
+        "„2025/2026“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2025/26? "
+        "Bitte geben Sie das Schuljahr in der Form JJJJ/JJ an, z. B. 2026/27."
+    )
+    assert error_announcement(page) == {
+        "focused": True,
+        "fields": [{"link": f"Name der Erhebungsrunde: {problem}", "invalid": "true", "description": [ROUND_HINT, problem]}],
+    }
+    create_round(page, "2025/26")
     scan.page(tab, "Erhebungsrunden")
     assert flashes(page) == ["Die Erhebungsrunde 2025/26 ist angelegt und geöffnet."]
+    create_round(page, "2052/53")
+    assert flashes(page) == ["Die Erhebungsrunde 2052/53 ist angelegt und geöffnet."]
+    # The visually hidden part of a button's name is read after a pause: "Löschen : Runde 2052/53".
+    page.get_by_role("link", name=re.compile(r"^Löschen\s*: Runde 2052\/53$")).click()
+    scan.page(tab, "Erhebungsrunde löschen")
+    page.get_by_role("button", name="Runde 2052/53 löschen").click()
+    page.wait_for_url("**/verwaltung/runden")
+    scan.page(tab, "Erhebungsrunden, nach dem Löschen")
+    assert flashes(page) == ["Die Erhebungsrunde 2052/53 ist gelöscht."]
+    assert [row[0] for row in rows(page.locator("table.rounds-table"))] == ["2025/26"]
+    page.get_by_role("link", name=re.compile(r"^Schließen\s*: Runde 2025\/26$")).click()
+    scan.page(tab, "Erhebungsrunde schließen")
+    assert heading(page) == "Erhebungsrunde 2025/26 schließen?"
+    assert page.locator("#offene-entwuerfe").inner_text() == "Keine Schule hat in dieser Runde noch einen offenen Entwurf."
+    page.get_by_role("link", name="Abbrechen").click()
+    page.wait_for_url("**/verwaltung/runden")
+
+
+def create_round(page, name: str) -> None:
+    page.get_by_label("Name der Erhebungsrunde").fill(name)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Runde anlegen").click()
 
 
 def invite_supervision_and_advice(tab, scan, story, *, bezirk: str, kreis: str) -> None:

@@ -27,7 +27,11 @@ def second_team_member_meets_and_resolves_an_edit_conflict(open_tab, scan, story
     log_in(leader, scan, LEADER[0], LEADER_PASSWORD, lands_on=f"{base}/")
     scan.page(leader, "Übersicht, abgeschlossen")
     assert squeeze(leader.page.locator(".status-line .badge").first.inner_text()) == "abgeschlossen"
-    leader.page.get_by_role("button", name="Bewertung wieder öffnen").click()
+    leader.page.get_by_role("link", name="Bewertung wieder öffnen").click()
+    leader.page.wait_for_load_state()
+    scan.page(leader, "Bewertung wieder öffnen")
+    assert heading(leader.page) == "Bewertung wieder öffnen?"
+    leader.page.get_by_role("button", name="Ja, Bewertung wieder öffnen").click()
     leader.page.wait_for_load_state()
     scan.page(leader, "Übersicht, wieder geöffnet")
     assert flashes(leader.page) == ["Die Bewertung ist wieder geöffnet und kann bearbeitet werden."]

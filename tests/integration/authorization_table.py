@@ -91,8 +91,9 @@ TABLE: dict[tuple[str, str], Check] = {
     ("auth.keep_alive", "POST"): Check((A401, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
     ("auth.set_password", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     ("auth.set_password", "POST"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    # Team A took part in the last round: its start page lists both rounds; team B has only the current one.
     ("team.home", "GET"): Check(
-        (LOGIN, LOGIN, to(OVERVIEW_A), to(f"/schulen/{SCHULNUMMER_B}/{CURRENT_ROUND}/"),
+        (LOGIN, LOGIN, PAGE, to(f"/schulen/{SCHULNUMMER_B}/{CURRENT_ROUND}/"),
          to("/auswertung/"), to("/auswertung/"), to("/auswertung/"), to("/auswertung/"), to("/auswertung/"))
     ),
     ("team.overview", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
@@ -104,6 +105,8 @@ TABLE: dict[tuple[str, str], Check] = {
     ("team.submit", "POST"): Check(
         (LOGIN, LOGIN, to(OVERVIEW_A + "abschliessen"), DENY, DENY, DENY, DENY, DENY, DENY)
     ),
+    # School A's assessment is a draft: nothing to reopen, back to the overview with the reason.
+    ("team.reopen", "GET"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
     ("team.reopen", "POST"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
     ("team.results", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
     ("team.history", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, PAGE)),
@@ -131,7 +134,11 @@ TABLE: dict[tuple[str, str], Check] = {
     ("admin.import_directory", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.rounds", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.rounds", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.close_round", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.close_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
+    # The current round holds assessments: the admin is sent back to the list with the reason.
+    ("admin.delete_round", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
+    ("admin.delete_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
     ("admin.open_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
     ("admin.users", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),

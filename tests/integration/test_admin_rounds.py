@@ -14,6 +14,7 @@ from selfeval.services.schools import get_school
 from selfeval.services.users import create_user
 from tests.factories import leader, login, make_round, make_school, make_user, rate, rated, submitted
 from tests.html import csrf, rows, soup_of, text
+from tests.integration.test_rounds_school_years import EXAMPLE, WRONG_NAMES
 
 ROUNDS = "/verwaltung/runden"
 CLOSE = "/verwaltung/runden/2025-26/schliessen"
@@ -66,7 +67,8 @@ def test_other_roles_get_403_on_rounds_and_the_start_page(app, client, admin, tw
     login(client, "jemand@test.de")
     assert [client.get(url).status_code for url in ("/verwaltung/", ROUNDS)] == [403, 403]
     token = csrf(client)
-    for url in (ROUNDS, CLOSE, OPEN):
+    assert client.get(CLOSE).status_code == 403
+    for url in (ROUNDS, CLOSE, OPEN, "/verwaltung/runden/2025-26/loeschen"):
         assert client.post(url, data={"csrf_token": token, "name": "2026/27"}).status_code == 403
     assert rounds_in_db(app) == [("2024/25", "2024-25", False), ("2025/26", "2025-26", True)]
 
@@ -81,12 +83,14 @@ def test_rounds_page_lists_rounds_with_their_assessments(app, client, admin, two
     login(client, admin)
     page = soup_of(client.get(ROUNDS))
     table = page.find("table", class_="rounds-table")
-    assert text(table.find("caption")) == "Erhebungsrunden, die neueste zuerst"
+    assert text(table.find("caption")) == "Erhebungsrunden, das neueste Schuljahr zuerst"
     assert rows(table) == [
         ["2025/26", "offen", version(app), "2", "1", "Schließen: Runde 2025/26"],
         ["2024/25", "geschlossen", version(app), "0", "1", "Wieder öffnen: Runde 2024/25"],
     ]
-    assert [form["action"] for form in table.find_all("form")] == [CLOSE, "/verwaltung/runden/2024-25/oeffnen"]
+    # Closing asks first (a page of its own); opening again is one click; neither round can be deleted.
+    assert [a["href"] for a in table.find_all("a")] == [CLOSE]
+    assert [form["action"] for form in table.find_all("form")] == ["/verwaltung/runden/2024-25/oeffnen"]
     assert text(page.find("p", id="schliessen-hinweis")).startswith(
         "Eine geschlossene Runde bleibt vollständig erhalten: Entwürfe sind dann schreibgeschützt"
     )
@@ -111,8 +115,9 @@ def test_creating_a_round(app, client, admin):
     [
         ("", "Bitte geben Sie einen Namen an, z. B. 2026/27."),
         ("2025/26", "Die Erhebungsrunde 2025/26 (Kurzname 2025-26) gibt es schon."),
-        ("2025-26", "Die Erhebungsrunde 2025/26 (Kurzname 2025-26) gibt es schon."),
-        ("//", "„//“ ist kein brauchbarer Name für eine Erhebungsrunde (z. B. 2025/26, höchstens 40 Zeichen)."),
+        ("2025-26", f"„2025-26“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2025/26? {EXAMPLE}"),
+        ("//", f"„//“ ist kein Schuljahr. {EXAMPLE}"),
+        *WRONG_NAMES,
         ("x" * 41, "Hier sind höchstens 40 Zeichen möglich."),
     ],
 )
@@ -217,3 +222,80 @@ def test_start_page_of_a_fresh_installation(client, admin):
     assert (
         page.find("nav", attrs={"aria-label": "Verwaltung"}).find("a", attrs={"aria-current": "page"}).get_text() == "Übersicht"
     )
+
+
+def test_closing_asks_first_and_says_how_many_schools_have_open_drafts(app, client, admin, two_rounds):
+    """Issue 16.2: the admin closed a round with one click, no confirmation."""
+    login(client, admin)
+    page = soup_of(client.get(CLOSE))
+    assert text(page.find("h1")) == "Erhebungsrunde 2025/26 schließen?"
+    assert text(page.find(id="offene-entwuerfe")) == (
+        "2 Schulen haben in dieser Runde noch einen offenen Entwurf, der nicht abgeschlossen ist."
+    )
+    form = page.find("form", attrs={"action": CLOSE})
+    assert (form["method"], form.find("input", attrs={"name": "csrf_token"}) is not None) == ("post", True)
+    assert text(form.find("button")) == "Runde 2025/26 schließen"
+    assert form.find("a")["href"] == ROUNDS
+    assert rounds_in_db(app)[1] == ("2025/26", "2025-26", True)  # asking changed nothing
+    assert [e[0] for e in round_events(app)] == ["round.created", "round.created"]
+    assert client.post(CLOSE, data={}).status_code == 400  # the confirmation needs the CSRF token
+    response = client.post(CLOSE, data={"csrf_token": csrf(client, CLOSE)})
+    assert (response.status_code, response.headers["Location"]) == (302, ROUNDS)
+    assert rounds_in_db(app)[1] == ("2025/26", "2025-26", False)
+    assert flash(soup_of(client.get(ROUNDS))) == "Die Erhebungsrunde 2025/26 ist geschlossen."
+    again = client.get(CLOSE)
+    assert (again.status_code, again.headers["Location"]) == (302, ROUNDS)
+    assert flash(soup_of(client.get(ROUNDS))) == "Die Erhebungsrunde 2025/26 war schon geschlossen."
+
+
+def test_closing_a_round_without_drafts_says_so(app, client, admin):
+    with app.app_context():
+        submitted(make_school("100011"), make_round("2025/26"), 5)
+    login(client, admin)
+    assert text(soup_of(client.get(CLOSE)).find(id="offene-entwuerfe")) == (
+        "Keine Schule hat in dieser Runde noch einen offenen Entwurf."
+    )
+
+
+def test_deleting_an_empty_round_after_a_confirmation(app, client, admin, two_rounds):
+    login(client, admin)
+    client.post(ROUNDS, data={"csrf_token": csrf(client, ROUNDS), "name": "2062/63"})
+    table = soup_of(client.get(ROUNDS)).find("table", class_="rounds-table")
+    assert rows(table)[0] == ["2062/63", "offen", version(app), "0", "0", "Schließen: Runde 2062/63 Löschen: Runde 2062/63"]
+    delete = "/verwaltung/runden/2062-63/loeschen"
+    assert [a["href"] for a in table.find_all("a")] == ["/verwaltung/runden/2062-63/schliessen", delete, CLOSE]
+    page = soup_of(client.get(delete))
+    assert text(page.find("h1")) == "Erhebungsrunde 2062/63 löschen?"
+    assert text(page.find("form", attrs={"action": delete}).find("button")) == "Runde 2062/63 löschen"
+    assert [r[0] for r in rounds_in_db(app)] == ["2024/25", "2025/26", "2062/63"]
+    assert client.post(delete, data={}).status_code == 400
+    response = client.post(delete, data={"csrf_token": csrf(client, delete)})
+    assert (response.status_code, response.headers["Location"]) == (302, ROUNDS)
+    assert flash(soup_of(client.get(ROUNDS))) == "Die Erhebungsrunde 2062/63 ist gelöscht."
+    assert rounds_in_db(app) == [("2024/25", "2024-25", False), ("2025/26", "2025-26", True)]
+    assert round_events(app)[2:] == [
+        ("round.created", "Admin", "2062/63", {"name": [None, "2062/63"], "catalog": [None, version_id(app)]}),
+        ("round.deleted", "Admin", "2062/63", {"name": ["2062/63", None]}),
+    ]
+    assert client.get(delete).status_code == 404
+
+
+def test_a_round_with_assessments_is_not_deleted(app, client, admin, two_rounds):
+    login(client, admin)
+    delete = "/verwaltung/runden/2024-25/loeschen"
+    response = client.get(delete)
+    assert (response.status_code, response.headers["Location"]) == (302, ROUNDS)
+    message = (
+        "Die Erhebungsrunde 2024/25 kann nicht gelöscht werden: 1 Schule hat darin schon bewertet. Sie können sie schließen."
+    )
+    assert flash(soup_of(client.get(ROUNDS))) == message
+    response = client.post("/verwaltung/runden/2025-26/loeschen", data={"csrf_token": csrf(client, ROUNDS)})
+    assert (response.status_code, response.headers["Location"]) == (302, ROUNDS)
+    assert flash(soup_of(client.get(ROUNDS))) == message.replace("2024/25", "2025/26").replace("1 Schule hat", "3 Schulen haben")
+    assert rounds_in_db(app) == [("2024/25", "2024-25", False), ("2025/26", "2025-26", True)]
+    assert [e[0] for e in round_events(app)] == ["round.created", "round.created"]
+
+
+def version_id(app) -> str:
+    with app.app_context():
+        return f"{catalogs.active.id} {catalogs.active.version}"

@@ -40,7 +40,7 @@ UTC_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00")
 #: it (add it here) or not (add it to EXCLUDED_COLUMNS with what a restore fills in).
 BACKED_UP_COLUMNS = {
     "schools": "id schulnummer name schulform ort kreis created_at",
-    "rounds": "id name slug is_open catalog_snapshot_id created_at",
+    "rounds": "id name slug school_year is_open catalog_snapshot_id created_at",
     "users": "id email display_name password_hash role active created_at",
     "memberships": "id user_id school_id is_leadership",
     "user_scopes": "id user_id kind value",

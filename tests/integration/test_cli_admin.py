@@ -13,9 +13,13 @@ from werkzeug.security import check_password_hash
 from selfeval.catalog import catalog_digest
 from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
-from selfeval.models import ApiToken, CatalogSnapshot, Membership, Round, School, User, UserScope
+from selfeval.models import ApiToken, AuditEvent, CatalogSnapshot, Membership, Round, School, User, UserScope
 from selfeval.services.catalog_snapshots import snapshot_catalog
 from tests.conftest import PRODUCTION_PASSWORD_HASH
+from selfeval.services.rounds import get_round
+from selfeval.services.schools import get_school
+from tests.factories import rated
+from tests.integration.test_rounds_school_years import WRONG_NAMES
 
 PASSWORD = "correct horse battery staple"
 SCHOOL_ARGS = ["schools", "add", "100001", "Gesamtschule Nord", "--schulform", "15", "--kreis", "05913", "--ort", "Dortmund"]
@@ -343,3 +347,28 @@ def test_users_create_password_of_exactly_12_characters_is_accepted(app):
     with app.app_context():
         user = db.session.scalars(select(User)).one()
         assert check_password_hash(user.password_hash, "abcdefghijkl")
+
+
+@pytest.mark.parametrize(("name", "message"), WRONG_NAMES)
+def test_rounds_create_refuses_anything_but_a_school_year(app, name, message):
+    result = run(app, "rounds", "create", name)
+    assert outcome(result) == (1, "", f"error: name: {message}\n")
+    assert row_counts(app)["rounds"] == 0
+
+
+def test_rounds_delete_removes_an_empty_round_and_refuses_one_with_data(app):
+    create_round(app)
+    assert outcome(run(app, "rounds", "create", "2026/27")) == (0, "2026-27\n", "")
+    add_school(app)
+    with app.app_context():
+        rated(get_school("100001"), get_round("2025-26"), {"k1a": 4})
+    assert outcome(run(app, "rounds", "delete", "2026-27")) == (0, "round 2026/27 deleted\n", "")
+    refused = (
+        "Die Erhebungsrunde 2025/26 kann nicht gelöscht werden: 1 Schule hat darin schon bewertet. Sie können sie schließen."
+    )
+    assert outcome(run(app, "rounds", "delete", "2025-26")) == (1, "", f"error: round: {refused}\n")
+    assert outcome(run(app, "rounds", "delete", "2030-31")) == (1, "", "error: round: no round 2030-31\n")
+    with app.app_context():
+        assert [(r.name, r.school_year) for r in db.session.scalars(select(Round))] == [("2025/26", 2025)]
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+        assert [a for a in actions if a.startswith("round.")] == ["round.created", "round.created", "round.deleted"]

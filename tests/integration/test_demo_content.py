@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from statistics import mean
+
 import pytest
+from sqlalchemy import select
 
 from selfeval.extensions import catalogs, db
+from selfeval.models import Assessment
+from selfeval.services import assessments
 from selfeval.services.demo import LOGINS, load_demo_content
+from selfeval.services.rounds import all_rounds, previous_round
+from selfeval.services.schools import get_school
+from tests.html import soup_of, text
 
 
 @pytest.fixture
@@ -71,3 +79,39 @@ def test_the_overview_shows_change_since_last_year(demo):
     page = client.get("/auswertung/?runde=2025-26").get_data(as_text=True)
     assert "Mittelwerte der Schulen, die in 2024/25 und 2025/26 abgeschlossen haben" in page
     assert "Kriterienwerte je Schule, Schulen 1 bis 12 von 12." in page
+
+
+def test_the_demo_has_three_school_years_with_a_rising_trend(demo):
+    with demo.app_context():
+        rounds = all_rounds()
+        assert [(r.name, r.is_open) for r in rounds] == [("2023/24", False), ("2024/25", False), ("2025/26", True)]
+        assert [getattr(previous_round(r), "name", None) for r in rounds] == [None, "2023/24", "2024/25"]
+        gesamtschule = get_school("199001")
+        overall = [assessments.load_state(gesamtschule, r).scores.overall for r in rounds]
+        assert overall == sorted(overall) and len(set(overall)) == 3
+        means, submitted_counts = [], []
+        for round_ in rounds:
+            query = select(Assessment).where(Assessment.round_id == round_.id, Assessment.status == "submitted")
+            found = db.session.scalars(query).all()
+            submitted_counts.append(len(found))
+            means.append(mean(assessments.load_state(a.school, round_).scores.overall for a in found))
+        assert submitted_counts == [15, 15, 25]
+        assert means == sorted(means) and len(set(means)) == 3
+
+
+def test_the_demo_gesamtschule_starts_on_its_rounds_and_the_grundschule_on_its_draft(demo):
+    client = demo.test_client()
+    log_in(client, "schulleitung@demo.selfeval.de")
+    page = soup_of(client.get("/schule"))
+    entries = [text(li) for li in page.select("ul.round-list li")]
+    assert [entry.split(" – ")[0] for entry in entries] == [
+        "Erhebungsrunde 2025/26",
+        "Erhebungsrunde 2024/25",
+        "Erhebungsrunde 2023/24",
+    ]
+    assert all(" – abgeschlossen am " in entry for entry in entries)
+    log_in(client, "grundschule@demo.selfeval.de")
+    response = client.get("/schule")
+    assert (response.status_code, response.headers["Location"]) == (302, "/schulen/199002/2025-26/")
+    progress = soup_of(client.get("/schulen/199002/2025-26/")).find("p", id="progress-label")
+    assert text(progress) == "14 von 23 Indikatoren bewertet"

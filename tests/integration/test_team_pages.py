@@ -290,16 +290,60 @@ def test_reopen_is_for_the_schulleitung_only(app, team):
     login(leader_client, "leitung@schule.de")
     url = "/schulen/100001/2025-26/wieder-oeffnen"
 
-    assert soup_of(teacher.get(OVERVIEW)).find("button", string="Bewertung wieder öffnen") is None
+    assert soup_of(teacher.get(OVERVIEW)).find(["a", "button"], string="Bewertung wieder öffnen") is None
+    response = teacher.get(url)
+    assert response.headers["Location"] == OVERVIEW
+    flash = text(soup_of(teacher.get(OVERVIEW)).find("div", class_="flashes"))
+    assert flash == "Nur ein Mitglied der Schulleitung im Team kann eine Bewertung wieder öffnen."
     response = teacher.post(url, data={"csrf_token": csrf(teacher, OVERVIEW)})
     assert response.headers["Location"] == OVERVIEW
     flash = text(soup_of(teacher.get(OVERVIEW)).find("div", class_="flashes"))
     assert flash == "Nur ein Mitglied der Schulleitung im Team kann eine Bewertung wieder öffnen."
 
+    assert soup_of(leader_client.get(OVERVIEW)).find("a", string="Bewertung wieder öffnen")["href"] == url
     leader_client.post(url, data={"csrf_token": csrf(leader_client, OVERVIEW)})
     page = soup_of(leader_client.get(OVERVIEW))
     assert text(page.find("div", class_="flashes")) == "Die Bewertung ist wieder geöffnet und kann bearbeitet werden."
     assert text(page.find("span", class_="badge--draft")) == "Entwurf"
+
+
+def test_reopening_asks_first_and_says_the_result_leaves_the_statistics(app, team):
+    """Issue 16: "Wieder öffnen" took one click with no confirmation."""
+    with app.app_context():
+        from selfeval.models import User
+        from selfeval.services.rounds import get_round
+
+        leader = db.session.scalars(db.select(User).filter_by(email="leitung@schule.de")).one()
+        round_ = get_round("2025-26")
+        state = rate(db.session.merge(team), round_, leader, all_scores(5))
+        assessments.submit(db.session.merge(team), round_, leader, state.version)
+        db.session.commit()
+    client = app.test_client()
+    login(client, "leitung@schule.de")
+    url = "/schulen/100001/2025-26/wieder-oeffnen"
+    page = soup_of(client.get(url))
+    assert text(page.find("h1")) == "Bewertung wieder öffnen?"
+    explanation = [text(li) for li in page.select("#was-wieder-oeffnen-bedeutet li")]
+    assert explanation[1] == (
+        "zählt Ihr Ergebnis nicht mehr in den Auswertungen der Schulaufsicht und der Medienberatung und nicht mehr "
+        "im Vergleich mit den Schulen Ihrer Schulform, bis Sie die Bewertung erneut abschließen;"
+    )
+    form = page.find("form", attrs={"action": url})
+    assert (form["method"], text(form.button)) == ("post", "Ja, Bewertung wieder öffnen")
+    assert form.find("input", attrs={"name": "csrf_token"}) is not None
+    assert [a["href"] for a in form.find_all("a")] == [OVERVIEW]
+    with app.app_context():
+        assert assessments.load_state(db.session.merge(team), get_round("2025-26")).status == "submitted"
+    assert client.post(url, data={}).status_code == 400  # the confirmation needs the CSRF token
+    response = client.post(url, data={"csrf_token": csrf(client, url)})
+    assert response.headers["Location"] == OVERVIEW
+    with app.app_context():
+        assert assessments.load_state(db.session.merge(team), get_round("2025-26")).status == "draft"
+    flash = text(soup_of(client.get(OVERVIEW)).find("div", class_="flashes"))
+    assert flash == "Die Bewertung ist wieder geöffnet und kann bearbeitet werden."
+    response = client.get(url)  # a draft has nothing to reopen
+    assert response.headers["Location"] == OVERVIEW
+    assert text(soup_of(client.get(OVERVIEW)).find("div", class_="flashes")) == "Die Bewertung ist nicht abgeschlossen."
 
 
 def test_results_show_scores_chart_and_previous_round(app, client):

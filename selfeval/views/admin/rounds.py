@@ -1,15 +1,28 @@
-"""Erhebungsrunden: the list with their assessments, a new round, closing and reopening."""
+"""Erhebungsrunden: the list with their assessments, a new round, closing (after a confirmation),
+opening again, and deleting a round that holds no assessment (after a confirmation).
+
+The confirmations are pages of their own with a POST form, so they work without JavaScript.
+"""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...extensions import catalogs, db
 from ...forms.admin_schools import RoundForm
 from ...services.errors import InvalidInput, NotFound
 from ...services.round_stats import round_summaries
-from ...services.rounds import create_round, get_round, set_round_open
+from ...services.rounds import (
+    RoundNotEmpty,
+    assessment_count,
+    create_round,
+    delete_round,
+    get_round,
+    not_empty_message,
+    open_drafts,
+    set_round_open,
+)
 from . import blueprint
 
 
@@ -29,21 +42,53 @@ def rounds():
     return render_template("admin/rounds.html", form=form, rounds=round_summaries(), catalog=catalogs.active)
 
 
-@blueprint.post("/runden/<slug>/schliessen")
+@blueprint.route("/runden/<slug>/schliessen", methods=["GET", "POST"])
 def close_round(slug: str):
-    return _set_open(slug, False)
+    """GET asks first and says how many schools still have an open draft; POST closes."""
+    round_ = _round_or_404(slug)
+    if request.method == "POST":
+        return _set_open(round_, False)
+    if not round_.is_open:
+        flash(f"Die Erhebungsrunde {round_.name} war schon geschlossen.", "info")
+        return redirect(url_for("admin.rounds"))
+    return render_template("admin/round_close.html", round=round_, drafts=open_drafts(round_))
 
 
 @blueprint.post("/runden/<slug>/oeffnen")
 def open_round(slug: str):
-    return _set_open(slug, True)
+    return _set_open(_round_or_404(slug), True)
 
 
-def _set_open(slug: str, is_open: bool):
+@blueprint.route("/runden/<slug>/loeschen", methods=["GET", "POST"], endpoint="delete_round")
+def delete_round_page(slug: str):
+    """GET asks first; POST deletes. A round with assessments is never deleted, only closed."""
+    round_ = _round_or_404(slug)
+    name = round_.name
+    if request.method == "GET":
+        count = assessment_count(round_)
+        if count:
+            flash(not_empty_message(name, count), "error")
+            return redirect(url_for("admin.rounds"))
+        return render_template("admin/round_delete.html", round=round_)
     try:
-        round_ = get_round(slug)
+        delete_round(round_, actor=current_user)
+    except (RoundNotEmpty, NotFound) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("admin.rounds"))
+    db.session.commit()
+    flash(f"Die Erhebungsrunde {name} ist gelöscht.", "success")
+    return redirect(url_for("admin.rounds"))
+
+
+def _round_or_404(slug: str):
+    try:
+        return get_round(slug)
     except NotFound:
         abort(404)
+
+
+def _set_open(round_, is_open: bool):
     changed = set_round_open(round_, is_open, actor=current_user)
     db.session.commit()
     state = "geöffnet" if is_open else "geschlossen"
