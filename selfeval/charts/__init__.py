@@ -12,6 +12,7 @@ from .radar import (
     RadarSeries,
     RadarSeriesGeometry,
     SeriesStyle,
+    gap_labels,
     radar_geometry,
     wrap_label,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "RadarSeries",
     "RadarSeriesGeometry",
     "SeriesStyle",
+    "gap_labels",
     "radar_geometry",
     "render_svg",
     "wrap_label",
