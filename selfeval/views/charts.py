@@ -6,7 +6,15 @@ import math
 
 from markupsafe import Markup
 
-from ..charts import BoxStats, RadarSeries, boxplot_geometry, radar_geometry, render_boxplot_svg, render_svg
+from ..charts import (
+    BoxStats,
+    RadarSeries,
+    boxplot_geometry,
+    gap_labels,
+    radar_geometry,
+    render_boxplot_svg,
+    render_svg,
+)
 from ..reports.chart import report_radar, report_series
 from ..reports.model import ReportData
 from ..scoring.aggregate import OVERALL, ComparisonGroup
@@ -24,7 +32,7 @@ def results_chart(state: AssessmentState, previous: AssessmentState | None, grou
         means = tuple(_number(group.stats.loc[c.id, "mean"]) for c in catalog.criteria)
         series.append(RadarSeries("Mittelwert der Vergleichsgruppe", means, "comparison"))
     geometry = radar_geometry(
-        [criterion.title for criterion in catalog.criteria],
+        gap_labels([criterion.title for criterion in catalog.criteria], series[0].values),
         series,
         scale_min=catalog.scale.min,
         scale_max=catalog.scale.max,

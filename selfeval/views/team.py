@@ -246,6 +246,7 @@ def results():
         group=group,
         min_group_size=MIN_GROUP_SIZE,
         chart=results_chart(state, previous, group),
+        text=report_text,
     )
 
 

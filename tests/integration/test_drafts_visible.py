@@ -1,0 +1,72 @@
+"""Issue 16: an unfinished draft must not look final on the results page or the HTML report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from selfeval.catalog import load_catalog
+from selfeval.paths import CRITERIA_DIR
+from tests.factories import login, make_round, make_school, make_user, rate
+from tests.html import soup_of, text
+
+RESULTS = "/schulen/100001/2025-26/ergebnis"
+REPORT = "/schulen/100001/2025-26/bericht"
+LEITFADEN = load_catalog(CRITERIA_DIR / "dortmund-leitfaden.yaml")
+CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "selfeval.css"
+
+
+@pytest.fixture
+def one_rated(app, client):
+    """A draft of 2025/26 with only the first indicator rated (9)."""
+    with app.app_context():
+        school = make_school("100001")
+        user = make_user("leitung@schule.de", school=school, leadership=True)
+        rate(school, make_round("2025/26"), user, {"k1a": 9})
+    login(client, "leitung@schule.de")
+    return client
+
+
+def test_the_results_of_a_draft_say_what_the_scores_rest_on(one_rated):
+    page = soup_of(one_rated.get(RESULTS))
+    assert text(page.find("p", class_="draft-mark")) == "Entwurf – nicht abgeschlossen"
+    assert text(page.find("p", class_="lead")) == "Gesamtwert 9,0 von 10 – vorläufig, beruht auf 1 von 23 Indikatoren"
+    table = page.find("table", class_="data-table")
+    heads = [text(row.find("th")) for row in table.select("tbody tr")]
+    titles = [f"{n}. {c.title}" for n, c in enumerate(LEITFADEN.criteria, 1)]
+    counts = ["1 von 4", "0 von 4", "0 von 3", "0 von 4", "0 von 4", "0 von 4"]
+    assert heads == [f"{title} ({count} bewertet)" for title, count in zip(titles, counts, strict=True)]
+
+
+def test_unrated_criteria_are_named_gaps_in_the_radar_not_zeros(one_rated):
+    svg = soup_of(one_rated.get(RESULTS)).find("svg", class_="radar-chart")
+    labels = [text(label) for label in svg.select("text.radar-axis-label")]
+    assert [label.endswith("(nicht bewertet)") for label in labels] == [False] + [True] * 5
+    assert svg.select("polygon.radar-series") == []  # no outline through the centre
+    assert svg.select(".radar-point--missing") == []
+    assert len(svg.select("circle.radar-point")) == 1
+
+
+def test_the_html_report_of_a_draft_carries_the_mark_on_screen_and_on_every_printed_page(one_rated):
+    page = soup_of(one_rated.get(REPORT))
+    mark = page.find(class_="draft-mark")
+    assert text(mark) == "Entwurf – nicht abgeschlossen · vorläufig, beruht auf 1 von 23 Indikatoren"
+    assert mark.find_parent("article", class_="report") is not None
+    assert text(page.find("strong", class_="big-score")) == "Gesamtwert 9,0 von 10 – vorläufig, beruht auf 1 von 23 Indikatoren"
+    css = CSS.read_text(encoding="utf-8")
+    print_rules = css.split("@media print", 2)[2]
+    assert ".report .draft-mark { position: fixed;" in print_rules  # Chromium repeats fixed elements on every page
+
+
+def test_a_submitted_report_has_no_draft_mark(app, client):
+    from tests.factories import all_scores, submitted
+
+    with app.app_context():
+        school = make_school("100001")
+        make_user("leitung@schule.de", school=school, leadership=True)
+        submitted(school, make_round("2025/26"), all_scores(7))
+    login(client, "leitung@schule.de")
+    for url in (RESULTS, REPORT):
+        page = soup_of(client.get(url))
+        assert (page.find(class_="draft-mark"), "vorläufig" in page.get_text()) == (None, False)
