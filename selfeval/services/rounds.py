@@ -68,6 +68,19 @@ def all_rounds() -> list[Round]:
     return list(db.session.scalars(select(Round).order_by(Round.created_at, Round.id)))
 
 
+_SCHOOL_YEAR = re.compile(r"(\d{4})/\d{2}")
+
+
+def _school_year(round_: Round) -> int:
+    match = _SCHOOL_YEAR.fullmatch(round_.name)
+    return int(match.group(1)) if match else 10_000
+
+
+def rounds_in_school_year_order() -> list[Round]:
+    """Every round, the earliest school year first ("2024/25" before "2025/26"); other names last, oldest first."""
+    return sorted(all_rounds(), key=_school_year)  # stable: equal keys keep the order of creation
+
+
 def current_round() -> Round | None:
     """The newest open round, else the newest round."""
     rounds = all_rounds()
