@@ -17,6 +17,7 @@ from ..services import assessments, audit
 from ..services.analytics import comparison_group
 from ..services.assessments import AssessmentState
 from ..services.errors import NotFound
+from ..services.history import school_history
 from ..services.rating_input import InvalidRatings, parse_rating_changes
 from ..services.reports import NothingToReport, report_for
 from ..services.rounds import current_round, get_round
@@ -24,7 +25,7 @@ from ..services.rounds import previous_round as previous_round_of
 from ..services.schools import get_school, schools_visible_to
 from ..services.team import team_members
 from .admin.audit_log import indicator_titles
-from .charts import report_chart, results_chart
+from .charts import history_charts, report_chart, results_chart
 from .downloads import pdf_response
 
 blueprint = Blueprint("team", __name__)
@@ -239,10 +240,13 @@ def results():
     if previous is not None and not _comparable(state, previous):
         previous = None
     group = comparison_group(g.school, g.round)
+    history = school_history(g.school, until=g.round)
     return render_template(
         "team/results.html",
         state=state,
         previous=previous,
+        history=history,
+        history_charts=history_charts(history, state) if any(r.is_submitted for r in history) else [],
         group=group,
         min_group_size=MIN_GROUP_SIZE,
         chart=results_chart(state, previous, group),

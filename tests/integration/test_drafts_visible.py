@@ -70,3 +70,36 @@ def test_a_submitted_report_has_no_draft_mark(app, client):
     for url in (RESULTS, REPORT):
         page = soup_of(client.get(url))
         assert (page.find(class_="draft-mark"), "vorläufig" in page.get_text()) == (None, False)
+
+
+def test_the_results_page_shows_the_school_years_as_line_charts_and_a_table(app, client):
+    """Issue 16: all earlier submitted rounds, per criterion and overall; drafts with their completeness only."""
+    from tests.factories import all_scores, submitted
+
+    with app.app_context():
+        school = make_school("100001")
+        user = make_user("leitung@schule.de", school=school, leadership=True)
+        current = make_round("2025/26")
+        first = make_round("2023/24", is_open=False)
+        make_round("2024/25", is_open=False)
+        make_round("2026/27", is_open=False)  # after the round on the page: not part of its history
+        submitted(school, first, all_scores(4))
+        rate(school, current, user, {"k1a": 9})
+    login(client, "leitung@schule.de")
+    section = soup_of(client.get(RESULTS)).find("section", attrs={"aria-labelledby": "history-heading"})
+    figures = section.select("ul.history-charts figure")
+    titles = ["Gesamtwert"] + [f"{n}. {c.title}" for n, c in enumerate(LEITFADEN.criteria, 1)]
+    assert [text(figure.find("figcaption")) for figure in figures] == titles
+    svg = figures[0].find("svg")
+    assert (svg["role"], text(svg.find("title"))) == ("img", "Gesamtwert")
+    assert [text(t) for t in svg.select("g.history-years text")] == ["2023/24", "2024/25", "2025/26"]
+    assert [text(t) for t in svg.select("text.history-value")] == ["4,0"]  # the draft is not a result yet
+    table = section.find("table", class_="history-table")
+    assert [text(th) for th in table.select("thead th")] == ["Kriterium", "2023/24", "2024/25", "2025/26"]
+    body = [[text(cell) for cell in row.find_all(["th", "td"])] for row in table.select("tbody tr")]
+    assert body[:3] == [
+        ["Stand", "abgeschlossen", "nicht begonnen", "Entwurf (1 von 23 bewertet)"],
+        ["Gesamtwert", "4,0", "–", "–"],
+        [titles[1], "4,0", "–", "–"],
+    ]
+    assert len(body) == 8
