@@ -116,7 +116,17 @@ def edit_criterion(criterion_id: str):
         ],
         neighbours=_neighbours(state, criterion),
         number=number,
+        last_year=_last_year(state),
     )
+
+
+def _last_year(state: AssessmentState) -> AssessmentState | None:
+    """The submitted assessment of the round before, shown read-only beside each indicator to rate against."""
+    before = previous_round_of(g.round)
+    if before is None:
+        return None
+    previous = assessments.load_state(g.school, before)
+    return previous if previous.status == "submitted" else None
 
 
 def _save(form, criterion, state: AssessmentState):

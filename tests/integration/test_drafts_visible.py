@@ -103,3 +103,46 @@ def test_the_results_page_shows_the_school_years_as_line_charts_and_a_table(app,
         [titles[1], "4,0", "–", "–"],
     ]
     assert len(body) == 8
+
+
+def test_while_rating_last_years_score_and_comment_stand_read_only_beside_each_indicator(app, client):
+    """Issue 16: the team rates against its own history (the previous round's submitted assessment)."""
+    from tests.factories import all_scores, submitted
+
+    with app.app_context():
+        school = make_school("100001")
+        make_user("leitung@schule.de", school=school, leadership=True)
+        last = make_round("2024/25", is_open=False)
+        make_round("2025/26")
+        submitted(school, last, all_scores(4) | {"k1b": 7})
+    with app.app_context():
+        from selfeval.extensions import db
+        from selfeval.models import Rating
+
+        rating = db.session.query(Rating).filter_by(indicator_id="k1a").one()
+        rating.comment = "<b>Konzept</b> liegt vor\nzweite Zeile"
+        db.session.commit()
+    login(client, "leitung@schule.de")
+    page = soup_of(client.get("/schulen/100001/2025-26/kriterien/k1"))
+    boxes = [fieldset.find("div", class_="last-year") for fieldset in page.select("fieldset.indicator")]
+    assert [text(box.find("p", class_="last-year__head")) for box in boxes] == [
+        "Vorjahr 2024/25 (abgeschlossen): Bewertung 4",
+        "Vorjahr 2024/25 (abgeschlossen): Bewertung 7",
+        "Vorjahr 2024/25 (abgeschlossen): Bewertung 4",
+        "Vorjahr 2024/25 (abgeschlossen): Bewertung 4",
+    ]
+    comment = boxes[0].find("p", class_="last-year__comment")
+    assert (comment.get_text(), comment.find("b")) == ("Anmerkung: <b>Konzept</b> liegt vor\nzweite Zeile", None)
+    assert [box.find(["input", "textarea"]) for box in boxes] == [None] * 4  # read-only: nothing to send
+
+
+def test_without_a_submitted_previous_round_the_rating_page_shows_no_last_year(app, client):
+    with app.app_context():
+        school = make_school("100001")
+        user = make_user("leitung@schule.de", school=school, leadership=True)
+        last = make_round("2024/25")
+        rate(school, last, user, {"k1a": 3})  # a draft: not a result to rate against
+        make_round("2025/26")
+    login(client, "leitung@schule.de")
+    page = soup_of(client.get("/schulen/100001/2025-26/kriterien/k1"))
+    assert (len(page.select("fieldset.indicator")), page.select("div.last-year")) == (4, [])
