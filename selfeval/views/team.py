@@ -256,12 +256,17 @@ def results():
         state=state,
         previous=previous,
         history=history,
-        history_charts=history_charts(history, state) if any(r.is_submitted for r in history) else [],
+        history_charts=history_charts(history, state) if _has_past_result(history) else [],
         group=group,
         min_group_size=MIN_GROUP_SIZE,
         chart=results_chart(state, previous, group),
         text=report_text,
     )
+
+
+def _has_past_result(history) -> bool:
+    """A history is worth drawing once an earlier school year was submitted: one point alone shows no change."""
+    return any(result.is_submitted and result.round_slug != g.round.slug for result in history)
 
 
 @blueprint.get("/schulen/<schulnummer>/<round_slug>/verlauf")

@@ -146,3 +146,19 @@ def test_without_a_submitted_previous_round_the_rating_page_shows_no_last_year(a
     login(client, "leitung@schule.de")
     page = soup_of(client.get("/schulen/100001/2025-26/kriterien/k1"))
     assert (len(page.select("fieldset.indicator")), page.select("div.last-year")) == (4, [])
+
+
+def test_without_an_earlier_submitted_school_year_the_history_is_a_sentence_not_seven_lone_points(app, client):
+    from tests.factories import all_scores, submitted
+
+    with app.app_context():
+        school = make_school("100001")
+        make_user("leitung@schule.de", school=school, leadership=True)
+        submitted(school, make_round("2025/26"), all_scores(6))
+    login(client, "leitung@schule.de")
+    section = soup_of(client.get(RESULTS)).find("section", attrs={"aria-labelledby": "history-heading"})
+    assert (section.select("svg"), section.select("table")) == ([], [])
+    assert text(section.find("p")) == (
+        "Der Verlauf über die Schuljahre erscheint, sobald Ihre Schule die Bewertung eines früheren Schuljahres "
+        "abgeschlossen hat."
+    )
