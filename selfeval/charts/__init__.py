@@ -1,9 +1,10 @@
-"""Charts (radar, box plot): renderer-independent geometry plus renderers (SVG now; the PDF report reuses the geometry).
+"""Charts (radar, box plot, history lines): renderer-independent geometry plus renderers (SVG; the PDF reuses it).
 
 Pure Python, no Flask, no database, no third-party imports.
 """
 
 from .boxplot import BoxPlotGeometry, BoxStats, boxplot_geometry, render_boxplot_svg
+from .history import HistoryGeometry, history_geometry, render_history_svg
 from .radar import (
     SERIES_STYLES,
     RadarAxis,
@@ -12,6 +13,7 @@ from .radar import (
     RadarSeries,
     RadarSeriesGeometry,
     SeriesStyle,
+    gap_labels,
     radar_geometry,
     wrap_label,
 )
@@ -22,6 +24,9 @@ __all__ = [
     "BoxStats",
     "boxplot_geometry",
     "render_boxplot_svg",
+    "HistoryGeometry",
+    "history_geometry",
+    "render_history_svg",
     "SERIES_STYLES",
     "RadarAxis",
     "RadarGeometry",
@@ -29,6 +34,7 @@ __all__ = [
     "RadarSeries",
     "RadarSeriesGeometry",
     "SeriesStyle",
+    "gap_labels",
     "radar_geometry",
     "render_svg",
     "wrap_label",

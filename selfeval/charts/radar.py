@@ -108,13 +108,50 @@ class RadarAxis:
 
 @dataclass(frozen=True)
 class RadarSeriesGeometry:
-    """A series placed on the chart: one vertex per axis; missing (None) values sit at the centre."""
+    """A series placed on the chart: one vertex per axis.
+
+    Missing (None) values keep a placeholder point at the centre so that indices line up, but renderers draw
+    only the ``runs``: an unrated criterion is a gap in the outline, never a point at 0.
+    """
 
     label: str
     style: str
     values: tuple[float | None, ...]  # the original values, unclamped
     points: tuple[Point, ...]
     missing: tuple[int, ...]  # indices of axes whose value is None
+
+    @property
+    def is_closed(self) -> bool:
+        """Every axis has a value: the outline is one closed, filled polygon."""
+        return not self.missing
+
+    @property
+    def runs(self) -> tuple[tuple[int, ...], ...]:
+        """The stretches of consecutive rated axes around the circle, each in drawing order."""
+        n = len(self.points)
+        if not self.missing:
+            return (tuple(range(n)),)
+        if len(self.missing) == n:
+            return ()
+        start = (self.missing[-1] + 1) % n  # a run never starts in the middle: begin just after a gap
+        order = [(start + k) % n for k in range(n)]
+        runs: list[tuple[int, ...]] = []
+        current: list[int] = []
+        for index in order:
+            if index in self.missing:
+                if current:
+                    runs.append(tuple(current))
+                current = []
+            else:
+                current.append(index)
+        if current:
+            runs.append(tuple(current))
+        return tuple(sorted(runs))
+
+
+def gap_labels(labels: Sequence[str], values: Sequence[float | None]) -> list[str]:
+    """Axis labels that say where the main series has no value: a gap must be named, not only drawn."""
+    return [label if value is not None else f"{label} (nicht bewertet)" for label, value in zip(labels, values, strict=True)]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from .radar import (
     TEXT_COLOR,
     Point,
     RadarGeometry,
+    RadarSeriesGeometry,
     format_value,
 )
 
@@ -47,6 +48,41 @@ def _german_value(value: float | None) -> str:
     return format_value(value).replace(".", ",")
 
 
+def _outline(series: RadarSeriesGeometry) -> list[str]:
+    """A closed, filled polygon when every axis has a value; else one open line per run of rated axes."""
+    style = SERIES_STYLES[series.style]
+    dash = f' stroke-dasharray="{" ".join(_num(d) for d in style.dasharray)}"' if style.dasharray else ""
+    stroke = f' stroke="{style.stroke}" stroke-width="{_num(style.stroke_width)}"{dash} stroke-linejoin="round"'
+    classes = f"radar-series radar-series--{series.style}"
+    if series.is_closed:
+        fill = f'fill="{style.fill}" fill-opacity="{_num(style.fill_opacity)}"' if style.fill else 'fill="none"'
+        return [f'<polygon class="{classes}" points="{_points(series.points)}" {fill}{stroke}/>']
+    return [
+        f'<polyline class="{classes} radar-series--gap" points="{_points([series.points[i] for i in run])}"'
+        f' fill="none"{stroke}/>'
+        for run in series.runs
+        if len(run) > 1
+    ]
+
+
+def _series(series: RadarSeriesGeometry, axis_titles: list[str]) -> list[str]:
+    """One series: its outline and a point with a tooltip per rated axis (unrated axes stay empty)."""
+    style = SERIES_STYLES[series.style]
+    out = [f'<g class="radar-series-group radar-series-group--{series.style}">', f"<title>{_text(series.label)}</title>"]
+    out += _outline(series)
+    for i, (x, y) in enumerate(series.points):
+        if i in series.missing:
+            continue
+        tooltip = f"{series.label} – {axis_titles[i]}: {_german_value(series.values[i])}"
+        out.append(
+            f'<circle class="radar-point" cx="{_num(x)}" cy="{_num(y)}" r="{_num(style.point_radius)}"'
+            f' fill="{style.stroke}" stroke="{BACKGROUND_COLOR}" stroke-width="1">'
+            f"<title>{_text(tooltip)}</title></circle>"
+        )
+    out.append("</g>")
+    return out
+
+
 def render_svg(geometry: RadarGeometry, *, title: str, description: str, id_prefix: str = "radar") -> str:
     """Render the geometry as a standalone, CSP-safe <svg> element string (no XML prolog, no styles)."""
     if not _ID_PREFIX.fullmatch(id_prefix):
@@ -73,33 +109,8 @@ def render_svg(geometry: RadarGeometry, *, title: str, description: str, id_pref
     out.append("</g>")
 
     axis_titles = [axis.label for axis in g.axes]
-    ordered = sorted(g.series, key=lambda s: _STYLE_ORDER[s.style])
-    for series in ordered:
-        style = SERIES_STYLES[series.style]
-        dash = f' stroke-dasharray="{" ".join(_num(d) for d in style.dasharray)}"' if style.dasharray else ""
-        fill = f'fill="{style.fill}" fill-opacity="{_num(style.fill_opacity)}"' if style.fill else 'fill="none"'
-        out.append(f'<g class="radar-series-group radar-series-group--{series.style}">')
-        out.append(f"<title>{_text(series.label)}</title>")
-        out.append(
-            f'<polygon class="radar-series radar-series--{series.style}" points="{_points(series.points)}"'
-            f' {fill} stroke="{style.stroke}" stroke-width="{_num(style.stroke_width)}"{dash}'
-            ' stroke-linejoin="round"/>'
-        )
-        for i, (x, y) in enumerate(series.points):
-            tooltip = f"{series.label} – {axis_titles[i]}: {_german_value(series.values[i])}"
-            if i in series.missing:
-                out.append(
-                    f'<circle class="radar-point radar-point--missing" cx="{_num(x)}" cy="{_num(y)}"'
-                    f' r="{_num(style.point_radius + 1)}" fill="{BACKGROUND_COLOR}" stroke="{style.stroke}"'
-                    f' stroke-width="1.5"><title>{_text(tooltip)}</title></circle>'
-                )
-            else:
-                out.append(
-                    f'<circle class="radar-point" cx="{_num(x)}" cy="{_num(y)}" r="{_num(style.point_radius)}"'
-                    f' fill="{style.stroke}" stroke="{BACKGROUND_COLOR}" stroke-width="1">'
-                    f"<title>{_text(tooltip)}</title></circle>"
-                )
-        out.append("</g>")
+    for series in sorted(g.series, key=lambda s: _STYLE_ORDER[s.style]):
+        out.extend(_series(series, axis_titles))
 
     out.append(
         f'<g class="radar-ring-labels" fill="{TEXT_COLOR}" font-size="{_num(g.ring_font_size)}"'

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..charts import RadarGeometry, RadarSeries, radar_geometry
+from ..charts import RadarGeometry, RadarSeries, gap_labels, radar_geometry
 from .model import ReportData
 
 COMPARISON_LABEL = "Mittelwert der Vergleichsgruppe"
@@ -23,10 +23,10 @@ def report_series(data: ReportData) -> list[RadarSeries]:
 
 
 def report_radar(data: ReportData) -> RadarGeometry:
-    """Fixed scale from the catalogue (rings every 2 points on 0–10), numbered criterion labels."""
+    """Fixed scale from the catalogue (rings every 2 points on 0–10), numbered criterion labels; unrated ones say so."""
     span = data.scale_max - data.scale_min
     return radar_geometry(
-        [f"{c.number}. {c.title}" for c in data.criteria],
+        gap_labels([f"{c.number}. {c.title}" for c in data.criteria], [c.score for c in data.criteria]),
         report_series(data),
         scale_min=data.scale_min,
         scale_max=data.scale_max,

@@ -43,6 +43,15 @@ class RadarChart(Flowable):
         path.close()
         self.canv.drawPath(path, stroke=1 if stroke else 0, fill=1 if fill else 0)
 
+    def _polyline(self, points) -> None:
+        if len(points) < 2:
+            return
+        path = self.canv.beginPath()
+        path.moveTo(*self._xy(points[0]))
+        for point in points[1:]:
+            path.lineTo(*self._xy(point))
+        self.canv.drawPath(path, stroke=1, fill=0)
+
     def draw(self) -> None:
         canvas, g = self.canv, self.geometry
         canvas.saveState()
@@ -66,20 +75,19 @@ class RadarChart(Flowable):
         canvas.setLineWidth(style.stroke_width * self.scale)
         canvas.setDash([d * self.scale for d in style.dasharray] if style.dasharray else [])
         canvas.setLineJoin(1)
-        if style.fill:
-            canvas.setFillColor(HexColor(style.fill), alpha=style.fill_opacity)
-        self._polygon(series.points, stroke=True, fill=bool(style.fill))
+        if series.is_closed:
+            if style.fill:
+                canvas.setFillColor(HexColor(style.fill), alpha=style.fill_opacity)
+            self._polygon(series.points, stroke=True, fill=bool(style.fill))
+        else:  # an unrated criterion is a gap in the outline, never a point at 0
+            for run in series.runs:
+                self._polyline([series.points[i] for i in run])
         canvas.setDash([])
+        canvas.setFillColor(HexColor(style.stroke))
         radius = style.point_radius * self.scale
         for index, point in enumerate(series.points):
-            x, y = self._xy(point)
-            if index in series.missing:
-                canvas.setFillColor(HexColor(BACKGROUND_COLOR))
-                canvas.setLineWidth(1)
-                canvas.circle(x, y, radius + self.scale, stroke=1, fill=1)
-            else:
-                canvas.setFillColor(HexColor(style.stroke))
-                canvas.circle(x, y, radius, stroke=0, fill=1)
+            if index not in series.missing:
+                canvas.circle(*self._xy(point), radius, stroke=0, fill=1)
 
     def _draw_ring_labels(self) -> None:
         canvas, g = self.canv, self.geometry

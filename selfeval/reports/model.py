@@ -40,6 +40,10 @@ class CriterionLine:
     indicators: tuple[IndicatorLine, ...]
 
     @property
+    def rated(self) -> int:
+        return sum(1 for line in self.indicators if line.score is not None)
+
+    @property
     def change(self) -> float | None:
         if self.score is None or self.previous_score is None:
             return None

@@ -150,7 +150,23 @@ def _frame(canvas, data: ReportData, number: int, total: int) -> None:
     canvas.line(MARGIN, 13 * mm, right, 13 * mm)
     canvas.drawString(MARGIN, 9 * mm, f"{text.TITLE} · erstellt am {format_date(data.created_on)}")
     canvas.drawRightString(right, 9 * mm, f"Seite {number} von {total}")
+    if not data.is_submitted:
+        _draft_band(canvas, data)
     canvas.restoreState()
+
+
+def _draft_band(canvas, data: ReportData) -> None:
+    """A dark band with white bold text under the header of every page: a draft must not pass for a result
+    (dark on light paper reads in greyscale and on any printer)."""
+    top = PAGE_HEIGHT - 21 * mm
+    height = 6.5 * mm
+    canvas.setFillColor(INK)
+    canvas.rect(MARGIN, top - height, CONTENT_WIDTH, height, stroke=0, fill=1)
+    canvas.setFillColor(colors.white)
+    canvas.setFont(BOLD, 10)
+    note = text.basis_note(data.rated, data.total)
+    line = text.DRAFT_MARK + (f" · {note}" if note else "")
+    canvas.drawCentredString(PAGE_WIDTH / 2, top - height + 2.2 * mm, fit_text(line, BOLD, 10, CONTENT_WIDTH - 8))
 
 
 def _title_block(data: ReportData, styles) -> list:
@@ -192,7 +208,9 @@ def _criterion_table(data: ReportData) -> Table:
         header += [f"Vorjahr\n{data.previous_round_name}", "Verände-\nrung"]
     rows: list[list] = [header]
     for c in data.criteria:
-        rows.append(_criterion_row(f"{c.number}. {c.title}", c.score, c.comparison_mean, c.previous_score, c.change, data))
+        basis = text.criterion_basis(c)
+        label = f"{c.number}. {c.title}" + (f" ({basis})" if basis else "")
+        rows.append(_criterion_row(label, c.score, c.comparison_mean, c.previous_score, c.change, data))
     rows.append(
         _criterion_row("Gesamtwert", data.overall, data.comparison.overall_mean, data.previous_overall, data.overall_change, data)
     )
@@ -265,7 +283,9 @@ def _criteria(data: ReportData) -> list:
 
 
 def _criterion_section(criterion: CriterionLine, data: ReportData) -> list:
-    heading = _p(f"{criterion.number}. {criterion.title} – Wert {format_score(criterion.score)}", "h3")
+    basis = text.criterion_basis(criterion)
+    title = f"{criterion.number}. {criterion.title} – Wert {format_score(criterion.score)}"
+    heading = _p(title + (f" ({basis})" if basis else ""), "h3")
     rows = []
     for line in criterion.indicators:
         cell = [_catalog_p(line.text, "cell")]

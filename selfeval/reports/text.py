@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from ..display import format_date, format_score
 from ..vocabulary import state_text
-from .model import ReportData
+from .model import CriterionLine, ReportData
 
 TITLE = "Bericht zur Selbstevaluation Digitale Schulentwicklung"
+#: On every page of a report that is not submitted (PDF header band, HTML banner on screen and on each printed page).
+DRAFT_MARK = "Entwurf – nicht abgeschlossen"
 
 
 def comment_cut_note(left_out: int) -> str:
@@ -22,8 +24,31 @@ def status_line(data: ReportData) -> str:
     return state_text(status, data.rated, data.total, when)
 
 
+def basis_note(rated: int, total: int) -> str:
+    """What a score of an incomplete assessment rests on; empty once every indicator is rated."""
+    if rated >= total:
+        return ""
+    return f"vorläufig, beruht auf {rated} von {total} Indikatoren"
+
+
+def overall_text(overall: float | None, scale_max: int, rated: int, total: int) -> str:
+    """ "Gesamtwert 9,0 von 10", and for an incomplete assessment what that rests on (results page and reports)."""
+    line = f"Gesamtwert {format_score(overall)} von {scale_max}"
+    note = basis_note(rated, total)
+    return f"{line} – {note}" if note else line
+
+
 def overall_line(data: ReportData) -> str:
-    return f"Gesamtwert {format_score(data.overall)} von {data.scale_max}"
+    return overall_text(data.overall, data.scale_max, data.rated, data.total)
+
+
+def rated_of(rated: int, total: int) -> str:
+    """ "2 von 4 bewertet" while a criterion is incomplete, else empty."""
+    return f"{rated} von {total} bewertet" if rated < total else ""
+
+
+def criterion_basis(criterion: CriterionLine) -> str:
+    return rated_of(criterion.rated, len(criterion.indicators))
 
 
 def comparison_note(data: ReportData) -> str:

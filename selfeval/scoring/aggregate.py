@@ -144,6 +144,22 @@ def change_summary(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFram
     return summary[CHANGE_COLUMNS]
 
 
+def means_over_rounds(
+    rounds: Sequence[tuple[str, pd.DataFrame]], columns: Sequence[str], minimum: int = MIN_GROUP_SIZE
+) -> pd.DataFrame:
+    """One column per round (in the given order): row "n" counts its score rows, then the mean of each column.
+
+    Means are left out (NaN) for fewer than `minimum` schools: a mean of two schools tells each about the other.
+    """
+    index = ["n", *columns]
+    table = {}
+    for name, scores in rounds:
+        frame = scores.reindex(columns=list(columns)).astype("float64")
+        means = frame.mean() if len(frame) >= minimum else pd.Series(np.nan, index=list(columns))
+        table[name] = pd.concat([pd.Series({"n": float(len(frame))}), means]).reindex(index)
+    return pd.DataFrame(table, index=index, dtype="float64")
+
+
 @dataclass(frozen=True)
 class ComparisonGroup:
     """Statistics of a group of schools, or why there are none (never the schools themselves)."""

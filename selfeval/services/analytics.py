@@ -21,7 +21,7 @@ from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis, kreise
 from ..scoring import aggregate
 from .catalog_snapshots import snapshot_catalog
 from .errors import InvalidInput
-from .rounds import previous_round
+from .rounds import all_rounds, previous_round
 from .schools import visibility_condition
 
 
@@ -109,6 +109,17 @@ def analyse(user: User, round_: Round, selection: Selection = Selection()) -> Ro
         change=aggregate.change(criterion_scores, previous_scores),
         change_summary=aggregate.change_summary(criterion_scores, previous_scores),
     )
+
+
+def means_over_rounds(user: User, selection: Selection, catalog: Catalog) -> pd.DataFrame:
+    """Per round in school-year order: how many schools of the selection submitted, and (from MIN_GROUP_SIZE on)
+    their mean overall and criterion scores; the criteria are those of `catalog` (the round on the page)."""
+    per_round = []
+    for round_ in all_rounds():
+        scope = scope_schools(user, round_)
+        schools = aggregate.select(scope, schulformen=selection.schulformen, kreise=selection.kreise, bezirke=selection.bezirke)
+        per_round.append((round_.name, aggregate.criterion_scores(submitted_scores(round_, schools), round_catalog(round_))))
+    return aggregate.means_over_rounds(per_round, [aggregate.OVERALL, *(c.id for c in catalog.criteria)])
 
 
 def comparison_group(school: School, round_: Round) -> aggregate.ComparisonGroup:

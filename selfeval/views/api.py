@@ -20,14 +20,15 @@ from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
 from ..services import analytics, assessments, reports
 from ..services.errors import InvalidInput, NotFound
+from ..services.history import school_history
 from ..services.rating_input import InvalidRatings, parse_rating_changes
-from ..services.rounds import current_round, get_round
+from ..services.rounds import current_round, get_round, previous_round
 from ..services.schools import get_school, schools_visible_to
 from ..services.users import user_for_token
 from .api_spec import openapi_document
 from .downloads import pdf_response
 from .refusals import log_refusal
-from .serializers import analytics_to_json, schools_to_json, state_to_json
+from .serializers import analytics_to_json, history_to_json, schools_to_json, state_to_json
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer calls carry no cookie and need no CSRF token; session calls are checked below.
@@ -106,6 +107,16 @@ def submit_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
     return _run(lambda: assessments.submit(school, round_, g.api_user, base_version))
+
+
+@blueprint.get("/schools/<schulnummer>/history")
+def get_history(schulnummer: str):
+    """Every round in which the school has an assessment, in school-year order; scores only once submitted."""
+    school = _visible_school(schulnummer, write=False)
+    started = [result for result in school_history(school) if result.status != "not_started"]
+    response = jsonify(history_to_json(school.schulnummer, started))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blueprint.get("/schools/<schulnummer>/reports/<round_slug>.pdf")
@@ -214,7 +225,7 @@ def _run(action):
             412,
             "Die Bewertung wurde inzwischen geändert; nichts wurde gespeichert.",
             changed=exc.changed,
-            current=state_to_json(exc.current),
+            current=state_to_json(exc.current, _previous_slug(exc.current)),
         ) from None
     except assessments.NotReadyToSubmit as exc:
         db.session.rollback()
@@ -232,14 +243,23 @@ def _run(action):
 
 
 def _school_and_round(schulnummer: str, round_slug: str, *, write: bool):
+    school = _visible_school(schulnummer, write=write)
     try:
-        school, round_ = get_school(schulnummer), get_round(round_slug)
+        return school, get_round(round_slug)
+    except NotFound as exc:
+        raise ApiError(404, str(exc)) from None
+
+
+def _visible_school(schulnummer: str, *, write: bool) -> School:
+    """The school, if the caller may read (or write) its assessments; 404 or 403 otherwise."""
+    try:
+        school = get_school(schulnummer)
     except NotFound as exc:
         raise ApiError(404, str(exc)) from None
     allowed = can_edit_assessment if write else can_view_assessment
     if not allowed(g.api_user, school):
         raise ApiError(403, "Kein Zugriff auf die Bewertung dieser Schule.")
-    return school, round_
+    return school
 
 
 def _if_match_version() -> int:
@@ -283,7 +303,13 @@ def _reject_constant(name: str):
     raise ValueError(name)
 
 
+def _previous_slug(state: assessments.AssessmentState) -> str | None:
+    """The round before the state's one in school-year order (services.rounds decides which that is)."""
+    before = previous_round(get_round(state.round_slug))
+    return before.slug if before is not None else None
+
+
 def _state_response(state: assessments.AssessmentState):
-    response = make_response(jsonify(state_to_json(state)))
+    response = make_response(jsonify(state_to_json(state, _previous_slug(state))))
     response.headers["ETag"] = f'"{state.version}"'
     return response

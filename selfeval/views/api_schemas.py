@@ -107,10 +107,17 @@ def _assessment_schemas(catalog: Catalog) -> dict[str, Any]:
     )
     return {
         "Assessment": closed(
-            ["school", "round", "catalog", "status", "version", "ratings", "scores", "completeness", "submitted_at"],
+            [
+                "school", "round", "previous_round", "catalog", "status", "version", "ratings", "scores", "completeness",
+                "submitted_at",
+            ],
             {
                 "school": SCHULNUMMER,
                 "round": ROUND_SLUG,
+                "previous_round": {
+                    "anyOf": [ROUND_SLUG, {"type": "null"}],
+                    "description": "The round of the school year before (null for the first round)",
+                },
                 "catalog": closed(["id", "version"], {"id": {"type": "string"}, "version": {"type": "string"}}),
                 "status": {"enum": ["draft", "submitted"]},
                 "version": {"type": "integer", "minimum": 0, "description": "0 before the first save"},
@@ -119,14 +126,12 @@ def _assessment_schemas(catalog: Catalog) -> dict[str, Any]:
                     "description": "Every indicator of the round's catalogue, rated or not",
                     "additionalProperties": rating_out,
                 },
-                "scores": closed(
-                    ["overall", "criteria"],
-                    {"overall": NUMBER_OR_NULL, "criteria": {"type": "object", "additionalProperties": NUMBER_OR_NULL}},
-                ),
+                "scores": _scores_schema(),
                 "completeness": {"type": "number", "minimum": 0, "maximum": 1},
                 "submitted_at": {"type": ["string", "null"], "format": "date-time"},
             },
         ),
+        "SchoolHistory": _history_schema(),
         "RatingChange": rating_in,
         "RatingsUpdate": closed(
             ["ratings"],
@@ -142,6 +147,36 @@ def _assessment_schemas(catalog: Catalog) -> dict[str, Any]:
             },
         ),
     }
+
+
+def _scores_schema() -> dict[str, Any]:
+    return closed(
+        ["overall", "criteria"],
+        {"overall": NUMBER_OR_NULL, "criteria": {"type": "object", "additionalProperties": NUMBER_OR_NULL}},
+    )
+
+
+def _history_schema() -> dict[str, Any]:
+    entry = closed(
+        ["round", "status", "completeness", "scores"],
+        {
+            "round": ROUND_SLUG,
+            "status": {"enum": ["draft", "submitted"]},
+            "completeness": {"type": "number", "minimum": 0, "maximum": 1},
+            "scores": {**_scores_schema(), "description": "Of a submitted assessment only; null for a draft"},
+        },
+    )
+    return closed(
+        ["schulnummer", "rounds"],
+        {
+            "schulnummer": SCHULNUMMER,
+            "rounds": {
+                "type": "array",
+                "items": entry,
+                "description": "Each round in which the school has an assessment, in school-year order",
+            },
+        },
+    )
 
 
 def _catalog_schema() -> dict[str, Any]:

@@ -182,6 +182,24 @@ def _assessment_paths() -> dict[str, Any]:
                 },
             },
         },
+        "/schools/{schulnummer}/history": {
+            "parameters": _PATH_PARAMETERS[:1],
+            "get": {
+                "operationId": "getSchoolHistory",
+                "summary": "A school's rounds in school-year order: status, completeness and, once submitted, the scores",
+                "description": "Same access as the assessment: the school's own team, supervisors and advisers whose "
+                "scope includes the school, and admins. Rounds without an assessment are left out.",
+                "responses": {
+                    "200": {
+                        "description": "The history",
+                        "headers": {"Cache-Control": NO_STORE},
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SchoolHistory"}}},
+                    },
+                    **_read_errors(),
+                    "404": error(404, "Unknown school"),
+                },
+            },
+        },
         assessment_path + "/submit": {
             "parameters": _PATH_PARAMETERS,
             "post": {

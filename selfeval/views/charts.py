@@ -6,12 +6,23 @@ import math
 
 from markupsafe import Markup
 
-from ..charts import BoxStats, RadarSeries, boxplot_geometry, radar_geometry, render_boxplot_svg, render_svg
+from ..charts import (
+    BoxStats,
+    RadarSeries,
+    boxplot_geometry,
+    gap_labels,
+    history_geometry,
+    radar_geometry,
+    render_boxplot_svg,
+    render_history_svg,
+    render_svg,
+)
 from ..reports.chart import report_radar, report_series
 from ..reports.model import ReportData
 from ..scoring.aggregate import OVERALL, ComparisonGroup
 from ..services.analytics import RoundAnalytics
 from ..services.assessments import AssessmentState
+from ..services.history import RoundResult
 
 
 def results_chart(state: AssessmentState, previous: AssessmentState | None, group: ComparisonGroup | None = None) -> Markup:
@@ -24,7 +35,7 @@ def results_chart(state: AssessmentState, previous: AssessmentState | None, grou
         means = tuple(_number(group.stats.loc[c.id, "mean"]) for c in catalog.criteria)
         series.append(RadarSeries("Mittelwert der Vergleichsgruppe", means, "comparison"))
     geometry = radar_geometry(
-        [criterion.title for criterion in catalog.criteria],
+        gap_labels([criterion.title for criterion in catalog.criteria], series[0].values),
         series,
         scale_min=catalog.scale.min,
         scale_max=catalog.scale.max,
@@ -34,6 +45,30 @@ def results_chart(state: AssessmentState, previous: AssessmentState | None, grou
     description = f"Netzdiagramm der Kriterienwerte ({names}) auf der Skala {catalog.scale.min} bis {catalog.scale.max}."
     # render_svg escapes every text it writes, so the markup is safe to embed.
     return Markup(render_svg(geometry, title="Ergebnis je Kriterium", description=description, id_prefix="ergebnis"))  # noqa: S704  # nosec B704
+
+
+def history_charts(results: list[RoundResult], state: AssessmentState) -> list[tuple[str, Markup]]:
+    """One line chart for the overall score, then one per criterion, over the school years (submitted rounds only)."""
+    years = [result.round_name for result in results]
+    rows = [("gesamt", "Gesamtwert", [result.overall for result in results])]
+    rows += [
+        (criterion.id, f"{number}. {criterion.title}", [result.criteria.get(criterion.id) for result in results])
+        for number, criterion in enumerate(state.catalog.criteria, 1)
+    ]
+    scale = state.catalog.scale
+    charts = []
+    for key, title, values in rows:
+        geometry = history_geometry(
+            years, values, scale_min=scale.min, scale_max=scale.max, tick_step=_ring_step(scale.max - scale.min)
+        )
+        description = (
+            f"Liniendiagramm: {title} je Schuljahr von {years[0]} bis {years[-1]} auf der Skala {scale.min} bis "
+            f"{scale.max}; nur abgeschlossene Bewertungen, Lücken für Schuljahre ohne. Die Werte stehen in der Tabelle "
+            "„Werte je Schuljahr“."
+        )
+        svg = render_history_svg(geometry, title=title, description=description, id_prefix=f"verlauf-{key}")
+        charts.append((title, Markup(svg)))  # noqa: S704 - render_history_svg escapes every text it writes  # nosec B704
+    return charts
 
 
 def report_chart(data: ReportData) -> Markup:

@@ -10,13 +10,16 @@ import pandas as pd
 from ..scoring.aggregate import OVERALL, STAT_COLUMNS
 from ..services.analytics import RoundAnalytics
 from ..services.assessments import AssessmentState
+from ..services.history import RoundResult
 
 
-def state_to_json(state: AssessmentState) -> dict[str, Any]:
+def state_to_json(state: AssessmentState, previous_round: str | None) -> dict[str, Any]:
+    """The assessment document; `previous_round` is the slug of the round before (None for the first)."""
     scores = state.scores
     return {
         "school": state.schulnummer,
         "round": state.round_slug,
+        "previous_round": previous_round,
         "catalog": {"id": state.catalog.id, "version": state.catalog.version},
         "status": state.status,
         "version": state.version,
@@ -27,6 +30,21 @@ def state_to_json(state: AssessmentState) -> dict[str, Any]:
         "scores": {"overall": scores.overall, "criteria": scores.criteria},
         "completeness": scores.completeness,
         "submitted_at": state.submitted_at.isoformat() if state.submitted_at else None,
+    }
+
+
+def history_to_json(schulnummer: str, results: list[RoundResult]) -> dict[str, Any]:
+    return {
+        "schulnummer": schulnummer,
+        "rounds": [
+            {
+                "round": result.round_slug,
+                "status": result.status,
+                "completeness": result.completeness,
+                "scores": {"overall": result.overall, "criteria": result.criteria},
+            }
+            for result in results
+        ],
     }
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..extensions import login_manager
 from ..permissions import can_use_analytics
 from ..reference import BEZIRKSREGIERUNGEN, kreis_name, schulform_label
+from ..scoring.aggregate import MIN_GROUP_SIZE
 from ..services import analytics as analytics_service
 from ..services.errors import InvalidInput, NotFound
 from ..services.rounds import all_rounds, current_round, get_round
@@ -50,6 +51,8 @@ def overview():
         choices=_filter_choices(analytics, selection),
         legend=heat_legend(analytics.catalog.scale.min, analytics.catalog.scale.max),
         distribution=distribution_chart(analytics),
+        round_means=analytics_service.means_over_rounds(current_user, selection, analytics.catalog),
+        min_group_size=MIN_GROUP_SIZE,
         status_labels=STATE_LABELS,
         sort_url=_sort_url,
         page_url=_page_url,

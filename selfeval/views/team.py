@@ -17,6 +17,7 @@ from ..services import assessments, audit
 from ..services.analytics import comparison_group
 from ..services.assessments import AssessmentState
 from ..services.errors import NotFound
+from ..services.history import school_history
 from ..services.rating_input import InvalidRatings, parse_rating_changes
 from ..services.reports import NothingToReport, report_for
 from ..services.rounds import current_round, get_round
@@ -25,7 +26,7 @@ from ..services.school_rounds import school_rounds
 from ..services.schools import get_school, schools_visible_to
 from ..services.team import team_members
 from .admin.audit_log import indicator_titles
-from .charts import report_chart, results_chart
+from .charts import history_charts, report_chart, results_chart
 from .downloads import pdf_response
 from .unsaved import keep_or_none, owner_token, take_kept_input
 
@@ -138,7 +139,17 @@ def _page(state: AssessmentState, criterion, form, number: int, *, conflict=None
         restored_at=restored.created_at if restored else None,
         page_owner=owner_token(current_user, g.school, g.round),
         session_idle_seconds=int(current_app.permanent_session_lifetime.total_seconds()),
+        last_year=_last_year(state),
     )
+
+
+def _last_year(state: AssessmentState) -> AssessmentState | None:
+    """The submitted assessment of the round before, shown read-only beside each indicator to rate against."""
+    before = previous_round_of(g.round)
+    if before is None:
+        return None
+    previous = assessments.load_state(g.school, before)
+    return previous if previous.status == "submitted" else None
 
 
 def _save(form, criterion, state: AssessmentState):
@@ -266,14 +277,23 @@ def results():
     if previous is not None and not _comparable(state, previous):
         previous = None
     group = comparison_group(g.school, g.round)
+    history = school_history(g.school, until=g.round)
     return render_template(
         "team/results.html",
         state=state,
         previous=previous,
+        history=history,
+        history_charts=history_charts(history, state) if _has_past_result(history) else [],
         group=group,
         min_group_size=MIN_GROUP_SIZE,
         chart=results_chart(state, previous, group),
+        text=report_text,
     )
+
+
+def _has_past_result(history) -> bool:
+    """A history is worth drawing once an earlier school year was submitted: one point alone shows no change."""
+    return any(result.is_submitted and result.round_slug != g.round.slug for result in history)
 
 
 @blueprint.get("/schulen/<schulnummer>/<round_slug>/verlauf")

@@ -164,6 +164,7 @@ TABLE: dict[tuple[str, str], Check] = {
     ("api.submit_assessment", "POST"): Check(
         (A401, A401, api_error(422), A403, A403, A403, A403, A403, A403), if_match=True
     ),
+    ("api.get_history", "GET"): Check((A401, A401, JSON, A403, JSON, A403, JSON, A403, JSON)),
     ("api.report_pdf", "GET"): Check((A401, A401, PDF, A403, PDF, A403, PDF, A403, PDF)),
     ("api.round_analytics", "GET"): Check(
         (A401, A401, A403, A403, JSON, JSON, JSON, JSON, JSON), query={"round": CURRENT_ROUND}

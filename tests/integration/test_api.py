@@ -129,7 +129,9 @@ def mean(values):
     return math.fsum(values) / len(values)
 
 
-def expected_state(version: int, ratings: dict[str, tuple[int | None, str]], *, status="draft", submitted_at=None) -> dict:
+def expected_state(
+    version: int, ratings: dict[str, tuple[int | None, str]], *, status="draft", submitted_at=None, previous_round=None
+) -> dict:
     """The API's state body, computed independently of the app's scoring code."""
     scores = {key: ratings.get(key, (None, ""))[0] for key in INDICATORS}
     criteria = {}
@@ -140,6 +142,7 @@ def expected_state(version: int, ratings: dict[str, tuple[int | None, str]], *, 
     return {
         "school": SCHULNUMMER,
         "round": ROUND_SLUG,
+        "previous_round": previous_round,
         "catalog": {"id": "dortmund-leitfaden", "version": "2"},
         "status": status,
         "version": version,
@@ -231,6 +234,7 @@ def test_openapi_document_without_authentication_describes_the_paths(client):
         "/schools",
         "/schools/{schulnummer}/assessments/{round}",
         "/schools/{schulnummer}/assessments/{round}/submit",
+        "/schools/{schulnummer}/history",
         "/schools/{schulnummer}/reports/{round}.pdf",
     ]
     methods = {"get", "put", "post", "patch", "delete", "head", "options"}
@@ -241,6 +245,7 @@ def test_openapi_document_without_authentication_describes_the_paths(client):
         "/schools": ["get"],
         "/schools/{schulnummer}/assessments/{round}": ["get", "put"],
         "/schools/{schulnummer}/assessments/{round}/submit": ["post"],
+        "/schools/{schulnummer}/history": ["get"],
         "/schools/{schulnummer}/reports/{round}.pdf": ["get"],
     }
 

@@ -15,9 +15,9 @@ from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
 from selfeval.models import ApiToken, AuditEvent, CatalogSnapshot, Membership, Round, School, User, UserScope
 from selfeval.services.catalog_snapshots import snapshot_catalog
-from tests.conftest import PRODUCTION_PASSWORD_HASH
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import get_school
+from tests.conftest import PRODUCTION_PASSWORD_HASH
 from tests.factories import rated
 from tests.integration.test_rounds_school_years import WRONG_NAMES
 

@@ -365,3 +365,31 @@ def test_supervision_opens_results_pages_only_within_its_scope(client, group):
     page = soup_of(response)
     assert (response.status_code, text(page.h1)) == (403, "Kein Zugriff")
     assert "Rhein-Gesamtschule" not in response.get_data(as_text=True)
+
+
+def test_the_overview_shows_the_means_of_the_selection_over_all_rounds(app, client):
+    """Issue 16: per round how many schools of the selection submitted and their means; below five, no means."""
+    with app.app_context():
+        first, second = make_round("2023/24", is_open=False), make_round("2024/25", is_open=False)
+        current = make_round("2025/26")
+        schools = [make_school(f"10000{i}", schulform="02") for i in range(1, 7)]
+        other = make_school("100009", schulform="15")
+        for i, school in enumerate(schools[:5]):
+            submitted(school, first, 2 + i)  # 2, 3, 4, 5, 6: mean 4
+        for school in schools[:2]:
+            submitted(school, second, 7)
+        for school in schools:
+            submitted(school, current, 6)
+        submitted(other, first, 10)
+        make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"])
+    login(client, "aufsicht@bezreg.test")
+    page = soup_of(client.get(OVERVIEW + "?schulform=02"))
+    table = page.find("table", id="runden-mittelwerte")
+    assert [text(th) for th in table.select("thead th")] == ["Kriterium", "2023/24", "2024/25", "2025/26"]
+    body = [[text(cell) for cell in row.find_all(["th", "td"])] for row in table.select("tbody tr")]
+    assert body[0] == ["abgeschlossene Bewertungen", "5", "2", "6"]
+    assert body[1] == ["Gesamtwert", "4,0", DASH, "6,0"]
+    assert body[2][1:] == ["4,0", DASH, "6,0"]
+    assert len(body) == 8
+    note = text(page.find("p", id="runden-mittelwerte-hinweis"))
+    assert note == "Mittelwerte erst ab 5 abgeschlossenen Bewertungen; bei weniger Schulen ließe sich auf einzelne schließen (–)."

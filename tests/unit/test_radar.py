@@ -398,7 +398,8 @@ def test_svg_one_polygon_per_series_with_style_class_and_vertex_circles():
     _geometry, _svg, root = render(series)
     polygons = by_class(root, "radar-series")
     assert len(polygons) == 3
-    assert all(p.tag == f"{SVG}polygon" for p in polygons)
+    # A series with an unrated axis is an open line with a gap there (issue 16), not a polygon through the centre.
+    assert [p.tag for p in polygons] == [f"{SVG}polyline", f"{SVG}polygon", f"{SVG}polygon"]
     by_style = {style: by_class(root, f"radar-series--{style}") for style in ("primary", "secondary", "comparison")}
     assert all(len(found) == 1 for found in by_style.values())
     primary, secondary, comparison = (by_style[s][0] for s in ("primary", "secondary", "comparison"))
@@ -412,8 +413,8 @@ def test_svg_one_polygon_per_series_with_style_class_and_vertex_circles():
     assert comparison.get("stroke") == "#0b6e4f"
     assert comparison.get("stroke-dasharray")
     assert comparison.get("stroke-dasharray") != secondary.get("stroke-dasharray")
-    assert len(by_class(root, "radar-point")) == 18
-    assert len(by_class(root, "radar-point--missing")) == 1
+    assert len(by_class(root, "radar-point")) == 17
+    assert len(by_class(root, "radar-point--missing")) == 0
     assert len(primary.get("points").split()) == 6
 
 
@@ -471,3 +472,33 @@ def test_charts_import_no_framework():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip() == "[]"
+
+
+# --- unrated criteria are gaps, not zeros (issue 16) ------------------------------------------------------------
+
+
+def test_runs_are_the_stretches_of_rated_axes_around_the_circle():
+    assert series_points((None, 5, None, 5, 5, 5))[1].runs == ((1,), (3, 4, 5))
+    assert series_points((5, None, 5, 5, 5, 5))[1].runs == ((2, 3, 4, 5, 0),)
+    assert series_points((5, 5, 5, 5, 5, 5))[1].runs == ((0, 1, 2, 3, 4, 5),)
+    assert series_points((None,) * 6)[1].runs == ()
+
+
+def test_svg_draws_an_unrated_axis_as_a_gap_not_as_a_point_at_zero():
+    geometry, _svg, root = render([RadarSeries("2025/26", (9, None, None, None, 8, 7))])
+    lines = by_class(root, "radar-series")
+    assert [(line.tag, line.get("fill")) for line in lines] == [(f"{SVG}polyline", "none")]
+    drawn = [tuple(float(n) for n in pair.split(",")) for pair in lines[0].get("points").split()]
+    expected = [geometry.series[0].points[i] for i in (4, 5, 0)]
+    assert [(round(x, 2), round(y, 2)) for x, y in drawn] == [(round(x, 2), round(y, 2)) for x, y in expected]
+    assert len(by_class(root, "radar-point")) == 3
+    assert by_class(root, "radar-point--missing") == []
+    centre = (round(geometry.cx, 2), round(geometry.cy, 2))
+    circles = [(float(c.get("cx")), float(c.get("cy"))) for c in root.iter(f"{SVG}circle")]
+    assert centre not in circles
+
+
+def test_gap_labels_name_the_unrated_axes():
+    from selfeval.charts.radar import gap_labels
+
+    assert gap_labels(["A", "B", "C"], (1.0, None, 3.0)) == ["A", "B (nicht bewertet)", "C"]
