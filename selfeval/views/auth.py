@@ -28,16 +28,15 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
     throttle, address = login_throttle(), request.remote_addr or "unknown"
-    blocked = throttle.check(form.email.data, address)
+    blocked = throttle.reserve(form.email.data, address)  # counted before the password is checked
     if blocked is not None:
         security_log.warning("log-in refused: too many failed attempts (address %s)", address)
         return _too_many_attempts(form, blocked.retry_after)
     user = authenticate(form.email.data, form.password.data)
     if user is None:
-        throttle.failed(form.email.data, address)
         form.password.errors.append("E-Mail-Adresse oder Passwort sind nicht richtig.")
         return render_template("auth/login.html", form=form)
-    throttle.succeeded(form.email.data)
+    throttle.succeeded(form.email.data, address)
     start_session(user)
     next_page = request.args.get("next", "")
     return redirect(next_page if _is_local(next_page) else url_for("team.home"))
