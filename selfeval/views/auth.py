@@ -69,30 +69,34 @@ def logout():
 @blueprint.route("/passwort-festlegen/<token>", methods=["GET", "POST"])
 def set_password(token: str):
     link = find_password_link(token)
-    if link is None:
-        response = make_response(render_template("auth/link_invalid.html"), 404)
-    else:
-        form = SetPasswordForm()
-        if form.validate_on_submit():
-            try:
-                set_password_by_link(token, form.password.data)
-            except (LinkInvalid, InvalidInput) as exc:
-                db.session.rollback()
-                form.password.errors.append(_reason(exc))
-            else:
-                db.session.commit()
-                end_session()  # whoever was logged in here, the new password is for the link's account
-                flash("Ihr Passwort ist gespeichert. Sie können sich jetzt anmelden.", "success")
-                return redirect(url_for("auth.login"))
-        response = make_response(render_template("auth/set_password.html", form=form, link=link))
+    response = _link_invalid() if link is None else _set_password_form(token, link)
     # The token is in the address: never send it on to another site.
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _reason(error: Exception) -> str:
-    return error.problems.get("password", str(error)) if isinstance(error, InvalidInput) else str(error)
+def _set_password_form(token: str, link):
+    form = SetPasswordForm(email=link.user.email, name=link.user.display_name)
+    if form.validate_on_submit():
+        try:
+            set_password_by_link(token, form.password.data)
+        except LinkInvalid:
+            db.session.rollback()
+            return _link_invalid()  # another request used the link a moment ago
+        except InvalidInput as exc:
+            db.session.rollback()
+            form.password.errors.append(exc.problems.get("password", str(exc)))
+        else:
+            db.session.commit()
+            end_session()  # whoever was logged in here, the new password is for the link's account
+            flash("Ihr Passwort ist gespeichert. Sie können sich jetzt anmelden.", "success")
+            return redirect(url_for("auth.login"))
+    return make_response(render_template("auth/set_password.html", form=form, link=link))
+
+
+def _link_invalid():
+    return make_response(render_template("auth/link_invalid.html"), 404)
 
 
 def password_link_url(token: str) -> str:

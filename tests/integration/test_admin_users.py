@@ -783,3 +783,30 @@ def test_erasure_keeps_the_ratings_under_the_neutral_marker(app, admin, teacher)
     login(colleague, "kollegin@schule.de")
     overview = soup_of(colleague.get("/schulen/100001/2025-26/"))
     assert text(overview.find("p", id="progress-label")) == "23 von 23 Indikatoren bewertet"
+
+
+def test_the_set_password_page_explains_every_problem_in_plain_german_at_once(app, admin, teacher):
+    url = link_of(soup_of(post(admin, f"{USERS}/{teacher}/passwort-link")))
+    user = app.test_client()
+    token = soup_of(user.get(url)).find("input", attrs={"name": "csrf_token"})["value"]
+
+    def errors(password: str, confirm: str) -> dict[str, list[str]]:
+        page = soup_of(user.post(url, data={"csrf_token": token, "password": password, "confirm": confirm}))
+        return {
+            field: [text(p) for p in page.select(f"p.field-error#{field}-error")]
+            for field in ("password", "confirm")
+        }
+
+    assert errors("zu kurz", "anders") == {
+        "password": ["Das Passwort muss mindestens 12 Zeichen lang sein."],
+        "confirm": ["Die beiden Passwörter sind nicht gleich."],
+    }
+    assert errors("Lehrer@Schule.de", "Lehrer@Schule.de") == {
+        "password": ["Das Passwort darf nicht Ihre E-Mail-Adresse oder Ihr Name sein, auch nicht mit Zahlen dahinter."],
+        "confirm": [],
+    }
+    assert errors("", "") == {
+        "password": ["Bitte geben Sie ein neues Passwort ein."],
+        "confirm": ["Bitte geben Sie das neue Passwort ein zweites Mal ein."],
+    }
+    assert login(app.test_client(), "lehrer@schule.de").headers["Location"] == "/schule"  # nothing changed
