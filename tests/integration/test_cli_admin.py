@@ -266,6 +266,8 @@ TEAM = ["--name", "Ayşe Yılmaz", "--role", "team", "--school", "100001"]
     ids=[
         "no-password-stdin",
         "short-password",
+        "own-name-password",
+        "common-password",
         "bad-email",
         "duplicate-email",
         "team-without-school",
