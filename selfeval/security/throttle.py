@@ -23,6 +23,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 log = logging.getLogger("selfeval.security")
 EXTENSION = "selfeval_login_throttle"
+RESET_EXTENSION = "selfeval_reset_throttle"
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,51 @@ def _account_key(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
 
 
+class ResetThrottle:
+    """Limits "Passwort vergessen?" requests per e-mail address (no mail flood) and per client address.
+
+    Every request counts, atomically (limits' hit), whether or not the account exists.
+    """
+
+    def __init__(self, storage: Storage, per_email: RateLimitItem, per_address: RateLimitItem):
+        self.limiter = MovingWindowRateLimiter(storage)
+        self.per_email = per_email
+        self.per_address = per_address
+
+    def address_blocked(self, address: str) -> Blocked | None:
+        """Count a request from this address; Blocked (with the wait) once the limit is used up."""
+        try:
+            if self.limiter.hit(self.per_address, "reset-address", address):
+                return None
+            reset_at = self.limiter.get_window_stats(self.per_address, "reset-address", address).reset_time
+            return Blocked(max(1, math.ceil(reset_at - time.time())))
+        except StorageError:
+            _storage_down()
+            return None
+
+    def may_mail(self, email: str) -> bool:
+        """Count a request for this e-mail address; False once its limit is used up (then no mail goes out)."""
+        try:
+            return self.limiter.hit(self.per_email, "reset-email", _account_key(email))
+        except StorageError:
+            _storage_down()
+            return True
+
+
 def register(app: Flask) -> None:
     config = app.config
     storage = storage_from_string(config["SELFEVAL_RATELIMIT_STORAGE"], key_prefix="selfeval-login", wrap_exceptions=True)
     app.extensions[EXTENSION] = LoginThrottle(
         storage, parse(config["SELFEVAL_LOGIN_LIMIT_ACCOUNT"]), parse(config["SELFEVAL_LOGIN_LIMIT_ADDRESS"])
     )
+    app.extensions[RESET_EXTENSION] = ResetThrottle(
+        storage, parse(config["SELFEVAL_RESET_LIMIT_EMAIL"]), parse(config["SELFEVAL_RESET_LIMIT_ADDRESS"])
+    )
 
 
 def login_throttle() -> LoginThrottle:
     return current_app.extensions[EXTENSION]
+
+
+def reset_throttle() -> ResetThrottle:
+    return current_app.extensions[RESET_EXTENSION]

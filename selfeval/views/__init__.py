@@ -5,7 +5,18 @@ from __future__ import annotations
 from flask import Flask
 
 from ..extensions import catalogs
-from . import admin, api, auth, errors, main, report_jobs, request_guard, supervision, team
+from . import (
+    admin,
+    api,
+    auth,
+    errors,
+    main,
+    password_reset,  # noqa: F401  (adds "Passwort vergessen?" to the auth blueprint)
+    report_jobs,
+    request_guard,
+    supervision,
+    team,
+)
 from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 

@@ -14,6 +14,7 @@ from ..security.sessions import end_session, start_session
 from ..security.throttle import login_throttle
 from ..services.accounts import LinkInvalid, end_all_sessions, find_password_link, set_password_by_link
 from ..services.errors import InvalidInput
+from ..services.mail import MailSettings
 from ..services.users import authenticate
 
 blueprint = Blueprint("auth", __name__)
@@ -26,7 +27,7 @@ def login():
         return redirect(url_for("team.home"))
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form)
+        return _login_page(form)
     throttle, address = login_throttle(), request.remote_addr or "unknown"
     blocked = throttle.reserve(form.email.data, address)  # counted before the password is checked
     if blocked is not None:
@@ -35,11 +36,15 @@ def login():
     user = authenticate(form.email.data, form.password.data)
     if user is None:
         form.password.errors.append("E-Mail-Adresse oder Passwort sind nicht richtig.")
-        return render_template("auth/login.html", form=form)
+        return _login_page(form)
     throttle.succeeded(form.email.data, address)
     start_session(user)
     next_page = request.args.get("next", "")
     return redirect(next_page if _is_local(next_page) else url_for("team.home"))
+
+
+def _login_page(form: LoginForm) -> str:
+    return render_template("auth/login.html", form=form, reset_by_mail=reset_by_mail_possible())
 
 
 def _too_many_attempts(form: LoginForm, retry_after: int):
@@ -49,7 +54,7 @@ def _too_many_attempts(form: LoginForm, retry_after: int):
     form.password.errors.append(
         f"Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in {wait} erneut."
     )
-    response = make_response(render_template("auth/login.html", form=form), 429)
+    response = make_response(_login_page(form), 429)
     response.headers["Retry-After"] = str(retry_after)
     return response
 
@@ -114,6 +119,11 @@ def links_possible() -> bool:
     """
     config = current_app.config
     return bool(config.get("SELFEVAL_BASE_URL")) or current_app.testing or current_app.debug
+
+
+def reset_by_mail_possible() -> bool:
+    """Mail is configured and links know the site's address: then the log-in page offers "Passwort vergessen?"."""
+    return MailSettings.from_config(current_app.config) is not None and links_possible()
 
 
 def password_link_url(token: str) -> str:

@@ -85,6 +85,8 @@ TABLE: dict[tuple[str, str], Check] = {
     ("auth.login", "GET"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
     ("auth.login", "POST"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
     ("auth.logout", "POST"): Check((LOGIN, LOGIN, to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/"))),
+    ("auth.forgot_password", "GET"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
+    ("auth.forgot_password", "POST"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
     ("auth.set_password", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     ("auth.set_password", "POST"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     ("team.home", "GET"): Check(
