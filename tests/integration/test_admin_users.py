@@ -832,12 +832,18 @@ def production_admin(app, migrated_database, tmp_path, **config):
     return client, teacher_id
 
 
+def post_with_forged_host(client, path: str):
+    """POST as the logged-in admin, but with the Host header an attacker would send (the cookie sent by hand)."""
+    token = csrf(client, USERS)
+    cookie = f"session={client.get_cookie('session').value}"
+    forged = client.application.test_client(use_cookies=False)  # a cookie jar would drop it for another host
+    return forged.post(path, data={"csrf_token": token}, headers={"Host": "evil.example", "Cookie": cookie})
+
+
 def test_in_production_without_a_base_url_no_reset_link_is_made_and_the_admin_is_told_why(app, migrated_database, tmp_path):
     client, teacher_id = production_admin(app, migrated_database, tmp_path)
 
-    response = client.post(
-        f"{USERS}/{teacher_id}/passwort-link", data={"csrf_token": csrf(client, USERS)}, headers={"Host": "evil.example"}
-    )
+    response = post(client, f"{USERS}/{teacher_id}/passwort-link")
 
     assert (response.status_code, response.headers["Location"]) == (302, f"{USERS}/{teacher_id}")
     assert flashes(soup_of(client.get(response.headers["Location"]))) == [NO_BASE_URL]
@@ -862,8 +868,6 @@ def test_in_production_without_a_base_url_a_new_account_is_kept_without_an_invit
 def test_in_production_the_link_uses_the_base_url_whatever_the_host_header_says(app, migrated_database, tmp_path):
     client, teacher_id = production_admin(app, migrated_database, tmp_path, SELFEVAL_BASE_URL="https://selfeval.kreis.de")
 
-    response = client.post(
-        f"{USERS}/{teacher_id}/passwort-link", data={"csrf_token": csrf(client, USERS)}, headers={"Host": "evil.example"}
-    )
+    response = post_with_forged_host(client, f"{USERS}/{teacher_id}/passwort-link")
 
     assert link_of(soup_of(response)).startswith("https://selfeval.kreis.de/passwort-festlegen/")
