@@ -90,7 +90,10 @@ def _remove_newest(storage: Storage, key: str) -> None:
             if events:
                 del events[0]
     elif isinstance(storage, RedisStorage):
-        storage.get_connection().lpop(storage.prefixed_key(key))
+        try:
+            storage.get_connection().lpop(storage.prefixed_key(key))
+        except storage.base_exceptions as exc:  # as limits' own calls report it
+            raise StorageError(exc) from exc
     else:  # config.security_config admits only memory:// and Redis URLs
         raise TypeError(f"no way to take back an attempt in {type(storage).__name__}")
 
