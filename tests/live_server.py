@@ -96,11 +96,12 @@ def _start(
     listener = socket.create_server(("127.0.0.1", 0), backlog=128)
     try:
         port = listener.getsockname()[1]
+        url = f"http://127.0.0.1:{port}"
         log_path = instance_path / "server.log"
         with log_path.open("a", encoding="utf-8") as log:
             process = subprocess.Popen(
                 _gunicorn_command(listener.fileno(), workers, threads, preload),
-                env=_server_environment(database_url, instance_path, env),
+                env=_server_environment(database_url, instance_path, url, env),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -110,7 +111,7 @@ def _start(
     finally:
         # gunicorn holds its own copy; once it dies, the port refuses connections instead of queueing them.
         listener.close()
-    return LiveServer(f"http://127.0.0.1:{port}", process, log_path)
+    return LiveServer(url, process, log_path)
 
 
 def _gunicorn_command(listening_fd: int, workers: int, threads: int, preload: bool) -> list[str]:
@@ -126,11 +127,13 @@ def _gunicorn_command(listening_fd: int, workers: int, threads: int, preload: bo
     return [sys.executable, "-m", "gunicorn", *(part for option in options.items() for part in option), *flags, "wsgi:app"]
 
 
-def _server_environment(database_url: str, instance_path: Path, extra: Mapping[str, str]) -> dict[str, str]:
+def _server_environment(database_url: str, instance_path: Path, url: str, extra: Mapping[str, str]) -> dict[str, str]:
     inherited = {name: value for name, value in os.environ.items() if not name.startswith("SELFEVAL_")}
     return {
         **inherited,
         "SELFEVAL_DATABASE_URL": database_url,
+        # A production configuration makes password links only with the site's address (issue 15, item 13).
+        "SELFEVAL_BASE_URL": url,
         "SELFEVAL_INSTANCE_PATH": str(instance_path),
         "SELFEVAL_SECRET_KEY": TEST_SECRET_KEY,  # the test app's: both understand each other's session cookies
         "PYTHONUNBUFFERED": "1",
