@@ -94,6 +94,9 @@ def security_config(env: Mapping[str, str]) -> dict[str, Any]:
         "SELFEVAL_RATELIMIT_STORAGE": storage,
         "SELFEVAL_LOGIN_LIMIT_ACCOUNT": _rate(env, "SELFEVAL_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes"),
         "SELFEVAL_LOGIN_LIMIT_ADDRESS": _rate(env, "SELFEVAL_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes"),
+        # "Passwort vergessen?": mails to one address, and requests from one client address.
+        "SELFEVAL_RESET_LIMIT_EMAIL": _rate(env, "SELFEVAL_RESET_LIMIT_EMAIL", "3 per hour"),
+        "SELFEVAL_RESET_LIMIT_ADDRESS": _rate(env, "SELFEVAL_RESET_LIMIT_ADDRESS", "10 per hour"),
     }
 
 

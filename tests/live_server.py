@@ -71,16 +71,18 @@ def live_server(
     *,
     env: Mapping[str, str] | None = None,
     workers: int = 2,
+    threads: int = 1,
     preload: bool = True,
     start_timeout: float = 60.0,
 ) -> Iterator[LiveServer]:
     """`gunicorn wsgi:app` on `database_url` (migrated already), answering before the block starts.
 
     With `preload` the master imports the app once and forks the workers (create_app opens no connection, so
-    nothing is shared): on a busy machine that halves the start-up.
+    nothing is shared): on a busy machine that halves the start-up. With `threads` above 1 each worker
+    serves that many requests at once (gunicorn's gthread worker), as a production setup may.
     """
     instance_path.mkdir(parents=True, exist_ok=True)
-    server = _start(database_url, instance_path, env or {}, workers, preload)
+    server = _start(database_url, instance_path, env or {}, workers, threads, preload)
     try:
         _wait_until_answering(server, start_timeout)
         yield server
@@ -88,15 +90,18 @@ def live_server(
         server.stop()
 
 
-def _start(database_url: str, instance_path: Path, env: Mapping[str, str], workers: int, preload: bool) -> LiveServer:
+def _start(
+    database_url: str, instance_path: Path, env: Mapping[str, str], workers: int, threads: int, preload: bool
+) -> LiveServer:
     listener = socket.create_server(("127.0.0.1", 0), backlog=128)
     try:
         port = listener.getsockname()[1]
+        url = f"http://127.0.0.1:{port}"
         log_path = instance_path / "server.log"
         with log_path.open("a", encoding="utf-8") as log:
             process = subprocess.Popen(
-                _gunicorn_command(listener.fileno(), workers, preload),
-                env=_server_environment(database_url, instance_path, env),
+                _gunicorn_command(listener.fileno(), workers, threads, preload),
+                env=_server_environment(database_url, instance_path, url, env),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -106,13 +111,14 @@ def _start(database_url: str, instance_path: Path, env: Mapping[str, str], worke
     finally:
         # gunicorn holds its own copy; once it dies, the port refuses connections instead of queueing them.
         listener.close()
-    return LiveServer(f"http://127.0.0.1:{port}", process, log_path)
+    return LiveServer(url, process, log_path)
 
 
-def _gunicorn_command(listening_fd: int, workers: int, preload: bool) -> list[str]:
+def _gunicorn_command(listening_fd: int, workers: int, threads: int, preload: bool) -> list[str]:
     options = {
         "--bind": f"fd://{listening_fd}",
         "--workers": str(workers),
+        "--threads": str(threads),
         "--timeout": "60",  # a worker stuck this long is killed and replaced
         "--graceful-timeout": "5",
         "--chdir": str(PROJECT_ROOT),  # where wsgi.py lies
@@ -121,11 +127,13 @@ def _gunicorn_command(listening_fd: int, workers: int, preload: bool) -> list[st
     return [sys.executable, "-m", "gunicorn", *(part for option in options.items() for part in option), *flags, "wsgi:app"]
 
 
-def _server_environment(database_url: str, instance_path: Path, extra: Mapping[str, str]) -> dict[str, str]:
+def _server_environment(database_url: str, instance_path: Path, url: str, extra: Mapping[str, str]) -> dict[str, str]:
     inherited = {name: value for name, value in os.environ.items() if not name.startswith("SELFEVAL_")}
     return {
         **inherited,
         "SELFEVAL_DATABASE_URL": database_url,
+        # A production configuration makes password links only with the site's address (issue 15, item 13).
+        "SELFEVAL_BASE_URL": url,
         "SELFEVAL_INSTANCE_PATH": str(instance_path),
         "SELFEVAL_SECRET_KEY": TEST_SECRET_KEY,  # the test app's: both understand each other's session cookies
         "PYTHONUNBUFFERED": "1",

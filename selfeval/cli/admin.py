@@ -75,6 +75,8 @@ def create_user_command(email, display_name, role, schulnummer, leadership, krei
     if password_stdin == invite:
         how = "give it on standard input with --password-stdin (never as an argument), or use --invite"
         _fail({"password": how})
+    if invite:
+        _require_base_url()
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     try:
         school = get_school(schulnummer) if schulnummer else None
@@ -122,6 +124,7 @@ def reset_password_command(email: str) -> None:
 
 
 def _new_link(email: str, purpose: str) -> accounts.IssuedLink:
+    _require_base_url()
     user = _existing_user(email)
     try:
         link = accounts.issue_password_link(user, purpose, actor=None)
@@ -129,6 +132,13 @@ def _new_link(email: str, purpose: str) -> accounts.IssuedLink:
         _fail(exc.problems)
     db.session.commit()
     return link
+
+
+def _require_base_url() -> None:
+    """No link without the site's address, unless this is a test or debug run (then localhost)."""
+    if not (current_app.config["SELFEVAL_BASE_URL"] or current_app.testing or current_app.debug):
+        _fail({"SELFEVAL_BASE_URL": "not set, so the link would not know the site's address; "
+               "set it to the address people open, e.g. https://selfeval.example.org"})  # fmt: skip
 
 
 def _echo_link(link: accounts.IssuedLink) -> None:

@@ -26,13 +26,20 @@ def demo_command(host: str, port: int, reset: bool) -> None:
     if reset:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - only for links  # nosec B104
     # SELFEVAL_DEMO: Impressum, Datenschutz and Barrierefreiheit explain the demo where no operator is configured.
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SELFEVAL_DEMO": True})
+    # Password links made in the demo point to the address it serves (never the request's Host header).
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SELFEVAL_DEMO": True,
+            "SELFEVAL_BASE_URL": f"http://{shown_host}:{port}",
+        }
+    )
     with app.app_context():
         upgrade()
         demo = load_demo_content(catalogs.active)
         db.session.commit()
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - only for the printed link  # nosec B104
     click.echo("")
     click.echo("selfeval demo")
     click.echo(f"  Database:  {database} (SQLite, demo only; SELFEVAL_DATABASE_URL is not used)")

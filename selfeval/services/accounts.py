@@ -36,6 +36,7 @@ from .users import (
 #: How long an invitation or reset link can be used (the issue asks for 72 hours).
 PASSWORD_LINK_LIFETIME = timedelta(hours=72)
 PURPOSES = {"invite": "user.invited", "reset": "user.reset_requested"}
+LINK_USED = "Dieser Link ist abgelaufen oder wurde schon benutzt."
 
 
 class LinkInvalid(ServiceError):
@@ -148,16 +149,26 @@ def find_password_link(token: str) -> PasswordLink | None:
 
 
 def set_password_by_link(token: str, password: str) -> User:
-    """Use the link once: set the password, end every other session of the account."""
+    """Use the link once: set the password, end every session and API token of the account.
+
+    The link is claimed by deleting it (one DELETE … WHERE): of requests that use it at the same
+    time, exactly one deletes the row; the others find nothing to delete and are refused.
+    """
     link = find_password_link(token)
     if link is None:
-        raise LinkInvalid("Dieser Link ist abgelaufen oder wurde schon benutzt.")
-    problem = password_problem(password)
+        raise LinkInvalid(LINK_USED)
+    user = link.user
+    problem = password_problem(password, email=user.email, name=user.display_name)
     if problem is not None:
         raise InvalidInput({"password": problem})
-    user = link.user
-    user.password_hash = hash_password(password)
+    password_hash = hash_password(password)  # slow on purpose: before the claim, which locks the row
+    claim = delete(PasswordLink).where(PasswordLink.id == link.id, PasswordLink.expires_at > utcnow())
+    if db.session.execute(claim).rowcount != 1:
+        raise LinkInvalid(LINK_USED)
+    user.password_hash = password_hash
     user.login_id = secrets.token_urlsafe(32)
+    # Whoever had the old password may have made API tokens with it: a reset ends them like the sessions.
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.execute(delete(PasswordLink).where(PasswordLink.user_id == user.id))
     audit.record("user.password_set", actor=user, subject=user.email, subject_user=user)
     db.session.flush()

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
@@ -25,6 +28,8 @@ MAX_PASSWORD_LENGTH = 1024
 EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
 #: Control characters: PostgreSQL refuses NUL, and none belongs in a name.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Long passwords that are common all the same (the file names its source).
+COMMON_PASSWORDS_FILE = Path(__file__).parent.parent / "reference" / "common_passwords.txt"
 TOKEN_PREFIX = "sev_"  # noqa: S105 - a prefix, not a secret  # nosec B105
 #: The production hash; the test configuration names a cheap one (PASSWORD_HASH_METHOD), see config.build_config.
 DEFAULT_PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a secret  # nosec B105
@@ -117,13 +122,53 @@ def _dummy_hash() -> str:
     return _dummy_hashes[method]
 
 
-def password_problem(password: str) -> str | None:
-    """Why this password cannot be used, or None."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein."
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Why this password cannot be used (a German sentence for the person choosing it), or None.
+
+    The one place for the rule: the set-password form, the link service and `users create` ask here.
+    `email` and `name` are the account's own, which the password must not be.
+    """
+    visible = "".join(char for char in password if not _invisible(char))
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"Das Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen lang sein."
+    if len(visible) < MIN_PASSWORD_LENGTH:
+        if len(password) >= MIN_PASSWORD_LENGTH:
+            return (
+                f"Das Passwort braucht mindestens {MIN_PASSWORD_LENGTH} sichtbare Zeichen; "
+                "Leerzeichen und unsichtbare Zeichen zählen nicht mit."
+            )
+        return f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein."
+    if len(set(visible.casefold())) == 1:
+        return "Das Passwort besteht nur aus einem wiederholten Zeichen. Bitte wählen Sie ein anderes."
+    core = _core(password)
+    if core in _identity_cores(email, name) or core.rstrip("0123456789") in _identity_cores(email, name):
+        return "Das Passwort darf nicht Ihre E-Mail-Adresse oder Ihr Name sein, auch nicht mit Zahlen dahinter."
+    if core in _common_password_cores():
+        return "Dieses Passwort ist sehr verbreitet und wird bei Angriffen zuerst ausprobiert. Bitte wählen Sie ein anderes."
     return None
+
+
+def _invisible(char: str) -> bool:
+    # Whitespace, control and format characters (zero-width space, soft hyphen …), unassigned and private use.
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Cn", "Co", "Cs", "Zs", "Zl", "Zp")
+
+
+def _core(text: str) -> str:
+    """Letters and digits only, without case: "Carla.Cramer" and "carla cramer" have the same core."""
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def _identity_cores(email: str, name: str) -> set[str]:
+    local_part = email.partition("@")[0]
+    words = name.split()
+    candidates = {email, local_part, name, " ".join(reversed(words))}
+    return {core for core in map(_core, candidates) if core}
+
+
+@cache
+def _common_password_cores() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(_core(line) for line in lines if line.strip() and not line.startswith("#"))
 
 
 def _account_problems(email: str, display_name: str, role: str, password: str | None) -> dict[str, str]:
@@ -138,8 +183,9 @@ def _account_problems(email: str, display_name: str, role: str, password: str | 
         problems["name"] = "Der Name enthält unzulässige Steuerzeichen."
     if role not in ROLES:
         problems["role"] = f"Unbekannte Rolle „{role}“; möglich sind: {', '.join(ROLES)}."
-    if password is not None and password_problem(password):
-        problems["password"] = password_problem(password)
+    problem = password_problem(password, email=email, name=display_name) if password is not None else None
+    if problem is not None:
+        problems["password"] = problem
     return problems
 
 

@@ -6,7 +6,19 @@ from flask import Flask, url_for
 
 from ..extensions import catalogs
 from ..legal import LEGAL_PAGES, legal_links
-from . import admin, api, auth, errors, main, report_jobs, request_guard, supervision, team, unsaved
+from . import (
+    admin,
+    api,
+    auth,
+    errors,
+    main,
+    password_reset,  # noqa: F401  (adds "Passwort vergessen?" to the auth blueprint)
+    report_jobs,
+    request_guard,
+    supervision,
+    team,
+    unsaved,
+)
 from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 

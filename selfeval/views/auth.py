@@ -15,6 +15,7 @@ from ..security.throttle import login_throttle
 from ..services import unsaved_input
 from ..services.accounts import LinkInvalid, end_all_sessions, find_password_link, set_password_by_link
 from ..services.errors import InvalidInput
+from ..services.mail import MailSettings
 from ..services.users import authenticate
 
 blueprint = Blueprint("auth", __name__)
@@ -27,23 +28,26 @@ def login():
         return redirect(url_for("team.home"))
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form)
+        return _login_page(form)
     throttle, address = login_throttle(), request.remote_addr or "unknown"
-    blocked = throttle.check(form.email.data, address)
+    blocked = throttle.reserve(form.email.data, address)  # counted before the password is checked
     if blocked is not None:
         security_log.warning("log-in refused: too many failed attempts (address %s)", address)
         return _too_many_attempts(form, blocked.retry_after)
     user = authenticate(form.email.data, form.password.data)
     if user is None:
-        throttle.failed(form.email.data, address)
         form.password.errors.append("E-Mail-Adresse oder Passwort sind nicht richtig.")
-        return render_template("auth/login.html", form=form)
-    throttle.succeeded(form.email.data)
+        return _login_page(form)
+    throttle.succeeded(form.email.data, address)
     start_session(user)
     unsaved_input.purge_expired()  # rating input kept across a log-in lives a few hours at most
     db.session.commit()
     next_page = request.args.get("next", "")
     return redirect(next_page if _is_local(next_page) else url_for("team.home"))
+
+
+def _login_page(form: LoginForm) -> str:
+    return render_template("auth/login.html", form=form, reset_by_mail=reset_by_mail_possible())
 
 
 def _too_many_attempts(form: LoginForm, retry_after: int):
@@ -53,7 +57,7 @@ def _too_many_attempts(form: LoginForm, retry_after: int):
     form.password.errors.append(
         f"Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in {wait} erneut."
     )
-    response = make_response(render_template("auth/login.html", form=form), 429)
+    response = make_response(_login_page(form), 429)
     response.headers["Retry-After"] = str(retry_after)
     return response
 
@@ -83,37 +87,65 @@ def keep_alive():
 @blueprint.route("/passwort-festlegen/<token>", methods=["GET", "POST"])
 def set_password(token: str):
     link = find_password_link(token)
-    if link is None:
-        response = make_response(render_template("auth/link_invalid.html"), 404)
-    else:
-        form = SetPasswordForm()
-        if form.validate_on_submit():
-            try:
-                set_password_by_link(token, form.password.data)
-            except (LinkInvalid, InvalidInput) as exc:
-                db.session.rollback()
-                form.password.errors.append(_reason(exc))
-            else:
-                db.session.commit()
-                end_session()  # whoever was logged in here, the new password is for the link's account
-                flash("Ihr Passwort ist gespeichert. Sie können sich jetzt anmelden.", "success")
-                return redirect(url_for("auth.login"))
-        response = make_response(render_template("auth/set_password.html", form=form, link=link))
+    response = _link_invalid() if link is None else _set_password_form(token, link)
     # The token is in the address: never send it on to another site.
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
-def _reason(error: Exception) -> str:
-    return error.problems.get("password", str(error)) if isinstance(error, InvalidInput) else str(error)
+def _set_password_form(token: str, link):
+    form = SetPasswordForm(email=link.user.email, name=link.user.display_name)
+    if form.validate_on_submit():
+        try:
+            set_password_by_link(token, form.password.data)
+        except LinkInvalid:
+            db.session.rollback()
+            return _link_invalid()  # another request used the link a moment ago
+        except InvalidInput as exc:
+            db.session.rollback()
+            form.password.errors.append(exc.problems.get("password", str(exc)))
+        else:
+            db.session.commit()
+            end_session()  # whoever was logged in here, the new password is for the link's account
+            flash("Ihr Passwort ist gespeichert. Sie können sich jetzt anmelden.", "success")
+            return redirect(url_for("auth.login"))
+    return make_response(render_template("auth/set_password.html", form=form, link=link))
+
+
+def _link_invalid():
+    return make_response(render_template("auth/link_invalid.html"), 404)
+
+
+#: Shown to the admin when a link cannot be made: its address would come from the request's Host header.
+NO_BASE_URL = (
+    "Links zum Festlegen eines Passworts können noch nicht erstellt werden, weil die Adresse von selfeval "
+    "nicht eingestellt ist (SELFEVAL_BASE_URL). Bitte bitten Sie den technischen Betrieb, sie einzustellen."
+)
+
+
+def links_possible() -> bool:
+    """Whether a password link can be made: SELFEVAL_BASE_URL is set, or this is a test or debug run.
+
+    Without it the link's host would be whatever the request's Host header said: an attacker who
+    asks for a reset with a forged Host would get the victim's link pointing to the attacker's site.
+    """
+    config = current_app.config
+    return bool(config.get("SELFEVAL_BASE_URL")) or current_app.testing or current_app.debug
+
+
+def reset_by_mail_possible() -> bool:
+    """Mail is configured and links know the site's address: then the log-in page offers "Passwort vergessen?"."""
+    return MailSettings.from_config(current_app.config) is not None and links_possible()
 
 
 def password_link_url(token: str) -> str:
-    """The full link for an e-mail or for the admin to pass on (SELFEVAL_BASE_URL, else this request's host)."""
+    """The full link for an e-mail or for the admin to pass on; callers check links_possible() first."""
     base = current_app.config.get("SELFEVAL_BASE_URL", "")
     if base:
         return base + url_for("auth.set_password", token=token)
-    return url_for("auth.set_password", token=token, _external=True)
+    if not links_possible():
+        raise RuntimeError("no SELFEVAL_BASE_URL: a password link would take its host from the request")
+    return url_for("auth.set_password", token=token, _external=True)  # tests and debug runs only
 
 
 def _is_local(target: str) -> bool:

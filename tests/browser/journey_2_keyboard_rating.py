@@ -44,8 +44,8 @@ def set_password_with_keys(tab: Tab, scan: Scan, story, audit: FocusAudit) -> No
     page.keyboard.press("Enter")
     page.wait_for_selector("#fehler")
     scan.page(tab, "Passwort festlegen mit Fehler")
-    short = "Feld muss zwischen 12 und 1024 Zeichen beinhalten."
-    hint = "Mindestens 12 Zeichen. Ein Satz aus mehreren Wörtern ist gut zu merken."
+    short = "Das Passwort muss mindestens 12 Zeichen lang sein."
+    hint = "Mindestens 12 Zeichen, nicht Ihr Name oder Ihre E-Mail-Adresse. Ein Satz aus mehreren Wörtern ist gut zu merken."
     assert error_announcement(page) == {
         "focused": True,
         "fields": [{"link": f"Neues Passwort: {short}", "invalid": "true", "description": [hint, short]}],

@@ -89,6 +89,8 @@ TABLE: dict[tuple[str, str], Check] = {
     ("auth.login", "POST"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
     ("auth.logout", "POST"): Check((LOGIN, LOGIN, to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/"))),
     ("auth.keep_alive", "POST"): Check((A401, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
+    ("auth.forgot_password", "GET"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
+    ("auth.forgot_password", "POST"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
     ("auth.set_password", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     ("auth.set_password", "POST"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     # Team A took part in the last round: its start page lists both rounds; team B has only the current one.

@@ -682,3 +682,85 @@ def test_search_users_ignores_the_case_of_umlauts(directory):
     db.session.commit()
 
     assert found(accounts.search_users(text="özdemir")) == ["Zeynep Özdemir"]
+
+
+# --- the password rule (issue 15, item 14) -----------------------------------------------------------------
+
+REPEATED = "Das Passwort besteht nur aus einem wiederholten Zeichen. Bitte wählen Sie ein anderes."
+INVISIBLE = "Das Passwort braucht mindestens 12 sichtbare Zeichen; Leerzeichen und unsichtbare Zeichen zählen nicht mit."
+OWN = "Das Passwort darf nicht Ihre E-Mail-Adresse oder Ihr Name sein, auch nicht mit Zahlen dahinter."
+COMMON = "Dieses Passwort ist sehr verbreitet und wird bei Angriffen zuerst ausprobiert. Bitte wählen Sie ein anderes."
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("a" * 12, REPEATED),
+        ("Ä" * 6 + "ä" * 6, REPEATED),
+        (" " * 12, INVISIBLE),
+        ("\u200b" * 20, INVISIBLE),  # zero-width spaces
+        ("abc\u00addef\u200bghi jk", INVISIBLE),  # soft hyphen, zero-width space, space: 11 visible
+        ("\t\n\u3000" * 5, INVISIBLE),
+        ("carla@schule.de", OWN),
+        ("CARLA@SCHULE.DE", OWN),
+        ("carla@schule.de2024", OWN),
+        ("Carla Cramer!!", OWN),
+        ("cramer carla 1", OWN),
+        ("Carla.Cramer!", OWN),
+        ("password1234", COMMON),
+        ("Passwort 1234", COMMON),
+        ("qwertzuiopasdfghjkl", COMMON),
+        ("1q2w3e4r5t6y", COMMON),
+        ("Ich liebe dich!", COMMON),
+    ],
+)
+def test_set_password_by_link_refuses_weak_passwords_with_a_sentence_for_people(people, invited, password, message):
+    carla, token = invited
+
+    with pytest.raises(InvalidInput) as raised:
+        accounts.set_password_by_link(token, password)
+    db.session.rollback()
+
+    assert raised.value.problems == {"password": message}
+    db.session.expire_all()
+    assert (carla.password_hash, count(PasswordLink)) == (None, 1)
+
+
+@pytest.mark.parametrize("password", ["Carla mag Kaffee", "aaaaaaaaaaab", "  zwölfZeichen  ", "Cramer-Straße 12a"])
+def test_passwords_near_the_rules_are_accepted(people, invited, password):
+    carla, token = invited
+
+    accounts.set_password_by_link(token, password)
+    db.session.commit()
+
+    assert authenticate("carla@schule.de", password) == carla
+
+
+def test_create_user_refuses_the_accounts_own_name_as_password(people):
+    _, _, _, school, _ = people
+
+    with pytest.raises(InvalidInput) as raised:
+        create_user("dora@schule.de", "Dora Dietrich", "team", "Dora Dietrich 2025", school=school)
+    db.session.rollback()
+
+    assert raised.value.problems == {"password": OWN}
+    assert find_user("dora@schule.de") is None
+
+
+# --- API tokens end with a reset (issue 15, item 6) ---------------------------------------------------------
+
+
+def test_setting_a_password_by_link_ends_the_accounts_api_tokens_and_only_its_own(people):
+    admin, anna, bert, *_ = people
+    annas, berts = issue_token(anna), issue_token(bert)
+    link = accounts.issue_password_link(anna, "reset", actor=admin)
+    db.session.commit()
+    assert user_for_token(annas) == anna
+
+    accounts.set_password_by_link(link.token, NEW_PASSWORD)
+    db.session.commit()
+
+    db.session.expire_all()
+    assert user_for_token(annas) is None
+    assert user_for_token(berts) == bert
+    assert count(ApiToken, ApiToken.user_id == anna.id) == 0

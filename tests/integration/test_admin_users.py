@@ -783,3 +783,91 @@ def test_erasure_keeps_the_ratings_under_the_neutral_marker(app, admin, teacher)
     login(colleague, "kollegin@schule.de")
     overview = soup_of(colleague.get("/schulen/100001/2025-26/"))
     assert text(overview.find("p", id="progress-label")) == "23 von 23 Indikatoren bewertet"
+
+
+def test_the_set_password_page_explains_every_problem_in_plain_german_at_once(app, admin, teacher):
+    url = link_of(soup_of(post(admin, f"{USERS}/{teacher}/passwort-link")))
+    user = app.test_client()
+    token = soup_of(user.get(url)).find("input", attrs={"name": "csrf_token"})["value"]
+
+    def errors(password: str, confirm: str) -> dict[str, list[str]]:
+        page = soup_of(user.post(url, data={"csrf_token": token, "password": password, "confirm": confirm}))
+        return {
+            field: [text(p) for p in page.select(f"p.field-error#{field}-error")]
+            for field in ("password", "confirm")
+        }
+
+    assert errors("zu kurz", "anders") == {
+        "password": ["Das Passwort muss mindestens 12 Zeichen lang sein."],
+        "confirm": ["Die beiden Passwörter sind nicht gleich."],
+    }
+    assert errors("Lehrer@Schule.de", "Lehrer@Schule.de") == {
+        "password": ["Das Passwort darf nicht Ihre E-Mail-Adresse oder Ihr Name sein, auch nicht mit Zahlen dahinter."],
+        "confirm": [],
+    }
+    assert errors("", "") == {
+        "password": ["Bitte geben Sie ein neues Passwort ein."],
+        "confirm": ["Bitte geben Sie das neue Passwort ein zweites Mal ein."],
+    }
+    assert login(app.test_client(), "lehrer@schule.de").headers["Location"] == "/schule"  # nothing changed
+
+
+# --- password links need SELFEVAL_BASE_URL in production (issue 15, item 13) ---------------------------------
+
+NO_BASE_URL = (
+    "Links zum Festlegen eines Passworts können noch nicht erstellt werden, weil die Adresse von selfeval "
+    "nicht eingestellt ist (SELFEVAL_BASE_URL). Bitte bitten Sie den technischen Betrieb, sie einzustellen."
+)
+
+
+def production_admin(app, migrated_database, tmp_path, **config):
+    """A client of a production app (neither TESTING nor DEBUG), logged in as an administrator."""
+    production = make_test_app(migrated_database, tmp_path / "production", TESTING=False, **config)
+    with app.app_context():
+        make_school("100001", name="Adler-Gesamtschule")
+        make_user("admin@amt.de", "admin")
+        teacher_id = make_user("lehrer@schule.de", school=find_school("100001")).id
+    client = production.test_client()
+    assert login(client, "admin@amt.de").status_code == 302
+    return client, teacher_id
+
+
+def post_with_forged_host(client, path: str):
+    """POST as the logged-in admin, but with the Host header an attacker would send (the cookie sent by hand)."""
+    token = csrf(client, USERS)
+    cookie = f"session={client.get_cookie('session').value}"
+    forged = client.application.test_client(use_cookies=False)  # a cookie jar would drop it for another host
+    return forged.post(path, data={"csrf_token": token}, headers={"Host": "evil.example", "Cookie": cookie})
+
+
+def test_in_production_without_a_base_url_no_reset_link_is_made_and_the_admin_is_told_why(app, migrated_database, tmp_path):
+    client, teacher_id = production_admin(app, migrated_database, tmp_path)
+
+    response = post(client, f"{USERS}/{teacher_id}/passwort-link")
+
+    assert (response.status_code, response.headers["Location"]) == (302, f"{USERS}/{teacher_id}")
+    assert flashes(soup_of(client.get(response.headers["Location"]))) == [NO_BASE_URL]
+    assert events(app, "user.reset_requested", "user.invited") == []
+    with app.app_context():
+        assert db.session.scalars(select(PasswordLink)).all() == []
+
+
+def test_in_production_without_a_base_url_a_new_account_is_kept_without_an_invitation(app, migrated_database, tmp_path):
+    client, _ = production_admin(app, migrated_database, tmp_path)
+
+    response = new_account(client, email="neu@schule.de", display_name="Nora Neu", school="100001")
+
+    assert (response.status_code, response.headers["Location"]) == (302, f"{USERS}/{account_id(app, 'neu@schule.de')}")
+    created = "Das Konto für neu@schule.de ist angelegt."
+    assert flashes(soup_of(client.get(response.headers["Location"]))) == [created, NO_BASE_URL]
+    assert [action for action, *_ in events(app, "user.created", "user.invited")] == ["user.created"] * 3
+    with app.app_context():
+        assert db.session.scalars(select(PasswordLink)).all() == []
+
+
+def test_in_production_the_link_uses_the_base_url_whatever_the_host_header_says(app, migrated_database, tmp_path):
+    client, teacher_id = production_admin(app, migrated_database, tmp_path, SELFEVAL_BASE_URL="https://selfeval.kreis.de")
+
+    response = post_with_forged_host(client, f"{USERS}/{teacher_id}/passwort-link")
+
+    assert link_of(soup_of(response)).startswith("https://selfeval.kreis.de/passwort-festlegen/")

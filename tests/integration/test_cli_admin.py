@@ -225,6 +225,17 @@ TEAM = ["--name", "Ayşe Yılmaz", "--role", "team", "--school", "100001"]
             "error: password: Das Passwort muss mindestens 12 Zeichen lang sein.\n",
         ),
         (
+            ["ayse@b.de", *TEAM, "--password-stdin"],
+            "Ayşe Yılmaz 2025\n",
+            "error: password: Das Passwort darf nicht Ihre E-Mail-Adresse oder Ihr Name sein, auch nicht mit Zahlen dahinter.\n",
+        ),
+        (
+            ["ayse@b.de", *TEAM, "--password-stdin"],
+            "Passwort1234\n",
+            "error: password: Dieses Passwort ist sehr verbreitet und wird bei Angriffen zuerst ausprobiert. "
+            "Bitte wählen Sie ein anderes.\n",
+        ),
+        (
             ["not-an-email", *TEAM, "--password-stdin"],
             f"{PASSWORD}\n",
             "error: email: „not-an-email“ ist keine E-Mail-Adresse.\n",
@@ -261,6 +272,8 @@ TEAM = ["--name", "Ayşe Yılmaz", "--role", "team", "--school", "100001"]
     ids=[
         "no-password-stdin",
         "short-password",
+        "own-name-password",
+        "common-password",
         "bad-email",
         "duplicate-email",
         "team-without-school",
@@ -341,12 +354,12 @@ def test_users_token_unknown_email_exits_1(app):
 def test_users_create_password_of_exactly_12_characters_is_accepted(app):
     args = ["users", "create", "x@b.de", "--name", "Xaver", "--role", "admin", "--password-stdin"]
 
-    result = run(app, *args, input="abcdefghijkl\n")
+    result = run(app, *args, input="hgfedcbalkji\n")
 
     assert outcome(result) == (0, "created admin x@b.de\n", "")
     with app.app_context():
         user = db.session.scalars(select(User)).one()
-        assert check_password_hash(user.password_hash, "abcdefghijkl")
+        assert check_password_hash(user.password_hash, "hgfedcbalkji")
 
 
 @pytest.mark.parametrize(("name", "message"), WRONG_NAMES)

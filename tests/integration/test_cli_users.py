@@ -415,3 +415,41 @@ def test_rounds_open_or_close_an_unknown_slug_exits_1(app, people, command):
 
     assert outcome(result) == (1, "", "error: round: no round 2030-31\n")
     assert round_state(app) == [("2025-26", True)]
+
+
+# --- no link without SELFEVAL_BASE_URL in production (issue 15, item 13) ----------------------------------
+
+NO_BASE_URL = (
+    "error: SELFEVAL_BASE_URL: not set, so the link would not know the site's address; "
+    "set it to the address people open, e.g. https://selfeval.example.org\n"
+)
+
+
+@pytest.fixture
+def production_app(app, migrated_database, tmp_path):
+    """Neither TESTING nor DEBUG, no SELFEVAL_BASE_URL (the `app` fixture empties the database afterwards)."""
+    production = make_test_app(migrated_database, tmp_path / "instance-production", TESTING=False)
+    yield production
+    with production.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("command", ["invite", "reset-password"])
+def test_in_production_without_a_base_url_no_link_is_made(production_app, people, command):
+    result = run(production_app, "users", command, "anna@schule.de")
+
+    assert outcome(result) == (1, "", NO_BASE_URL)
+    with production_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PasswordLink)) == 0
+    assert entries(production_app, "user.invited") == entries(production_app, "user.reset_requested") == []
+
+
+def test_in_production_without_a_base_url_create_invite_creates_nothing(production_app, people):
+    args = ["users", "create", "dora@bezreg.de", "--name", "Dora", "--role", "supervisor", "--bezirk", "Arnsberg", "--invite"]
+
+    result = run(production_app, *args)
+
+    assert outcome(result) == (1, "", NO_BASE_URL)
+    with production_app.app_context():
+        assert find_user("dora@bezreg.de") is None

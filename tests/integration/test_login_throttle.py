@@ -128,3 +128,18 @@ def test_an_unreachable_store_leaves_log_in_possible_and_says_so_in_the_log(app,
     assert (response.status_code, response.headers["Location"]) == (302, "/schule")
     messages = [r.getMessage() for r in caplog.records if r.name == "selfeval.security"]
     assert messages == ["log-in throttling is off: the rate-limit storage cannot be reached"] * 2
+
+
+@pytest.mark.parametrize("storage", ["memory://", REDIS_URL], ids=["memory", "redis"])
+def test_a_successful_log_in_takes_its_counted_attempt_back_from_the_address(app, teachers, tmp_path, storage):
+    # Every attempt is counted before its password is checked; the right password must not stay counted.
+    client = make_test_app(
+        app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "d", SELFEVAL_RATELIMIT_STORAGE=storage,
+        SELFEVAL_LOGIN_LIMIT_ADDRESS="3 per 15 minutes",
+    ).test_client()  # fmt: skip
+    address = f"198.19.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    statuses = []
+    for password in (WRONG, PASSWORD, WRONG, PASSWORD, WRONG, WRONG):
+        statuses.append(attempt(client, "lehrer@schule.de", password, address).status_code)
+        client.delete_cookie("session")
+    assert statuses == [200, 302, 200, 302, 200, 429]

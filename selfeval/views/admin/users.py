@@ -31,7 +31,7 @@ from ...services.mail import MailNotSent, MailSettings, password_link_message, s
 from ...services.privacy import erase_user, export_user
 from ...services.schools import find_school
 from ...services.users import ROLE_LABELS, SCOPE_LABELS, account_fields, create_user
-from ..auth import password_link_url
+from ..auth import NO_BASE_URL, links_possible, password_link_url
 from ..formatting import format_datetime
 from . import blueprint
 from .audit_log import round_indicator_titles
@@ -113,6 +113,9 @@ def new_user():
         if created is not None:
             user, link = created
             flash(f"Das Konto für {user.email} ist angelegt.", "success")
+            if link is None:
+                flash(NO_BASE_URL, "error")
+                return redirect(url_for("admin.user", user_id=user.id))
             return _hand_over(user, "invite", link)
     return _form_page(form, None)
 
@@ -134,14 +137,15 @@ def _preselect(form: AccountForm) -> None:
     form.school.data = request.args.get("school", "")[:6]
 
 
-def _create(form: AccountForm) -> tuple[User, IssuedLink] | None:
+def _create(form: AccountForm) -> tuple[User, IssuedLink | None] | None:
+    """The new account and its invitation (None when links cannot be made: the account is kept)."""
     school = _school(form)
     try:
         user = create_user(
             form.email.data, form.display_name.data, form.role.data, None,
             actor=current_user, school=school, **form.assignments(),
         )  # fmt: skip
-        link = issue_password_link(user, "invite", actor=current_user)
+        link = issue_password_link(user, "invite", actor=current_user) if links_possible() else None
     except InvalidInput as exc:
         db.session.rollback()
         _show_problems(form, exc)
@@ -222,6 +226,9 @@ def user_link(user_id: int):
     """A new invitation (no password yet) or reset link; mailed if possible, else shown once."""
     account = _account_or_404(user_id)
     purpose = "invite" if account.password_hash is None else "reset"
+    if not links_possible():
+        flash(NO_BASE_URL, "error")  # no link made, so the account's current link stays valid
+        return redirect(url_for("admin.user", user_id=account.id))
     try:
         link = issue_password_link(account, purpose, actor=current_user)
     except InvalidInput as exc:
