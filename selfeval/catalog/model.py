@@ -160,6 +160,7 @@ class Catalog:
     source: Source | None = None
     offers: tuple[SupportOffer, ...] = ()
     offers_note: str = ""  # what the catalogue says about support in general
+    offers_note_kreise: tuple[str, ...] = ()  # where the note applies (it may name local partners); empty: everywhere
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property
@@ -197,6 +198,12 @@ class Catalog:
             if offer_list.catalog_id == self.id:
                 found += [regional.offer for regional in offer_list.offers if targets & set(regional.fits)]
         return tuple(offer for offer in found if offer.fits(school))
+
+    def offers_note_for(self, school: SchoolProfile | None) -> str:
+        """The general note on support, if it applies to the school's Kreis."""
+        if school is not None and self.offers_note_kreise and school.kreis not in self.offers_note_kreise:
+            return ""
+        return self.offers_note
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError if the catalogue has none."""

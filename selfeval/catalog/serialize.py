@@ -43,6 +43,8 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
         data["offers"] = [offer_to_dict(offer) for offer in catalog.offers]
     if catalog.offers_note:
         data["offers_note"] = catalog.offers_note
+    if catalog.offers_note_kreise:
+        data["offers_note_kreise"] = list(catalog.offers_note_kreise)
     return data
 
 

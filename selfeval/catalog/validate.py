@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..reference import kreise
 from .checks import MAX_ID_LENGTH, Path, describe, format_path
 from .model import Catalog, Criterion, Indicator, Problem, Scale, ScaleLabel, Source
 from .validate_offers import OFFER_KEYS, OfferChecks
@@ -18,7 +19,7 @@ __all__ = [
 
 MAX_SCALE_STEPS = 100
 
-TOP_KEYS = {"id", "version", "title", "description", "source", "scale", "criteria", "offers", "offers_note"}
+TOP_KEYS = {"id", "version", "title", "description", "source", "scale", "criteria", "offers", "offers_note", "offers_note_kreise"}
 SOURCE_KEYS = {"title", "publisher", "year", "url", "note"}
 SCALE_KEYS = {"min", "max", "labels"}
 CRITERION_KEYS = {"id", "title", "description", "indicators", "offers"}
@@ -50,6 +51,7 @@ class _Checker(OfferChecks):
         scale = self.scale(data.get("scale"))
         offers = self.offers(data.get("offers"))
         offers_note = self.text(data, "offers_note", (), required=False)
+        note_kreise = self.keys(data, "offers_note_kreise", (), kreise(), 'a Kreisschlüssel of NRW, e.g. "05913"')
         criteria = tuple(
             criterion
             for index, raw in enumerate(self.items(data, "criteria", (), "criterion"))
@@ -68,6 +70,7 @@ class _Checker(OfferChecks):
             source,
             offers=offers,
             offers_note=offers_note,
+            offers_note_kreise=note_kreise,
             warnings=tuple(self.problems),
         )
 

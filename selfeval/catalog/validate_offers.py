@@ -26,11 +26,11 @@ class OfferChecks(BaseChecker):
             return ()
         return tuple(offer for index, raw in enumerate(value) if (offer := self.offer(raw, (*path, index))) is not None)
 
-    def offer(self, value: Any, path: Path) -> SupportOffer | None:
+    def offer(self, value: Any, path: Path, allowed: set[str] = OFFER_KEYS) -> SupportOffer | None:
         mapping = self.mapping(value, path, "a support offer")
         if mapping is None:
             return None
-        self.known_keys(mapping, path, OFFER_KEYS)
+        self.known_keys(mapping, path, allowed)
         offer_id = self.slug(mapping, path)
         self.unique(offer_id, path)
         url = self.text(mapping, "url", path, required=False)
