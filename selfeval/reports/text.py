@@ -71,11 +71,11 @@ def tied_note(data: ReportData) -> str:
 
 def steps_intro(data: ReportData) -> str:
     school = data.school
-    where = f" in {school.kreis}" if school.kreis else ""
+    where = f" ({school.kreis})" if school.kreis else ""
     return (
         "Zu jedem Entwicklungsfeld nennt der Leitfaden Beispiele, die sich als nächste Schritte eignen, und der Katalog "
-        f"Unterstützungsangebote, die zur Schule passen: landesweite und solche für Schulen{where} und der Schulform "
-        f"{school.schulform}."
+        "Unterstützungsangebote, die zur Schule passen: landesweite und solche für den Kreis bzw. die kreisfreie Stadt "
+        f"der Schule{where} und ihre Schulform ({school.schulform})."
     )
 
 
@@ -88,10 +88,11 @@ def offer_details(offer: SupportOffer) -> str:
 
 def no_offers_note(data: ReportData) -> str:
     kreis = data.school.kreis
-    where = f"in {kreis}" if kreis else "Ihres Kreises bzw. Ihrer kreisfreien Stadt"
+    where = f" ({kreis})" if kreis else ""
     return (
         "Zu diesem Indikator ist im Katalog kein Unterstützungsangebot hinterlegt, das zu Ihrer Schule passt. "
-        f"Ansprechpartner ist die Medienberatung {where}: die Medienberater:innen und das Kommunale Medienzentrum."
+        f"Ansprechpartner ist die Medienberatung Ihres Kreises bzw. Ihrer kreisfreien Stadt{where}: die "
+        "Medienberater:innen und das Kommunale Medienzentrum."
     )
 
 

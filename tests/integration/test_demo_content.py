@@ -78,10 +78,10 @@ def test_the_overview_shows_change_since_last_year(demo):
 @pytest.mark.parametrize(
     ("schulnummer", "place", "dortmund", "medienscouts", "internet_abc"),
     [
-        ("199022", "in Bochum und der Schulform Grundschule", False, False, True),
-        ("199051", "in Bochum und der Schulform Berufskolleg", False, False, False),
-        ("199050", "in Dortmund und der Schulform Berufskolleg", True, False, False),
-        ("199010", "in Dortmund und der Schulform Gymnasium", True, True, False),
+        ("199022", "(Bochum) und ihre Schulform (Grundschule)", False, False, True),
+        ("199051", "(Bochum) und ihre Schulform (Berufskolleg)", False, False, False),
+        ("199050", "(Dortmund) und ihre Schulform (Berufskolleg)", True, False, False),
+        ("199010", "(Dortmund) und ihre Schulform (Gymnasium)", True, True, False),
     ],
 )
 def test_demo_reports_outside_dortmund_and_for_grundschule_and_berufskolleg_show_only_fitting_offers(
@@ -93,7 +93,7 @@ def test_demo_reports_outside_dortmund_and_for_grundschule_and_berufskolleg_show
     response = client.get(f"/schulen/{schulnummer}/2025-26/bericht")
     assert response.status_code == 200
     steps = response.get_data(as_text=True).split('id="steps-heading"', 1)[1]
-    assert f"landesweite und solche für Schulen {place}." in steps
+    assert f"landesweite und solche für den Kreis bzw. die kreisfreie Stadt der Schule {place}." in steps
     offers = steps.split("</section>\n\n<section", 1)[0]
     titles = set(re.findall(r"<li><strong>([^<]+)</strong>", offers))
     assert titles  # every demo school has Entwicklungsfelder with offers

@@ -61,7 +61,10 @@ def test_the_pdf_lists_only_the_offers_that_fit_the_kreis_and_schulform(app, kre
     assert ("Schulträger/Medienzentrum/Dortmunder Systemhaus" in content) is in_dortmund
     if not in_dortmund:
         assert ("Dortmunder" in content, "Kompetenzteam Dortmund" in content) == (False, False)
-    intro = f"landesweite und solche für Schulen in {KREISE[kreis]} und der Schulform {SCHULFORMEN[schulform]}."
+    intro = (
+        "landesweite und solche für den Kreis bzw. die kreisfreie Stadt der Schule "
+        f"({KREISE[kreis]}) und ihre Schulform ({SCHULFORMEN[schulform]})."
+    )
     assert intro in content
     every_offer = {offer.id for step in data.next_steps for offer in step.offers}
     assert all(offer_fits(offer, kreis, schulform) for step in data.next_steps for offer in step.offers), every_offer
@@ -118,8 +121,8 @@ def test_the_html_twin_shows_target_groups_and_points_to_the_medienberatung(app,
     steps = page.find("section", attrs={"aria-labelledby": "steps-heading"})
     assert text(steps.find("p")) == (
         "Zu jedem Entwicklungsfeld nennt der Leitfaden Beispiele, die sich als nächste Schritte eignen, und der Katalog "
-        "Unterstützungsangebote, die zur Schule passen: landesweite und solche für Schulen in Bochum und der Schulform "
-        "Berufskolleg."
+        "Unterstützungsangebote, die zur Schule passen: landesweite und solche für den Kreis bzw. die kreisfreie Stadt "
+        "der Schule (Bochum) und ihre Schulform (Berufskolleg)."
     )
     offers = [text(item) for item in steps.select("ul.offers li")]
     gigabit = [item for item in offers if item.startswith("Geschäftsstelle Gigabit.NRW")]
