@@ -5,7 +5,22 @@ tests all read one and the same Catalog.
 """
 
 from .loader import catalog_from_dict, load_catalog, parse_catalog
-from .model import Catalog, CatalogError, Criterion, Indicator, Problem, Scale, ScaleLabel, Source, SupportOffer, indicator_letter
+from .model import (
+    Catalog,
+    CatalogError,
+    Criterion,
+    Indicator,
+    OfferList,
+    Problem,
+    RegionalOffer,
+    Scale,
+    ScaleLabel,
+    SchoolProfile,
+    Source,
+    SupportOffer,
+    indicator_letter,
+)
+from .offer_lists import load_offer_list, load_offer_lists, offer_list_folder, parse_offer_list
 from .serialize import catalog_digest, catalog_to_dict
 
 __all__ = [
@@ -13,9 +28,12 @@ __all__ = [
     "CatalogError",
     "Criterion",
     "Indicator",
+    "OfferList",
     "Problem",
+    "RegionalOffer",
     "Scale",
     "ScaleLabel",
+    "SchoolProfile",
     "Source",
     "SupportOffer",
     "catalog_digest",
@@ -23,5 +41,9 @@ __all__ = [
     "catalog_to_dict",
     "indicator_letter",
     "load_catalog",
+    "load_offer_list",
+    "load_offer_lists",
+    "offer_list_folder",
     "parse_catalog",
+    "parse_offer_list",
 ]

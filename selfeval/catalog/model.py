@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..reference import schulstufen_of
+
 
 def indicator_letter(position: int) -> str:
     """a, b, c … for the 0-based position of an indicator within its criterion, as in the Leitfaden."""
@@ -73,6 +75,55 @@ class SupportOffer:
     description: str
     source: str  # the document and section that names the offer, so that a reader can check it
     url: str = ""
+    # Who the offer is for; an empty tuple does not limit. An offer fits a school in one of its `kreise`
+    # (Kreisschlüssel) whose Schulform is listed in `schulformen` (codes) or teaches one of its `schulstufen`.
+    kreise: tuple[str, ...] = ()
+    schulformen: tuple[str, ...] = ()
+    schulstufen: tuple[str, ...] = ()
+    target_groups: tuple[str, ...] = ()  # e.g. ("Lehrkräfte", "Schulleitungen"): shown, never used to filter
+
+    def fits(self, school: SchoolProfile | None) -> bool:
+        """Whether the offer is open to this school; every offer fits when the school is not known."""
+        if school is None:
+            return True
+        if self.kreise and school.kreis not in self.kreise:
+            return False
+        if not (self.schulformen or self.schulstufen):
+            return True
+        return school.schulform in self.schulformen or any(stufe in self.schulstufen for stufe in school.schulstufen)
+
+
+@dataclass(frozen=True)
+class SchoolProfile:
+    """What decides which offers fit a school: its Kreis (Kreisschlüssel) and its Schulform (code)."""
+
+    kreis: str
+    schulform: str
+
+    @property
+    def schulstufen(self) -> tuple[str, ...]:
+        return schulstufen_of(self.schulform)
+
+
+@dataclass(frozen=True)
+class RegionalOffer:
+    """An offer from a regional offer list, with the indicators and criteria (ids) it fits."""
+
+    offer: SupportOffer
+    fits: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OfferList:
+    """A regional offer list: the offers a Medienzentrum or Kreis keeps for its schools, beside the catalogue."""
+
+    id: str
+    title: str
+    publisher: str
+    catalog_id: str  # the catalogue whose indicator and criterion ids `fits` refers to
+    kreise: tuple[str, ...]
+    offers: tuple[RegionalOffer, ...]
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -109,6 +160,7 @@ class Catalog:
     source: Source | None = None
     offers: tuple[SupportOffer, ...] = ()
     offers_note: str = ""  # what the catalogue says about support in general
+    offers_note_kreise: tuple[str, ...] = ()  # where the note applies (it may name local partners); empty: everywhere
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property
@@ -133,11 +185,25 @@ class Catalog:
                 return offer
         raise KeyError(offer_id)
 
-    def offers_for(self, indicator_id: str) -> tuple[SupportOffer, ...]:
-        """The offers that fit an indicator: its own first, then its criterion's, each once."""
+    def offers_for(
+        self, indicator_id: str, school: SchoolProfile | None = None, offer_lists: tuple[OfferList, ...] = ()
+    ) -> tuple[SupportOffer, ...]:
+        """The offers that fit an indicator (and the school, if given): its own first, then its criterion's,
+        then those of the regional offer lists for this catalogue; each once."""
         indicator = self.indicator(indicator_id)
         ids = dict.fromkeys((*indicator.offers, *self.criterion(indicator.criterion_id).offers))
-        return tuple(self.offer(offer_id) for offer_id in ids)
+        found = [self.offer(offer_id) for offer_id in ids]
+        targets = {indicator.id, indicator.criterion_id}
+        for offer_list in offer_lists:
+            if offer_list.catalog_id == self.id:
+                found += [regional.offer for regional in offer_list.offers if targets & set(regional.fits)]
+        return tuple(offer for offer in found if offer.fits(school))
+
+    def offers_note_for(self, school: SchoolProfile | None) -> str:
+        """The general note on support, if it applies to the school's Kreis."""
+        if school is not None and self.offers_note_kreise and school.kreis not in self.offers_note_kreise:
+            return ""
+        return self.offers_note
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError if the catalogue has none."""

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from .model import Catalog
+from .model import Catalog, SupportOffer
 
 
 def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
@@ -40,9 +40,24 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
     }
     # Offer keys appear only when used, so that a catalogue without offers keeps the digest it always had.
     if catalog.offers:
-        data["offers"] = [asdict(offer) for offer in catalog.offers]
+        data["offers"] = [offer_to_dict(offer) for offer in catalog.offers]
     if catalog.offers_note:
         data["offers_note"] = catalog.offers_note
+    if catalog.offers_note_kreise:
+        data["offers_note_kreise"] = list(catalog.offers_note_kreise)
+    return data
+
+
+#: Who an offer is for: written only when it limits, so that offers without these keys keep their digest.
+_RESTRICTIONS = ("kreise", "schulformen", "schulstufen", "target_groups")
+
+
+def offer_to_dict(offer: SupportOffer) -> dict[str, Any]:
+    data = asdict(offer)
+    for key in _RESTRICTIONS:
+        data[key] = list(data[key])
+        if not data[key]:
+            del data[key]
     return data
 
 

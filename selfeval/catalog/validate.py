@@ -5,25 +5,25 @@ Every problem is collected with its location; the caller fails once with the ful
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any
 
-from .model import Catalog, Criterion, Indicator, Problem, Scale, ScaleLabel, Source, SupportOffer
+from ..reference import kreise
+from .checks import MAX_ID_LENGTH, Path, describe, format_path
+from .model import Catalog, Criterion, Indicator, Problem, Scale, ScaleLabel, Source
+from .validate_offers import OFFER_KEYS, OfferChecks
 
-SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
-MAX_ID_LENGTH = 64
+__all__ = [
+    "CRITERION_KEYS", "INDICATOR_KEYS", "OFFER_KEYS", "SCALE_KEYS", "SOURCE_KEYS", "TOP_KEYS", "build_catalog", "format_path",
+]  # fmt: skip
+
 MAX_SCALE_STEPS = 100
 
-TOP_KEYS = {"id", "version", "title", "description", "source", "scale", "criteria", "offers", "offers_note"}
+TOP_KEYS = {"id", "version", "title", "description", "source", "scale", "criteria", "offers", "offers_note", "offers_note_kreise"}
 SOURCE_KEYS = {"title", "publisher", "year", "url", "note"}
 SCALE_KEYS = {"min", "max", "labels"}
 CRITERION_KEYS = {"id", "title", "description", "indicators", "offers"}
 INDICATOR_KEYS = {"id", "text", "examples", "offers"}
-OFFER_KEYS = {"id", "title", "provider", "description", "source", "url"}
-URL = re.compile(r"https?://[^\s<>\"']+")
-
-Path = tuple[str | int, ...]
 
 
 def build_catalog(data: Any, lines: dict[Path, int] | None = None) -> tuple[Catalog | None, list[Problem]]:
@@ -34,127 +34,7 @@ def build_catalog(data: Any, lines: dict[Path, int] | None = None) -> tuple[Cata
     return (None if has_errors else catalog), checker.problems
 
 
-def format_path(path: Path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def describe(value: Any) -> str:
-    """How a YAML value's type is named in messages."""
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, datetime.date):
-        return "a date"
-    return type(value).__name__
-
-
-class _Checker:
-    def __init__(self, lines: dict[Path, int]):
-        self.lines = lines
-        self.problems: list[Problem] = []
-        self.ids: dict[str, Path] = {}
-        self.offer_references: list[tuple[str, Path]] = []  # checked once all offers are known
-
-    # -- reporting ---------------------------------------------------------------------------
-
-    def error(self, path: Path, message: str) -> None:
-        self.problems.append(Problem(format_path(path), message, self._line(path)))
-
-    def warn(self, path: Path, message: str) -> None:
-        self.problems.append(Problem(format_path(path), message, self._line(path), is_warning=True))
-
-    def _line(self, path: Path) -> int | None:
-        for end in range(len(path), -1, -1):
-            prefix = tuple(str(p) if not isinstance(p, int) else p for p in path[:end])
-            if prefix in self.lines:
-                return self.lines[prefix]
-        return None
-
-    # -- generic values ----------------------------------------------------------------------
-
-    def mapping(self, value: Any, path: Path, what: str) -> dict | None:
-        if isinstance(value, dict):
-            return value
-        if value is None:
-            self.error(path, f"{what} is empty; expected a mapping (key: value lines)")
-        else:
-            self.error(path, f"{what} must be a mapping (key: value lines), not {describe(value)}")
-        return None
-
-    def known_keys(self, mapping: dict, path: Path, allowed: set[str]) -> None:
-        for key in mapping:
-            if key not in allowed:
-                expected = ", ".join(sorted(allowed))
-                self.warn((*path, str(key)), f'unknown key "{key}" is ignored (known keys: {expected})')
-
-    def text(self, mapping: dict, key: str, path: Path, required: bool = True) -> str:
-        value = mapping.get(key)
-        if value is None:
-            if required:
-                self.error((*path, key), "is missing; text is required here")
-            return ""
-        if not isinstance(value, str):
-            self.error((*path, key), f"must be text, not {describe(value)}")
-            return ""
-        if required and not value.strip():
-            self.error((*path, key), "must not be empty")
-        return value.strip()
-
-    def slug(self, mapping: dict, path: Path) -> str:
-        value = mapping.get("id")
-        where = (*path, "id")
-        if value is None:
-            self.error(where, "is missing; every entry needs an id")
-            return ""
-        if not isinstance(value, str):
-            self.error(where, f"must be text, not {describe(value)}")
-            return ""
-        if not SLUG.fullmatch(value) or len(value) > MAX_ID_LENGTH:
-            self.error(
-                where,
-                f'"{value}" is not a valid id: use at most {MAX_ID_LENGTH} lowercase letters, digits, '
-                '"-" and "_", starting with a letter or digit',
-            )
-            return value
-        return value
-
-    def unique(self, value: str, path: Path) -> None:
-        if not value or not SLUG.fullmatch(value):
-            return
-        where = (*path, "id")
-        if value in self.ids:
-            first = self.ids[value]
-            first_line = self._line(first)
-            at = f"{format_path(first)}, line {first_line}" if first_line else format_path(first)
-            self.error(where, f'duplicate id "{value}" (already used at {at}); ids must be unique in the catalogue')
-        else:
-            self.ids[value] = where
-
-    def items(self, mapping: dict, key: str, path: Path, what: str) -> list:
-        value = mapping.get(key)
-        where = (*path, key)
-        if value is None:
-            self.error(where, f"is missing; at least one {what} is required")
-            return []
-        if not isinstance(value, list):
-            self.error(where, f"must be a list of {what}s, not {describe(value)}")
-            return []
-        if not value:
-            self.error(where, f"is empty; at least one {what} is required")
-        return value
-
+class _Checker(OfferChecks):
     # -- the catalogue -----------------------------------------------------------------------
 
     def catalog(self, data: Any) -> Catalog | None:
@@ -171,6 +51,7 @@ class _Checker:
         scale = self.scale(data.get("scale"))
         offers = self.offers(data.get("offers"))
         offers_note = self.text(data, "offers_note", (), required=False)
+        note_kreise = self.keys(data, "offers_note_kreise", (), kreise(), 'a Kreisschlüssel of NRW, e.g. "05913"')
         criteria = tuple(
             criterion
             for index, raw in enumerate(self.items(data, "criteria", (), "criterion"))
@@ -189,6 +70,7 @@ class _Checker:
             source,
             offers=offers,
             offers_note=offers_note,
+            offers_note_kreise=note_kreise,
             warnings=tuple(self.problems),
         )
 
@@ -320,63 +202,3 @@ class _Checker:
             else:
                 examples.append(example.strip())
         return tuple(examples)
-
-    # -- support offers ----------------------------------------------------------------------
-
-    def offers(self, value: Any) -> tuple[SupportOffer, ...]:
-        if value is None:
-            return ()
-        path: Path = ("offers",)
-        if not isinstance(value, list):
-            self.error(path, f"must be a list of support offers, not {describe(value)}")
-            return ()
-        return tuple(offer for index, raw in enumerate(value) if (offer := self.offer(raw, (*path, index))) is not None)
-
-    def offer(self, value: Any, path: Path) -> SupportOffer | None:
-        mapping = self.mapping(value, path, "a support offer")
-        if mapping is None:
-            return None
-        self.known_keys(mapping, path, OFFER_KEYS)
-        offer_id = self.slug(mapping, path)
-        self.unique(offer_id, path)
-        url = self.text(mapping, "url", path, required=False)
-        if url and not URL.fullmatch(url):
-            self.error((*path, "url"), f'"{url}" is not a web address; it must start with https:// or http://')
-        return SupportOffer(
-            id=offer_id,
-            title=self.text(mapping, "title", path),
-            provider=self.text(mapping, "provider", path),
-            description=self.text(mapping, "description", path),
-            source=self.text(mapping, "source", path),
-            url=url,
-        )
-
-    def offer_ids(self, value: Any, path: Path) -> tuple[str, ...]:
-        """The offer ids listed under a criterion or indicator; whether they exist is checked at the end."""
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.error(path, f"must be a list of offer ids, not {describe(value)}")
-            return ()
-        ids: list[str] = []
-        for index, item in enumerate(value):
-            where = (*path, index)
-            if not isinstance(item, str) or not item.strip():
-                self.error(where, f"must be the id of a support offer, not {describe(item)}")
-            elif item.strip() in ids:
-                self.error(where, f'offer "{item.strip()}" is listed twice')
-            else:
-                ids.append(item.strip())
-                self.offer_references.append((item.strip(), where))
-        return tuple(ids)
-
-    def check_offer_references(self, offers: tuple[SupportOffer, ...]) -> None:
-        known = {offer.id for offer in offers}
-        for offer_id, where in self.offer_references:
-            if offer_id not in known:
-                hint = "the catalogue has no offers" if not known else "define it under offers"
-                self.error(where, f'unknown support offer "{offer_id}"; {hint}')
-        used = {offer_id for offer_id, _ in self.offer_references}
-        for index, offer in enumerate(offers):
-            if offer.id not in used:
-                self.warn(("offers", index, "id"), f'support offer "{offer.id}" is not listed under any criterion or indicator')

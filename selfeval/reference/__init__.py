@@ -32,6 +32,41 @@ SCHULFORMEN: dict[str, str] = {
     "30": "Berufskolleg",
 }
 
+#: The Schulstufen (and the two school kinds NRW counts apart) that support offers can be limited to.
+SCHULSTUFEN: dict[str, str] = {
+    "primarstufe": "Primarstufe",
+    "sekundarstufe-1": "Sekundarstufe I",
+    "sekundarstufe-2": "Sekundarstufe II",
+    "berufskolleg": "Berufskolleg",
+    "foerderschule": "Förderschule",
+}
+
+#: Which Schulstufen each Schulform teaches: the one place that knows it. Förderschulen and Berufskollegs are
+#: counted on their own (offers name them explicitly); schools from class 1 to 13 have all three stages.
+_STUFEN_OF_SCHULFORM: dict[str, tuple[str, ...]] = {
+    "02": ("primarstufe",),  # Grundschule
+    "04": ("sekundarstufe-1",),  # Hauptschule
+    "06": ("primarstufe", "sekundarstufe-1"),  # Volksschule: Grund- and Hauptschule in one
+    "08": ("foerderschule",),
+    "10": ("sekundarstufe-1",),  # Realschule
+    "13": ("primarstufe", "sekundarstufe-1"),  # PRIMUS: classes 1 to 10
+    "14": ("sekundarstufe-1",),  # Sekundarschule
+    "15": ("sekundarstufe-1", "sekundarstufe-2"),  # Gesamtschule
+    "16": ("sekundarstufe-1", "sekundarstufe-2"),  # Gemeinschaftsschule
+    "17": ("primarstufe", "sekundarstufe-1", "sekundarstufe-2"),  # Waldorfschule
+    "18": ("primarstufe", "sekundarstufe-1", "sekundarstufe-2"),  # Hiberniaschule
+    "19": ("foerderschule",),  # Freie Waldorfförderschule
+    "20": ("sekundarstufe-1", "sekundarstufe-2"),  # Gymnasium
+    "25": ("sekundarstufe-1", "sekundarstufe-2"),  # Weiterbildungskolleg: Abendrealschule and Abendgymnasium
+    "30": ("berufskolleg",),
+}
+
+
+def schulstufen_of(schulform: str) -> tuple[str, ...]:
+    """The Schulstufen of a Schulform code; none for a code the key table does not know."""
+    return _STUFEN_OF_SCHULFORM.get(schulform, ())
+
+
 BEZIRKSREGIERUNGEN = ("Arnsberg", "Detmold", "Düsseldorf", "Köln", "Münster")
 
 

@@ -6,15 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from ..catalog import Catalog, indicator_letter
+from ..catalog import Catalog, OfferList, SchoolProfile, indicator_letter
 from ..scoring import score_assessment
 from .model import Comparison, CriterionLine, Highlight, IndicatorLine, NextStep, ReportData, ReportSchool
 
-#: How many indicators a report names as Stärken and as Entwicklungsfelder.
+#: How many indicators a report names as Stärken, and at least as Entwicklungsfelder.
 HIGHLIGHT_COUNT = 3
 #: Lines of a comment a report prints. Input allows no more (models.MAX_COMMENT_LINES); comments stored
 #: before that rule are cut here, so that no comment can make a report long and slow (issue 15).
 COMMENT_LINES_SHOWN = 40
+#: At most this many Entwicklungsfelder are worked out with steps and offers: a report stays readable, and a
+#: tie that would go beyond is named as a whole instead of cut at an arbitrary indicator.
+MAX_AREAS = 6
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class ReportInput:
     comparison: Comparison
     comparison_means: Mapping[str, float | None]  # criterion id -> mean of the group; empty when not shown
     previous: PreviousResult | None = None
+    offer_lists: tuple[OfferList, ...] = ()  # regional offer lists; only offers that fit the school are shown
 
 
 def build_report(source: ReportInput) -> ReportData:
@@ -69,7 +73,8 @@ def build_report(source: ReportInput) -> ReportData:
         )
         for number, criterion in enumerate(catalog.criteria, 1)
     )
-    strengths, areas = choose_highlights(criteria)
+    strengths, areas, tied = choose_highlights(criteria)
+    profile = _profile(source)
     return ReportData(
         school=source.school,
         round_name=source.round_name,
@@ -90,9 +95,15 @@ def build_report(source: ReportInput) -> ReportData:
         strengths=strengths,
         development_areas=areas,
         next_steps=tuple(
-            NextStep(area, catalog.indicator(area.indicator.id).examples, catalog.offers_for(area.indicator.id)) for area in areas
+            NextStep(
+                area,
+                catalog.indicator(area.indicator.id).examples,
+                catalog.offers_for(area.indicator.id, profile, source.offer_lists),
+            )
+            for area in areas
         ),
-        offers_note=catalog.offers_note,
+        offers_note=catalog.offers_note_for(profile),
+        tied_areas=tied,
     )
 
 
@@ -117,21 +128,53 @@ def _printed_comment(comment: str) -> dict:
     return {"comment": text, "comment_lines_left_out": left_out}
 
 
-def choose_highlights(criteria: tuple[CriterionLine, ...]) -> tuple[tuple[Highlight, ...], tuple[Highlight, ...]]:
-    """The highest and the lowest rated indicators; ties go to the one listed first in the catalogue.
+def choose_highlights(
+    criteria: tuple[CriterionLine, ...],
+) -> tuple[tuple[Highlight, ...], tuple[Highlight, ...], tuple[Highlight, ...]]:
+    """Stärken, Entwicklungsfelder, and the indicators tied with the last Entwicklungsfeld that are named only.
 
-    An indicator is never both: with fewer than twice HIGHLIGHT_COUNT ratings the development
-    areas get what the strengths left over.
+    Stärken are the HIGHLIGHT_COUNT highest rated (a tie goes to the indicator listed first). Entwicklungsfelder
+    are the lowest rated, taken a whole score at a time until there are HIGHLIGHT_COUNT: every indicator tied
+    with the last one is one too. If a score's indicators would make more than MAX_AREAS, none of them is
+    chosen over the others: they are returned as the tie, to be named together. An indicator is never both a
+    Stärke and an Entwicklungsfeld.
     """
     rated = [
         (line.score, order, Highlight(line, criterion.number, criterion.title))
         for order, (criterion, line) in enumerate((c, i) for c in criteria for i in c.indicators)
         if line.score is not None
     ]
-    strengths = [item for item in sorted(rated, key=lambda item: (-item[0], item[1]))[:HIGHLIGHT_COUNT]]
+    strengths = sorted(rated, key=lambda item: (-item[0], item[1]))[:HIGHLIGHT_COUNT]
     taken = {item[1] for item in strengths}
-    areas = [item for item in sorted(rated, key=lambda item: (item[0], item[1])) if item[1] not in taken][:HIGHLIGHT_COUNT]
-    return tuple(item[2] for item in strengths), tuple(item[2] for item in areas)
+    areas: list = []
+    tied: list = []
+    for group in _by_score(sorted(item for item in rated if item[1] not in taken)):
+        if len(areas) >= HIGHLIGHT_COUNT:
+            break
+        if len(areas) + len(group) > MAX_AREAS:
+            tied = group
+            break
+        areas += group
+    return tuple(item[2] for item in strengths), tuple(item[2] for item in areas), tuple(item[2] for item in tied)
+
+
+def _by_score(items: list) -> list[list]:
+    """Sorted (score, order, highlight) items in groups of equal score, lowest first."""
+    groups: list[list] = []
+    for item in items:
+        if groups and groups[-1][0][0] == item[0]:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    return groups
+
+
+def _profile(source: ReportInput) -> SchoolProfile | None:
+    """What decides which offers fit; None (every offer) only where the school's Kreis and Schulform are unknown."""
+    school = source.school
+    if not (school.kreis_key or school.schulform_code):
+        return None
+    return SchoolProfile(school.kreis_key, school.schulform_code)
 
 
 def _previous_scores(source: ReportInput):

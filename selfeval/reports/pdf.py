@@ -246,10 +246,11 @@ def _highlights(data: ReportData) -> list:
     if not data.strengths:
         return [*out, _p("Es ist noch kein Indikator bewertet.")]
     out += [_p("Stärken: die drei am höchsten bewerteten Indikatoren", "h3"), _highlight_table(data.strengths)]
-    out += [
-        _p("Entwicklungsfelder: die drei am niedrigsten bewerteten Indikatoren", "h3"),
-        _highlight_table(data.development_areas),
-    ]
+    out.append(_p(text.AREAS_HEADING, "h3"))
+    if data.development_areas:
+        out.append(_highlight_table(data.development_areas))
+    if data.tied_areas:
+        out.append(_p(text.tied_note(data)))
     return out
 
 
@@ -325,21 +326,17 @@ def _comment(comment: str) -> list:
 def _next_steps(data: ReportData) -> list:
     out = [CondPageBreak(70 * mm), _p("Nächste Schritte", "h2")]
     if not data.next_steps:
-        return [*out, _p("Sobald Indikatoren bewertet sind, stehen hier Schritte zu den Entwicklungsfeldern.")]
-    out.append(
-        _p(
-            "Zu jedem Entwicklungsfeld nennt der Leitfaden Beispiele, die sich als nächste Schritte eignen, "
-            "und der Katalog passende Unterstützungsangebote."
-        )
-    )
+        empty = text.tied_note(data) or "Sobald Indikatoren bewertet sind, stehen hier Schritte zu den Entwicklungsfeldern."
+        return [*out, _p(empty)]
+    out.append(_p(text.steps_intro(data)))
     if data.offers_note:
         out.append(_p(data.offers_note, "small"))
     for step in data.next_steps:
-        out += _next_step(step)
+        out += _next_step(step, data)
     return out
 
 
-def _next_step(step: NextStep) -> list:
+def _next_step(step: NextStep, data: ReportData) -> list:
     line = step.area.indicator
     block = [
         _p(f"Entwicklungsfeld {line.label} (Wert {line.score})", "h3"),
@@ -352,10 +349,10 @@ def _next_step(step: NextStep) -> list:
     ]
     block.append(_rich("<b>Passende Unterstützungsangebote</b>", "subhead"))
     if not step.offers:
-        block.append(_p(text.no_offers_note()))
+        block.append(_p(text.no_offers_note(data)))
     for offer in step.offers:
         parts = f"<b>{markup(offer.title)}</b> – {markup(offer.provider)}. {markup(offer.description)}"
-        source = f"Quelle: {markup(offer.source)}" + (f" · {markup(offer.url)}" if offer.url else "")
+        source = markup(text.offer_details(offer)) + (f" · {markup(offer.url)}" if offer.url else "")
         block.append(_catalog_rich(f"{parts}<br/><font size='7.5' color='#4a5561'>{source}</font>", "bullet", "•"))
     return [KeepTogether(block[:4]), *block[4:]]
 

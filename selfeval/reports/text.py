@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..catalog import SupportOffer
 from ..display import format_date, format_score
 from ..vocabulary import state_text
 from .model import CriterionLine, ReportData
@@ -75,13 +76,57 @@ def method_note(data: ReportData) -> str:
     return (
         f"Jeder Indikator wird auf einer Skala von {data.scale_min} bis {data.scale_max} bewertet. Der Wert eines "
         "Kriteriums ist der Mittelwert seiner bewerteten Indikatoren, der Gesamtwert der Mittelwert der Kriterien. "
-        "Werte sind auf eine Nachkommastelle gerundet. Stärken und Entwicklungsfelder sind die drei am höchsten und "
-        "die drei am niedrigsten bewerteten Indikatoren (bei gleichem Wert der zuerst im Leitfaden genannte)."
+        "Werte sind auf eine Nachkommastelle gerundet. Stärken sind die drei am höchsten bewerteten Indikatoren "
+        "(bei gleichem Wert der zuerst im Leitfaden genannte). Entwicklungsfelder sind die am niedrigsten bewerteten: "
+        "mindestens drei, dazu jeder, der mit dem dritten gleichauf liegt. Damit der Bericht lesbar bleibt, führt er "
+        "höchstens sechs aus; würde ein gleicher Wert mehr ergeben, nennt er diese Indikatoren gemeinsam, statt "
+        "willkürlich einzelne auszuwählen. Unterstützungsangebote: landesweite und die für Schulen des Kreises "
+        "bzw. der kreisfreien Stadt und der Schulform."
     )
 
 
-def no_offers_note() -> str:
-    return "Für diesen Indikator sind im Katalog keine Unterstützungsangebote hinterlegt."
+AREAS_HEADING = "Entwicklungsfelder: die am niedrigsten bewerteten Indikatoren"
+
+
+def tied_note(data: ReportData) -> str:
+    """The indicators that tie with the last Entwicklungsfeld but would make too many to work out, all named."""
+    tied = data.tied_areas
+    if not tied:
+        return ""
+    labels = ", ".join(item.indicator.label for item in tied)
+    also = "Ebenfalls" if data.development_areas else "Gleichauf"
+    return (
+        f"{also} mit dem Wert {tied[0].indicator.score} bewertet sind {len(tied)} Indikatoren: {labels}. Sie liegen "
+        "gleichauf; damit der Bericht lesbar bleibt, führt er sie nicht einzeln aus. Wählen Sie im Team, womit Sie "
+        "beginnen – die Texte stehen unter „Ergebnisse je Kriterium“."
+    )
+
+
+def steps_intro(data: ReportData) -> str:
+    school = data.school
+    where = f" ({school.kreis})" if school.kreis else ""
+    return (
+        "Zu jedem Entwicklungsfeld nennt der Leitfaden Beispiele, die sich als nächste Schritte eignen, und der Katalog "
+        "Unterstützungsangebote, die zur Schule passen: landesweite und solche für den Kreis bzw. die kreisfreie Stadt "
+        f"der Schule{where} und ihre Schulform ({school.schulform})."
+    )
+
+
+def offer_details(offer: SupportOffer) -> str:
+    """The small line under an offer: who it is for and where it is named."""
+    parts = [f"Zielgruppe: {', '.join(offer.target_groups)}"] if offer.target_groups else []
+    parts.append(f"Quelle: {offer.source}")
+    return " · ".join(parts)
+
+
+def no_offers_note(data: ReportData) -> str:
+    kreis = data.school.kreis
+    where = f" ({kreis})" if kreis else ""
+    return (
+        "Zu diesem Indikator ist im Katalog kein Unterstützungsangebot hinterlegt, das zu Ihrer Schule passt. "
+        f"Ansprechpartner ist die Medienberatung Ihres Kreises bzw. Ihrer kreisfreien Stadt{where}: die "
+        "Medienberater:innen und das Kommunale Medienzentrum."
+    )
 
 
 PRIVACY_NOTE = (

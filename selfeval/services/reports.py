@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import select, true
 
 from ..display import local_date
+from ..extensions import catalogs as registry
 from ..extensions import db
 from ..models import Assessment, CatalogSnapshot, Rating, Round, School, User
 from ..models.types import utcnow
@@ -108,6 +109,7 @@ def iter_reports(
     earlier = previous_round(round_)
     groups = comparison_groups(round_, sorted({school.schulform for school in schools}))
     catalogs: dict[int, object] = {}
+    offer_lists = registry.offer_lists
     for start in range(0, len(schools), CHUNK_SIZE):
         chunk = schools[start : start + CHUNK_SIZE]
         current = _assessments(round_, chunk, statuses)
@@ -128,6 +130,7 @@ def iter_reports(
                 comments={key: comment for key, (_score, comment) in ratings.get(assessment.id, {}).items() if comment},
                 **_comparison(groups.get(school.schulform), school.schulform),
                 previous=_previous(earlier, previous.get(school.id), ratings, catalogs),
+                offer_lists=offer_lists,
             )
             yield build_report(source)
 
@@ -164,7 +167,15 @@ def _catalog(cache: dict, snapshot_id: int):
 
 
 def _school(school: School) -> ReportSchool:
-    return ReportSchool(school.schulnummer, school.name, schulform_label(school.schulform), school.ort, kreis_name(school.kreis))
+    return ReportSchool(
+        school.schulnummer,
+        school.name,
+        schulform_label(school.schulform),
+        school.ort,
+        kreis_name(school.kreis),
+        kreis_key=school.kreis,
+        schulform_code=school.schulform,
+    )
 
 
 def _comparison(group: aggregate.ComparisonGroup | None, schulform: str) -> dict:

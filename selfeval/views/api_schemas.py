@@ -190,6 +190,8 @@ def _catalog_schema() -> dict[str, Any]:
     offer = closed(
         ["id", "title", "provider", "description", "source", "url"],
         {key: text for key in ("id", "title", "provider", "description", "source", "url")},
+        # Present only when the offer is limited: Kreisschlüssel, Schulform codes, Schulstufen; target groups as text.
+        {key: STRINGS for key in ("kreise", "schulformen", "schulstufen", "target_groups")},
     )
     source = closed(
         ["title", "publisher", "year", "url", "note"],
@@ -214,7 +216,7 @@ def _catalog_schema() -> dict[str, Any]:
             "scale": scale,
             "criteria": {"type": "array", "items": criterion},
         },
-        {"offers": {"type": "array", "items": offer}, "offers_note": text},
+        {"offers": {"type": "array", "items": offer}, "offers_note": text, "offers_note_kreise": STRINGS},
     )
 
 

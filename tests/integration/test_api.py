@@ -143,7 +143,7 @@ def expected_state(
         "school": SCHULNUMMER,
         "round": ROUND_SLUG,
         "previous_round": previous_round,
-        "catalog": {"id": "dortmund-leitfaden", "version": "2"},
+        "catalog": {"id": "dortmund-leitfaden", "version": "3"},
         "status": status,
         "version": version,
         "ratings": {
@@ -206,9 +206,11 @@ def catalogue_from_yaml() -> dict:
         ],
         "offers": [
             {key: offer.get(key, "") for key in ("id", "title", "provider", "description", "source", "url")}
+            | {key: offer[key] for key in ("kreise", "schulformen", "schulstufen", "target_groups") if key in offer}
             for offer in data["offers"]
         ],
         "offers_note": data["offers_note"],
+        "offers_note_kreise": data["offers_note_kreise"],
     }
 
 
@@ -217,7 +219,7 @@ def test_catalog_without_authentication_returns_active_catalogue(client):
     assert (response.status_code, response.mimetype) == (200, "application/json")
     body = response.get_json()
     assert body == catalogue_from_yaml()
-    assert (body["id"], body["version"], body["scale"]["min"], body["scale"]["max"]) == ("dortmund-leitfaden", "2", 0, 10)
+    assert (body["id"], body["version"], body["scale"]["min"], body["scale"]["max"]) == ("dortmund-leitfaden", "3", 0, 10)
     assert [(c["id"], [i["id"] for i in c["indicators"]]) for c in body["criteria"]] == list(CRITERIA.items())
 
 

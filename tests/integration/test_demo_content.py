@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from statistics import mean
 
 import pytest
@@ -115,3 +116,43 @@ def test_the_demo_gesamtschule_starts_on_its_rounds_and_the_grundschule_on_its_d
     assert (response.status_code, response.headers["Location"]) == (302, "/schulen/199002/2025-26/")
     progress = soup_of(client.get("/schulen/199002/2025-26/")).find("p", id="progress-label")
     assert text(progress) == "14 von 23 Indikatoren bewertet"
+@pytest.mark.parametrize(
+    ("schulnummer", "place", "dortmund", "medienscouts", "internet_abc"),
+    [
+        ("199022", "(Bochum) und ihre Schulform (Grundschule)", False, False, True),
+        ("199051", "(Bochum) und ihre Schulform (Berufskolleg)", False, False, False),
+        ("199050", "(Dortmund) und ihre Schulform (Berufskolleg)", True, False, False),
+        ("199010", "(Dortmund) und ihre Schulform (Gymnasium)", True, True, False),
+    ],
+)
+def test_demo_reports_outside_dortmund_and_for_grundschule_and_berufskolleg_show_only_fitting_offers(
+    demo, schulnummer, place, dortmund, medienscouts, internet_abc
+):
+    """Issue 18: the Medienberatung Dortmund und Bochum opens the reports of the demo's schools in both cities."""
+    client = demo.test_client()
+    log_in(client, "medienberatung@demo.selfeval.de")
+    response = client.get(f"/schulen/{schulnummer}/2025-26/bericht")
+    assert response.status_code == 200
+    steps = response.get_data(as_text=True).split('id="steps-heading"', 1)[1]
+    assert f"landesweite und solche für den Kreis bzw. die kreisfreie Stadt der Schule {place}." in steps
+    offers = steps.split("</section>\n\n<section", 1)[0]
+    titles = set(re.findall(r"<li><strong>([^<]+)</strong>", offers))
+    assert titles  # every demo school has Entwicklungsfelder with offers
+    dortmund_only = {title for title in titles if "Dortmund" in title or title in DORTMUND_TITLES}
+    assert (bool(dortmund_only), "Medienscouts NRW" in titles, "Internet-ABC" in titles) == (dortmund, medienscouts, internet_abc)
+    if not dortmund:
+        assert ("Dortmunder" in offers, "Kompetenzteam Dortmund" in offers) == (False, False)
+
+
+DORTMUND_TITLES = {
+    "Entwicklung und Fortschreibung von Medienkonzepten",
+    "Schulung der Kollegien zu den technischen Grundlagen",
+    "Fachunterricht mit digitalen Medien",
+    "Mehrstufiges Beratungsmodul (Medienzentrum-Schule)",
+    "Beratung, Unterstützung und Qualifizierung der Schulleitungen",
+    "Digital Coaching aus Sicht der Schulpsychologie",
+    "Digital Coaching zur individuellen Förderung",
+    "Schulaufsicht und Netzwerkförderung der Schulen",
+    "Arbeit mit digitalen Medien in spezifischen Projektzusammenhängen",
+    "Stärkung der zielgenauen Ausbildung",
+}

@@ -183,7 +183,8 @@ def test_the_single_report_equals_the_batch_report(app, client, area):
         assert [data.school.schulnummer for data in batch] == ["100001", "100002", "300001"]  # submitted only
         assert batch[0] == single
         assert (single.overall, [c.score for c in single.criteria]) == (5.0, [2.5, 3.5, 6.0, 6.0, 6.0, 6.0])
-        assert [h.indicator.label for h in single.development_areas] == ["1a", "1b", "1c"]
+        # 1c, 2a and 2b share the third-lowest score 3: all three are Entwicklungsfelder (issue 18).
+        assert [h.indicator.label for h in single.development_areas] == ["1a", "1b", "1c", "2a", "2b"]
         batch_text = pdf_text(render_pdf(next(iter_reports(round_, [get_school("100001")]))))
     login(client, USERS["team"])
     assert pdf_text(client.get(PDF).data) == batch_text
@@ -246,6 +247,7 @@ def test_the_html_twin_has_headings_the_criteria_table_the_chart_and_escaped_com
     assert "<script>alert" not in html
     assert [text(h) for h in page.select("section.next-step h3")] == [
         "Entwicklungsfeld 1a (Wert 1)", "Entwicklungsfeld 1b (Wert 2)", "Entwicklungsfeld 1c (Wert 3)",
+        "Entwicklungsfeld 2a (Wert 3)", "Entwicklungsfeld 2b (Wert 3)",
     ]  # fmt: skip
     with app.app_context():
         steps = report_for(get_school("100001"), get_round("2025-26")).next_steps

@@ -56,7 +56,7 @@ def test_valid_file_prints_one_summary_line_and_exits_0():
     result = run(DORTMUND)
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
-        f"{DORTMUND}: ok: dortmund-leitfaden version 2, 6 criteria, 23 indicators, 65 examples, 0 warnings\n",
+        f"{DORTMUND}: ok: dortmund-leitfaden version 3, 6 criteria, 23 indicators, 65 examples, 0 warnings\n",
         "",
     )
 
@@ -75,7 +75,7 @@ def test_invalid_file_prints_one_line_per_problem_and_exits_1(files):
     result = run(DORTMUND, files["dupe.yaml"])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{DORTMUND}: ok: dortmund-leitfaden version 2, 6 criteria, 23 indicators, 65 examples, 0 warnings",
+        f"{DORTMUND}: ok: dortmund-leitfaden version 3, 6 criteria, 23 indicators, 65 examples, 0 warnings",
         f'{files["dupe.yaml"]}: criteria[0].indicators[0].id: duplicate id "k1" (already used at criteria[0].id, '
         "line 6); ids must be unique in the catalogue (line 9)",
     ]
@@ -85,17 +85,26 @@ def test_json_prints_the_normalized_catalogue():
     result = run("--json", DORTMUND)
     assert (result.exit_code, result.stderr) == (0, "")
     document = json.loads(result.stdout)
-    assert list(document) == ["id", "version", "title", "description", "source", "scale", "criteria", "offers", "offers_note"]
+    assert list(document) == [
+        "id", "version", "title", "description", "source", "scale", "criteria", "offers", "offers_note", "offers_note_kreise",
+    ]  # fmt: skip
     assert (document["id"], document["version"], document["scale"]) == (
         "dortmund-leitfaden",
-        "2",
+        "3",
         {"min": 0, "max": 10, "labels": {}},
     )
     assert [len(c["indicators"]) for c in document["criteria"]] == [4, 4, 3, 4, 4, 4]
     assert sum(len(i["examples"]) for c in document["criteria"] for i in c["indicators"]) == 65
     assert list(document["criteria"][0]) == ["id", "title", "description", "indicators", "offers"]
     assert list(document["criteria"][0]["indicators"][0]) == ["id", "text", "examples", "offers"]
-    assert len(document["offers"]) == 28
+    assert len(document["offers"]) == 41
+    # Who an offer is for appears only where it limits: a state-wide offer keeps the keys it always had.
+    by_id = {offer["id"]: offer for offer in document["offers"]}
+    assert list(by_id["mz-verleih"]) == ["id", "title", "provider", "description", "source", "url"]
+    assert (by_id["do-medienkonzept"]["kreise"], by_id["medienscouts-nrw"]["schulstufen"]) == (
+        ["05913"],
+        ["sekundarstufe-1", "foerderschule"],
+    )
 
 
 def test_json_keeps_stdout_clean_and_reports_problems_on_stderr(files):

@@ -305,7 +305,8 @@ def test_unknown_keys_are_warnings_and_the_catalogue_loads():
     catalog = parse_catalog(raw.encode(), "mini.yaml")
     assert [str(w) for w in catalog.warnings] == [
         'autor: warning: unknown key "autor" is ignored '
-        "(known keys: criteria, description, id, offers, offers_note, scale, source, title, version) (line 4)",
+        "(known keys: criteria, description, id, offers, offers_note, offers_note_kreise, scale, source, title, version) "
+        "(line 4)",
         'criteria[0].indicators[1].hint: warning: unknown key "hint" is ignored '
         "(known keys: examples, id, offers, text) (line 15)",
     ]
@@ -386,7 +387,8 @@ def test_unseen_catalogue_in_the_documented_format_is_accepted():
     assert catalog.source.year == 2027
     assert [str(w) for w in catalog.warnings] == [
         'common: warning: unknown key "common" is ignored '
-        "(known keys: criteria, description, id, offers, offers_note, scale, source, title, version) (line 11)"
+        "(known keys: criteria, description, id, offers, offers_note, offers_note_kreise, scale, source, title, version) "
+        "(line 11)"
     ]
 
 

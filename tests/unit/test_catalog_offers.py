@@ -8,14 +8,17 @@ import json
 import pytest
 
 from selfeval.catalog import (
+    SchoolProfile,
     SupportOffer,
     catalog_digest,
     catalog_from_dict,
     catalog_to_dict,
     load_catalog,
+    load_offer_lists,
     parse_catalog,
 )
 from selfeval.paths import CRITERIA_DIR
+from selfeval.reference import SCHULFORMEN
 from tests.unit.test_catalog_loader import VALID, problems_of
 
 WITH_OFFERS = """\
@@ -256,17 +259,23 @@ def leitfaden():
     return load_catalog(CRITERIA_DIR / "dortmund-leitfaden.yaml")
 
 
-def test_dortmund_has_version_2_with_28_offers_and_no_warnings(leitfaden):
-    assert (leitfaden.version, len(leitfaden.criteria), len(leitfaden.indicators)) == ("2", 6, 23)
-    assert len(leitfaden.offers) == 28
-    assert len({offer.id for offer in leitfaden.offers}) == 28
+def test_dortmund_has_version_3_with_41_offers_and_no_warnings(leitfaden):
+    assert (leitfaden.version, len(leitfaden.criteria), len(leitfaden.indicators)) == ("3", 6, 23)
+    assert len(leitfaden.offers) == 41
+    assert len({offer.id for offer in leitfaden.offers}) == 41
     assert leitfaden.warnings == ()
     assert leitfaden.offers_note.startswith("In der Weiterentwicklung der benannten Kriterien erhalten die Schulen")
+    assert leitfaden.offers_note_kreise == ("05913",)  # it names the Dortmunder Systemhaus
 
 
-def test_every_dortmund_indicator_has_two_to_five_offers(leitfaden):
-    counts = {ind.id: len(leitfaden.offers_for(ind.id)) for ind in leitfaden.indicators}
-    assert {ind: count for ind, count in counts.items() if not 2 <= count <= 5} == {}
+@pytest.mark.parametrize("kreis", ["05913", "05911", "05766"])
+@pytest.mark.parametrize("schulform", sorted(SCHULFORMEN))
+def test_every_dortmund_indicator_has_two_to_eight_offers_for_every_school(leitfaden, kreis, schulform):
+    """Wherever a school is and whatever its Schulform, each indicator has some offers, and never a wall of them."""
+    lists = load_offer_lists(CRITERIA_DIR / "offers", leitfaden)
+    school = SchoolProfile(kreis, schulform)
+    counts = {ind.id: len(leitfaden.offers_for(ind.id, school, lists)) for ind in leitfaden.indicators}
+    assert {ind: count for ind, count in counts.items() if not 2 <= count <= 8} == {}
     assert len(counts) == 23
 
 

@@ -110,11 +110,13 @@ def test_strengths_are_the_three_highest_and_ties_go_to_catalogue_order():
 
 def test_development_areas_are_the_three_lowest_not_already_strengths():
     data = report()
-    # 2 (c1), then a2 and b2 both 3: a2 first; the unrated b3 is never an area.
+    # 2 (c1), then a2 and b2 both 3; the unrated b3 is never an area.
     assert ids(data.development_areas) == ["c1", "a2", "b2"]
     lowest_first = report(dict.fromkeys(SCORES, 5) | {"b3": 0})
     assert ids(lowest_first.strengths) == ["a1", "a2", "a3"]
-    assert ids(lowest_first.development_areas) == ["b3", "b1", "b2"]
+    # b3 alone is lowest; the four others at 5 tie for the next places, so all four are areas (no arbitrary cut).
+    assert ids(lowest_first.development_areas) == ["b3", "b1", "b2", "c1", "c2"]
+    assert lowest_first.tied_areas == ()
 
 
 @pytest.mark.parametrize(
