@@ -27,3 +27,16 @@ def team_members(school: School) -> list[TeamMember]:
         .order_by(Membership.is_leadership.desc(), User.display_name)
     )
     return [TeamMember(*row) for row in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class TeamSize:
+    """How many active members a team has, for readers who may not see their names."""
+
+    members: int
+    leadership: int
+
+
+def team_size(school: School) -> TeamSize:
+    members = team_members(school)
+    return TeamSize(len(members), sum(member.is_leadership for member in members))
