@@ -255,6 +255,7 @@ def results():
         previous=previous,
         group=group,
         min_group_size=MIN_GROUP_SIZE,
+        comparison_text=report_text,
         chart=results_chart(state, previous, group),
     )
 
