@@ -12,6 +12,7 @@ from ..models import Round, User
 from . import audit
 from .catalog_snapshots import record_snapshot
 from .errors import InvalidInput, NotFound
+from .text_rules import has_control_characters
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -23,6 +24,8 @@ def slugify(name: str) -> str:
 
 def create_round(name: str, catalog: Catalog, *, actor: User | None = None) -> Round:
     """A new, open round that uses this catalogue version for all its assessments."""
+    if has_control_characters(name):  # before the spaces are tidied: split() takes some of them for spaces
+        raise InvalidInput({"name": "Der Name enthält unzulässige Steuerzeichen."})
     name = " ".join(name.split())
     slug = slugify(name)
     if not slug or len(name) > 40:
