@@ -38,11 +38,20 @@ def register(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
 
 
+#: Forms whose view checks every field itself and shows the page again with the reason on the field: the rating
+#: form holds a team's long comments, and nothing a user typed may be lost (services.rating_input names the field).
+FORMS_CHECKED_BY_THEIR_VIEW = frozenset({"team.edit_criterion"})
+
+
 def refuse_nul_characters() -> None:
     """400 when the path, a query or form value (or its name) or an uploaded file's name holds a NUL character."""
     file_names = "".join(upload.filename or "" for upload in request.files.values())
-    if NUL in request.path or NUL in file_names or _holds_nul(request.args) or _holds_nul(request.form):
+    if NUL in request.path or NUL in file_names or _holds_nul(request.args) or _form_holds_nul():
         abort(400, MESSAGE)
+
+
+def _form_holds_nul() -> bool:
+    return request.endpoint not in FORMS_CHECKED_BY_THEIR_VIEW and _holds_nul(request.form)
 
 
 def _holds_nul(values: MultiDict) -> bool:
