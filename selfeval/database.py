@@ -7,7 +7,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -69,3 +69,18 @@ def insert_or_ignore(session, model, values: dict, conflict_columns: list[str]) 
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns))
+
+
+def lock_for_writing(session, model) -> None:
+    """Hold the right to write `model`'s table until the caller's transaction ends; readers go on.
+
+    For "read what is stored, then write the differences" done by two requests at once (two imports of one file):
+    the second waits here for the first one's commit and then reads what it left. PostgreSQL: a table lock that
+    conflicts with itself and with writes, not with reads. SQLite: a write that changes nothing still takes the
+    database's single write lock (BEGIN IMMEDIATE in effect); call this before reading, inside the transaction.
+    """
+    table = model.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f'LOCK TABLE "{table.name}" IN SHARE ROW EXCLUSIVE MODE'))
+        return
+    session.execute(update(table).where(text("0")).values({table.c.id: table.c.id}))

@@ -60,9 +60,17 @@ def can_use_analytics(user: User) -> bool:
     return user.is_active and user.role in ("supervisor", "adviser", "admin")
 
 
-def can_view_history(user: User, school: School) -> bool:
-    """Who changed what is the team's own business (and the admin's); supervision sees results, not names."""
+def can_view_team_names(user: User, school: School) -> bool:
+    """Who is in the team and who changed or submitted what is the team's own business (and the admin's).
+
+    Schulaufsicht and Medienberatung see results and reports without names (DATENSCHUTZ.md).
+    """
     return user.is_active and (user.role == "admin" or is_team_member(user, school))
+
+
+def can_view_history(user: User, school: School) -> bool:
+    """The history names who changed what: the same readers as the team's names."""
+    return can_view_team_names(user, school)
 
 
 def can_view_report_job(user: User, job: Owned) -> bool:

@@ -55,14 +55,37 @@ def criterion_basis(criterion: CriterionLine) -> str:
 def comparison_note(data: ReportData) -> str:
     c = data.comparison
     if c.is_shown:
-        return (
-            f"Vergleichsgruppe: {c.size} Schulen der Schulform {c.schulform} in Nordrhein-Westfalen, die ihre Bewertung "
-            f"in der Runde {data.round_name} abgeschlossen haben. Einzelne Schulen werden nicht genannt."
-        )
+        return f"{group_line(c.size, c.schulform, data.round_name)} {_rounding_line('Gezeigt wird ihr Mittelwert')}"
+    return waiting_line(c.minimum, c.schulform, data.round_name)
+
+
+# The comparison group, said the same way on the results page, in the report and its HTML twin. It is the other
+# schools of the Schulform on this installation of selfeval (not all of NRW), without the school itself.
+
+
+def group_line(size: int, schulform: str, round_name: str) -> str:
     return (
-        f"Ein Vergleich erscheint, sobald mindestens {c.minimum} Schulen der Schulform {c.schulform} ihre Bewertung in der "
-        f"Runde {data.round_name} abgeschlossen haben; bisher sind es weniger. So lässt sich aus dem Vergleich keine "
-        "einzelne Schule erkennen."
+        f"Vergleichsgruppe: die {size} anderen Schulen der Schulform {schulform}, die in dieser Installation von "
+        f"selfeval ihre Bewertung in der Runde {round_name} abgeschlossen haben. Ihre eigene Schule zählt nicht mit; "
+        "einzelne Schulen werden nicht genannt."
+    )
+
+
+def rule_line(has_quartiles: bool) -> str:
+    if has_quartiles:
+        return _rounding_line("Gezeigt werden Mittelwert, Quartile und Median")
+    return _rounding_line("Gezeigt wird nur der Mittelwert (Quartile und Median ab 10 Schulen)")
+
+
+def _rounding_line(shown: str) -> str:
+    return f"{shown}, auf halbe Punkte gerundet, damit sich kein Wert einer einzelnen Schule zurückrechnen lässt."
+
+
+def waiting_line(minimum: int, schulform: str, round_name: str) -> str:
+    return (
+        f"Ein Vergleich erscheint, sobald mindestens {minimum} andere Schulen der Schulform {schulform} in dieser "
+        f"Installation von selfeval ihre Bewertung in der Runde {round_name} abgeschlossen haben; bisher sind es "
+        "weniger. So lässt sich aus dem Vergleich keine einzelne Schule erkennen."
     )
 
 

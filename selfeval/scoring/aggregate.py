@@ -30,8 +30,14 @@ SCHOOL_COLUMNS = ["name", "schulform", "kreis", "bezirksregierung", "ort", "stat
 STATUSES = ("submitted", "draft", "not_started")
 STAT_COLUMNS = ["n", "mean", "median", "q1", "q3", "min", "max", "std"]
 CHANGE_COLUMNS = ["n", "mean_previous", "mean_current", "mean_change"]
-#: A comparison group shows statistics only from this many schools on: fewer could identify a school.
+#: What a school sees of other schools (its comparison group), in one rule (reasoning: docs/DATENSCHUTZ.md):
+#: the group is the *other* submitted schools of its Schulform; from MIN_GROUP_SIZE of them on their mean, from
+#: MIN_QUARTILE_GROUP_SIZE on also quartiles and median; every value rounded to GROUP_VALUE_STEP. At five schools
+#: the quartiles and median would be the exact values of the 2nd, 3rd and 4th school, and with the mean the rest.
 MIN_GROUP_SIZE = 5
+MIN_QUARTILE_GROUP_SIZE = 10
+GROUP_VALUE_STEP = 0.5
+GROUP_COLUMNS = ["mean", "q1", "median", "q3"]
 
 
 def empty_schools() -> pd.DataFrame:
@@ -162,19 +168,39 @@ def means_over_rounds(
 
 @dataclass(frozen=True)
 class ComparisonGroup:
-    """Statistics of a group of schools, or why there are none (never the schools themselves)."""
+    """What may be shown of a group of schools, or why nothing is (never the schools themselves)."""
 
     size: int
-    stats: pd.DataFrame | None  # describe() of the group's criterion scores; None below MIN_GROUP_SIZE
+    #: One row per column of the scores; "mean", and from MIN_QUARTILE_GROUP_SIZE on "q1", "median", "q3", each
+    #: rounded to GROUP_VALUE_STEP. None below the minimum.
+    stats: pd.DataFrame | None
 
     @property
     def is_shown(self) -> bool:
         return self.stats is not None
 
+    @property
+    def has_quartiles(self) -> bool:
+        return self.stats is not None and "median" in self.stats.columns
+
 
 def comparison_group(group_scores: pd.DataFrame, minimum: int = MIN_GROUP_SIZE) -> ComparisonGroup:
+    """The published statistics of these schools' scores (the one small-group rule for every page and report).
+
+    The caller leaves out the school that will see them: its own value would otherwise be a known part of the mean.
+    """
     size = len(group_scores)
-    return ComparisonGroup(size, describe(group_scores) if size >= minimum else None)
+    if size < minimum:
+        return ComparisonGroup(size, None)
+    columns = GROUP_COLUMNS if size >= MIN_QUARTILE_GROUP_SIZE else ["mean"]
+    return ComparisonGroup(size, describe(group_scores)[columns].map(round_to_step))
+
+
+def round_to_step(value: float, step: float = GROUP_VALUE_STEP) -> float:
+    """Half up to the nearest multiple of `step` (4.24 -> 4.0, 4.25 -> 4.5); NaN stays NaN."""
+    if pd.isna(value):
+        return value
+    return math.floor(value / step + 0.5) * step
 
 
 def sort_schools(table: pd.DataFrame, column: str, *, descending: bool) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -37,6 +37,7 @@ from .users import (
 PASSWORD_LINK_LIFETIME = timedelta(hours=72)
 PURPOSES = {"invite": "user.invited", "reset": "user.reset_requested"}
 LINK_USED = "Dieser Link ist abgelaufen oder wurde schon benutzt."
+LAST_ADMIN = "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."
 
 
 class LinkInvalid(ServiceError):
@@ -69,8 +70,8 @@ def update_user(
     problems.update(assignment_problems(role, school, is_leadership, scopes))
     if is_own_account(actor, user) and role != user.role:
         problems["role"] = "Sie können Ihre eigene Rolle nicht ändern."
-    elif user.role == "admin" and user.active and role != "admin" and other_active_admins(user) == 0:
-        problems["role"] = "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."
+    elif user.role == "admin" and role != "admin" and is_last_active_admin(user):
+        problems["role"] = LAST_ADMIN
     if problems:
         raise InvalidInput(problems)
     before = account_fields(user)
@@ -192,8 +193,8 @@ def deactivate_user(user: User, *, actor: User | None) -> None:
     """At once: no log-in, every session and API token ended, open links void. Data stay."""
     if is_own_account(actor, user):
         raise InvalidInput({"active": "Sie können Ihr eigenes Konto nicht deaktivieren."})
-    if user.role == "admin" and user.active and other_active_admins(user) == 0:
-        raise InvalidInput({"active": "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."})
+    if user.role == "admin" and is_last_active_admin(user):
+        raise InvalidInput({"active": LAST_ADMIN})
     if not user.active:
         return
     user.active = False
@@ -213,9 +214,26 @@ def reactivate_user(user: User, *, actor: User | None) -> None:
     db.session.flush()
 
 
-def other_active_admins(user: User) -> int:
-    query = select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True), User.id != user.id)
-    return db.session.scalar(query) or 0
+def is_last_active_admin(user: User) -> bool:
+    """Whether `user` is the only active admin, decided under a lock: call it before taking the admin role away.
+
+    The one rule for deactivating, erasing and demoting an admin (pages and CLI alike). Checking and then acting
+    is a race: two admins deactivating each other at once would both count two admins and both succeed. So the
+    active admin rows are locked first, until the caller's transaction ends: the second request waits for the
+    first one's commit and then counts what it left.
+    """
+    return _lock_active_admins() == {user.id}
+
+
+def _lock_active_admins() -> set[int]:
+    """The ids of the active admins, locked for this transaction."""
+    condition = (User.role == "admin", User.active.is_(True))
+    if db.session.get_bind().dialect.name == "postgresql":
+        return set(db.session.scalars(select(User.id).where(*condition).with_for_update()))
+    # SQLite has no row locks; a write takes the database's write lock, which readers of a later write wait for.
+    # This one changes nothing (active stays true) but holds that lock from here to the commit.
+    claim = update(User).where(*condition).values(active=True).returning(User.id)
+    return set(db.session.scalars(claim.execution_options(synchronize_session=False)))
 
 
 @dataclass(frozen=True)

@@ -123,12 +123,18 @@ def means_over_rounds(user: User, selection: Selection, catalog: Catalog) -> pd.
 
 
 def comparison_group(school: School, round_: Round) -> aggregate.ComparisonGroup:
-    """All submitted schools of this school's Schulform in the round, across NRW (identities never leave here)."""
-    return comparison_groups(round_, [school.schulform]).get(school.schulform, aggregate.comparison_group(_no_scores(round_)))
+    """The other submitted schools of this school's Schulform in the round, on this installation (identities never leave)."""
+    scores = comparison_scores(round_, [school.schulform]).get(school.schulform, _no_scores(round_))
+    return group_for(scores, school)
 
 
-def comparison_groups(round_: Round, schulformen: list[str] | None = None) -> dict[str, aggregate.ComparisonGroup]:
-    """Schulform -> the comparison group of its submitted schools in the round (all Schulformen by default)."""
+def group_for(schulform_scores: pd.DataFrame, school: School) -> aggregate.ComparisonGroup:
+    """What `school` may see of the others in its Schulform's scores: itself left out, the small-group rule applied."""
+    return aggregate.comparison_group(schulform_scores.drop(index=school.id, errors="ignore"))
+
+
+def comparison_scores(round_: Round, schulformen: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Schulform -> the criterion scores of its submitted schools in the round (indexed by school id)."""
     query = (
         select(School.id, School.schulform)
         .join(Assessment, and_(Assessment.school_id == School.id, Assessment.round_id == round_.id))
@@ -143,7 +149,7 @@ def comparison_groups(round_: Round, schulformen: list[str] | None = None) -> di
     groups = {}
     for schulform, ids in members.items():
         group = scores.loc[scores.index.intersection(pd.Index(ids), sort=False)]
-        groups[schulform] = aggregate.comparison_group(aggregate.criterion_scores(group, catalog))
+        groups[schulform] = aggregate.criterion_scores(group, catalog)
     return groups
 
 

@@ -173,10 +173,16 @@ def reopen_refusal(school: School, round_: Round, user: User) -> ServiceError | 
 
 
 def has_leadership_member(school: School) -> bool:
+    """An active Schulleitung member who has set a password: an invitation nobody accepted does not count."""
     query = (
         select(Membership.id)
         .join(User)
-        .where(Membership.school_id == school.id, Membership.is_leadership.is_(True), User.active.is_(True))
+        .where(
+            Membership.school_id == school.id,
+            Membership.is_leadership.is_(True),
+            User.active.is_(True),
+            User.password_hash.is_not(None),
+        )
     )
     return db.session.scalars(query).first() is not None
 

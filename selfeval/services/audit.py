@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, or_, select, update
@@ -177,16 +177,32 @@ def _filtered(filters: AuditFilter) -> Select:
         query = query.where(AuditEvent.subject.icontains(filters.subject, autoescape=True))
     if filters.schulnummer:
         query = query.join(School, AuditEvent.school_id == School.id).where(School.schulnummer == filters.schulnummer)
-    if filters.since:
-        query = query.where(AuditEvent.at >= _local_midnight(filters.since))
-    if filters.until:
-        query = query.where(AuditEvent.at < _local_midnight(filters.until + timedelta(days=1)))
+    start = _local_midnight(filters.since) if filters.since else None
+    end = _local_midnight(_day_after(filters.until)) if filters.until else None
+    if start is not None:
+        query = query.where(AuditEvent.at >= start)
+    if end is not None:
+        query = query.where(AuditEvent.at < end)
     return query
 
 
-def _local_midnight(day: date) -> datetime:
-    """Dates on the page are German dates: a day starts at midnight in Germany, not in UTC."""
-    return datetime.combine(day, time(), tzinfo=LOCAL_TIME)
+def _local_midnight(day: date | None) -> datetime | None:
+    """Dates on the page are German dates: a day starts at midnight in Germany, not in UTC.
+
+    None at the calendar's edges, where the moment cannot be written in UTC (1 January of year 1 starts in year 0
+    there); no stored time lies beyond that edge, so the bound is left out.
+    """
+    if day is None:
+        return None
+    try:
+        return datetime.combine(day, time(), tzinfo=LOCAL_TIME).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def _day_after(day: date) -> date | None:
+    """None after 31 December 9999: "up to the last day" has no end."""
+    return day + timedelta(days=1) if day < date.max else None
 
 
 def assessment_history(school: School, round_: Round) -> list[AuditEvent]:

@@ -19,7 +19,7 @@ from ..models import ApiToken, Assessment, AuditEvent, PasswordLink, Rating, Use
 from ..models.types import utcnow
 from ..permissions import is_own_account
 from . import audit, report_jobs
-from .accounts import other_active_admins
+from .accounts import LAST_ADMIN, is_last_active_admin
 from .errors import InvalidInput
 from .users import ROLE_LABELS
 
@@ -116,8 +116,8 @@ def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
     """
     if is_own_account(actor, user):
         raise InvalidInput({"account": "Sie können Ihr eigenes Konto nicht löschen."})
-    if user.role == "admin" and user.active and other_active_admins(user) == 0:
-        raise InvalidInput({"account": "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."})
+    if user.role == "admin" and is_last_active_admin(user):
+        raise InvalidInput({"account": LAST_ADMIN})
     counts = {
         "ratings": _count(select(func.count()).select_from(Rating).where(Rating.updated_by_id == user.id)),
         "submissions": _count(select(func.count()).select_from(Assessment).where(Assessment.submitted_by_id == user.id)),

@@ -9,6 +9,7 @@ from typing import Any
 from ..catalog import Catalog
 from ..models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
 from .errors import ServiceError
+from .text_rules import CONTROL_CHARACTERS
 
 
 class _Unchanged:
@@ -19,7 +20,6 @@ class _Unchanged:
 #: A field left out of a partial update keeps its stored value.
 UNCHANGED: Any = _Unchanged()
 RATING_FIELDS = ("score", "comment")
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
@@ -101,7 +101,7 @@ def _parse_comment(comment: Any, where: str, errors: list[FieldError]) -> Any:
         errors.append(FieldError(where, "Der Kommentar muss Text sein."))
         return UNCHANGED
     comment = normalize_line_breaks(comment)  # before any rule counts characters or lines
-    if _CONTROL_CHARACTERS.search(comment):
+    if CONTROL_CHARACTERS.search(comment):
         errors.append(FieldError(where, "Der Kommentar enthält unzulässige Steuerzeichen."))
         return UNCHANGED
     if _SURROGATES.search(comment):  # only JSON escapes can produce them; no database stores them

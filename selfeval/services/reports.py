@@ -22,7 +22,7 @@ from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis_name, kreise, sch
 from ..reports.content import PreviousResult, ReportInput, build_report
 from ..reports.model import Comparison, ReportData, ReportSchool
 from ..scoring import aggregate
-from .analytics import comparison_groups
+from .analytics import comparison_scores, group_for
 from .catalog_snapshots import snapshot_catalog
 from .errors import InvalidInput, NotFound
 from .rounds import previous_round
@@ -107,7 +107,7 @@ def iter_reports(
     """Report data for each school with an assessment of one of `statuses`, in the given order, loaded in chunks."""
     created_on = today or local_date(utcnow())
     earlier = previous_round(round_)
-    groups = comparison_groups(round_, sorted({school.schulform for school in schools}))
+    groups = comparison_scores(round_, sorted({school.schulform for school in schools}))
     catalogs: dict[int, object] = {}
     offer_lists = registry.offer_lists
     for start in range(0, len(schools), CHUNK_SIZE):
@@ -128,7 +128,7 @@ def iter_reports(
                 created_on=created_on,
                 scores={key: score for key, (score, _comment) in ratings.get(assessment.id, {}).items()},
                 comments={key: comment for key, (_score, comment) in ratings.get(assessment.id, {}).items() if comment},
-                **_comparison(groups.get(school.schulform), school.schulform),
+                **_comparison(_group(groups, school), school.schulform),
                 previous=_previous(earlier, previous.get(school.id), ratings, catalogs),
                 offer_lists=offer_lists,
             )
@@ -176,6 +176,11 @@ def _school(school: School) -> ReportSchool:
         kreis_key=school.kreis,
         schulform_code=school.schulform,
     )
+
+
+def _group(groups: dict[str, pd.DataFrame], school: School) -> aggregate.ComparisonGroup | None:
+    scores = groups.get(school.schulform)
+    return None if scores is None else group_for(scores, school)
 
 
 def _comparison(group: aggregate.ComparisonGroup | None, schulform: str) -> dict:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..database import lock_for_writing
 from ..directory import DirectoryRow, RowProblem, parse_directory
 from ..extensions import db
 from ..models import AuditEvent, School, User
@@ -48,6 +49,9 @@ def import_directory(data: bytes, *, actor: User | None, filename: str) -> Impor
     Raises DirectoryFileError, before anything is written, when the file cannot be read as schuldaten.csv.
     """
     parsed = parse_directory(data)
+    # Two admins importing the same file at once would both see the same differences and write (and audit) each
+    # twice: the second import waits here until the first one is committed, then finds nothing left to change.
+    lock_for_writing(db.session, School)
     columns = [getattr(School, name) for name in FIELDS]
     existing = {row.schulnummer: row for row in db.session.execute(select(School.id, School.schulnummer, *columns))}
     new_rows: list[DirectoryRow] = []

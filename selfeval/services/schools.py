@@ -14,10 +14,10 @@ from ..reference import kreise as all_kreise
 from . import audit
 from .errors import InvalidInput, NotFound
 from .paging import paginate
+from .text_rules import CONTROL_CHARACTERS
 
 SCHULNUMMER = re.compile(r"[0-9]{6}")
 #: Control characters: PostgreSQL refuses NUL, XML (the XLSX export) most of the others.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def add_school(

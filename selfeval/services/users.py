@@ -19,6 +19,7 @@ from ..models import ROLES, ApiToken, Membership, School, User, UserScope
 from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis, unknown_kreis_message
 from . import audit
 from .errors import InvalidInput
+from .text_rules import CONTROL_CHARACTERS
 
 #: The roles as the pages name them.
 ROLE_LABELS = {"team": "Team Digitalisierung", "supervisor": "Schulaufsicht", "adviser": "Medienberatung", "admin": "Verwaltung"}
@@ -27,7 +28,6 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024
 EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
 #: Control characters: PostgreSQL refuses NUL, and none belongs in a name.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Long passwords that are common all the same (the file names its source).
 COMMON_PASSWORDS_FILE = Path(__file__).parent.parent / "reference" / "common_passwords.txt"
 TOKEN_PREFIX = "sev_"  # noqa: S105 - a prefix, not a secret  # nosec B105

@@ -23,6 +23,7 @@ from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 
 def register_blueprints(app: Flask) -> None:
+    request_guard.register_converters(app)  # ids in addresses beyond the database's range: 404, before any route
     for module in (main, auth, team, supervision, report_jobs, admin, api):
         app.register_blueprint(module.blueprint)
 

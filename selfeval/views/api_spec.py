@@ -211,8 +211,8 @@ def _assessment_paths() -> dict[str, Any]:
                     **_write_errors(reads_body=False),
                     "422": error(
                         422,
-                        "Not ready: `missing` lists the unrated indicators, `has_leadership` whether the team has a "
-                        "Schulleitung member",
+                        "Not ready: `missing` lists the unrated indicators, `has_leadership` whether the team has an active "
+                        "Schulleitung member who has set a password (an invitation not yet accepted does not count)",
                         {"missing": STRINGS, "has_leadership": {"type": "boolean"}},
                     ),
                 },

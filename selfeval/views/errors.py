@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_login import logout_user
+from sqlalchemy import inspect
+from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
+from ..extensions import db, login_manager
+from ..models import User
 from .refusals import log_refusal
 
 MESSAGES = {
@@ -24,6 +28,7 @@ MESSAGES = {
 
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(ObjectDeletedError, _deleted_row)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -43,6 +48,21 @@ def _unexpected_error(error: Exception):
     # the current user through it: without this, the error page itself would fail.
     db.session.rollback()
     return _respond(500, None)
+
+
+def _deleted_row(error: ObjectDeletedError):
+    """The account making this request was erased meanwhile (by another admin at the same moment): it is logged out.
+
+    Any other vanished row is an unexpected error as before.
+    """
+    db.session.rollback()
+    user = g.get("_login_user")
+    if isinstance(user, User) and db.session.get(User, inspect(user).identity[0]) is None:
+        logout_user()
+        if request.path.startswith("/api/"):
+            return _respond(401, None)
+        return login_manager.unauthorized()
+    return _unexpected_error(error)
 
 
 def _respond(code: int, description: str | None):

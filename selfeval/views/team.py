@@ -8,7 +8,13 @@ from flask_login import current_user
 from ..catalog import indicator_letter
 from ..extensions import db, login_manager
 from ..forms.rating import changed_ratings, fill_indicator, form_with_input, make_rating_form
-from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment, can_view_history
+from ..permissions import (
+    can_edit_assessment,
+    can_use_analytics,
+    can_view_assessment,
+    can_view_history,
+    can_view_team_names,
+)
 from ..reports import text as report_text
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
@@ -24,7 +30,7 @@ from ..services.rounds import current_round, get_round
 from ..services.rounds import previous_round as previous_round_of
 from ..services.school_rounds import school_rounds
 from ..services.schools import get_school, schools_visible_to
-from ..services.team import team_members
+from ..services.team import team_members, team_size
 from .admin.audit_log import indicator_titles
 from .charts import history_charts, report_chart, results_chart
 from .downloads import pdf_response
@@ -80,10 +86,14 @@ def home():
 @blueprint.get("/schulen/<schulnummer>/<round_slug>/")
 def overview():
     state = assessments.load_state(g.school, g.round)
+    names = can_view_team_names(current_user, g.school)
     return render_template(
         "team/overview.html",
         state=state,
-        members=team_members(g.school),
+        # Supervision reads the same page, but sees how large the team is, not who is in it (DATENSCHUTZ.md).
+        show_names=names,
+        members=team_members(g.school) if names else [],
+        size=None if names else team_size(g.school),
         has_leadership=assessments.has_leadership_member(g.school),
         is_leadership=assessments.is_leadership_member(current_user, g.school),
     )

@@ -248,7 +248,7 @@ def test_the_cache_follows_every_submit_and_reopen(app_context):
 
     submitted(schools[2], round_, 3)  # the same school again, with other scores
     assert overall() == ({"in_scope": 3, "submitted": 3, "draft": 0, "not_started": 0}, {"n": 3, "mean": 3.0, "max": 4.0})
-    assert comparison_group(schools[0], round_).size == 3
+    assert comparison_group(schools[0], round_).size == 2  # the others; the school itself is never in its group
 
 
 def test_the_cache_keeps_rounds_apart(app_context):
@@ -264,25 +264,26 @@ def test_the_cache_keeps_rounds_apart(app_context):
     assert analyse(admin, first).criterion_stats.loc["overall", "mean"] == 3.0
 
 
-def test_comparison_group_needs_five_submitted_schools_of_the_same_schulform(app_context):
+def test_comparison_group_needs_five_other_submitted_schools_of_the_same_schulform(app_context):
     round_ = make_round("2025/26")
     own = make_school("100001", schulform="15")
     submitted(own, round_, 4)
-    for number, kreis, value in (("100002", "05913", 1), ("100003", "05913", 2), ("400001", "05111", 9)):  # all NRW counts
+    for number, kreis, value in (("100002", "05913", 1), ("100003", "05913", 2), ("400001", "05111", 9)):  # all Kreise count
         submitted(make_school(number, schulform="15", kreis=kreis), round_, value)
     submitted(make_school("100010", schulform="20"), round_, 10)  # another Schulform
     submitted(make_school("100011", schulform="02"), round_, 10)
     rated(make_school("100012", schulform="15"), round_, 10)  # a draft of the same Schulform
 
-    group = comparison_group(own, round_)
+    submitted(make_school("300001", schulform="15", kreis="05513"), round_, 7)
+    group = comparison_group(own, round_)  # 1, 2, 9, 7: four others, the school itself (4) not counted
     assert (group.size, group.stats, group.is_shown) == (4, None, False)
 
-    submitted(make_school("300001", schulform="15", kreis="05513"), round_, 7)
+    submitted(make_school("300002", schulform="15", kreis="05513"), round_, 5)
     group = comparison_group(own, round_)
-    assert (group.size, group.is_shown) == (5, True)
+    assert (group.size, group.is_shown, group.has_quartiles) == (5, True, False)
     assert list(group.stats.index) == COLUMNS
-    assert stats_rows(group.stats) == plain(dict.fromkeys(COLUMNS, {"n": 5} | _stats([1, 2, 4, 7, 9])))
-    assert (_stats([1, 2, 4, 7, 9])["mean"], _stats([1, 2, 4, 7, 9])["q1"]) == (4.6, 2.0)
+    # 1, 2, 9, 7, 5: mean 4.8, shown in half points
+    assert group.stats.to_dict() == {"mean": dict.fromkeys(COLUMNS, 5.0)}
     gymnasium = comparison_group(make_school("100013", schulform="20"), round_)
     assert (gymnasium.size, gymnasium.stats) == (1, None)
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from selfeval.extensions import db
 from selfeval.models import Assessment, Round, School
 from selfeval.paths import CRITERIA_DIR
-from selfeval.services.users import find_user
+from selfeval.services.users import create_user, find_user
 from tests.factories import login, make_round, make_school, make_token, make_user, rate
 
 CRITERIA = {
@@ -1080,3 +1080,15 @@ def test_hostile_bodies_and_if_match_values_never_cause_server_errors(app, clien
 
 def _extras(response) -> dict:
     return {key: value for key, value in response.get_json()["error"].items() if key not in ("code", "message")}
+
+
+def test_submit_with_an_invited_leadership_member_who_never_set_a_password_is_422(app, client, team):
+    """Issue 15, item 15: an invitation not yet accepted is no Schulleitung in the team."""
+    with app.app_context():
+        school = db.session.scalars(select(School).filter_by(schulnummer=SCHULNUMMER)).one()
+        create_user("leitung@schule.test", "Leitung", "team", None, school=school, is_leadership=True)
+        db.session.commit()
+    rate_directly(app, every(7))
+    response = client.post(SUBMIT_URL, headers={**auth(team.member), **if_match(1)})
+    assert (response.status_code, response.get_json()) == (422, error_body(422, missing=[], has_leadership=False))
+    assert stored(app)["status"] == "draft"

@@ -1,6 +1,7 @@
 """Control characters in requests: a clear refusal and nothing written, never a server error (PostgreSQL refuses NUL).
 
-A NUL character in an address, a query or an uploaded file's name is refused with 400 before any view runs; control
+A NUL character in an address, a query, a form field or an uploaded file's name is refused with 400 before any view
+runs (issue 15, item 8: a form field with NUL reached PostgreSQL where no service checked it); other control
 characters in the names, Orte and e-mail addresses typed into forms are named on their fields, and the log-in treats
 such an address as unknown.
 """
@@ -75,14 +76,31 @@ def test_a_nul_character_in_an_api_address_or_query_is_refused(client, area, url
     assert (response.status_code, response.get_json()) == (400, {"error": {"code": 400, "message": REFUSED}})
 
 
-def test_a_nul_character_in_the_log_in_address_is_an_unknown_address(client, area):
-    data = {"csrf_token": csrf(client, "/anmelden"), "email": "admin@land.test\x00", "password": "x" * 12}
+def test_a_control_character_in_the_log_in_address_is_an_unknown_address(client, area):
+    data = {"csrf_token": csrf(client, "/anmelden"), "email": "admin@land.test\x07", "password": "x" * 12}
     response = client.post("/anmelden", data=data)
     assert response.status_code == 200
     assert field_errors(soup_of(response)) == {"password": "E-Mail-Adresse oder Passwort sind nicht richtig."}
 
 
-@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b", "\x7f"])
+def test_a_nul_character_in_any_form_field_is_refused_before_any_view_and_stores_nothing(app, client, area):
+    login(client, ADMIN)
+    with app.app_context():
+        account = find_user("mitglied@schule.test").id
+    before = stored(app)
+    token = csrf(client, EDIT)
+    school = {"name": "Adler\x00Nord", "schulform": "15", "kreis": "05913", "ort": "Dortmund"}
+    new = {"role": "admin", "school": "", "email": "neu@schule.de", "display_name": "Nora\x00Neu"}
+    changed = {"email": "mitglied@schule.test", "role": "team", "school": "100001", "display_name": "Mit\x00glied"}
+    for url, data in [(EDIT, school), (NEW_ACCOUNT, new), (f"/verwaltung/konten/{account}/bearbeiten", changed)]:
+        assert_refused_page(client.post(url, data={"csrf_token": token, **data}))
+    assert stored(app) == before
+    client.post("/abmelden", data={"csrf_token": token})
+    data = {"csrf_token": csrf(client, "/anmelden"), "email": "admin@land.test\x00", "password": "x" * 12}
+    assert_refused_page(client.post("/anmelden", data=data))
+
+
+@pytest.mark.parametrize("character", ["\x07", "\x1b", "\x7f"])
 def test_control_characters_in_the_school_form_are_named_on_their_fields(app, client, area, character):
     login(client, ADMIN)
     before = stored(app)
@@ -98,7 +116,7 @@ def test_control_characters_in_the_school_form_are_named_on_their_fields(app, cl
     assert stored(app) == before
 
 
-@pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b", "\x7f"])
+@pytest.mark.parametrize("character", ["\x07", "\x1b", "\x7f"])
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [
@@ -135,7 +153,7 @@ def test_a_nul_character_in_an_uploaded_file_name_is_refused_and_imports_nothing
     assert stored(app) == before
 
 
-@pytest.mark.parametrize("character", ["\x00", "\x07"])
+@pytest.mark.parametrize("character", ["\x07", "\x1b"])
 def test_a_control_character_in_an_accounts_changed_name_is_named_on_its_field(app, client, area, character):
     login(client, ADMIN)
     with app.app_context():

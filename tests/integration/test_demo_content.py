@@ -69,7 +69,7 @@ def test_the_demo_gesamtschule_sees_a_comparison_group_and_last_year(demo):
     client = demo.test_client()
     log_in(client, "schulleitung@demo.selfeval.de")
     page = client.get("/schulen/199001/2025-26/ergebnis").get_data(as_text=True)
-    assert "Vergleichsgruppe: 6 Schulen der Schulform Gesamtschule" in page
+    assert "Vergleichsgruppe: die 5 anderen Schulen der Schulform Gesamtschule" in page
     assert "Vorjahr 2024/25" in page
     assert "Demo-Gesamtschule Bochum-Wattenscheid" not in page
 

@@ -194,15 +194,16 @@ def test_a_previous_round_and_a_comparison_group_appear_when_there_are_some(app)
     with app.app_context():
         earlier = make_round("2024/25", is_open=False)
         current = make_round("2025/26")
-        schools = [make_school(f"20000{n}", name=f"Gesamtschule {n}", schulform="15") for n in range(1, 6)]
+        schools = [make_school(f"20000{n}", name=f"Gesamtschule {n}", schulform="15") for n in range(1, 7)]
         submitted(schools[0], earlier, 4)
-        for number, school in enumerate(schools, 1):
-            submitted(school, current, number * 2)  # 2, 4, 6, 8, 10: mean 6
+        for school, value in zip(schools, [2, 4, 6, 8, 10, 10], strict=True):
+            submitted(school, current, value)
         data = report_for(db.session.merge(schools[0]), current, today=date(2026, 1, 15))
     assert (data.previous_round_name, data.previous_overall, data.overall, data.overall_change) == ("2024/25", 4.0, 2.0, -2.0)
     assert [c.previous_score for c in data.criteria] == [4.0] * 6
-    assert (data.comparison.size, data.comparison.is_shown, data.comparison.overall_mean) == (5, True, 6.0)
-    assert [c.comparison_mean for c in data.criteria] == [6.0] * 6
+    # the five others without the school itself: 4, 6, 8, 10, 10, mean 7.6, shown in half points
+    assert (data.comparison.size, data.comparison.is_shown, data.comparison.overall_mean) == (5, True, 7.5)
+    assert [c.comparison_mean for c in data.criteria] == [7.5] * 6
 
 
 def test_the_html_twin_has_headings_the_criteria_table_the_chart_and_escaped_comments(app, client, area):

@@ -298,8 +298,9 @@ RESULTS = "/schulen/{}/2025-26/ergebnis"
 OTHERS = ["Birken-Gesamtschule", "100002", "Castell-Gesamtschule", "100003", "Rhein-Gesamtschule", "400001",
           "Ulmen-Gymnasium", "100010", "Linden-Gesamtschule", "100012", "Zechen-Gesamtschule", "300001"]  # fmt: skip
 NOTE = (
-    "Ein Vergleich erscheint, sobald mindestens 5 Schulen der Schulform Gesamtschule ihre Bewertung in der Runde 2025/26 "
-    "abgeschlossen haben; bisher sind es weniger. So lässt sich aus dem Vergleich keine einzelne Schule erkennen."
+    "Ein Vergleich erscheint, sobald mindestens 5 andere Schulen der Schulform Gesamtschule in dieser Installation von "
+    "selfeval ihre Bewertung in der Runde 2025/26 abgeschlossen haben; bisher sind es weniger. So lässt sich aus dem "
+    "Vergleich keine einzelne Schule erkennen."
 )
 
 
@@ -334,24 +335,57 @@ def test_fewer_than_five_schools_show_only_a_note(client, group):
     assert [name for name in OTHERS if name in response.get_data(as_text=True)] == []
 
 
-def test_five_schools_show_mean_and_quartiles_but_no_other_school(app, client, group):
+def group_line(size: int) -> str:
+    return (
+        f"Vergleichsgruppe: die {size} anderen Schulen der Schulform Gesamtschule, die in dieser Installation von "
+        "selfeval ihre Bewertung in der Runde 2025/26 abgeschlossen haben. Ihre eigene Schule zählt nicht mit; einzelne "
+        "Schulen werden nicht genannt."
+    )
+
+
+def comparison_rows(section) -> list[list[str]]:
+    return [[text(cell) for cell in row.find_all(["th", "td"])] for row in section.select("tbody tr, tfoot tr")]
+
+
+def test_five_other_schools_show_only_their_mean_in_half_points_and_no_other_school(app, client, group):
+    """Issue 15, item 3: at five schools quartiles and median were the exact values of three of them."""
     with app.app_context():
         submitted(make_school("300001", name="Zechen-Gesamtschule", schulform="15", kreis="05513"), get_round("2025-26"), 7)
     login(client, "leitung-100001@schule.test")
+    assert [text(p) for p in comparison_section(soup_of(client.get(RESULTS.format("100001")))).find_all("p")] == [NOTE]
+    with app.app_context():
+        submitted(make_school("300002", name="Halden-Gesamtschule", schulform="15", kreis="05513"), get_round("2025-26"), 5)
     response = client.get(RESULTS.format("100001"))
     section = comparison_section(soup_of(response))
-    assert text(section.p) == (
-        "Vergleichsgruppe: 5 Schulen der Schulform Gesamtschule in Nordrhein-Westfalen, die ihre Bewertung in der Runde "
-        "2025/26 abgeschlossen haben. Einzelne Schulen werden nicht genannt."
-    )
+    assert [text(p) for p in section.find_all("p")] == [
+        group_line(5),
+        "Gezeigt wird nur der Mittelwert (Quartile und Median ab 10 Schulen), auf halbe Punkte gerundet, damit sich "
+        "kein Wert einer einzelnen Schule zurückrechnen lässt.",
+    ]
+    assert [text(th) for th in section.select("thead th")] == ["Kriterium", "Ihre Schule", "Mittelwert"]
+    rows = comparison_rows(section)
+    assert [row[0][:3] for row in rows] == ["1. ", "2. ", "3. ", "4. ", "5. ", "6. ", "Ges"]
+    # the others 1, 2, 9, 7, 5 (the school's own 4 not among them): mean 4.8, shown as 5.0
+    assert [row[1:] for row in rows] == [["4,0", "5,0"]] * 7
+    assert [name for name in OTHERS + ["Halden-Gesamtschule", "300002"] if name in response.get_data(as_text=True)] == []
+
+
+def test_ten_other_schools_also_show_quartiles_and_median_in_half_points(app, client, group):
+    with app.app_context():
+        for number, value in zip(range(300001, 300008), [7, 5, 3, 6, 8, 10, 4], strict=True):
+            submitted(make_school(str(number), schulform="15", kreis="05513"), get_round("2025-26"), value)
+    login(client, "leitung-100001@schule.test")
+    section = comparison_section(soup_of(client.get(RESULTS.format("100001"))))
+    assert [text(p) for p in section.find_all("p")] == [
+        group_line(10),
+        "Gezeigt werden Mittelwert, Quartile und Median, auf halbe Punkte gerundet, damit sich kein Wert einer "
+        "einzelnen Schule zurückrechnen lässt.",
+    ]
     assert [text(th) for th in section.select("thead th")] == [
         "Kriterium", "Ihre Schule", "Mittelwert", "unteres Quartil", "Median", "oberes Quartil",
     ]  # fmt: skip
-    rows = [[text(cell) for cell in row.find_all(["th", "td"])] for row in section.select("tbody tr, tfoot tr")]
-    assert [row[0][:3] for row in rows] == ["1. ", "2. ", "3. ", "4. ", "5. ", "6. ", "Ges"]
-    # scores 1, 2, 4, 7, 9: mean 4.6, lower quartile 2, median 4, upper quartile 7
-    assert [row[1:] for row in rows] == [["4,0", "4,6", "2,0", "4,0", "7,0"]] * 7
-    assert [name for name in OTHERS if name in response.get_data(as_text=True)] == []
+    # the others 1 to 10: mean 5.5, q1 3.25 -> 3.5, median 5.5, q3 7.75 -> 8.0
+    assert [row[1:] for row in comparison_rows(section)] == [["4,0", "5,5", "3,5", "5,5", "8,0"]] * 7
 
 
 def test_supervision_opens_results_pages_only_within_its_scope(client, group):

@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from selfeval.extensions import db
 from selfeval.models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
 from selfeval.services import assessments
+from selfeval.services.users import create_user
 from tests.factories import all_scores, login, make_round, make_school, make_user, rate
 from tests.html import soup_of, text
 
@@ -393,3 +394,32 @@ def test_unknown_school_round_or_criterion_answers_404(client, team):
     assert client.get("/schulen/999999/2025-26/").status_code == 404
     assert client.get("/schulen/100001/1999-00/").status_code == 404
     assert client.get("/schulen/100001/2025-26/kriterien/k9").status_code == 404
+
+
+def test_an_invited_schulleitung_who_never_logged_in_does_not_count_for_submitting(app, client):
+    """Issue 15, item 15: the submit page names the reason, and submitting leaves the draft as it is."""
+    with app.app_context():
+        school = make_school("100001")
+        round_ = make_round("2025/26")
+        teacher = make_user("lehrer@schule.de", school=school)
+        create_user("leitung@schule.de", "Leitung", "team", None, school=school, is_leadership=True)
+        db.session.commit()
+        version = rate(school, round_, teacher, all_scores(6)).version
+    login(client, "lehrer@schule.de")
+    page = soup_of(client.get("/schulen/100001/2025-26/abschliessen"))
+    assert text(page.find("p", class_="lead")) == "Die Bewertung kann noch nicht abgeschlossen werden."
+    assert text(page.find("p", class_="notice--warning")) == (
+        "Im Team ist noch kein Mitglied der Schulleitung. Der Leitfaden verlangt mindestens eines. Ein eingeladenes "
+        "Mitglied zählt erst, wenn es die Einladung angenommen und sein Passwort gesetzt hat."
+    )
+    token = csrf(client, OVERVIEW)
+    client.post("/schulen/100001/2025-26/abschliessen", data={"csrf_token": token, "base_version": str(version)})
+    with app.app_context():
+        school, round_ = db.session.merge(school), db.session.merge(round_)
+        assert assessments.load_state(school, round_).status == "draft"
+        assert assessments.has_leadership_member(school) is False
+    overview = soup_of(client.get(OVERVIEW))
+    assert [text(li) for li in overview.select("ul.team-list li")] == [
+        "Leitung Schulleitung (Einladung noch nicht angenommen)",
+        "Lehrer",
+    ]
