@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import cached_property
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..catalog import Catalog, Criterion
@@ -69,6 +70,10 @@ class AssessmentState:
 
 class AssessmentLocked(ServiceError):
     """Submitted, or the round is closed: nothing can be changed."""
+
+
+class RoundGone(AssessmentLocked):
+    """The round was deleted (it was empty) in the moment this first save was to create the school's draft."""
 
 
 class VersionConflict(ServiceError):
@@ -221,7 +226,14 @@ def _create(school: School, round_: Round) -> Assessment:
         "created_at": _now(),
         "updated_at": _now(),
     }
-    insert_or_ignore(db.session, Assessment, values, ["school_id", "round_id"])
+    try:
+        # A savepoint: if an admin deleted the empty round just now, the foreign key refuses the draft, and only
+        # this statement is undone, so that the caller can still show the team its input (RoundGone).
+        with db.session.begin_nested():
+            insert_or_ignore(db.session, Assessment, values, ["school_id", "round_id"])
+    except IntegrityError:
+        gone = f"Die Erhebungsrunde {round_.name} wurde inzwischen von der Verwaltung gelöscht."
+        raise RoundGone(f"{gone} Ihre Eingaben sind nicht gespeichert.") from None
     return _find(school, round_)
 
 

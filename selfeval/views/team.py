@@ -120,6 +120,9 @@ def edit_criterion(criterion_id: str):
     elif request.method == "POST" and form.validate_on_submit():
         try:
             saved, conflict = _save(form, criterion, state)
+        except assessments.RoundGone:
+            # Only the savepoint was undone: the round, deleted meanwhile, is still loaded to draw the page.
+            return _page(state, criterion, form, number, locked=True, round_gone=True), 409
         except assessments.AssessmentLocked:
             db.session.rollback()
             return _page(assessments.load_state(g.school, g.round), criterion, form, number, locked=True), 409
@@ -129,7 +132,9 @@ def edit_criterion(criterion_id: str):
     return _page(conflict.current if conflict else state, criterion, form, number, conflict=conflict, restored=kept)
 
 
-def _page(state: AssessmentState, criterion, form, number: int, *, conflict=None, restored=None, locked=False) -> str:
+def _page(
+    state: AssessmentState, criterion, form, number: int, *, conflict=None, restored=None, locked=False, round_gone=False
+) -> str:
     user_changed = set(changed_ratings(form, criterion)) if conflict else set()
     return render_template(
         "team/edit_criterion.html",
@@ -146,6 +151,7 @@ def _page(state: AssessmentState, criterion, form, number: int, *, conflict=None
         neighbours=_neighbours(state, criterion),
         number=number,
         locked=locked,
+        round_gone=round_gone,
         restored_at=restored.created_at if restored else None,
         page_owner=owner_token(current_user, g.school, g.round),
         session_idle_seconds=int(current_app.permanent_session_lifetime.total_seconds()),

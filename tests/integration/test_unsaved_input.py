@@ -12,7 +12,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from selfeval.extensions import db
 from selfeval.models import UnsavedInput, User
@@ -325,6 +325,35 @@ def test_a_save_into_a_round_closed_meanwhile_shows_what_happened_and_the_input(
     assert all(radio.has_attr("disabled") for radio in answer.select("input[type=radio]"))
     assert (answer.find("button", string="Entwurf speichern"), answer.find("script", src=True)) == (None, None)
     assert stored(app, team, "k1a") == (None, "", 0)
+
+
+def test_a_first_save_into_a_round_deleted_in_that_moment_shows_what_happened_and_the_input(app, client, team):
+    """The admin deletes the (still empty) round while the first save of the school runs: no 500, the input stays."""
+    login(client, "lehrer@schule.de")
+    page = soup_of(client.get(K1))
+
+    def round_deleted_just_before_the_draft(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO ASSESSMENTS"):
+            conn.exec_driver_sql("DELETE FROM rounds")  # inside the savepoint: the foreign key then refuses the draft
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", round_deleted_just_before_the_draft)
+    try:
+        response = client.post(K1, data=typed(page))
+    finally:
+        event.remove(engine, "before_cursor_execute", round_deleted_just_before_the_draft)
+
+    answer = soup_of(response)
+    assert response.status_code == 409
+    notice = answer.find(id="nicht-gespeichert")
+    assert [text(p) for p in notice.find_all("p")] == [
+        "Die Erhebungsrunde 2025/26 wurde inzwischen von der Verwaltung gelöscht.",
+        "Ihre Eingaben stehen unten unverändert; Sie können die Texte markieren und kopieren.",
+        "Zur Startseite Ihrer Schule",
+    ]
+    assert shown_input(answer) == {"base_version": "0", "k1a": ("7", ""), "k1b": ("", COMMENT), "k1c": ("", ""), "k1d": ("", "")}
+    assert answer.find("textarea", attrs={"name": "k1b-comment"}).has_attr("readonly")
 
 
 def test_a_save_into_an_assessment_submitted_meanwhile_names_who_submitted(app, client, team):
