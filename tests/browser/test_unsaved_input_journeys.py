@@ -27,6 +27,7 @@ from .journey_2_keyboard_rating import shown_ratings
 from .reading import flashes, path_of, squeeze
 from .scan import CONTEXT_TIMEOUT_MS, DESKTOP, Tab
 from .server import FIRST_ADMIN, prepare_database, selfeval_command
+from .steps import log_out
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +43,7 @@ REFUSED_AUTOSAVE = (r"status of 401", r"status of 409")
 RESTORED = (
     "stehen wieder im Formular, sind aber noch nicht gespeichert. Prüfen Sie sie und klicken Sie auf „Entwurf speichern“."
 )
-PAGES_CHECKED = 16
+PAGES_CHECKED = 17
 
 
 @pytest.fixture(scope="module")
@@ -92,10 +93,20 @@ def test_nothing_typed_is_lost_when_the_session_ends_or_the_round_closes(browser
         scripted_save_after_the_idle_time_meets_the_colleagues_save(scripted, scan)
         scripted_input_comes_back_from_the_browser(scripted, scan)
         round_closed_while_editing(scripted, plain, scan, database_url, instance)
+        log_out_forgets_the_browser_copies(scripted, scan)
         assert len(scan.scanned) - checked_before == PAGES_CHECKED
     finally:
         for context in contexts:
             context.close()
+
+
+def log_out_forgets_the_browser_copies(tab: Tab, scan) -> None:
+    """A deliberate log-out leaves no copy of anyone's input in the browser (a shared computer in the staff room)."""
+    page = tab.page
+    page.evaluate("localStorage.setItem('selfeval:left-behind', JSON.stringify({keptAt: Date.now(), fields: {}}))")
+    page.evaluate("localStorage.setItem('another-key', '1')")
+    log_out(tab, scan)
+    assert sorted(page.evaluate("Object.keys(localStorage)")) == ["another-key"]
 
 
 def log_in(tab: Tab, scan, email: str, lands_on: str) -> None:
