@@ -7,11 +7,11 @@ every rating and press every button. Every tab stop of a new kind shows a visibl
 from __future__ import annotations
 
 from .a11y import error_announcement
-from .journey_1_admin_setup import TEACHER
+from .journey_1_admin_setup import LEADER, TEACHER
 from .keyboard import FocusAudit, active_element, button, choose_with_arrows, field_named, link, link_starting, tab_to
 from .reading import flashes, heading, rows, squeeze
 from .scan import Scan, Tab
-from .steps import PASSWORD_SAVED
+from .steps import PASSWORD_SAVED, set_password
 
 #: The Leitfaden's 23 indicators by criterion, with the team's first scores.
 SCORES = {
@@ -24,9 +24,14 @@ SCORES = {
 }
 COMMENTS = {"k1a": "Medienkonzept seit 2023, jährlich in der Schulkonferenz fortgeschrieben.", "k4a": "Vertretungsplan digital."}
 TEACHER_PASSWORD = "Tastatur genügt für die ganze Bewertung"
+LEADER_PASSWORD = "Die Schulleitung entscheidet am Ende gemeinsam"
 
 
 def team_member_rates_everything_with_the_keyboard_and_submits(open_tab, scan, story, focus_audit):
+    # The Schulleitung accepts its invitation first: an invited member who never set a password does not
+    # count for submitting (issue 15, item 15).
+    set_password(open_tab(), scan, story.links[LEADER[0]], LEADER_PASSWORD)
+    story.passwords[LEADER[0]] = LEADER_PASSWORD
     tab = open_tab()
     set_password_with_keys(tab, scan, story, focus_audit)
     first_session(tab, scan, story, focus_audit)

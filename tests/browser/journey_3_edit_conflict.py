@@ -4,11 +4,10 @@ in two browsers; her late save meets his, she sees both and decides; then she su
 from __future__ import annotations
 
 from .journey_1_admin_setup import LEADER, TEACHER
-from .journey_2_keyboard_rating import CRITERION_TITLES, shown_ratings
+from .journey_2_keyboard_rating import CRITERION_TITLES, LEADER_PASSWORD, shown_ratings
 from .reading import flashes, heading, rows, squeeze
-from .steps import log_in, set_password
+from .steps import log_in
 
-LEADER_PASSWORD = "Die Schulleitung entscheidet am Ende gemeinsam"
 LEADER_COMMENT = "Die Steuergruppe trifft sich monatlich."
 #: A 412 from the background save is how the rating page learns of a colleague's save; the page says so itself.
 AUTOSAVE_CONFLICT = (r"status of 412",)
@@ -22,8 +21,6 @@ def second_team_member_meets_and_resolves_an_edit_conflict(open_tab, scan, story
     leader, teacher = open_tab(), open_tab()
 
     # The Schulleitung reopens the submitted assessment.
-    set_password(leader, scan, story.links[LEADER[0]], LEADER_PASSWORD)
-    story.passwords[LEADER[0]] = LEADER_PASSWORD
     log_in(leader, scan, LEADER[0], LEADER_PASSWORD, lands_on=f"{base}/")
     scan.page(leader, "Übersicht, abgeschlossen")
     assert squeeze(leader.page.locator(".status-line .badge").first.inner_text()) == "abgeschlossen"

@@ -54,7 +54,8 @@ def test_the_results_with_earlier_rounds_reflow_on_a_phone_and_a_draft_report_is
     try:
         tab = tabs.open()
         page = tab.page
-        log_in(tab, scan, LEADER, PASSWORD, lands_on="/schulen/100001/2025-26/")
+        # The start page lists the open draft, the current round and the archive (three rounds).
+        log_in(tab, scan, LEADER, PASSWORD, lands_on="/schule")
         # The submitted round 2024/25: four columns in "Werte je Kriterium" (with 2023/24 before it).
         page.goto("/schulen/100001/2024-25/ergebnis")
         heads = page.locator("table.data-table").first.locator("thead th").all_inner_texts()

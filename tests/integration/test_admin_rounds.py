@@ -117,7 +117,8 @@ def test_creating_a_round(app, client, admin):
         ("2025/26", "Die Erhebungsrunde 2025/26 (Kurzname 2025-26) gibt es schon."),
         ("2025-26", f"„2025-26“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2025/26? {EXAMPLE}"),
         ("//", f"„//“ ist kein Schuljahr. {EXAMPLE}"),
-        *WRONG_NAMES,
+        # A NUL never reaches the form: the request guard refuses it for every form but the rating form (400).
+        *[(name, message) for name, message in WRONG_NAMES if "\x00" not in name],
         ("x" * 41, "Hier sind höchstens 40 Zeichen möglich."),
     ],
 )

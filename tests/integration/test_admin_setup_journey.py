@@ -141,6 +141,10 @@ def test_an_admin_sets_up_a_kreis_in_the_browser(app, client):
 
     school_page = soup_of(client.get("/verwaltung/schulen/178000"))
     assert school_page.find("p", class_="notice--warning") is None
+    assert text(school_page.find("p", class_="notice--info")) == (
+        "Das Mitglied der Schulleitung im Team hat die Einladung noch nicht angenommen. "
+        "Erst wenn es sein Passwort gesetzt hat, kann das Team seine Bewertung abschließen."
+    )
     assert [[text(c) for c in row.find_all(["th", "td"])] for row in school_page.find("table").select("tbody tr")] == [
         ["Ayşe Demir", "leitung@gesamtschule.test", "ja", "eingeladen"],
         ["Jan Kowalski", "lehrer@gesamtschule.test", "nein", "eingeladen"],

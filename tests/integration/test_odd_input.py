@@ -101,7 +101,8 @@ def test_a_control_character_in_a_round_name_is_named_on_the_field(app, area, ch
     response = area.post("/verwaltung/runden", data={"csrf_token": token, "name": f"2027{character}/28"})
     assert response.status_code == 200
     errors = [text(p) for p in soup_of(response).select("p.field-error")]
-    assert errors == ["Der Name enthält unzulässige Steuerzeichen."]
+    example = "Bitte geben Sie das Schuljahr in der Form JJJJ/JJ an, z. B. 2026/27."
+    assert errors == [f"Der Name enthält Steuerzeichen (etwa aus einer Kopie). {example}"]
     with app.app_context():
         assert db.session.scalars(select(Round.name)).all() == ["2025/26"]
 

@@ -1,7 +1,7 @@
 """Issue 15, item 4: who is in a team and who submitted is the team's own business and the admin's, not supervision's.
 
 DATENSCHUTZ.md: "Schulaufsicht und Medienberatung sehen Ergebnisse und Berichte ohne Namen." The overview of a school's
-assessment shows the team list and "Abgeschlossen am … von <Name>" to the team and the admin; Schulaufsicht and
+assessment shows the team list and "abgeschlossen am … von <Name>" to the team and the admin; Schulaufsicht and
 Medienberatung (in scope) see the same page with the team's size only and without any name.
 """
 
@@ -42,7 +42,7 @@ def overview(client, email: str):
 @pytest.mark.parametrize("email", ["lehrer@schule.test", "admin@land.test"])
 def test_the_team_and_the_admin_see_the_team_list_and_who_submitted(client, school, email):
     _response, page = overview(client, email)
-    assert text(page.find("p", class_="status-line")) == f"Abgeschlossen am {school} von Leitung-100001"
+    assert text(page.find("p", class_="status-line")) == f"abgeschlossen am {school} von Leitung-100001"
     assert [text(li) for li in page.select("ul.team-list li")] == ["Leitung-100001 Schulleitung", "Lehrer"]
     assert page.find("a", string="Verlauf: wer hat wann was geändert")["href"] == "/schulen/100001/2025-26/verlauf"
 
@@ -50,7 +50,7 @@ def test_the_team_and_the_admin_see_the_team_list_and_who_submitted(client, scho
 @pytest.mark.parametrize("email", ["aufsicht@bezreg.test", "beratung@medien.test"])
 def test_supervisors_and_advisers_see_the_teams_size_but_no_name(client, school, email):
     response, page = overview(client, email)
-    assert text(page.find("p", class_="status-line")) == f"Abgeschlossen am {school}"
+    assert text(page.find("p", class_="status-line")) == f"abgeschlossen am {school}"
     assert page.select("ul.team-list") == []
     team = page.find("section", attrs={"aria-labelledby": "team-heading"})
     assert [text(p) for p in team.find_all("p")] == [
