@@ -226,10 +226,15 @@ def _create(school: School, round_: Round) -> Assessment:
         "created_at": _now(),
         "updated_at": _now(),
     }
+    # If an admin deleted the empty round just now, the foreign key refuses the draft: only this statement is
+    # undone, so that the caller can still show the team its input (RoundGone). PostgreSQL needs a savepoint for
+    # that; SQLite must not have one (released as the transaction's first write, it would commit the draft even
+    # if the caller rolls back later), and there a refused statement leaves the transaction as it was anyway.
     try:
-        # A savepoint: if an admin deleted the empty round just now, the foreign key refuses the draft, and only
-        # this statement is undone, so that the caller can still show the team its input (RoundGone).
-        with db.session.begin_nested():
+        if db.session.get_bind().dialect.name == "postgresql":
+            with db.session.begin_nested():
+                insert_or_ignore(db.session, Assessment, values, ["school_id", "round_id"])
+        else:
             insert_or_ignore(db.session, Assessment, values, ["school_id", "round_id"])
     except IntegrityError:
         gone = f"Die Erhebungsrunde {round_.name} wurde inzwischen von der Verwaltung gelöscht."

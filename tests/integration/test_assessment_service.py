@@ -232,6 +232,16 @@ def test_save_ratings_on_an_old_version_raises_version_conflict(team):
     assert assessments.load_state(school, round_) == current
 
 
+def test_a_refused_first_save_rolled_back_leaves_no_draft_behind(team):
+    """The draft a first save creates goes with the caller's rollback (no savepoint may commit it on SQLite)."""
+    school, round_, leader, member = team
+    with pytest.raises(VersionConflict):
+        assessments.save_ratings(school, round_, member, 5, {"k1a": RatingChange(score=9)})
+    db.session.rollback()
+
+    assert assessment_count() == 0
+
+
 def test_save_ratings_conflict_lists_everything_changed_since_the_base_version(team):
     school, round_, leader, member = team
     save(school, round_, leader, 0, k1a=RatingChange(score=7))
