@@ -66,6 +66,10 @@ def keep_or_none(view_args: dict):
     """For a rating save without a usable session: keep the input and answer with a redirect, or None."""
     if request.method != "POST" or request.endpoint != RATING_ENDPOINT:
         return None
+    if _holds_nul(view_args):
+        # CSRF is checked before the request guard that refuses NUL, and PostgreSQL cannot even compare text
+        # holding one: no page of ours sends it, so such a request gets the plain 400.
+        return None
     try:
         school, round_ = get_school(view_args["schulnummer"]), get_round(view_args["round_slug"])
         catalog = assessments.load_state(school, round_).catalog
@@ -108,6 +112,11 @@ def take_kept_input(school: School, round_: Round, criterion_id: str) -> unsaved
             return response
 
     return kept
+
+
+def _holds_nul(view_args: dict) -> bool:
+    parts = [request.path, *map(str, view_args.values()), *request.form.keys(), *request.form.values()]
+    return any("\x00" in part for part in parts)
 
 
 def _csrf_failed(error: CSRFError):

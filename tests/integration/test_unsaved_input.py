@@ -142,6 +142,28 @@ def test_a_save_after_a_log_out_on_another_device_keeps_the_input(app, team):
     assert_restored_and_saved(app, here, team)
 
 
+@pytest.mark.parametrize(
+    ("address", "answer"),
+    [
+        ("/schulen/10%0001/2025-26/kriterien/k1", (400, None)),
+        ("/schulen/100001/2025%00-26/kriterien/k1", (400, None)),
+        (K1, (302, LOGIN_AGAIN)),  # the log-in the page would ask for anyway; the input with a NUL is not kept
+    ],
+)
+def test_a_nul_character_in_a_save_without_a_session_keeps_nothing_and_is_no_server_error(app, team, address, answer):
+    """Keeping the input of a save whose session ended must not look a NUL up (a 500 on PostgreSQL, which cannot
+    even compare text holding one). No page of ours sends one, so nothing is kept."""
+    here, elsewhere = app.test_client(), app.test_client()
+    login(here, "lehrer@schule.de")
+    login(elsewhere, "lehrer@schule.de")
+    page = soup_of(here.get(K1))
+    elsewhere.post("/abmelden", data={"csrf_token": csrf(elsewhere, OVERVIEW)})
+
+    response = here.post(address, data=typed(page) | {"k1b-comment": "Medien\x00konzept"})
+
+    assert (response.status_code, response.headers.get("Location"), kept_rows(app)) == (*answer, 0)
+
+
 def test_a_save_from_a_tab_opened_before_a_new_log_in_keeps_the_input(app, client, team):
     login(client, "lehrer@schule.de")
     old_tab = soup_of(client.get(K1))
