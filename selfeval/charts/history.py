@@ -127,7 +127,8 @@ def _axes(g: HistoryGeometry) -> list[str]:
 
 def _line_point(point: HistoryPoint) -> str:
     """`x,y` of a point on a line: a run holds only the points that have a value."""
-    assert point.y is not None
+    if point.y is None:
+        raise ValueError(f"{point.year} has no value: it cannot be on a line")
     return f"{_num(point.x)},{_num(point.y)}"
 
 
