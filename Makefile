@@ -20,8 +20,10 @@ demo: $(VENV)/.installed-app
 test: $(VENV)/.installed-test $(CHROMIUM)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
+# mypy checks the packages named in pyproject.toml ([tool.mypy] files).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 audit: $(VENV)/.installed-test
 	BIN=$(BIN) .ci/audit
@@ -50,4 +52,4 @@ lock: $(VENV)/.created
 	mv $(LOCK).new $(LOCK)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -6,8 +6,9 @@ import contextlib
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import event, make_url, text, update
+from sqlalchemy import CursorResult, Executable, event, make_url, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -69,6 +70,15 @@ def insert_or_ignore(session, model, values: dict, conflict_columns: list[str]) 
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns))
+
+
+def changed_rows(session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the caller's transaction and return how many rows it changed.
+
+    `Session.execute` is typed to return a `Result`, which has no `rowcount`; for these statements it is a
+    `CursorResult`, and SQLAlchemy's documentation recommends this cast for typed code.
+    """
+    return cast("CursorResult[Any]", session.execute(statement)).rowcount
 
 
 def lock_for_writing(session, model) -> None:

@@ -12,7 +12,7 @@ from .model import Catalog, SupportOffer
 
 def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
     """Plain data in the documented shape; `catalog_from_dict` turns it back into a Catalog."""
-    data = {
+    data: dict[str, Any] = {
         "id": catalog.id,
         "version": catalog.version,
         "title": catalog.title,

@@ -64,6 +64,15 @@ class BoxPlotGeometry:
     rows: tuple[BoxRow, ...]
 
 
+def _five_numbers(stats: BoxStats) -> tuple[float, float, float, float, float] | None:
+    """Minimum, quartiles, median and maximum, or None when the row has no data to draw."""
+    if stats.n == 0:
+        return None
+    if stats.minimum is None or stats.q1 is None or stats.median is None or stats.q3 is None or stats.maximum is None:
+        return None
+    return stats.minimum, stats.q1, stats.median, stats.q3, stats.maximum
+
+
 def boxplot_geometry(rows: Sequence[BoxStats], *, scale_min: int, scale_max: int, tick_step: int = 2) -> BoxPlotGeometry:
     if scale_max <= scale_min:
         raise ValueError("scale_max must be greater than scale_min")
@@ -76,8 +85,14 @@ def boxplot_geometry(rows: Sequence[BoxStats], *, scale_min: int, scale_max: int
     laid_out = []
     for index, stats in enumerate(rows):
         center = TOP_MARGIN + ROW_HEIGHT * index + ROW_HEIGHT / 2
-        has_data = stats.n > 0 and None not in (stats.minimum, stats.q1, stats.median, stats.q3, stats.maximum)
-        box = (x_of(stats.q1), center - 10, x_of(stats.q3) - x_of(stats.q1), 20) if has_data else None
+        numbers = _five_numbers(stats)
+        if numbers is None:
+            box, median_x, whisker, mean_x = None, None, None, None
+        else:
+            minimum, q1, median, q3, maximum = numbers
+            box = (x_of(q1), center - 10, x_of(q3) - x_of(q1), 20)
+            median_x, whisker = x_of(median), (x_of(minimum), x_of(maximum))
+            mean_x = x_of(stats.mean) if stats.mean is not None else None
         laid_out.append(
             BoxRow(
                 stats=stats,
@@ -85,9 +100,9 @@ def boxplot_geometry(rows: Sequence[BoxStats], *, scale_min: int, scale_max: int
                 label_x=left - 10,
                 center_y=center,
                 box=box,
-                median_x=x_of(stats.median) if has_data else None,
-                whisker=(x_of(stats.minimum), x_of(stats.maximum)) if has_data else None,
-                mean_x=x_of(stats.mean) if has_data and stats.mean is not None else None,
+                median_x=median_x,
+                whisker=whisker,
+                mean_x=mean_x,
             )
         )
     axis_y = TOP_MARGIN + ROW_HEIGHT * len(rows) + 4
@@ -130,7 +145,7 @@ def _row(row: BoxRow) -> list[str]:
         for i, line in enumerate(lines)
     ]
     out.append("</text>")
-    if row.box is None:
+    if row.box is None or row.whisker is None or row.median_x is None:  # all three are None together
         out.append(
             f'<text x="{_num(row.label_x + 20)}" y="{_num(row.center_y + FONT_SIZE * 0.35)}" fill="{TEXT_COLOR}">'
             "keine abgeschlossenen Bewertungen</text>"

@@ -125,11 +125,18 @@ def _axes(g: HistoryGeometry) -> list[str]:
     return out
 
 
+def _line_point(point: HistoryPoint) -> str:
+    """`x,y` of a point on a line: a run holds only the points that have a value."""
+    if point.y is None:
+        raise ValueError(f"{point.year} has no value: it cannot be on a line")
+    return f"{_num(point.x)},{_num(point.y)}"
+
+
 def _line(g: HistoryGeometry) -> list[str]:
     out = [f'<g class="history-series" fill="none" stroke="{LINE.stroke}" stroke-width="{_num(LINE.stroke_width)}">']
     for run in g.runs:
         if len(run) > 1:
-            points = " ".join(f"{_num(g.points[i].x)},{_num(g.points[i].y)}" for i in run)
+            points = " ".join(_line_point(g.points[i]) for i in run)
             out.append(f'<polyline class="history-line" points="{points}" stroke-linejoin="round"/>')
     out.append("</g>")
     out.append(f'<g class="history-points" fill="{TEXT_COLOR}" text-anchor="middle">')

@@ -327,15 +327,15 @@ def radar_geometry(
 
     series_local = []
     for s in series:
-        points = []
-        missing = []
-        for i, value in enumerate(s.values):
-            if value is None:
+        series_points: list[Point] = []
+        missing: list[int] = []
+        for i, series_value in enumerate(s.values):
+            if series_value is None:
                 missing.append(i)
-                points.append((0.0, 0.0))
+                series_points.append((0.0, 0.0))
             else:
-                points.append(at(value_fraction(value, scale_min, scale_max), i))
-        series_local.append((s, tuple(points), tuple(missing)))
+                series_points.append(at(value_fraction(series_value, scale_min, scale_max), i))
+        series_local.append((s, tuple(series_points), tuple(missing)))
 
     # Bounding box: horizontally symmetric around the centre so that the chart sits in the middle of a
     # column; vertically tight.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..catalog import Catalog, OfferList, SchoolProfile, indicator_letter
-from ..scoring import score_assessment
+from ..scoring import AssessmentScores, score_assessment
 from .model import Comparison, CriterionLine, Highlight, IndicatorLine, NextStep, ReportData, ReportSchool
 
 #: How many indicators a report names as Stärken, and at least as Entwicklungsfelder.
@@ -90,7 +90,7 @@ def build_report(source: ReportInput) -> ReportData:
         total=scores.total,
         criteria=criteria,
         comparison=source.comparison,
-        previous_round_name=source.previous.round_name if previous else None,
+        previous_round_name=source.previous.round_name if previous and source.previous else None,
         previous_overall=previous.overall if previous else None,
         strengths=strengths,
         development_areas=areas,
@@ -177,7 +177,7 @@ def _profile(source: ReportInput) -> SchoolProfile | None:
     return SchoolProfile(school.kreis_key, school.schulform_code)
 
 
-def _previous_scores(source: ReportInput):
+def _previous_scores(source: ReportInput) -> AssessmentScores | None:
     """The previous round's scores, if its catalogue has the same criteria (catalogues may change)."""
     previous = source.previous
     if previous is None:

@@ -35,7 +35,7 @@ def score_assessment(catalog: Catalog, scores: Mapping[str, int | None]) -> Asse
     criteria: dict[str, float | None] = {}
     rated = 0
     for criterion in catalog.criteria:
-        values = [scores[ind.id] for ind in criterion.indicators if scores.get(ind.id) is not None]
+        values = [score for ind in criterion.indicators if (score := scores.get(ind.id)) is not None]
         rated += len(values)
         criteria[criterion.id] = fmean(values) if values else None
     rated_criteria = [value for value in criteria.values() if value is not None]

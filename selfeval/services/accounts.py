@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from ..database import changed_rows
 from ..extensions import db
 from ..models import ApiToken, Membership, PasswordLink, School, User, UserScope
 from ..models.types import utcnow
@@ -164,7 +165,7 @@ def set_password_by_link(token: str, password: str) -> User:
         raise InvalidInput({"password": problem})
     password_hash = hash_password(password)  # slow on purpose: before the claim, which locks the row
     claim = delete(PasswordLink).where(PasswordLink.id == link.id, PasswordLink.expires_at > utcnow())
-    if db.session.execute(claim).rowcount != 1:
+    if changed_rows(db.session, claim) != 1:
         raise LinkInvalid(LINK_USED)
     user.password_hash = password_hash
     user.login_id = secrets.token_urlsafe(32)

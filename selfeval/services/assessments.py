@@ -11,14 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..catalog import Catalog, Criterion
-from ..database import insert_or_ignore
+from ..database import changed_rows, insert_or_ignore
 from ..extensions import db
 from ..models import Assessment, Membership, Rating, Round, School, User
 from ..models.types import utcnow
 from ..scoring import AssessmentScores, missing_indicators, score_assessment
 from . import audit
 from .catalog_snapshots import snapshot_catalog
-from .errors import ServiceError
+from .errors import NotFound, ServiceError
 from .rating_input import UNCHANGED, RatingChange
 
 
@@ -158,7 +158,7 @@ def reopen(school: School, round_: Round, user: User) -> AssessmentState:
     refusal = reopen_refusal(school, round_, user)
     if refusal is not None:
         raise refusal
-    assessment = _find(school, round_)
+    assessment = _existing(school_id=school.id, round_id=round_.id)  # reopen_refusal found it
     _claim_next_version(assessment, assessment.version, status="draft", submitted_at=None, submitted_by_id=None)
     audit.record("assessment.reopened", actor=user, school=school, round_=round_)
     db.session.flush()
@@ -215,6 +215,14 @@ def _load(**criteria) -> Assessment | None:
     return db.session.scalars(query).unique().one_or_none()
 
 
+def _existing(**criteria) -> Assessment:
+    """`_load` where the caller knows the assessment exists (it just found or inserted it)."""
+    assessment = _load(**criteria)
+    if assessment is None:  # deleted in between, with its school or round
+        raise NotFound("Diese Bewertung gibt es nicht mehr.")
+    return assessment
+
+
 def _create(school: School, round_: Round) -> Assessment:
     """The first save creates the assessment; if a colleague's first save just did, use theirs."""
     values = {
@@ -239,7 +247,7 @@ def _create(school: School, round_: Round) -> Assessment:
     except IntegrityError:
         gone = f"Die Erhebungsrunde {round_.name} wurde inzwischen von der Verwaltung gelöscht."
         raise RoundGone(f"{gone} Ihre Eingaben sind nicht gespeichert.") from None
-    return _find(school, round_)
+    return _existing(school_id=school.id, round_id=round_.id)
 
 
 def _ensure_editable(assessment: Assessment) -> None:
@@ -251,15 +259,16 @@ def _ensure_editable(assessment: Assessment) -> None:
 
 def _claim_next_version(assessment: Assessment, base_version: int, **values) -> int:
     """Compare-and-set on the version column: the database decides who was first."""
-    result = db.session.execute(
+    claimed = changed_rows(
+        db.session,
         update(Assessment)
         .where(Assessment.id == assessment.id, Assessment.version == base_version)
         .values(version=base_version + 1, updated_at=_now(), **values)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if result.rowcount != 1:
+    if claimed != 1:
         db.session.rollback()
-        raise VersionConflict(_state(_load(id=assessment.id)), base_version)
+        raise VersionConflict(_state(_existing(id=assessment.id)), base_version)
     db.session.refresh(assessment)
     return base_version + 1
 

@@ -254,6 +254,7 @@ def _key_problems(found, expected) -> str:
 def _decoder(column: Column) -> Callable[[Any], Any]:
     """Checks a value from the file and turns it into what the column takes (ValueError if wrong)."""
     kind = column.type
+    check: Callable[[Any], Any]
     if isinstance(kind, UTCDateTime):
         check = _datetime
     elif isinstance(kind, Boolean):
@@ -361,4 +362,7 @@ def _database_revision(connection: Connection) -> str:
 @cache
 def code_revision() -> str:
     """The newest migration of this code (its models describe that schema)."""
-    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    if head is None:  # only an installation without its migrations folder
+        raise RuntimeError(f"no migrations found in {MIGRATIONS_DIR}")
+    return head

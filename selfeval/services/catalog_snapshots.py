@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..catalog import Catalog, catalog_digest, catalog_from_dict, catalog_to_dict
 from ..database import insert_or_ignore
@@ -29,7 +29,8 @@ def record_snapshot(catalog: Catalog) -> CatalogSnapshot:
             "created_at": utcnow(),
         }
         insert_or_ignore(db.session, CatalogSnapshot, values, ["catalog_id", "version"])
-        snapshot = find_snapshot(catalog.id, catalog.version)
+        # Ours or the other process's: either way the row is there now.
+        snapshot = db.session.scalars(_snapshot_query(catalog.id, catalog.version)).one()
     if snapshot.digest != digest:
         raise CatalogVersionConflict(
             f'catalogue "{catalog.id}" version "{catalog.version}" is already stored with different '
@@ -39,8 +40,11 @@ def record_snapshot(catalog: Catalog) -> CatalogSnapshot:
 
 
 def find_snapshot(catalog_id: str, version: str) -> CatalogSnapshot | None:
-    query = select(CatalogSnapshot).filter_by(catalog_id=catalog_id, version=version)
-    return db.session.scalars(query).one_or_none()
+    return db.session.scalars(_snapshot_query(catalog_id, version)).one_or_none()
+
+
+def _snapshot_query(catalog_id: str, version: str) -> Select[CatalogSnapshot]:
+    return select(CatalogSnapshot).filter_by(catalog_id=catalog_id, version=version)
 
 
 #: Snapshots never change, so their parsed form is kept per content digest.

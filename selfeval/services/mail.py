@@ -77,6 +77,7 @@ def password_link_message(sender: str, user: User, url: str, purpose: str, expir
 
 def send(settings: MailSettings, message: EmailMessage, timeout: float = 20) -> None:
     try:
+        client: smtplib.SMTP
         if settings.security == "tls":
             client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout, context=ssl.create_default_context())
         else:

@@ -134,7 +134,7 @@ def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
     db.session.execute(update(Assessment).where(Assessment.submitted_by_id == user.id).values(submitted_by_id=None))
     audit.anonymize(user)
     # The account's report ZIPs hold teams' comments it may no longer see; a running job stops.
-    report_jobs.remove_jobs_of(current_app._get_current_object(), user)
+    report_jobs.remove_jobs_of(current_app, user)  # the proxy will do: no thread outlives this request
     db.session.delete(user)
     db.session.flush()
     audit.record("user.erased", actor=actor, subject=audit.ERASED_ACCOUNT, school=school, changes={"role": [role, None]})

@@ -204,7 +204,7 @@ def _run(app, job: ReportJob, round_id: int, school_ids: list[int]) -> None:
 
     with app.app_context(), _heartbeat(folder / "job.json"):
         try:
-            round_ = db.session.get(Round, round_id)
+            round_ = db.session.get_one(Round, round_id)  # gone meanwhile: the job fails (below)
             schools = list(db.session.scalars(select(School).where(School.id.in_(school_ids)).order_by(School.schulnummer)))
             with open(partial, "xb", opener=_private) as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import select, true
+from sqlalchemy import Row, select, true
 
 from ..display import local_date
 from ..extensions import catalogs as registry
@@ -135,7 +135,11 @@ def iter_reports(
             yield build_report(source)
 
 
-def _assessments(round_: Round, schools: Sequence[School], statuses: tuple[str, ...]) -> dict[int, Assessment]:
+#: An assessment's id, school_id, status, submitted_at and catalog_snapshot_id (what a report needs of it).
+AssessmentColumns = Row[int, int, str, datetime | None, int]
+
+
+def _assessments(round_: Round, schools: Sequence[School], statuses: tuple[str, ...]) -> dict[int, AssessmentColumns]:
     """school id -> the assessment's columns we need (no relationships are loaded)."""
     query = select(
         Assessment.id, Assessment.school_id, Assessment.status, Assessment.submitted_at, Assessment.catalog_snapshot_id
@@ -162,7 +166,7 @@ def _ratings(assessment_ids: list[int]) -> dict[int, dict[str, tuple[int | None,
 
 def _catalog(cache: dict, snapshot_id: int):
     if snapshot_id not in cache:
-        cache[snapshot_id] = snapshot_catalog(db.session.get(CatalogSnapshot, snapshot_id))
+        cache[snapshot_id] = snapshot_catalog(db.session.get_one(CatalogSnapshot, snapshot_id))
     return cache[snapshot_id]
 
 
@@ -185,7 +189,7 @@ def _group(groups: dict[str, pd.DataFrame], school: School) -> aggregate.Compari
 
 def _comparison(group: aggregate.ComparisonGroup | None, schulform: str) -> dict:
     label = schulform_label(schulform)
-    if group is None or not group.is_shown:
+    if group is None or group.stats is None:  # not shown
         size = group.size if group is not None else 0
         return {"comparison": Comparison(label, size, aggregate.MIN_GROUP_SIZE), "comparison_means": {}}
     means = {key: _number(value) for key, value in group.stats["mean"].items()}
@@ -193,7 +197,9 @@ def _comparison(group: aggregate.ComparisonGroup | None, schulform: str) -> dict
     return {"comparison": Comparison(label, group.size, aggregate.MIN_GROUP_SIZE, overall), "comparison_means": means}
 
 
-def _previous(earlier: Round | None, assessment, ratings: dict, catalogs: dict) -> PreviousResult | None:
+def _previous(
+    earlier: Round | None, assessment: AssessmentColumns | None, ratings: dict, catalogs: dict
+) -> PreviousResult | None:
     if earlier is None or assessment is None:
         return None
     scores = {key: score for key, (score, _comment) in ratings.get(assessment.id, {}).items()}

@@ -12,6 +12,7 @@ import re
 from sqlalchemy import delete, func, select
 
 from ..catalog import Catalog
+from ..database import changed_rows
 from ..extensions import db
 from ..models import Assessment, Round, User
 from . import audit
@@ -118,11 +119,12 @@ def delete_round(round_: Round, *, actor: User | None) -> None:
     name = locked.name
     audit.record("round.deleted", actor=actor, subject=name, changes={"name": [name, None]})
     # One statement that re-checks emptiness, in case a draft was inserted without waiting on the lock (SQLite).
-    gone = db.session.execute(
+    gone = changed_rows(
+        db.session,
         delete(Round)
         .where(Round.id == locked.id, ~select(Assessment.id).where(Assessment.round_id == locked.id).exists())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False),
+    )
     if gone != 1:
         raise RoundNotEmpty(f"Die Erhebungsrunde {name} kann nicht gelöscht werden: Eine Schule hat gerade darin begonnen.")
     db.session.expunge(locked)
@@ -176,7 +178,9 @@ def current_round() -> Round | None:
     """The open round of the latest school year, else the round of the latest school year."""
     rounds = all_rounds()
     open_rounds = [r for r in rounds if r.is_open]
-    return (open_rounds or rounds or [None])[-1]
+    if open_rounds:
+        return open_rounds[-1]
+    return rounds[-1] if rounds else None
 
 
 def previous_round(of: Round) -> Round | None:

@@ -44,7 +44,9 @@ class SchoolRounds:
 def school_rounds(school: School) -> SchoolRounds:
     current = current_round()
     started = set(db.session.scalars(select(Assessment.round_id).where(Assessment.school_id == school.id)))
-    open_drafts, archive, current_entry = [], [], None
+    open_drafts: list[RoundEntry] = []
+    archive: list[RoundEntry] = []
+    current_entry: RoundEntry | None = None
     for round_ in reversed(all_rounds()):
         if current is not None and round_.id == current.id:
             current_entry = RoundEntry(round_, load_state(school, round_), round_.id in started)

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from ..database import changed_rows
 from ..extensions import db
 from ..models import Round, School, UnsavedInput, User
 from ..models.types import utcnow
@@ -44,7 +45,7 @@ class KeptInput:
 def keep(school: School, round_: Round, criterion_id: str, owner: User, payload: dict[str, Any]) -> str:
     """Store the input; returns the token that finds it again (for the browser's cookie only)."""
     purge_expired()
-    if db.session.scalar(select(func.count()).select_from(UnsavedInput)) >= MAX_ROWS:
+    if db.session.execute(select(func.count()).select_from(UnsavedInput)).scalar_one() >= MAX_ROWS:
         raise NoRoomToKeep("Zu viele aufbewahrte Eingaben.")
     token = secrets.token_urlsafe(32)
     db.session.add(
@@ -88,17 +89,17 @@ def take(tokens: list[str], school: School, round_: Round, criterion_id: str, us
         return None
     kept = KeptInput(dict(row.payload), row.created_at, by_hash[row.token_hash])
     db.session.expunge(row)
-    result = db.session.execute(
-        delete(UnsavedInput).where(UnsavedInput.id == row.id).execution_options(synchronize_session=False)
+    deleted = changed_rows(
+        db.session, delete(UnsavedInput).where(UnsavedInput.id == row.id).execution_options(synchronize_session=False)
     )
-    return kept if result.rowcount == 1 else None
+    return kept if deleted == 1 else None
 
 
 def purge_expired() -> int:
-    result = db.session.execute(
-        delete(UnsavedInput).where(UnsavedInput.created_at < utcnow() - KEEP_FOR).execution_options(synchronize_session=False)
+    return changed_rows(
+        db.session,
+        delete(UnsavedInput).where(UnsavedInput.created_at < utcnow() - KEEP_FOR).execution_options(synchronize_session=False),
     )
-    return result.rowcount
 
 
 def _hash(token: str) -> str:
