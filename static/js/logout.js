@@ -6,6 +6,8 @@
   var form = document.querySelector("form[data-logout]");
   if (!form) { return; }
   form.addEventListener("submit", function () {
+    // rating.js keeps no new copy from now on (its autosave or the submit of its own form could write one later).
+    document.documentElement.setAttribute("data-logging-out", "");
     var store = null;
     try { store = window.localStorage; } catch (e) { return; }
     if (!store) { return; }

@@ -78,7 +78,7 @@
   // Called on every change and after every save: the copy holds the input exactly while it is unsaved.
   function keepDraft() {
     var store = storage();
-    if (!store || !draftKey) { return; }
+    if (!store || !draftKey || document.documentElement.hasAttribute("data-logging-out")) { return; }
     try {
       if (pendingChanges()) { store.setItem(draftKey, JSON.stringify(snapshot())); } else { store.removeItem(draftKey); }
     } catch (e) { /* storage full or forbidden: the server-side paths still hold */ }
@@ -139,7 +139,7 @@
 
   function restoreDraft() {
     var store = storage();
-    if (!store || !draftKey) { return; }
+    if (!store || !draftKey || document.documentElement.hasAttribute("data-logging-out")) { return; }
     forgetOldDrafts(store);
     var entry = null;
     try { entry = JSON.parse(store.getItem(draftKey)); } catch (e) { entry = null; }
