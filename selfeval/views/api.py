@@ -114,9 +114,7 @@ def get_history(schulnummer: str):
     """Every round in which the school has an assessment, in school-year order; scores only once submitted."""
     school = _visible_school(schulnummer, write=False)
     started = [result for result in school_history(school) if result.status != "not_started"]
-    response = jsonify(history_to_json(school.schulnummer, started))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(history_to_json(school.schulnummer, started))
 
 
 @blueprint.get("/schools/<schulnummer>/reports/<round_slug>.pdf")

@@ -79,9 +79,7 @@ def keep_alive():
     """The rating page's "Sitzung verlängern": any request renews the idle time; this one says how long it is now."""
     if not current_user.is_authenticated:
         return jsonify({"error": {"code": 401, "message": "Die Sitzung ist abgelaufen. Bitte melden Sie sich neu an."}}), 401
-    response = jsonify({"idle_seconds": int(current_app.permanent_session_lifetime.total_seconds())})
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify({"idle_seconds": int(current_app.permanent_session_lifetime.total_seconds())})
 
 
 @blueprint.route("/passwort-festlegen/<token>", methods=["GET", "POST"])

@@ -165,7 +165,16 @@ def _last_year(state: AssessmentState) -> AssessmentState | None:
     if before is None:
         return None
     previous = assessments.load_state(g.school, before)
-    return previous if previous.status == "submitted" else None
+    return previous if previous.status == "submitted" and _same_indicators(state, previous) else None
+
+
+def _same_indicators(state: AssessmentState, previous: AssessmentState) -> bool:
+    """Last year's score stands beside an indicator only if the indicator meant the same then (catalogues change)."""
+
+    def indicators(catalog):
+        return [(i.id, i.text) for criterion in catalog.criteria for i in criterion.indicators]
+
+    return indicators(previous.catalog) == indicators(state.catalog)
 
 
 def _save(form, criterion, state: AssessmentState):

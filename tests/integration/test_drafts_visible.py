@@ -98,7 +98,7 @@ def test_the_results_page_shows_the_school_years_as_line_charts_and_a_table(app,
     assert [text(th) for th in table.select("thead th")] == ["Kriterium", "2023/24", "2024/25", "2025/26"]
     body = [[text(cell) for cell in row.find_all(["th", "td"])] for row in table.select("tbody tr")]
     assert body[:3] == [
-        ["Stand", "abgeschlossen", "nicht begonnen", "Entwurf (1 von 23 bewertet)"],
+        ["Stand", "abgeschlossen", "nicht begonnen", "Entwurf (1 von 23 Indikatoren bewertet)"],
         ["Gesamtwert", "4,0", "–", "–"],
         [titles[1], "4,0", "–", "–"],
     ]
@@ -162,3 +162,27 @@ def test_without_an_earlier_submitted_school_year_the_history_is_a_sentence_not_
         "Der Verlauf über die Schuljahre erscheint, sobald Ihre Schule die Bewertung eines früheren Schuljahres "
         "abgeschlossen hat."
     )
+
+
+def test_last_years_score_is_not_shown_beside_an_indicator_whose_text_changed_since(app, client):
+    """A newer catalogue may give an indicator id another meaning: then last year's value would mislead."""
+    from dataclasses import replace
+
+    from selfeval.extensions import catalogs, db
+    from selfeval.services.rounds import create_round
+    from tests.factories import all_scores, submitted
+
+    with app.app_context():
+        school = make_school("100001")
+        make_user("leitung@schule.de", school=school, leadership=True)
+        last = make_round("2024/25", is_open=False)
+        catalog = catalogs.active
+        first, rest = catalog.criteria[0], catalog.criteria[1:]
+        reworded = replace(first.indicators[0], text="Die Schule hat ein anderes, neu gefasstes Ziel.")
+        newer = replace(catalog, version="99", criteria=(replace(first, indicators=(reworded, *first.indicators[1:])), *rest))
+        create_round("2025/26", newer)
+        db.session.commit()
+        submitted(school, last, all_scores(4))
+    login(client, "leitung@schule.de")
+    page = soup_of(client.get("/schulen/100001/2025-26/kriterien/k1"))
+    assert (len(page.select("fieldset.indicator")), page.select("div.last-year")) == (4, [])
