@@ -1,13 +1,13 @@
-"""What typed text may hold: one rule for names, places, round names and comments (no Flask, no database)."""
+"""What typed text may hold: one rule for names, places and comments (no Flask, no database).
+
+Round names have a stricter rule of their own: they must be a school year (services.rounds.parse_school_year).
+"""
 
 from __future__ import annotations
 
 import re
 
-#: Characters nobody types: C0 controls but tab, line feed and carriage return, and DEL. A NUL never gets this far
-#: from a form (views.request_guard refuses it); from the API and the CLI it does, and PostgreSQL cannot store it.
+#: Characters nobody types: C0 controls but tab, line feed and carriage return, and DEL. The request guard refuses a
+#: NUL in every form but the rating form (views.request_guard); the rating form, the API and the CLI check it here,
+#: since PostgreSQL cannot store it.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def has_control_characters(text: str) -> bool:
-    return CONTROL_CHARACTERS.search(text) is not None
