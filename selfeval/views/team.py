@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from ..catalog import indicator_letter
@@ -128,6 +128,7 @@ def edit_criterion(criterion_id: str):
             return _page(assessments.load_state(g.school, g.round), criterion, form, number, locked=True), 409
         if saved is not None:
             flash("Entwurf gespeichert.", "success")
+            session["saved_copy"] = _browser_copy_key(criterion.id)  # the next page deletes the browser's copy
             return redirect(_after_save_target(state, criterion))
     return _page(conflict.current if conflict else state, criterion, form, number, conflict=conflict, restored=kept)
 
@@ -152,11 +153,17 @@ def _page(
         number=number,
         locked=locked,
         round_gone=round_gone,
+        browser_copy_key=_browser_copy_key(criterion.id),
         restored_at=restored.created_at if restored else None,
         page_owner=owner_token(current_user, g.school, g.round),
         session_idle_seconds=int(current_app.permanent_session_lifetime.total_seconds()),
         last_year=_last_year(state),
     )
+
+
+def _browser_copy_key(criterion_id: str) -> str:
+    """Where rating.js keeps a copy of this page's unsaved input in the browser (localStorage)."""
+    return f"selfeval:{g.school.schulnummer}:{g.round.slug}:{criterion_id}:{current_user.id}"
 
 
 def _last_year(state: AssessmentState) -> AssessmentState | None:

@@ -87,9 +87,19 @@ def assert_restored_and_saved(app, client, team, *, version: int = 0) -> None:
     assert (response.status_code, response.headers["Location"]) == (302, K1)
     assert stored(app, team, "k1a") == (7, "", version + 1)
     assert stored(app, team, "k1b") == (None, COMMENT, version + 1)
-    # Used once: a reload shows the saved state, no restored input.
+    # Used once: a reload shows the saved state, no restored input; and that page tells the browser to drop its
+    # copy of the saved input (browser-copies.js), once.
     page = soup_of(client.get(K1))
     assert page.find(id="wiederhergestellt") is None
+    key = f"selfeval:100001:2025-26:k1:{user_id(app, client)}"
+    assert page.find("form", class_="rating-form")["data-draft-key"] == key
+    assert page.find("meta", attrs={"name": "saved-copy"})["content"] == key
+    assert soup_of(client.get(K1)).find("meta", attrs={"name": "saved-copy"}) is None
+
+
+def user_id(app, client) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == "lehrer@schule.de"))
 
 
 # --- the session ended while the page was open ------------------------------------------------------------------
@@ -346,7 +356,7 @@ def test_a_save_into_a_round_closed_meanwhile_shows_what_happened_and_the_input(
     assert answer.find("textarea", attrs={"name": "k1b-comment"}).has_attr("readonly")
     assert all(radio.has_attr("disabled") for radio in answer.select("input[type=radio]"))
     assert answer.find("button", string="Entwurf speichern") is None
-    assert [script["src"] for script in answer.find_all("script", src=True)] == ["/static/js/logout.js"]  # no autosave
+    assert [script["src"] for script in answer.find_all("script", src=True)] == ["/static/js/browser-copies.js"]  # no autosave
     assert stored(app, team, "k1a") == (None, "", 0)
 
 
