@@ -9,12 +9,13 @@ from pathlib import Path
 import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import catalogs, db
 from ..models import ROLES, User
 from ..services import accounts, privacy
 from ..services.errors import InvalidInput, NotFound
-from ..services.rounds import RoundNotEmpty, create_round, delete_round, get_round, set_round_open
+from ..services.rounds import RoundNotEmpty, create_round, created_meanwhile_message, delete_round, get_round, set_round_open
 from ..services.schools import add_school, get_school
 from ..services.users import create_user, find_user, issue_token
 from .backup import write_atomically
@@ -53,10 +54,13 @@ def create_round_command(name: str) -> None:
     """Create an open round for a school year, named YYYY/YY (e.g. 2025/26), using the active catalogue; prints its slug."""
     try:
         new_round = create_round(name, catalogs.active)
+        slug = new_round.slug
+        db.session.commit()
     except InvalidInput as exc:
         _fail(exc.problems)
-    db.session.commit()
-    click.echo(new_round.slug)
+    except IntegrityError:  # another process created the same round in the same moment
+        _fail({"name": created_meanwhile_message(name)})
+    click.echo(slug)
 
 
 @users_cli.command("create")

@@ -78,7 +78,14 @@ class LoginThrottle:
 
     def _take_back(self, limit: RateLimitItem, kind: str, key: str) -> None:
         """Remove the newest entry of this moving window (limits has no call for it; see _remove_newest)."""
-        _remove_newest(self.storage, limit.key_for(kind, key))
+        try:
+            _remove_newest(self.storage, limit.key_for(kind, key))
+        except (AttributeError, KeyError, TypeError):
+            # _remove_newest reads limits' internals; should another limits version keep them otherwise, the
+            # attempt stays counted (a stricter limit, never a refused log-in) and the operator sees why.
+            log.error(
+                "log-in throttling cannot take an attempt back: the rate-limit storage is laid out differently", exc_info=True
+            )
 
 
 def _remove_newest(storage: Storage, key: str) -> None:

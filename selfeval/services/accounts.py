@@ -122,8 +122,11 @@ def _replace_membership(user: User, school: School | None, is_leadership: bool) 
         current.is_leadership = is_leadership
 
 
-def issue_password_link(user: User, purpose: str, *, actor: User | None) -> IssuedLink:
-    """A new one-time link for this account; any earlier link of the account stops working."""
+def issue_password_link(user: User, purpose: str, *, actor: User | None, without_account: str = audit.CLI_ACTOR) -> IssuedLink:
+    """A new one-time link for this account; any earlier link of the account stops working.
+
+    `actor` None: asked for without an account, on the command line or (`without_account` says so) by "Passwort vergessen?".
+    """
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}")
     if not user.active:
@@ -135,7 +138,7 @@ def issue_password_link(user: User, purpose: str, *, actor: User | None) -> Issu
     token = secrets.token_urlsafe(32)
     expires_at = utcnow() + PASSWORD_LINK_LIFETIME
     db.session.add(PasswordLink(user_id=user.id, token_hash=_hash(token), purpose=purpose, expires_at=expires_at))
-    audit.record(PURPOSES[purpose], actor=actor, subject=user.email, subject_user=user)
+    audit.record(PURPOSES[purpose], actor=actor, subject=user.email, subject_user=user, without_account=without_account)
     db.session.flush()
     return IssuedLink(token, expires_at)
 

@@ -19,6 +19,8 @@ from .paging import paginate
 
 #: The actor of changes made on the command line (an operator on the server).
 CLI_ACTOR = "Kommandozeile"
+#: The actor of a link asked for on the log-in page, by someone not logged in: whoever typed the address.
+RESET_REQUEST_ACTOR = "Anfrage über „Passwort vergessen?“"
 #: What an erased account is called everywhere it once appeared.
 ERASED_ACCOUNT = "Gelöschtes Konto"
 #: A team typing a comment autosaves every few seconds; one person's edits of one indicator
@@ -59,8 +61,9 @@ ACTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
 ASSESSMENT_ACTIONS = ("rating.changed", "assessment.submitted", "assessment.reopened")
 
 
-def actor_name(actor: User | None) -> str:
-    return actor.display_name if actor is not None else CLI_ACTOR
+def actor_name(actor: User | None, without_account: str = CLI_ACTOR) -> str:
+    """The account's name; for a change with no account behind it, who made it (by default the command line)."""
+    return actor.display_name if actor is not None else without_account
 
 
 def record(
@@ -72,6 +75,7 @@ def record(
     school: School | None = None,
     round_: Round | None = None,
     subject_user: User | None = None,
+    without_account: str = CLI_ACTOR,
 ) -> AuditEvent:
     """Add one entry to the trail (the caller's transaction commits it with the change itself)."""
     if action not in ACTIONS:
@@ -79,7 +83,7 @@ def record(
     event = AuditEvent(
         at=utcnow(),
         actor_id=actor.id if actor is not None else None,
-        actor_name=actor_name(actor),
+        actor_name=actor_name(actor, without_account),
         action=action,
         subject=subject,
         school_id=school.id if school is not None else None,

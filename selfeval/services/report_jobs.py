@@ -12,7 +12,9 @@ sees its progress; the thread that renders it runs in the process that started i
   however long a single report takes. A job whose heartbeat stopped for STALL_AFTER seconds
   ended with its process and is shown as failed.
 - A job and its ZIP (which holds the teams' comments) are deleted JOB_LIFETIME after the job
-  finished (or started, if it never finished); every access checks, not only a new job.
+  finished; a running job whose heartbeat lives is never deleted, however long it runs, and one
+  whose heartbeat stopped (failed) goes JOB_LIFETIME after its last heartbeat. Every access
+  checks, not only a new job.
 - Files are created 0600 and folders 0700: only the server's own account reads them.
 """
 
@@ -74,8 +76,19 @@ class ReportJob:
     def download_name(self) -> str:
         return f"berichte-{self.round_slug}.zip"
 
-    def expired(self, now: float) -> bool:
-        return now - (self.finished_at or self.started_at) > JOB_LIFETIME.total_seconds()
+    def expired(self, now: float, last_beat: float | None) -> bool:
+        """Past its lifetime: counted from its end, or for a "running" job from its heartbeat's last sign of life.
+
+        `last_beat` is when job.json was last touched (None if it cannot be read). A job whose
+        heartbeat is alive (within STALL_AFTER) never expires.
+        """
+        if self.state == "running":
+            ended_at = last_beat if last_beat is not None else self.started_at
+            if now - ended_at <= STALL_AFTER:
+                return False
+        else:
+            ended_at = self.finished_at or self.started_at
+        return now - ended_at > JOB_LIFETIME.total_seconds()
 
 
 class JobAlreadyRunning(ServiceError):
@@ -121,7 +134,7 @@ def load_job(app, job_id: str, user: User) -> ReportJob:
     if not JOB_ID.fullmatch(job_id):
         raise NotFound("Dieser Auftrag ist nicht bekannt.")
     job = _read(app, job_id)
-    if job is None or job.expired(time.time()):
+    if job is None or job.expired(time.time(), _last_beat(app, job.id)):
         raise NotFound("Dieser Auftrag ist nicht bekannt oder schon gelöscht.")
     if not can_view_report_job(user, job):
         raise NotFound("Dieser Auftrag ist nicht bekannt.")
@@ -131,7 +144,7 @@ def load_job(app, job_id: str, user: User) -> ReportJob:
 
 def job_archive(app, job: ReportJob) -> Path:
     path = _folder(app, job.id) / ARCHIVE_NAME
-    if job.state != "done" or job.expired(time.time()) or not path.is_file():
+    if job.state != "done" or job.expired(time.time(), None) or not path.is_file():
         raise NotFound("Die Berichte sind noch nicht fertig.")
     return path
 
@@ -147,7 +160,9 @@ def remove_expired(app) -> None:
             continue
         job = _read(app, folder.name)
         try:
-            stale = job.expired(now) if job else now - folder.stat().st_mtime > JOB_LIFETIME.total_seconds()
+            stale = (
+                job.expired(now, _last_beat(app, job.id)) if job else now - folder.stat().st_mtime > JOB_LIFETIME.total_seconds()
+            )
         except OSError:
             continue  # removed meanwhile
         if stale:
@@ -180,11 +195,18 @@ def _state(app, job: ReportJob) -> str:
     """What the job really is: a "running" job whose heartbeat stopped ended with its process."""
     if job.state != "running":
         return job.state
-    try:
-        silent_for = time.time() - (_folder(app, job.id) / "job.json").stat().st_mtime
-    except OSError:
+    last_beat = _last_beat(app, job.id)
+    if last_beat is None:
         return "failed"
-    return "failed" if silent_for > STALL_AFTER else "running"
+    return "failed" if time.time() - last_beat > STALL_AFTER else "running"
+
+
+def _last_beat(app, job_id: str) -> float | None:
+    """When the job's heartbeat (or its last progress) last touched job.json; None if it is gone."""
+    try:
+        return (_folder(app, job_id) / "job.json").stat().st_mtime
+    except OSError:
+        return None
 
 
 def _run(app, job: ReportJob, round_id: int, school_ids: list[int]) -> None:

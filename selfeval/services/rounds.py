@@ -89,7 +89,7 @@ def create_round(name: str, catalog: Catalog, *, actor: User | None = None) -> R
         select(Round).where((Round.school_year == year) | (Round.name == name) | (Round.slug == slug))
     ).first()
     if taken is not None:
-        raise InvalidInput({"name": f"Die Erhebungsrunde {taken.name} (Kurzname {taken.slug}) gibt es schon."})
+        raise InvalidInput({"name": _exists_message(taken.name, taken.slug)})
     snapshot = record_snapshot(catalog)
     new_round = Round(name=name, slug=slug, school_year=year, is_open=True, catalog_snapshot=snapshot)
     db.session.add(new_round)
@@ -97,6 +97,19 @@ def create_round(name: str, catalog: Catalog, *, actor: User | None = None) -> R
     changes = {"name": [None, name], "catalog": [None, f"{catalog.id} {catalog.version}"]}
     audit.record("round.created", actor=actor, subject=name, round_=new_round, changes=changes)
     return new_round
+
+
+def created_meanwhile_message(name: str) -> str:
+    """The form error when another request created the same round in the same moment (its INSERT or commit failed).
+
+    That round was made by create_round too, so its name and slug are the canonical ones for `name`.
+    """
+    year = parse_school_year(name)
+    return _exists_message(school_year_name(year), slug_of(year))
+
+
+def _exists_message(name: str, slug: str) -> str:
+    return f"Die Erhebungsrunde {name} (Kurzname {slug}) gibt es schon."
 
 
 def assessment_count(round_: Round) -> int:

@@ -7,7 +7,9 @@ the browser that sent the input (the row keeps only the token's SHA-256), and it
 the account named by the page's signed owner field, while that account may still edit the school.
 
 Rows live at most KEEP_FOR; each is deleted when used, expired rows whenever a row is made or used or
-anyone logs in. MAX_ROWS bounds what a flood of requests can store. The caller commits.
+anyone logs in. MAX_ROWS_PER_ACCOUNT bounds what one account can store (its oldest row gives way, so
+one member replaying their own page cannot crowd out the others), MAX_ROWS what a flood of requests
+from many accounts can store. The caller commits.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from .errors import ServiceError
 KEEP_FOR = timedelta(hours=4)
 #: About 20 kB each at most (a criterion's comments at 2,000 characters, twice): a few hundred MB at worst.
 MAX_ROWS = 10_000
+#: Far more than one person's open tabs within KEEP_FOR; beyond it the account's oldest row goes.
+MAX_ROWS_PER_ACCOUNT = 20
 
 
 class NoRoomToKeep(ServiceError):
@@ -45,6 +49,7 @@ class KeptInput:
 def keep(school: School, round_: Round, criterion_id: str, owner: User, payload: dict[str, Any]) -> str:
     """Store the input; returns the token that finds it again (for the browser's cookie only)."""
     purge_expired()
+    _make_room_for(owner)
     if db.session.execute(select(func.count()).select_from(UnsavedInput)).scalar_one() >= MAX_ROWS:
         raise NoRoomToKeep("Zu viele aufbewahrte Eingaben.")
     token = secrets.token_urlsafe(32)
@@ -93,6 +98,19 @@ def take(tokens: list[str], school: School, round_: Round, criterion_id: str, us
         db.session, delete(UnsavedInput).where(UnsavedInput.id == row.id).execution_options(synchronize_session=False)
     )
     return kept if deleted == 1 else None
+
+
+def _make_room_for(owner: User) -> None:
+    """Drop the account's oldest rows so that the new one is its MAX_ROWS_PER_ACCOUNT-th: the newest input is kept."""
+    beyond_the_newest = (
+        select(UnsavedInput.id)
+        .where(UnsavedInput.user_id == owner.id)
+        .order_by(UnsavedInput.created_at.desc(), UnsavedInput.id.desc())
+        .offset(MAX_ROWS_PER_ACCOUNT - 1)
+    )
+    surplus = list(db.session.scalars(beyond_the_newest))
+    if surplus:
+        db.session.execute(delete(UnsavedInput).where(UnsavedInput.id.in_(surplus)).execution_options(synchronize_session=False))
 
 
 def purge_expired() -> int:

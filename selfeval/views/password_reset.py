@@ -17,6 +17,7 @@ from ..extensions import db
 from ..forms.auth import ForgotPasswordForm
 from ..security.throttle import reset_throttle
 from ..services.accounts import issue_password_link
+from ..services.audit import RESET_REQUEST_ACTOR
 from ..services.mail import MailNotSent, MailSettings, password_link_message, send
 from ..services.users import find_user
 from .auth import blueprint, password_link_url, reset_by_mail_possible
@@ -52,7 +53,8 @@ def _mail_link(email: str) -> None:
     if user is None or not user.active:
         return
     purpose = "invite" if user.password_hash is None else "reset"
-    link = issue_password_link(user, purpose, actor=None)
+    # Nobody is logged in: the trail must not name the account holder (anyone may type an address) nor the server's operator.
+    link = issue_password_link(user, purpose, actor=None, without_account=RESET_REQUEST_ACTOR)
     db.session.commit()
     settings = MailSettings.from_config(current_app.config)
     message = password_link_message(settings.sender, user, password_link_url(link.token), purpose, link.expires_at)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from selfeval.extensions import catalogs, db
 from selfeval.models import AuditEvent, Round
@@ -300,3 +302,48 @@ def test_a_round_with_assessments_is_not_deleted(app, client, admin, two_rounds)
 def version_id(app) -> str:
     with app.app_context():
         return f"{catalogs.active.id} {catalogs.active.version}"
+
+
+def test_a_double_submitted_round_is_created_once_and_the_other_answer_is_the_form_error(app, admin):
+    """Both requests pass the service's check before either inserts: the second INSERT or commit meets the unique key."""
+    clients = [app.test_client() for _ in range(2)]
+    tokens = []
+    for client in clients:
+        login(client, admin)
+        tokens.append(csrf(client, ROUNDS))
+    both_checked, this_thread = threading.Barrier(2, timeout=10), threading.local()
+
+    def wait_for_the_other_check(conn, cursor, statement, parameters, context, executemany):
+        # After the service's look-up for an existing round, once per request: then both go on to insert.
+        if "FROM rounds" in statement and "school_year" in statement and not getattr(this_thread, "checked", False):
+            this_thread.checked = True
+            both_checked.wait()
+
+    answers = []
+
+    def submit(client, token):
+        response = client.post(ROUNDS, data={"csrf_token": token, "name": "2026/27"})
+        answers.append((response.status_code, soup_of(response) if response.status_code == 200 else response.headers["Location"]))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", wait_for_the_other_check)
+    try:
+        threads = [threading.Thread(target=submit, args=pair) for pair in zip(clients, tokens, strict=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        event.remove(engine, "after_cursor_execute", wait_for_the_other_check)
+
+    assert sorted(status for status, _ in answers) == [200, 302]
+    redirect_to = next(answer for status, answer in answers if status == 302)
+    page = next(answer for status, answer in answers if status == 200)
+    assert redirect_to == ROUNDS
+    assert [text(li) for li in page.select("#fehler li")] == [
+        "Name der Erhebungsrunde: Die Erhebungsrunde 2026/27 (Kurzname 2026-27) gibt es schon."
+    ]
+    assert page.find("input", attrs={"name": "name"})["value"] == "2026/27"
+    assert rounds_in_db(app) == [("2026/27", "2026-27", True)]
+    assert [e[0] for e in round_events(app)] == ["round.created"]

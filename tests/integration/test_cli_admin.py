@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from werkzeug.security import check_password_hash
 
 from selfeval.catalog import catalog_digest
 from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
 from selfeval.models import ApiToken, AuditEvent, CatalogSnapshot, Membership, Round, School, User, UserScope
+from selfeval.services import rounds as rounds_service
 from selfeval.services.catalog_snapshots import snapshot_catalog
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import get_school
@@ -385,3 +387,32 @@ def test_rounds_delete_removes_an_empty_round_and_refuses_one_with_data(app):
         assert [(r.name, r.school_year) for r in db.session.scalars(select(Round))] == [("2025/26", 2025)]
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
         assert [a for a in actions if a.startswith("round.")] == ["round.created", "round.created", "round.deleted"]
+
+
+def test_rounds_create_when_another_process_creates_the_same_round_meanwhile_exits_1(app):
+    """The other creation commits between this command's check and its INSERT: a plain error, no traceback."""
+    started = []
+
+    def other_process_creates_it(conn, cursor, statement, parameters, context, executemany):
+        if "FROM rounds" in statement and "school_year" in statement and not started:
+            started.append(True)
+            other = threading.Thread(target=create_round_elsewhere)
+            other.start()
+            other.join(30)
+
+    def create_round_elsewhere():
+        with app.app_context():
+            rounds_service.create_round("2025/26", catalogs.active)
+            db.session.commit()
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", other_process_creates_it)
+    try:
+        result = run(app, "rounds", "create", "2025/26")
+    finally:
+        event.remove(engine, "after_cursor_execute", other_process_creates_it)
+
+    assert outcome(result) == (1, "", "error: name: Die Erhebungsrunde 2025/26 (Kurzname 2025-26) gibt es schon.\n")
+    with app.app_context():
+        assert [(r.name, r.slug) for r in db.session.scalars(select(Round))] == [("2025/26", "2025-26")]

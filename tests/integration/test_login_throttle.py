@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import uuid
 
 import pytest
 import redis
 from bs4 import BeautifulSoup
+from limits import parse
+from limits.storage import MemoryStorage
 
+from selfeval.security.throttle import EXTENSION, LoginThrottle
 from tests.conftest import empty_tables, make_test_app
 from tests.factories import PASSWORD, make_school, make_user
 
@@ -143,3 +147,34 @@ def test_a_successful_log_in_takes_its_counted_attempt_back_from_the_address(app
         statuses.append(attempt(client, "lehrer@schule.de", password, address).status_code)
         client.delete_cookie("session")
     assert statuses == [200, 302, 200, 302, 200, 429]
+
+
+class RelaidMemoryStorage(MemoryStorage):
+    """A memory store as a later limits might lay it out: its per-key locks under another name.
+
+    limits' own code still finds them; any other reader (our _remove_newest) finds no `locks`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_locks = self.__dict__.pop("locks")
+
+    def __getattribute__(self, name):
+        if name == "locks":
+            if sys._getframe(1).f_globals.get("__name__") != "limits.storage.memory":
+                raise AttributeError(f"'{type(self).__name__}' object has no attribute 'locks'")
+            return object.__getattribute__(self, "key_locks")
+        return object.__getattribute__(self, name)
+
+
+def test_a_storage_laid_out_otherwise_still_lets_the_right_password_in_and_says_so_in_the_log(app, teachers, caplog):
+    storage = RelaidMemoryStorage()
+    app.extensions[EXTENSION] = LoginThrottle(storage, parse("5 per 15 minutes"), parse("30 per 15 minutes"))
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR, logger="selfeval.security"):
+        response = attempt(client, "lehrer@schule.de", PASSWORD)
+    assert (response.status_code, response.headers["Location"]) == (302, "/schule")
+    records = [r for r in caplog.records if r.name == "selfeval.security"]
+    assert [(r.levelname, r.getMessage(), r.exc_info[0]) for r in records] == [
+        ("ERROR", "log-in throttling cannot take an attempt back: the rate-limit storage is laid out differently", AttributeError)
+    ]

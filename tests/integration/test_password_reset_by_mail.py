@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from selfeval.extensions import db
-from selfeval.models import AuditEvent, PasswordLink
+from selfeval.models import AuditEvent, PasswordLink, User
 from selfeval.services import accounts
 from tests.conftest import make_test_app
 from tests.factories import PASSWORD, login, make_school, make_user
@@ -176,3 +176,19 @@ def test_a_logged_in_person_is_sent_to_the_start_page(mail_app):
     login(client, "lehrer@schule.de", PASSWORD)
 
     assert client.get(PAGE).headers["Location"] == "/schule"
+
+
+def test_the_trail_names_the_forgot_password_request_not_the_command_line_nor_the_account_holder(mail_app, smtp):
+    _, handler = smtp
+    assert paragraphs(ask(mail_app.test_client(), "lehrer@schule.de")) == SENT
+    assert len(mails(handler, 1)) == 1
+    with mail_app.app_context():
+        lehrer = db.session.scalar(select(User).where(User.email == "lehrer@schule.de"))
+        entries = db.session.execute(
+            select(
+                AuditEvent.action, AuditEvent.actor_name, AuditEvent.actor_id, AuditEvent.subject, AuditEvent.subject_user_id
+            ).where(AuditEvent.action == "user.reset_requested")
+        ).all()
+        assert [tuple(entry) for entry in entries] == [
+            ("user.reset_requested", "Anfrage über „Passwort vergessen?“", None, "lehrer@schule.de", lehrer.id)
+        ]

@@ -353,3 +353,41 @@ def test_a_new_account_that_gets_an_erased_ones_id_inherits_none_of_its_jobs(app
     for url in (job_url, f"{job_url}/stand", f"{job_url}/berichte.zip"):
         assert second.get(url).status_code == 404
     assert second.post(START, data=overview_form(second)).status_code == 303  # not held up by the old job either
+
+
+def rewrite_job(job_url: str, app, **changes) -> Path:
+    """Change fields of the job's job.json (writing it is a sign of life, as the job's own writes are)."""
+    job_file = Path(app.instance_path) / "report-jobs" / job_url.rsplit("/", 1)[1] / "job.json"
+    job = json.loads(job_file.read_text("utf-8"))
+    job_file.write_text(json.dumps(job | changes), "utf-8")
+    return job_file
+
+
+def test_a_job_running_longer_than_the_lifetime_is_not_deleted_while_its_heartbeat_lives(app, client, area, gate):
+    login(client, USERS["adviser"])
+    job_url = start_from_the_overview(client).headers["Location"]
+    job_file = rewrite_job(job_url, app, started_at=time.time() - 3 * 3600)  # started three hours ago, still alive
+
+    status = client.get(f"{job_url}/stand").get_json()
+    assert (status["state"], status["done"], status["download_url"]) == ("running", 0, None)
+    assert job_folders(app) == [job_file.parent.name]
+    gate.set()
+    assert wait_until_finished(client, job_url)["state"] == "done"
+
+
+def test_a_job_whose_process_died_expires_two_hours_after_its_last_heartbeat(app, client, area):
+    login(client, USERS["adviser"])
+    job_url = start_from_the_overview(client).headers["Location"]
+    assert wait_until_finished(client, job_url)["state"] == "done"
+    # As a restart of the web server would leave a job that started three hours ago: "running", never finished.
+    job_file = rewrite_job(job_url, app, state="running", finished_at=None, started_at=time.time() - 3 * 3600)
+    silent = time.time() - report_jobs.STALL_AFTER - 1
+    os.utime(job_file, (silent, silent))
+    status = client.get(f"{job_url}/stand").get_json()
+    assert (status["state"], status["download_url"]) == ("failed", None)
+    assert job_folders(app) == [job_file.parent.name]
+
+    silent = time.time() - report_jobs.JOB_LIFETIME.total_seconds() - 1
+    os.utime(job_file, (silent, silent))
+    response = client.get(f"{job_url}/stand")
+    assert (response.status_code, job_folders(app)) == (404, [])

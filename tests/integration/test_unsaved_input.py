@@ -19,6 +19,7 @@ from selfeval.models import UnsavedInput, User
 from selfeval.models.types import utcnow
 from selfeval.services import assessments, unsaved_input
 from selfeval.services.rounds import get_round, set_round_open
+from selfeval.services.schools import get_school
 from selfeval.views.unsaved import COOKIE, OLD_PAGE, OTHER_ACCOUNT, SESSION_ENDED
 from tests.conftest import empty_tables, make_test_app
 from tests.factories import PASSWORD, all_scores, login, make_round, make_school, make_user, rate
@@ -474,3 +475,29 @@ def test_keep_alive_renews_the_session_and_says_how_long_it_lasts(app, client, t
     client.delete_cookie("session")
     response = client.post("/sitzung/verlaengern", headers={"X-CSRFToken": token})
     assert (response.status_code, text(soup_of(response).h1)) == (400, "Ungültige Anfrage")
+
+
+def keep_for(email: str, note: str) -> str:
+    owner = db.session.scalar(select(User).where(User.email == email))
+    token = unsaved_input.keep(get_school("100001"), get_round("2025-26"), "k1", owner, {"note": note})
+    db.session.commit()
+    return token
+
+
+def test_one_account_replaying_its_page_keeps_its_newest_input_and_leaves_room_for_the_others(app, team, monkeypatch):
+    monkeypatch.setattr(unsaved_input, "MAX_ROWS", unsaved_input.MAX_ROWS_PER_ACCOUNT + 1)
+    with app.app_context():
+        tokens = [keep_for("lehrer@schule.de", f"Eingabe {n}") for n in range(25)]
+        rows = db.session.scalars(select(UnsavedInput).order_by(UnsavedInput.id)).all()
+        assert [row.payload["note"] for row in rows] == [f"Eingabe {n}" for n in range(5, 25)]
+        keep_for("leitung@schule.de", "Eingabe der Leitung")
+        assert kept_rows(app) == 21
+        # The global bound still holds for everyone else.
+        with pytest.raises(unsaved_input.NoRoomToKeep):
+            keep_for("leitung@schule.de", "noch eine")
+        db.session.rollback()
+        teacher = db.session.scalar(select(User).where(User.email == "lehrer@schule.de"))
+        school, round_ = get_school("100001"), get_round("2025-26")
+        assert unsaved_input.take(tokens[:5], school, round_, "k1", teacher) is None
+        newest = unsaved_input.take(tokens, school, round_, "k1", teacher)
+        assert (newest.payload, newest.token) == ({"note": "Eingabe 24"}, tokens[24])

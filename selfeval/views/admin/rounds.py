@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ...extensions import catalogs, db
 from ...forms.admin_schools import RoundForm
@@ -17,6 +18,7 @@ from ...services.rounds import (
     RoundNotEmpty,
     assessment_count,
     create_round,
+    created_meanwhile_message,
     delete_round,
     get_round,
     not_empty_message,
@@ -32,12 +34,17 @@ def rounds():
     if form.validate_on_submit():
         try:
             created = create_round(form.name.data, catalogs.active, actor=current_user)
+            name = created.name
+            db.session.commit()
         except InvalidInput as exc:
             db.session.rollback()
             form.name.errors.extend(exc.problems.values())
+        except IntegrityError:
+            # A double-submitted form: the other request passed the same check and inserted first.
+            db.session.rollback()
+            form.name.errors.append(created_meanwhile_message(form.name.data))
         else:
-            db.session.commit()
-            flash(f"Die Erhebungsrunde {created.name} ist angelegt und geöffnet.", "success")
+            flash(f"Die Erhebungsrunde {name} ist angelegt und geöffnet.", "success")
             return redirect(url_for("admin.rounds"))
     return render_template("admin/rounds.html", form=form, rounds=round_summaries(), catalog=catalogs.active)
 
