@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -70,6 +70,9 @@ def logout():
     end_all_sessions(current_user._get_current_object())
     db.session.commit()
     end_session()
+    # The next page deletes this browser's copies of unsaved rating input once more (browser-copies.js): a copy
+    # written by the last page's own save may reach the browser's storage only after the log-out form's clean-up.
+    session["forget_copies"] = True
     flash("Sie sind abgemeldet.", "info")
     return redirect(url_for("main.index"))
 
