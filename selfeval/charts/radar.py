@@ -16,6 +16,9 @@ import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .radar_labels import LABEL_MAX_CHARS, format_value, wrap_label
+from .radar_labels import gap_labels as gap_labels  # callers (views, reports, tests) import it from here
+
 Point = tuple[float, float]
 
 STYLES = ("primary", "secondary", "comparison")
@@ -30,8 +33,6 @@ RING_LABEL_FONT_SIZE = 11.0
 LINE_HEIGHT_FACTOR = 1.25
 #: Conservative estimate of a character's advance width, relative to the font size (used for layout).
 CHAR_WIDTH_FACTOR = 0.6
-#: Default maximum number of characters per axis label line.
-LABEL_MAX_CHARS = 22
 
 FONT_FAMILY = "system-ui, sans-serif"
 TEXT_COLOR = "#1d2630"
@@ -149,11 +150,6 @@ class RadarSeriesGeometry:
         return tuple(sorted(runs))
 
 
-def gap_labels(labels: Sequence[str], values: Sequence[float | None]) -> list[str]:
-    """Axis labels that say where the main series has no value: a gap must be named, not only drawn."""
-    return [label if value is not None else f"{label} (nicht bewertet)" for label, value in zip(labels, values, strict=True)]
-
-
 @dataclass(frozen=True)
 class RadarGeometry:
     """Everything a renderer needs to draw a radar chart; origin top left, y down."""
@@ -178,40 +174,6 @@ class RadarGeometry:
     def centre(self) -> Point:
         """The centre of the chart."""
         return (self.cx, self.cy)
-
-
-def wrap_label(text: str, max_chars: int = LABEL_MAX_CHARS) -> tuple[str, ...]:
-    """Wrap text at word boundaries into as few, evenly long lines of at most max_chars as possible."""
-    words = text.split()
-    if not words:
-        return ()
-    # best[j] = (line count, raggedness, start of the last line) for the first j words; fewest lines first,
-    # then the smallest sum of squared slack, so that no short word ends up alone on a line.
-    best: list[tuple[int, float, int]] = [(0, 0.0, 0)]
-    for j in range(1, len(words) + 1):
-        candidates = []
-        length = -1
-        for i in range(j - 1, -1, -1):
-            length += len(words[i]) + 1
-            if length > max_chars and i < j - 1:
-                break  # more than one word and too long; a single overlong word stays whole
-            lines, ragged, _ = best[i]
-            slack = max(0, max_chars - length)
-            candidates.append((lines + 1, ragged + slack * slack, i))
-        best.append(min(candidates))
-    result: list[str] = []
-    j = len(words)
-    while j > 0:
-        i = best[j][2]
-        result.append(" ".join(words[i:j]))
-        j = i
-    return tuple(reversed(result))
-
-
-def format_value(value: float) -> str:
-    """Format a scale value compactly: 2.0 -> "2", 2.5 -> "2.5"."""
-    text = f"{round(value, 6):g}"
-    return "0" if text == "-0" else text
 
 
 def value_fraction(value: float, scale_min: float, scale_max: float) -> float:
