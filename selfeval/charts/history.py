@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..display import format_score
+from .gaps import runs_between_gaps
 from .radar import BACKGROUND_COLOR, FONT_FAMILY, GRID_COLOR, SERIES_STYLES, TEXT_COLOR
 from .radar_svg import _ID_PREFIX, _num, _text
 
@@ -51,18 +52,7 @@ class HistoryGeometry:
     @property
     def runs(self) -> tuple[tuple[int, ...], ...]:
         """Stretches of consecutive years with a value: each is one line; a gap separates them."""
-        runs: list[tuple[int, ...]] = []
-        current: list[int] = []
-        for index, point in enumerate(self.points):
-            if point.y is None:
-                if current:
-                    runs.append(tuple(current))
-                current = []
-            else:
-                current.append(index)
-        if current:
-            runs.append(tuple(current))
-        return tuple(runs)
+        return runs_between_gaps(range(len(self.points)), lambda index: self.points[index].y is None)
 
 
 def history_geometry(

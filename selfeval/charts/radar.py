@@ -16,6 +16,7 @@ import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .gaps import runs_between_gaps
 from .radar_labels import LABEL_MAX_CHARS, format_value, wrap_label
 from .radar_labels import gap_labels as gap_labels  # callers (views, reports, tests) import it from here
 
@@ -136,18 +137,7 @@ class RadarSeriesGeometry:
             return ()
         start = (self.missing[-1] + 1) % n  # a run never starts in the middle: begin just after a gap
         order = [(start + k) % n for k in range(n)]
-        runs: list[tuple[int, ...]] = []
-        current: list[int] = []
-        for index in order:
-            if index in self.missing:
-                if current:
-                    runs.append(tuple(current))
-                current = []
-            else:
-                current.append(index)
-        if current:
-            runs.append(tuple(current))
-        return tuple(sorted(runs))
+        return tuple(sorted(runs_between_gaps(order, lambda index: index in self.missing)))
 
 
 @dataclass(frozen=True)
