@@ -81,6 +81,18 @@ def changed_rows(session, statement: Executable) -> int:
     return cast("CursorResult[Any]", session.execute(statement)).rowcount
 
 
+def undo_only_this_statement(session):
+    """A context in which a statement the database refuses (a foreign key, say) undoes only itself.
+
+    PostgreSQL aborts the whole transaction on an error unless a savepoint surrounds the statement. SQLite
+    undoes just the refused statement anyway, and must not get a savepoint here: released as the transaction's
+    first write, it would commit what the caller may still roll back (see insert_or_ignore).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return session.begin_nested()
+    return contextlib.nullcontext()
+
+
 def lock_for_writing(session, model) -> None:
     """Hold the right to write `model`'s table until the caller's transaction ends; readers go on.
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..catalog import Catalog, Criterion
-from ..database import changed_rows, insert_or_ignore
+from ..database import changed_rows, insert_or_ignore, undo_only_this_statement
 from ..extensions import db
 from ..models import Assessment, Membership, Rating, Round, School, User
 from ..models.types import utcnow
@@ -235,14 +235,9 @@ def _create(school: School, round_: Round) -> Assessment:
         "updated_at": _now(),
     }
     # If an admin deleted the empty round just now, the foreign key refuses the draft: only this statement is
-    # undone, so that the caller can still show the team its input (RoundGone). PostgreSQL needs a savepoint for
-    # that; SQLite must not have one (released as the transaction's first write, it would commit the draft even
-    # if the caller rolls back later), and there a refused statement leaves the transaction as it was anyway.
+    # undone, so that the caller can still show the team its input (RoundGone).
     try:
-        if db.session.get_bind().dialect.name == "postgresql":
-            with db.session.begin_nested():
-                insert_or_ignore(db.session, Assessment, values, ["school_id", "round_id"])
-        else:
+        with undo_only_this_statement(db.session):
             insert_or_ignore(db.session, Assessment, values, ["school_id", "round_id"])
     except IntegrityError:
         gone = f"Die Erhebungsrunde {round_.name} wurde inzwischen von der Verwaltung gelöscht."
