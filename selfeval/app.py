@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import models, security  # noqa: F401  (models: registers them with the metadata)
+from . import models, security, unit_of_work  # noqa: F401  (models: registers them with the metadata)
 from .config import build_config
 from .database import create_private_sqlite_file, register_sqlite_pragmas
 from .extensions import catalogs, csrf, db, login_manager, migrate
@@ -20,7 +20,7 @@ from .views import register_blueprints, register_errorhandlers, register_templat
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides the environment (tests pass one). Runs no queries."""
     config = dict(config or {})
-    app = Flask(
+    app = unit_of_work.SelfevalFlask(
         "selfeval",
         root_path=str(PROJECT_ROOT / "selfeval"),
         template_folder=str(TEMPLATES_DIR),
@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(build_config(app.instance_path, config))
     create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     register_extensions(app)
+    unit_of_work.register(app)
     security.register(app)
     register_blueprints(app)
     register_errorhandlers(app)
