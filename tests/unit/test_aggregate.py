@@ -22,7 +22,6 @@ from selfeval.scoring.aggregate import (
     describe,
     empty_schools,
     participation,
-    restrict,
     select,
     sort_schools,
 )
@@ -175,7 +174,7 @@ def test_describe_of_empty_frame():
     assert_frame_equal(describe(pd.DataFrame(index=index()), ["k1", "k2", "overall"]), expected)
 
 
-# --- participation, select, restrict ----------------------------------------------------------------
+# --- participation, select -------------------------------------------------------------------------
 
 
 def test_participation_counts():
@@ -219,13 +218,6 @@ def test_select(filters, expected):
 
 def test_select_from_no_schools():
     assert_frame_equal(select(empty_schools(), kreise=["05913"], statuses=["submitted"]), empty_schools())
-
-
-def test_restrict_keeps_score_order():
-    scores = frame({"k1": [1, 2, 3, 4]}, ["100005", "100003", "999999", "100001"])
-    selection = select(schools_frame(), statuses=["submitted"])
-    assert_frame_equal(restrict(scores, selection), frame({"k1": [1, 2, 4]}, ["100005", "100003", "100001"]))
-    assert_frame_equal(restrict(scores, empty_schools()), frame({"k1": []}, []))
 
 
 # --- change between rounds ----------------------------------------------------------------------------
