@@ -27,12 +27,10 @@ class OfferChecks(BaseChecker):
         return tuple(offer for index, raw in enumerate(value) if (offer := self.offer(raw, (*path, index))) is not None)
 
     def offer(self, value: Any, path: Path, allowed: set[str] = OFFER_KEYS) -> SupportOffer | None:
-        mapping = self.mapping(value, path, "a support offer")
-        if mapping is None:
+        entry = self.entry(value, path, "a support offer", allowed)
+        if entry is None:
             return None
-        self.known_keys(mapping, path, allowed)
-        offer_id = self.slug(mapping, path)
-        self.unique(offer_id, path)
+        mapping, offer_id = entry
         url = self.text(mapping, "url", path, required=False)
         if url and not URL.fullmatch(url):
             self.error((*path, "url"), f'"{url}" is not a web address; it must start with https:// or http://')
