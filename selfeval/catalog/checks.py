@@ -142,6 +142,15 @@ class BaseChecker:
         else:
             self.ids[value] = where
 
+    def optional_list(self, value: Any, path: Path, what: str) -> list:
+        """The items of an optional list: none if it is absent; none and an error ("must be `what`") if it is no list."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(path, f"must be {what}, not {describe(value)}")
+            return []
+        return value
+
     def items(self, mapping: dict, key: str, path: Path, what: str) -> list:
         value = mapping.get(key)
         where = (*path, key)

@@ -182,13 +182,8 @@ class _Checker(OfferChecks):
         return Indicator(indicator_id, criterion_id, text, examples, self.offer_ids(mapping.get("offers"), (*path, "offers")))
 
     def examples(self, value: Any, path: Path) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.error(path, f"must be a list of texts, not {describe(value)}")
-            return ()
         examples = []
-        for index, example in enumerate(value):
+        for index, example in enumerate(self.optional_list(value, path, "a list of texts")):
             if not isinstance(example, str):
                 self.error((*path, index), f"must be text, not {describe(example)}")
             elif not example.strip():
