@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .radar import BACKGROUND_COLOR, GRID_COLOR, TEXT_COLOR, wrap_label
+from .radar_labels import wrap_label
+from .style import BACKGROUND_COLOR, GRID_COLOR, TEXT_COLOR
 from .svg import number, svg_start, text
 
 BOX_FILL = "#c9d9ea"

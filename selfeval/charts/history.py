@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..display import format_score
 from .gaps import runs_between_gaps
-from .radar import BACKGROUND_COLOR, GRID_COLOR, SERIES_STYLES, TEXT_COLOR
+from .style import BACKGROUND_COLOR, GRID_COLOR, SERIES_STYLES, TEXT_COLOR
 from .svg import number, svg_start, text
 
 WIDTH = 320.0

@@ -19,10 +19,9 @@ from dataclasses import dataclass, replace
 from .gaps import runs_between_gaps
 from .radar_labels import LABEL_MAX_CHARS, format_value, wrap_label
 from .radar_labels import gap_labels as gap_labels  # callers (views, reports, tests) import it from here
+from .style import STYLES
 
 Point = tuple[float, float]
-
-STYLES = ("primary", "secondary", "comparison")
 
 #: Reference size the font metrics below are tuned for.
 REFERENCE_SIZE = 420.0
@@ -34,33 +33,6 @@ RING_LABEL_FONT_SIZE = 11.0
 LINE_HEIGHT_FACTOR = 1.25
 #: Conservative estimate of a character's advance width, relative to the font size (used for layout).
 CHAR_WIDTH_FACTOR = 0.6
-
-FONT_FAMILY = "system-ui, sans-serif"
-TEXT_COLOR = "#1d2630"
-GRID_COLOR = "#c3cbd3"
-BACKGROUND_COLOR = "#ffffff"
-
-
-@dataclass(frozen=True)
-class SeriesStyle:
-    """How one series style is drawn: shared by all renderers."""
-
-    stroke: str
-    stroke_width: float
-    fill: str | None
-    fill_opacity: float
-    dasharray: tuple[float, ...] = ()
-    point_radius: float = 3.5
-
-
-SERIES_STYLES: dict[str, SeriesStyle] = {
-    "primary": SeriesStyle(stroke="#1f4e79", stroke_width=2.5, fill="#1f4e79", fill_opacity=0.25),
-    "secondary": SeriesStyle(stroke="#b35900", stroke_width=2, fill="#b35900", fill_opacity=0.08, dasharray=(6, 4)),
-    "comparison": SeriesStyle(
-        stroke="#0b6e4f", stroke_width=2, fill=None, fill_opacity=0, dasharray=(1.5, 3.5), point_radius=3
-    ),
-}
-
 
 @dataclass(frozen=True)
 class RadarSeries:

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .radar import (
-    BACKGROUND_COLOR,
-    GRID_COLOR,
-    SERIES_STYLES,
-    TEXT_COLOR,
-    Point,
-    RadarGeometry,
-    RadarSeriesGeometry,
-    format_value,
-)
+from .radar import Point, RadarGeometry, RadarSeriesGeometry, format_value
+from .style import BACKGROUND_COLOR, GRID_COLOR, SERIES_STYLES, TEXT_COLOR
 from .svg import number, svg_start, text
 
 _STYLE_ORDER = {"comparison": 0, "secondary": 1, "primary": 2}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape  # escape() only writes XML, nothing is parsed  # nosec B406
 
-from .radar import FONT_FAMILY
+from .style import FONT_FAMILY
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: An id prefix makes the ids of the <title> and <desc> unique on a page with several charts.
