@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from selfeval.catalog import load_catalog
-from selfeval.paths import CRITERIA_DIR
+from selfeval.paths import CRITERIA_DIR, STATIC_DIR
 from tests.factories import login, make_round, make_school, make_user, rate
 from tests.html import soup_of, text
 
 RESULTS = "/schulen/100001/2025-26/ergebnis"
 REPORT = "/schulen/100001/2025-26/bericht"
 LEITFADEN = load_catalog(CRITERIA_DIR / "dortmund-leitfaden.yaml")
-CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "selfeval.css"
+CSS = STATIC_DIR / "css" / "selfeval.css"
 
 
 @pytest.fixture

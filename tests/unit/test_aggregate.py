@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import random
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,6 +11,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from selfeval.catalog import Catalog, Criterion, Indicator, Scale, load_catalog
+from selfeval.paths import CRITERIA_DIR
 from selfeval.scoring import score_assessment
 from selfeval.scoring.aggregate import (
     STAT_COLUMNS,
@@ -42,7 +42,7 @@ CATALOG = Catalog(
     ),
 )
 INDICATOR_IDS = ["k1a", "k1b", "k2a", "k2b", "k2c"]
-DORTMUND = Path(__file__).resolve().parents[2] / "criteria" / "dortmund-leitfaden.yaml"
+DORTMUND = CRITERIA_DIR / "dortmund-leitfaden.yaml"
 
 
 def index(*numbers: str) -> pd.Index:

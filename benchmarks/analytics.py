@@ -1,4 +1,4 @@
-"""`selfeval bench analytics`: state-scale figures for the supervision analytics.
+"""`python -m benchmarks analytics`: state-scale figures for the supervision analytics.
 
 Fills an empty database with synthetic data, then measures in this process (no network):
 the pure pandas computation for all schools, the row-to-frame adapter (cold), the analytics API
@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, text
 
-from ..extensions import catalogs, db
-from ..models import Round, School, User
-from ..scoring import aggregate
-from ..services import analytics
-from ..services.users import create_user
+from selfeval.extensions import catalogs, db
+from selfeval.models import Round, School, User
+from selfeval.scoring import aggregate
+from selfeval.services import analytics
+from selfeval.services.users import create_user
+
 from .synthetic import fill
 
 PASSWORD = "benchmark-password"  # noqa: S105 - throwaway accounts in a throwaway database  # nosec B105

@@ -1,4 +1,4 @@
-"""Figures and the printed table of `selfeval bench load`."""
+"""Figures and the printed table of `python -m benchmarks load`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ceiling of `selfeval bench load`: the smallest Flask app, served by the same gunicorn set-up.
+"""The ceiling of `python -m benchmarks load`: the smallest Flask app, served by the same gunicorn set-up.
 
 One endpoint answers a small JSON document without a database, templates or extensions: what a
 request costs in this server, this interpreter and Flask before the app does anything.

@@ -1,6 +1,6 @@
-"""The client of `selfeval bench load`: its own process, so that it does not share the server's interpreter.
+"""The client of `python -m benchmarks load`: its own process, so that it does not share the server's interpreter.
 
-    python -m selfeval.bench.load_driver PLAN.json RESULT.json
+    python -m benchmarks.load_driver PLAN.json RESULT.json
 
 Mode "app": every team (one school, one account) logs in through the real form once and does one
 untimed warm-up round; then, with the clock running, it loops
@@ -327,7 +327,7 @@ def team_clients(plan: dict, team: dict[str, str], warm_up: Recorder) -> tuple[W
 def main(argv: list[str]) -> int:
     """Read the plan, run it, write the result; exit 2 with a message if the run cannot start."""
     if len(argv) != 2:
-        print("usage: python -m selfeval.bench.load_driver PLAN.json RESULT.json", file=sys.stderr)
+        print("usage: python -m benchmarks.load_driver PLAN.json RESULT.json", file=sys.stderr)
         return 2
     with open(argv[0], encoding="utf-8") as handle:
         plan = json.load(handle)

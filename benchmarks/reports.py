@@ -15,17 +15,23 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate
 from sqlalchemy import select, update
 
-from ..extensions import catalogs, db
-from ..models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES, Assessment, Rating, Round
-from ..reports.batch import default_workers, render_batch, report_filename
-from ..reports.cache import PdfCache
-from ..reports.pdf import render_minimal_pdf, render_pdf
-from ..services.rating_input import parse_rating_changes
-from ..services.reports import batch_schools, iter_reports
+from selfeval.extensions import catalogs, db
+from selfeval.models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES, Assessment, Rating, Round
+from selfeval.reports.batch import default_workers, render_batch, report_filename
+from selfeval.reports.cache import PdfCache
+from selfeval.reports.fonts import register_fonts
+from selfeval.reports.pdf import render_pdf
+from selfeval.services.rating_input import parse_rating_changes
+from selfeval.services.reports import batch_schools, iter_reports
+
 from .analytics import Timing, time_it, timing_table
 from .synthetic import STATUS_SHARES, fill
 
@@ -37,6 +43,15 @@ WORST_LEGAL_COMMENT = _SHORT_LINES + ("Beleg " * MAX_COMMENT_LENGTH)[: MAX_COMME
 #: What issue 15 measured (384 pages, 19 s): 1,000 lines, possible only for comments stored before the rule.
 OLD_WALL_COMMENT = "x\n" * 999 + "x"
 _PAGE = re.compile(rb"/Type /Page(?!s)")  # one page object each (reportlab writes no compressed object streams)
+
+
+def render_minimal_pdf(font: str) -> bytes:
+    """One line on one page: the floor any reportlab document costs, with the report's fonts registered."""
+    register_fonts()
+    buffer = BytesIO()
+    style = ParagraphStyle("floor", fontName=font, fontSize=10)
+    SimpleDocTemplate(buffer, pagesize=A4).build([Paragraph("Bericht zur Selbstevaluation", style)])
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)

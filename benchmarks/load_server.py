@@ -1,4 +1,4 @@
-"""The processes around `selfeval bench load`: a throwaway PostgreSQL database, gunicorn, and their CPU time."""
+"""The processes around `python -m benchmarks load`: a throwaway PostgreSQL database, gunicorn, and their CPU time."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
-from ..config import normalize_database_url
-from ..paths import PROJECT_ROOT
+from selfeval.config import normalize_database_url
+
+from . import CHECKOUT
 from .cpu_time import children
 from .load_driver import Client
 
@@ -88,7 +89,7 @@ def gunicorn(target: str, workers: int, folder: Path, env: Mapping[str, str], re
         # The socket is bound here and handed over: the port is known and nobody can take it in between.
         "--bind", f"fd://{listener.fileno()}", "--backlog", "2048",
         "--workers", str(workers), "--worker-class", "sync", "--timeout", "60", "--graceful-timeout", "5",
-        "--log-level", "warning", "--chdir", str(PROJECT_ROOT),
+        "--log-level", "warning", "--chdir", str(CHECKOUT),
     ]  # fmt: skip
     try:
         with log_path.open("a", encoding="utf-8") as log:

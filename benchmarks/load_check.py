@@ -1,4 +1,4 @@
-"""The consistency check of `selfeval bench load`: did the database keep every write the server accepted?
+"""The consistency check of `python -m benchmarks load`: did the database keep every write the server accepted?
 
 The schools of the run start without an assessment (version 0), every write changes something
 (each carries a comment of its own), and every accepted save adds exactly one version. So after the
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import create_engine, select
 
-from ..models import Assessment, Rating, Round, School
+from selfeval.models import Assessment, Rating, Round, School
 
 
 @dataclass(frozen=True)

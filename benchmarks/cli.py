@@ -1,4 +1,4 @@
-"""`selfeval bench …`: reproducible performance figures (see docs/BENCHMARKS.md)."""
+"""`python -m benchmarks …`: reproducible performance figures (see docs/BENCHMARKS.md)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 
-@click.group("bench")
+@click.group("benchmarks")
 def bench_cli() -> None:
-    """Benchmarks on synthetic data."""
+    """Benchmarks on synthetic data (docs/BENCHMARKS.md), run from a checkout: python -m benchmarks COMMAND."""
 
 
 @contextmanager
@@ -21,9 +21,9 @@ def _bench_app(database_url: str | None) -> Iterator[tuple[object, str]]:
     """A migrated app on an empty database (default: a temporary SQLite file), and the database's name."""
     from flask_migrate import upgrade
 
-    from ..app import create_app
-    from ..config import normalize_database_url
-    from ..extensions import db
+    from selfeval.app import create_app
+    from selfeval.config import normalize_database_url
+    from selfeval.extensions import db
 
     with tempfile.TemporaryDirectory(prefix="selfeval-bench-") as folder:
         url = normalize_database_url(database_url) if database_url else f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
@@ -49,7 +49,7 @@ def _bench_app(database_url: str | None) -> Iterator[tuple[object, str]]:
 )
 def analytics_command(schools: int, rounds: int, repeat: int, database_url: str | None) -> None:
     """Fill a database with synthetic schools and rounds, then time analytics, API, overview and export."""
-    from ..bench.analytics import report, run
+    from .analytics import report, run
 
     with _bench_app(database_url) as (app, database):
         timings = run(app, schools, rounds, repeat, click.echo)
@@ -64,7 +64,7 @@ def analytics_command(schools: int, rounds: int, repeat: int, database_url: str 
 @click.option("--database-url", help="An EMPTY database to fill; default: a temporary SQLite file.")
 def reports_command(schools: int, repeat: int, jobs: int | None, database_url: str | None) -> None:
     """Time one PDF report, a minimal reportlab floor, and batches of 1,000 and SCHOOLS reports."""
-    from ..bench.reports import report, run
+    from .reports import report, run
 
     with _bench_app(database_url) as (app, database):
         figures = run(app, schools, repeat, jobs, click.echo)
@@ -98,9 +98,9 @@ def load_command(
     database_url: str | None, json_file,
 ) -> None:  # fmt: skip
     """Serve the app with gunicorn on PostgreSQL and drive it from another process: latencies, ceiling, consistency."""
-    from ..bench.load import LoadOptions, run
-    from ..bench.load_report import error_count, report
-    from ..bench.load_server import LoadSetupError
+    from .load import LoadOptions, run
+    from .load_report import error_count, report
+    from .load_server import LoadSetupError
 
     options = LoadOptions(teams, duration, workers or LoadOptions.workers, think, burst_writers, burst_writes, schools=schools)
     try:

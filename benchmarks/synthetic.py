@@ -14,12 +14,12 @@ from datetime import timedelta
 
 from sqlalchemy import insert
 
-from ..catalog import Catalog
-from ..extensions import db
-from ..models import Assessment, Rating, School
-from ..models.types import utcnow
-from ..reference import kreise
-from ..services.rounds import create_round
+from selfeval.catalog import Catalog
+from selfeval.extensions import db
+from selfeval.models import Assessment, Rating, School
+from selfeval.models.types import utcnow
+from selfeval.reference import kreise
+from selfeval.services.rounds import create_round
 
 SCHULFORM_SHARES = {"02": 45, "20": 10, "15": 6, "10": 6, "08": 9, "30": 6, "04": 4, "14": 3, "25": 1}
 STATUS_SHARES = {"submitted": 85, "draft": 9, "none": 6}

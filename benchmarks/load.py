@@ -1,4 +1,4 @@
-"""`selfeval bench load`: the app under gunicorn on PostgreSQL, driven from a separate process on loopback.
+"""`python -m benchmarks load`: the app under gunicorn on PostgreSQL, driven from a separate process on loopback.
 
 One run, three phases of the same length, each driven by `load_driver` in its own process:
 
@@ -28,14 +28,15 @@ from typing import Any
 from flask_migrate import upgrade
 from sqlalchemy import func, make_url, select
 
-from ..app import create_app
-from ..extensions import catalogs, db
-from ..models import School
-from ..reference import kreise
-from ..services.rounds import create_round, current_round
-from ..services.schools import add_school
-from ..services.users import create_user, hash_password, issue_token
-from . import load_ceiling
+from selfeval.app import create_app
+from selfeval.extensions import catalogs, db
+from selfeval.models import School
+from selfeval.reference import kreise
+from selfeval.services.rounds import create_round, current_round
+from selfeval.services.schools import add_school
+from selfeval.services.users import create_user, hash_password, issue_token
+
+from . import CHECKOUT, load_ceiling
 from .load_check import AcceptedWrite, check, stored_assessments
 from .load_report import summarize
 from .load_server import LoadSetupError, Server, gunicorn, load_database
@@ -49,7 +50,7 @@ DRIVER_GRACE_SECONDS = 300
 
 @dataclass(frozen=True)
 class LoadOptions:
-    """What `selfeval bench load` runs; the defaults are the recorded run's."""
+    """What `python -m benchmarks load` runs; the defaults are the recorded run's."""
 
     teams: int = 50
     duration: int = 30  # seconds per phase
@@ -187,8 +188,8 @@ def drive(server: Server, database_name: str, folder: Path, plan: dict[str, Any]
     plan_path.write_text(json.dumps(plan | {"watch": {"server": server.pids(), "database": database_name}}), encoding="utf-8")
     echo(f"{label}: {plan.get('clients') or len(plan['teams'])} clients for {plan['duration']} s …")
     finished = subprocess.run(  # noqa: S603 - our own interpreter and module  # nosec B603
-        [sys.executable, "-m", "selfeval.bench.load_driver", str(plan_path), str(result_path)],
-        capture_output=True, text=True, timeout=plan["duration"] + DRIVER_GRACE_SECONDS, check=False,
+        [sys.executable, "-m", "benchmarks.load_driver", str(plan_path), str(result_path)],
+        cwd=CHECKOUT, capture_output=True, text=True, timeout=plan["duration"] + DRIVER_GRACE_SECONDS, check=False,
     )  # fmt: skip
     if finished.returncode != 0:
         raise LoadSetupError(
