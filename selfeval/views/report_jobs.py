@@ -9,11 +9,10 @@ from ..services import report_jobs
 from ..services.errors import InvalidInput, NotFound
 from ..services.reports import NothingToReport, parse_report_selection
 from ..services.rounds import get_round
-from . import supervision
+from .guards import analytics_audience
 
 blueprint = Blueprint("report_jobs", __name__, url_prefix="/auswertung/berichte")
-# The same audience as the overview: supervisors, advisers and admins.
-blueprint.before_request(supervision.guard)
+blueprint.before_request(analytics_audience)  # the overview's audience: supervisors, advisers and admins
 
 
 @blueprint.post("/")
