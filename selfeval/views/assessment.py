@@ -1,4 +1,8 @@
-"""Team Digitalisierung: the assessment overview, one page per criterion, submit and reopen."""
+"""The assessment: a team's start page, the overview, one rating page per criterion, submit and reopen.
+
+The results of an assessment and its reports (for the team and every other role who may see them) are in
+`results.py`; both load the school and round of the address through `guards.serve_school_rounds`.
+"""
 
 from __future__ import annotations
 
@@ -6,65 +10,21 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_login import current_user
 
 from ..catalog import indicator_letter
-from ..extensions import db, login_manager
 from ..forms.rating import changed_ratings, fill_indicator, form_with_input, make_rating_form
-from ..permissions import (
-    can_edit_assessment,
-    can_use_analytics,
-    can_view_assessment,
-    can_view_history,
-    can_view_team_names,
-)
-from ..reports import text as report_text
-from ..reports.batch import report_filename
-from ..reports.cache import cached_pdf
-from ..scoring.aggregate import MIN_GROUP_SIZE
-from ..services import assessments, audit
-from ..services.analytics import comparison_group
+from ..permissions import can_use_analytics, can_view_team_names
+from ..services import assessments
 from ..services.assessments import AssessmentState
-from ..services.errors import NotFound
-from ..services.history import school_history
 from ..services.rating_input import InvalidRatings, parse_rating_changes
-from ..services.reports import NothingToReport, report_for
-from ..services.rounds import current_round, get_round
+from ..services.rounds import current_round
 from ..services.rounds import previous_round as previous_round_of
 from ..services.school_rounds import school_rounds
-from ..services.schools import get_school, schools_visible_to
+from ..services.schools import schools_visible_to
 from ..services.team import team_members, team_size
-from .admin.audit_log import indicator_titles
-from .charts import history_charts, report_chart, results_chart
-from .downloads import pdf_response
-from .unsaved import keep_or_none, owner_token, take_kept_input
+from ..unit_of_work import attempt, discard
+from .guards import serve_school_rounds
+from .unsaved import owner_token, take_kept_input
 
-blueprint = Blueprint("team", __name__)
-
-
-@blueprint.before_request
-def guard():
-    """One guard for the whole blueprint: a logged-in user who may see this school."""
-    values = request.view_args or {}
-    if not current_user.is_authenticated:
-        # A save from a page whose session ended elsewhere (log-out on another device) keeps its input.
-        return keep_or_none(values) or login_manager.unauthorized()
-    if "schulnummer" not in values:
-        return None
-    try:
-        g.school = get_school(values.pop("schulnummer"))
-        g.round = get_round(values.pop("round_slug"))
-    except NotFound:
-        abort(404)
-    if not can_view_assessment(current_user, g.school):
-        abort(403)
-    g.can_edit = can_edit_assessment(current_user, g.school)
-    return None
-
-
-@blueprint.url_defaults
-def add_school_and_round(endpoint, values):
-    """Links within one assessment's pages need not repeat the school and the round."""
-    if "school" in g and current_app.url_map.is_endpoint_expecting(endpoint, "schulnummer"):
-        values.setdefault("schulnummer", g.school.schulnummer)
-        values.setdefault("round_slug", g.round.slug)
+blueprint = serve_school_rounds(Blueprint("assessment", __name__))
 
 
 @blueprint.get("/schule")
@@ -79,8 +39,8 @@ def home():
     overviews = [school_rounds(school) for school in schools_visible_to(current_user)]
     if len(overviews) == 1 and overviews[0].only_the_current_round:
         current = overviews[0].current.round
-        return redirect(url_for("team.overview", schulnummer=overviews[0].school.schulnummer, round_slug=current.slug))
-    return render_template("team/home.html", overviews=overviews, round=current_round())
+        return redirect(url_for("assessment.overview", schulnummer=overviews[0].school.schulnummer, round_slug=current.slug))
+    return render_template("assessment/home.html", overviews=overviews, round=current_round())
 
 
 @blueprint.get("/schulen/<schulnummer>/<round_slug>/")
@@ -88,7 +48,7 @@ def overview():
     state = assessments.load_state(g.school, g.round)
     names = can_view_team_names(current_user, g.school)
     return render_template(
-        "team/overview.html",
+        "assessment/overview.html",
         state=state,
         # Supervision reads the same page, but sees how large the team is, not who is in it (DATENSCHUTZ.md).
         show_names=names,
@@ -113,7 +73,7 @@ def edit_criterion(criterion_id: str):
         if request.method == "POST" or kept:
             # Submitted or closed while the team typed: say so, and show the input to copy.
             return _page(state, criterion, form, number, locked=True), 409 if request.method == "POST" else 200
-        return redirect(url_for("team.results") if state.status == "submitted" else url_for("team.overview"))
+        return redirect(url_for("results.results") if state.status == "submitted" else url_for("assessment.overview"))
     conflict: assessments.VersionConflict | None = None
     if request.method == "GET" and not kept:
         _fill(form, criterion, state)
@@ -121,10 +81,11 @@ def edit_criterion(criterion_id: str):
         try:
             saved, conflict = _save(form, criterion, state)
         except assessments.RoundGone:
-            # Only the savepoint was undone: the round, deleted meanwhile, is still loaded to draw the page.
+            # Nothing was written: the database refused only the new draft, so the round, deleted meanwhile, is still
+            # loaded to draw the page (not discarded, which would make it reload from a database that lost it).
             return _page(state, criterion, form, number, locked=True, round_gone=True), 409
         except assessments.AssessmentLocked:
-            db.session.rollback()
+            discard()  # a first save in a closed round may have created the empty draft: none of it stays
             return _page(assessments.load_state(g.school, g.round), criterion, form, number, locked=True), 409
         if saved is not None:
             flash("Entwurf gespeichert.", "success")
@@ -138,7 +99,7 @@ def _page(
 ) -> str:
     user_changed = set(changed_ratings(form, criterion)) if conflict else set()
     return render_template(
-        "team/edit_criterion.html",
+        "assessment/edit_criterion.html",
         state=state,
         criterion=criterion,
         form=form,
@@ -185,20 +146,22 @@ def _same_indicators(state: AssessmentState, previous: AssessmentState) -> bool:
 
 
 def _save(form, criterion, state: AssessmentState):
-    """Returns (new state, None) or (None, conflict); field errors are put on the form; AssessmentLocked passes."""
+    """Returns (new state, None) or (None, conflict); field errors are put on the form; AssessmentLocked passes.
+
+    The save is committed with the request (unit_of_work); a conflict undoes what the save wrote.
+    """
     changes = changed_ratings(form, criterion)
     try:
         parsed = parse_rating_changes(state.catalog, changes)
-        saved = assessments.save_ratings(g.school, g.round, current_user, int(form.base_version.data), parsed)
-        db.session.commit()
-        return saved, None
     except InvalidRatings as exc:
         _attach_errors(form, exc)
-    except assessments.VersionConflict as exc:
-        db.session.rollback()
-        _show_current(form, criterion, exc.current, keep=set(changes))
-        return None, exc
-    return None, None
+        return None, None
+    with attempt(assessments.VersionConflict) as failed:
+        saved = assessments.save_ratings(g.school, g.round, current_user, int(form.base_version.data), parsed)
+    if isinstance(failed.error, assessments.VersionConflict):
+        _show_current(form, criterion, failed.error.current, keep=set(changes))
+        return None, failed.error
+    return saved, None
 
 
 def _fill(form, criterion, state: AssessmentState) -> None:
@@ -229,10 +192,10 @@ def _after_save_target(state: AssessmentState, criterion) -> str:
     target = request.form.get("goto", "")
     ids = [c.id for c in state.catalog.criteria]
     if target in ids:
-        return url_for("team.edit_criterion", criterion_id=target)
+        return url_for("assessment.edit_criterion", criterion_id=target)
     if target == "overview":
-        return url_for("team.overview")
-    return url_for("team.edit_criterion", criterion_id=criterion.id)
+        return url_for("assessment.overview")
+    return url_for("assessment.edit_criterion", criterion_id=criterion.id)
 
 
 def _criterion_or_404(state: AssessmentState, criterion_id: str):
@@ -250,12 +213,6 @@ def _neighbours(state: AssessmentState, criterion):
     return previous, following
 
 
-def _comparable(state: AssessmentState, previous: AssessmentState) -> bool:
-    """A previous round is shown when it has ratings and the same criteria (catalogues may change)."""
-    same_criteria = [c.id for c in previous.catalog.criteria] == [c.id for c in state.catalog.criteria]
-    return same_criteria and previous.scores.rated > 0
-
-
 @blueprint.route("/schulen/<schulnummer>/<round_slug>/abschliessen", methods=["GET", "POST"])
 def submit():
     state = assessments.load_state(g.school, g.round)
@@ -263,20 +220,18 @@ def submit():
         abort(403)
     has_leadership = assessments.has_leadership_member(g.school)
     if request.method == "POST":
-        try:
+        refusals = (assessments.VersionConflict, assessments.NotReadyToSubmit, assessments.AssessmentLocked, ValueError)
+        with attempt(*refusals) as failed:  # a refusal leaves nothing of the attempt behind
             assessments.submit(g.school, g.round, current_user, int(request.form.get("base_version", "-1")))
-        except assessments.VersionConflict:
-            db.session.rollback()
+        if failed.error is None:
+            flash("Die Bewertung ist abgeschlossen.", "success")
+            return redirect(url_for("results.results"))
+        if isinstance(failed.error, assessments.VersionConflict):
             flash("Die Bewertung wurde inzwischen geändert. Bitte prüfen Sie den aktuellen Stand.", "error")
-            return redirect(url_for("team.submit"))
-        except (assessments.NotReadyToSubmit, assessments.AssessmentLocked, ValueError):
-            db.session.rollback()
+        else:
             flash("Die Bewertung kann so nicht abgeschlossen werden.", "error")
-            return redirect(url_for("team.submit"))
-        db.session.commit()
-        flash("Die Bewertung ist abgeschlossen.", "success")
-        return redirect(url_for("team.results"))
-    return render_template("team/submit.html", state=state, has_leadership=has_leadership)
+        return redirect(url_for("assessment.submit"))
+    return render_template("assessment/submit.html", state=state, has_leadership=has_leadership)
 
 
 @blueprint.route("/schulen/<schulnummer>/<round_slug>/wieder-oeffnen", methods=["GET", "POST"])
@@ -288,82 +243,14 @@ def reopen():
         refusal = assessments.reopen_refusal(g.school, g.round, current_user)
         if refusal is not None:
             flash(str(refusal), "error")
-            return redirect(url_for("team.overview"))
-        return render_template("team/reopen.html", state=assessments.load_state(g.school, g.round))
-    try:
+            return redirect(url_for("assessment.overview"))
+        return render_template("assessment/reopen.html", state=assessments.load_state(g.school, g.round))
+    with attempt(assessments.NotLeadership, assessments.AssessmentLocked) as failed:
         assessments.reopen(g.school, g.round, current_user)
-    except (assessments.NotLeadership, assessments.AssessmentLocked) as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("team.overview"))
-    db.session.commit()
+    if failed.error is not None:
+        flash(str(failed.error), "error")
+        return redirect(url_for("assessment.overview"))
     flash("Die Bewertung ist wieder geöffnet und kann bearbeitet werden.", "success")
-    return redirect(url_for("team.overview"))
+    return redirect(url_for("assessment.overview"))
 
 
-@blueprint.get("/schulen/<schulnummer>/<round_slug>/ergebnis")
-def results():
-    state = assessments.load_state(g.school, g.round)
-    previous_round = previous_round_of(g.round)
-    previous = assessments.load_state(g.school, previous_round) if previous_round else None
-    if previous is not None and not _comparable(state, previous):
-        previous = None
-    group = comparison_group(g.school, g.round)
-    history = school_history(g.school, until=g.round)
-    return render_template(
-        "team/results.html",
-        state=state,
-        previous=previous,
-        history=history,
-        history_charts=history_charts(history, state) if _has_past_result(history) else [],
-        group=group,
-        min_group_size=MIN_GROUP_SIZE,
-        chart=results_chart(state, previous, group),
-        text=report_text,
-    )
-
-
-def _has_past_result(history) -> bool:
-    """A history is worth drawing once an earlier school year was submitted: one point alone shows no change."""
-    return any(result.is_submitted and result.round_slug != g.round.slug for result in history)
-
-
-@blueprint.get("/schulen/<schulnummer>/<round_slug>/verlauf")
-def history():
-    """Who changed what and when in this assessment, newest first (the audit trail's part for it)."""
-    if not can_view_history(current_user, g.school):
-        abort(403)
-    state = assessments.load_state(g.school, g.round)
-    return render_template(
-        "team/history.html",
-        events=audit.assessment_history(g.school, g.round),
-        titles=indicator_titles(state.catalog),
-        merge_minutes=int(audit.MERGE_WINDOW.total_seconds() // 60),
-    )
-
-
-@blueprint.get("/schulen/<schulnummer>/<round_slug>/bericht.pdf")
-def report_pdf():
-    """The improvement report as PDF, for the team, advisers and supervisors in scope, and admins."""
-    data = _report_or_none()
-    if data is None:
-        return redirect(url_for("team.results"))
-    return pdf_response(cached_pdf(data), report_filename(data, g.round.slug))
-
-
-@blueprint.get("/schulen/<schulnummer>/<round_slug>/bericht")
-def report():
-    """The same report as an accessible web page (headings, tables, print stylesheet)."""
-    data = _report_or_none()
-    if data is None:
-        return redirect(url_for("team.results"))
-    return render_template("team/report.html", report=data, chart=report_chart(data), text=report_text)
-
-
-def _report_or_none():
-    """The report of this page's school and round, or None with a message why there is none yet."""
-    try:
-        return report_for(g.school, g.round)
-    except NothingToReport as exc:
-        flash(str(exc), "error")
-        return None
