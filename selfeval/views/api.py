@@ -24,6 +24,7 @@ from ..services.rounds import current_round, get_round, previous_round
 from ..services.schools import get_school, schools_visible_to
 from ..services.users import user_for_token
 from .api_models import openapi_document
+from .api_models.errors import error_body
 from .api_models.ratings import InvalidBody, rating_changes
 from .downloads import pdf_response
 from .refusals import log_refusal
@@ -59,7 +60,7 @@ class ApiError(Exception):
 @blueprint.errorhandler(ApiError)
 def _api_error(error: ApiError):
     log_refusal(error.status)
-    response = jsonify({"error": {"code": error.status, "message": error.message, **error.extra}})
+    response = jsonify(error_body(error.status, error.message, **error.extra))
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="selfeval"'
     return response, error.status

@@ -10,6 +10,7 @@ The pattern, for a new endpoint (e.g. plans):
 3. **Input:** the view validates the JSON body with the request model (`Model.model_validate(body)`) and turns
    pydantic's errors into the API's German field errors, as ratings.py does (`{"location", "message"}`, 422).
    A rule shared with a page lives in the service (services.rating_input.checked_comment) and the model calls it.
+   Refusals are `ApiError(status, message, **details)`; errors.error_body builds them as the models of errors.py.
 4. **The document:** add a row to `operations.OPERATIONS`: method, path, operationId, summary, the answers per status
    (`Response(description, Model)`, or `refusal(status, description)` for an error; the shared groups `READ_ERRORS`,
    `write_errors(…)`, `SCOPE_ERRORS`), parameters, headers (ETAG, NO_STORE, …) and the request model as `body`.
