@@ -91,10 +91,15 @@ def rating_changes(body: Any, catalog: Catalog) -> dict[str, RatingChange]:
 def _field_errors(errors: list[ErrorDetails], body: Any, catalog: Catalog) -> list[FieldError]:
     """Pydantic's errors as the API words them: one per field, the body's missing or unknown fields first."""
     found: dict[str, tuple[tuple[Any, ...], str]] = {}
+    unknown: set[str] = set()  # indicators the catalogue does not know: what they hold is not checked
     for error in errors:
+        loc = [str(part) for part in error["loc"]]
+        if loc[:1] == ["ratings"] and len(loc) > 2 and loc[1] in unknown:
+            continue
+        if loc[2:] == ["[key]"]:  # pydantic checks a key before its value
+            unknown.add(loc[1])
         location, order, message = _explained(error, body, catalog)
-        if not any(location.startswith(f"{earlier}.") for earlier in found):  # an unknown indicator: nothing inside
-            found.setdefault(location, (order, message))
+        found.setdefault(location, (order, message))
     ranked = sorted(found.items(), key=lambda item: item[1][0])
     return [FieldError(location, message) for location, (_, message) in ranked]
 
