@@ -17,15 +17,6 @@ MAX_FUNCTION_LINES = 60
 #: Folders not measured: Alembic revisions, written once (largely by autogenerate) and then history.
 NOT_MEASURED = ("migrations/versions/",)
 
-#: Modules whose long functions are tolerated for now, each with the reason and what ends it.
-ALLOWED_LONG_FUNCTIONS = {
-    # replaced by the generated OpenAPI (branch openapi)
-    "views/api_spec.py": "the hand-written OpenAPI document",
-    # replaced by the generated OpenAPI (branch openapi)
-    "views/api_schemas.py": "the hand-written OpenAPI schemas",
-}
-
-
 def modules() -> list[Path]:
     return sorted(path for path in PACKAGE.rglob("*.py") if not name_of(path).startswith(NOT_MEASURED))
 
@@ -59,22 +50,11 @@ def test_no_function_is_longer_than_60_lines():
     too_long = [
         f"selfeval/{name_of(path)}:{line} {name}() is {length} lines"
         for path in modules()
-        if name_of(path) not in ALLOWED_LONG_FUNCTIONS
         for name, line, length in long_functions(path.read_text(encoding="utf-8"))
     ]
     assert too_long == [], f"functions over {MAX_FUNCTION_LINES} lines (split them into named steps):\n" + "\n".join(
         too_long
     )
-
-
-def test_every_allowed_module_still_exists_and_still_needs_the_exception():
-    """An exception outlives its reason only by mistake: once the module is gone or short enough, drop the entry."""
-    stale = [
-        name
-        for name in ALLOWED_LONG_FUNCTIONS
-        if not (PACKAGE / name).exists() or not long_functions((PACKAGE / name).read_text(encoding="utf-8"))
-    ]
-    assert stale == [], f"remove these entries from ALLOWED_LONG_FUNCTIONS in {Path(__file__).name}: {stale}"
 
 
 def test_the_folders_left_out_still_hold_modules():
