@@ -22,7 +22,7 @@ from ..extensions import catalogs, db
 from ..models import Round, School, User
 from ..scoring import aggregate
 from ..services import analytics
-from ..services.users import create_user
+from ..services.accounts import create_user
 from .synthetic import fill
 
 PASSWORD = "benchmark-password"  # noqa: S105 - throwaway accounts in a throwaway database  # nosec B105

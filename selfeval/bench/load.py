@@ -32,9 +32,10 @@ from ..app import create_app
 from ..extensions import catalogs, db
 from ..models import School
 from ..reference import kreise
+from ..services.accounts import create_user, issue_token
+from ..services.accounts.authentication import hash_password
 from ..services.rounds import create_round, current_round
 from ..services.schools import add_school
-from ..services.users import create_user, hash_password, issue_token
 from . import load_ceiling
 from .load_check import AcceptedWrite, check, stored_assessments
 from .load_report import summarize

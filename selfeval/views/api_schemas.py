@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalog import Catalog
-from ..models import MAX_COMMENT_LENGTH
+from ..limits import CONTROL_CHARACTER_CLASS, MAX_COMMENT_LENGTH
 
 NUMBER_OR_NULL = {"type": ["number", "null"]}
 SCHULNUMMER = {"type": "string", "pattern": "^[0-9]{6}$"}
 #: A round's short name as services.rounds.slugify makes it, e.g. "2025-26".
 ROUND_SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 #: The control characters that services.rating_input refuses in a comment (tab and line breaks are fine).
-COMMENT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+COMMENT_PATTERN = f"^[^{CONTROL_CHARACTER_CLASS}]*$"
 STRINGS = {"type": "array", "items": {"type": "string"}}
 
 

@@ -20,6 +20,7 @@ from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
 from ..scoring.aggregate import MIN_GROUP_SIZE
 from ..services import assessments, audit
+from ..services.accounts import team_members, team_size
 from ..services.analytics import comparison_group
 from ..services.assessments import AssessmentState
 from ..services.errors import NotFound
@@ -30,7 +31,6 @@ from ..services.rounds import current_round, get_round
 from ..services.rounds import previous_round as previous_round_of
 from ..services.school_rounds import school_rounds
 from ..services.schools import get_school, schools_visible_to
-from ..services.team import team_members, team_size
 from .admin.audit_log import indicator_titles
 from .charts import history_charts, report_chart, results_chart
 from .downloads import pdf_response

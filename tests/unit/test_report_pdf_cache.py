@@ -11,7 +11,7 @@ import pytest
 from reportlab import rl_config
 
 from selfeval.catalog import load_catalog
-from selfeval.models.assessment import MAX_COMMENT_LINES
+from selfeval.limits import MAX_COMMENT_LINES
 from selfeval.reports import pdf
 from selfeval.reports.cache import PdfCache, report_key
 from selfeval.reports.content import COMMENT_LINES_SHOWN, PreviousResult, ReportInput, bounded_comment, build_report

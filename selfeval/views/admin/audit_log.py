@@ -11,10 +11,10 @@ from ...catalog import Catalog, indicator_letter
 from ...forms.admin_users import AuditFilterForm
 from ...models import AuditEvent, Round
 from ...reference import kreis_name, schulform_label
+from ...roles import ROLE_LABELS, SCOPE_LABELS
 from ...services import audit
 from ...services.accounts import get_user
 from ...services.catalog_snapshots import snapshot_catalog
-from ...services.users import ROLE_LABELS, SCOPE_LABELS
 from ...vocabulary import STATE_COLUMN
 from . import blueprint
 
@@ -129,7 +129,7 @@ def audit_trail():
         form=form,
         page=page,
         account=account,
-        titles=round_indicator_titles(page.events) if page else {},
+        titles=round_indicator_titles(page.items) if page else {},
         per_page=PER_PAGE,
         page_url=_page_url,
         all_accounts_url=url_for("admin.audit", **_args_without("seite", "konto")),
