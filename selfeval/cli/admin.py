@@ -12,12 +12,13 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import catalogs, db
-from ..models import ROLES, User
-from ..services import accounts, privacy
+from ..models import User
+from ..roles import ROLES
+from ..services import accounts
+from ..services.accounts import create_user, find_user, issue_token, privacy
 from ..services.errors import InvalidInput, NotFound
 from ..services.rounds import RoundNotEmpty, create_round, created_meanwhile_message, delete_round, get_round, set_round_open
 from ..services.schools import add_school, get_school
-from ..services.users import create_user, find_user, issue_token
 from .backup import write_atomically
 
 schools_cli = AppGroup("schools", help="Manage schools.")

@@ -18,11 +18,11 @@ from ..reference import kreis
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
 from ..services import analytics, assessments, reports
+from ..services.accounts import user_for_token
 from ..services.errors import InvalidInput, NotFound
 from ..services.history import school_history
 from ..services.rounds import current_round, get_round, previous_round
 from ..services.schools import get_school, schools_visible_to
-from ..services.users import user_for_token
 from .api_models import openapi_document
 from .api_models.errors import error_body
 from .api_models.ratings import InvalidBody, rating_changes

@@ -13,9 +13,8 @@ from ..forms.auth import LoginForm, SetPasswordForm
 from ..security.sessions import end_session, start_session
 from ..security.throttle import login_throttle
 from ..services import unsaved_input
-from ..services.accounts import LinkInvalid, end_all_sessions, find_password_link, set_password_by_link
+from ..services.accounts import LinkInvalid, authenticate, end_all_sessions, find_password_link, set_password_by_link
 from ..services.errors import InvalidInput
-from ..services.users import authenticate
 from .password_links import reset_by_mail_possible
 
 blueprint = Blueprint("auth", __name__)

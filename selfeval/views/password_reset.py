@@ -16,10 +16,9 @@ from flask_login import current_user
 from ..extensions import db
 from ..forms.auth import ForgotPasswordForm
 from ..security.throttle import reset_throttle
-from ..services.accounts import issue_password_link
+from ..services.accounts import find_user, issue_password_link
 from ..services.audit import RESET_REQUEST_ACTOR
 from ..services.mail import MailNotSent, MailSettings, password_link_message, send
-from ..services.users import find_user
 from .auth import blueprint
 from .password_links import password_link_url, reset_by_mail_possible
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from selfeval.extensions import db
-from selfeval.services.users import create_user
+from selfeval.services.accounts import create_user
 from tests.conftest import make_test_app
 
 SELFEVAL = Path(sys.executable).parent / "selfeval"

@@ -15,9 +15,8 @@ from sqlalchemy import Engine, event
 
 from selfeval.extensions import db
 from selfeval.jobs.report_jobs import start_job
-from selfeval.services.accounts import deactivate_user, issue_password_link
+from selfeval.services.accounts import create_user, deactivate_user, issue_password_link
 from selfeval.services.reports import ReportSelection
-from selfeval.services.users import create_user
 from tests.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, submitted
 from tests.integration.authorization_table import ACTORS, CURRENT_ROUND, SCHULNUMMER_A, SCHULNUMMER_B
 

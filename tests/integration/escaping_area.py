@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from flask import Flask
 
 from selfeval.extensions import catalogs, db
+from selfeval.services.accounts import create_user
 from selfeval.services.schools import add_school
-from selfeval.services.users import create_user
 from tests.conftest import empty_tables, make_test_app
 from tests.factories import PASSWORD, leader, make_round, make_user, rate, rated
 from tests.payloads import PAYLOADS

@@ -10,10 +10,9 @@ from sqlalchemy import select
 from selfeval.extensions import db
 from selfeval.models import AuditEvent
 from selfeval.services import audit
-from selfeval.services.accounts import update_user
+from selfeval.services.accounts import find_user, update_user
 from selfeval.services.rounds import get_round, set_round_open
 from selfeval.services.schools import find_school
-from selfeval.services.users import find_user
 from tests.factories import login, make_round, make_school, make_user, rate
 from tests.html import soup_of, text
 from tests.integration.test_admin_users import field_errors, rows

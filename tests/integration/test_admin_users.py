@@ -15,10 +15,9 @@ from selfeval.extensions import db
 from selfeval.models import ApiToken, AuditEvent, Membership, PasswordLink, Rating, User
 from selfeval.models.types import utcnow
 from selfeval.services import assessments
-from selfeval.services.accounts import issue_password_link
+from selfeval.services.accounts import create_user, find_user, issue_password_link
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import find_school
-from selfeval.services.users import create_user, find_user
 from selfeval.views.formatting import format_datetime
 from tests.conftest import make_test_app
 from tests.factories import login, make_round, make_school, make_token, make_user, rate

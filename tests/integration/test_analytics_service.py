@@ -11,9 +11,9 @@ import pytest
 
 from selfeval.extensions import db
 from selfeval.services import analytics, assessments
+from selfeval.services.accounts import find_user
 from selfeval.services.analytics import Selection, analyse, comparison_group, parse_selection, school_summaries
 from selfeval.services.errors import InvalidInput
-from selfeval.services.users import find_user
 from tests.factories import all_scores, leader, make_round, make_school, make_user, rated, submitted
 
 CRITERIA = {

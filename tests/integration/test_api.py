@@ -20,7 +20,7 @@ from sqlalchemy import select
 from selfeval.extensions import db
 from selfeval.models import Assessment, Round, School
 from selfeval.paths import CRITERIA_DIR
-from selfeval.services.users import create_user, find_user
+from selfeval.services.accounts import create_user, find_user
 from tests.factories import login, make_round, make_school, make_token, make_user, rate
 
 CRITERIA = {

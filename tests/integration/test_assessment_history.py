@@ -10,10 +10,9 @@ from sqlalchemy import select
 from selfeval.extensions import db
 from selfeval.models import AuditEvent
 from selfeval.services import assessments
-from selfeval.services.privacy import erase_user
+from selfeval.services.accounts import erase_user, find_user
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import find_school
-from selfeval.services.users import find_user
 from tests.factories import all_scores, login, make_round, make_school, make_user, rate
 from tests.integration.test_admin_users import rows
 from tests.integration.test_team_pages import soup_of, text

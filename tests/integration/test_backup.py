@@ -17,7 +17,14 @@ from sqlalchemy import func, select, text
 from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
 from selfeval.models import Assessment, PasswordLink, Round, User
-from selfeval.services.accounts import deactivate_user, issue_password_link
+from selfeval.services.accounts import (
+    authenticate,
+    create_user,
+    deactivate_user,
+    issue_password_link,
+    load_by_login_id,
+    user_for_token,
+)
 from selfeval.services.backup import (
     EXCLUDED_COLUMNS,
     NOT_BACKED_UP,
@@ -29,7 +36,6 @@ from selfeval.services.backup import (
     restore,
     to_json,
 )
-from selfeval.services.users import authenticate, create_user, load_by_login_id, user_for_token
 from tests.conftest import PRODUCTION_PASSWORD_HASH, make_test_app
 from tests.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
 

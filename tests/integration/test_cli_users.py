@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from selfeval.cli import cli
 from selfeval.extensions import db
 from selfeval.models import ApiToken, AuditEvent, PasswordLink, Round, User
-from selfeval.services import accounts, privacy
-from selfeval.services.users import authenticate, find_user, issue_token, user_for_token
+from selfeval.services import accounts
+from selfeval.services.accounts import authenticate, find_user, issue_token, privacy, user_for_token
 from tests.conftest import make_test_app
 from tests.factories import PASSWORD, login, make_round, make_school, make_user, rate
 

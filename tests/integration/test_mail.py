@@ -14,8 +14,8 @@ from selfeval.config import ConfigurationError, mail_config
 from selfeval.display import LOCAL_TIME
 from selfeval.extensions import db
 from selfeval.services import accounts
+from selfeval.services.accounts import create_user
 from selfeval.services.mail import MailNotSent, MailSettings, password_link_message, send
-from selfeval.services.users import create_user
 from tests.factories import make_school
 
 SENDER = "selfeval@example.org"

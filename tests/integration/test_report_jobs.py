@@ -18,9 +18,8 @@ from werkzeug.datastructures import MultiDict
 
 from selfeval.extensions import db
 from selfeval.jobs import report_jobs
-from selfeval.services import privacy
 from selfeval.services import reports as report_service
-from selfeval.services.users import find_user
+from selfeval.services.accounts import find_user, privacy
 from tests.factories import login, make_user
 from tests.integration.test_reports import USERS, pdf_text, populate
 from tests.integration.test_team_pages import csrf, soup_of, text

@@ -6,9 +6,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from selfeval.extensions import db
-from selfeval.models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
+from selfeval.limits import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
 from selfeval.services import assessments
-from selfeval.services.users import create_user
+from selfeval.services.accounts import create_user
 from tests.factories import all_scores, login, make_round, make_school, make_user, rate
 from tests.html import soup_of, text
 

@@ -12,7 +12,9 @@ import re
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from selfeval.directory import MAX_NAME, MAX_ORT, USED_COLUMNS, DirectoryFileError, DirectoryParse, RowProblem, parse_directory
+from selfeval.directory import USED_COLUMNS, DirectoryFileError, DirectoryParse, RowProblem, parse_directory
+from selfeval.limits import MAX_ORT_LENGTH as MAX_ORT
+from selfeval.limits import MAX_SCHOOL_NAME_LENGTH as MAX_NAME
 from selfeval.reference import kreis
 from tests.directory_file import HEADER, generate_directory, record
 from tests.properties import budget

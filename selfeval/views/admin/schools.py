@@ -11,8 +11,8 @@ from ...forms.admin_schools import DirectoryImportForm, NewSchoolForm, SchoolFor
 from ...permissions import can_administer
 from ...reference import SCHULFORMEN, kreis, kreis_name
 from ...services import assessments, audit
+from ...services.accounts import team_accounts
 from ...services.errors import InvalidInput, NotFound
-from ...services.round_stats import team_accounts
 from ...services.rounds import all_rounds
 from ...services.school_import import ImportConflict
 from ...services.school_import import import_directory as import_directory_service
@@ -65,7 +65,7 @@ def school(schulnummer: str):
         has_leadership=assessments.has_leadership_member(found),
         states=[(r, assessments.load_state(found, r)) for r in rounds],
         history=history,
-        indicator_titles=round_indicator_titles(history.events),
+        indicator_titles=round_indicator_titles(history.items),
         known_schulformen=SCHULFORMEN,
     )
 

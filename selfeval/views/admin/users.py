@@ -1,6 +1,6 @@
 """Accounts (/verwaltung/konten): find, invite, change, deactivate, export and erase.
 
-Every change goes through services.users/accounts/privacy, which write the audit trail; a view
+Every change goes through services.accounts, which writes the audit trail; a view
 commits on success and rolls back when a service refuses (its German message is shown).
 """
 
@@ -15,10 +15,17 @@ from ...extensions import db
 from ...forms.admin_users import AccountForm, EraseForm, kreis_groups
 from ...models import School, User
 from ...reference import kreis_name, schulform_label
+from ...roles import ADMIN, ROLE_LABELS, SCOPE_LABELS, TEAM
 from ...services import audit
 from ...services.accounts import (
+    AccountStatus,
     IssuedLink,
+    account_fields,
+    account_statuses,
+    create_user,
     deactivate_user,
+    erase_user,
+    export_user,
     get_user,
     issue_password_link,
     pending_link,
@@ -28,9 +35,8 @@ from ...services.accounts import (
 )
 from ...services.errors import InvalidInput
 from ...services.mail import MailNotSent, MailSettings, password_link_message, send
-from ...services.privacy import erase_user, export_user
 from ...services.schools import find_school
-from ...services.users import ROLE_LABELS, SCOPE_LABELS, account_fields, create_user
+from ...vocabulary import ACCOUNT_INVITED, ACCOUNT_STATUSES
 from ..audit_display import round_indicator_titles
 from ..formatting import format_datetime
 from ..password_links import NO_BASE_URL, links_possible, password_link_url
@@ -38,7 +44,6 @@ from . import blueprint
 
 PER_PAGE = 50
 RECENT_ENTRIES = 20
-STATUSES = ("aktiv", "eingeladen", "deaktiviert")
 SENT = {
     "invite": "Die Einladung wurde an {email} gesendet.",
     "reset": "Der Link zum Zurücksetzen des Passworts wurde an {email} gesendet.",
@@ -52,7 +57,7 @@ SENT = {
 def users():
     text = request.args.get("suche", "")[:200]
     role = request.args.get("rolle", "") if request.args.get("rolle") in ROLE_LABELS else ""
-    status = request.args.get("status", "") if request.args.get("status") in STATUSES else ""
+    status = request.args.get("status", "") if request.args.get("status") in ACCOUNT_STATUSES else ""
     page = search_users(text, role, status, page=request.args.get("seite", 1, type=int), per_page=PER_PAGE)
     return render_template(
         "admin/users.html",
@@ -60,30 +65,27 @@ def users():
         per_page=PER_PAGE,
         search={"suche": text, "rolle": role, "status": status},
         roles=ROLE_LABELS,
-        statuses=STATUSES,
-        status_of={user.id: account_status(user) for user in page.users},
-        assignment_of={user.id: assignment_text(user) for user in page.users},
+        statuses=ACCOUNT_STATUSES,
+        status_of={user_id: status_text(status) for user_id, status in account_statuses(page.items).items()},
+        assignment_of={user.id: assignment_text(user) for user in page.items},
         page_url=_page_url,
     )
 
 
-def account_status(user: User) -> str:
+def status_text(status: AccountStatus) -> str:
     """aktiv / eingeladen (bis when the link can be used) / deaktiviert, in words."""
-    if not user.active:
-        return "deaktiviert"
-    if user.password_hash is not None:
-        return "aktiv"
-    link = pending_link(user)
-    if link is None:
-        return "eingeladen, Einladung abgelaufen"
-    return f"eingeladen, Einladung offen bis {format_datetime(link.expires_at)}"
+    if status.word != ACCOUNT_INVITED:
+        return status.word
+    if status.invitation_open_until is None:
+        return f"{ACCOUNT_INVITED}, Einladung abgelaufen"
+    return f"{ACCOUNT_INVITED}, Einladung offen bis {format_datetime(status.invitation_open_until)}"
 
 
 def assignment_text(user: User) -> str:
     """The school of a team member, the area of a supervisor or adviser."""
-    if user.role == "admin":
+    if user.role == ADMIN:
         return "alle Schulen"
-    if user.role == "team":
+    if user.role == TEAM:
         return (
             "; ".join(
                 f"{m.school.name} ({m.school.schulnummer}){', Schulleitung' if m.is_leadership else ''}" for m in user.memberships
@@ -212,11 +214,11 @@ def user(user_id: int):
         "admin/user.html",
         account=account,
         role_label=ROLE_LABELS.get(account.role, account.role),
-        status=account_status(account),
+        status=status_text(account_statuses([account])[account.id]),
         assignment=assignment_text(account),
         link=pending_link(account) if account.active else None,
         entries=entries,
-        titles=round_indicator_titles(entries.events),
+        titles=round_indicator_titles(entries.items),
         mail_configured=MailSettings.from_config(current_app.config) is not None,
     )
 
