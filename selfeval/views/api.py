@@ -11,7 +11,7 @@ from flask import Blueprint, g, jsonify, make_response, request
 from flask_login import current_user
 
 from ..exports import ExportData, to_csv, to_xlsx
-from ..extensions import catalogs, csrf, db
+from ..extensions import catalogs, csrf
 from ..models import School
 from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment
 from ..reference import kreis
@@ -58,7 +58,7 @@ class ApiError(Exception):
 
 
 @blueprint.errorhandler(ApiError)
-def _api_error(error: ApiError):
+def api_error_response(error: ApiError):
     log_refusal(error.status)
     response = jsonify(error_body(error.status, error.message, **error.extra))
     if error.status == 401:
@@ -106,14 +106,15 @@ def put_assessment(schulnummer: str, round_slug: str):
     base_version = _if_match_version()
     # The round pins the catalogue its assessments keep: no need to load the assessment twice per save.
     changes = _rating_changes(_json_body(), analytics.round_catalog(round_))
-    return _run(lambda: assessments.save_ratings(school, round_, g.api_user, base_version, changes))
+    # A refusal (version conflict, locked) is answered by views.service_errors with the documented status.
+    return _state_response(assessments.save_ratings(school, round_, g.api_user, base_version, changes))
 
 
 @blueprint.post("/schools/<schulnummer>/assessments/<round_slug>/submit")
 def submit_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
-    return _run(lambda: assessments.submit(school, round_, g.api_user, base_version))
+    return _state_response(assessments.submit(school, round_, g.api_user, base_version))
 
 
 @blueprint.get("/schools/<schulnummer>/history")
@@ -210,33 +211,6 @@ def _rating_changes(body, catalog):
         raise ApiError(422, INVALID, errors=[error.as_dict() for error in exc.errors]) from None
 
 
-def _run(action):
-    """Carry out a write; translate the service's refusals into status codes."""
-    try:
-        state = action()
-    except assessments.VersionConflict as exc:
-        db.session.rollback()
-        raise ApiError(
-            412,
-            "Die Bewertung wurde inzwischen geändert; nichts wurde gespeichert.",
-            changed=exc.changed,
-            current=state_to_json(exc.current, _previous_slug(exc.current)),
-        ) from None
-    except assessments.NotReadyToSubmit as exc:
-        db.session.rollback()
-        raise ApiError(
-            422,
-            "Die Bewertung kann noch nicht abgeschlossen werden.",
-            missing=exc.missing,
-            has_leadership=exc.has_leadership,
-        ) from None
-    except assessments.AssessmentLocked as exc:
-        db.session.rollback()
-        raise ApiError(409, str(exc)) from None
-    db.session.commit()
-    return _state_response(state)
-
-
 def _school_and_round(schulnummer: str, round_slug: str, *, write: bool):
     school = _visible_school(schulnummer, write=write)
     try:
@@ -298,13 +272,13 @@ def _reject_constant(name: str):
     raise ValueError(name)
 
 
-def _previous_slug(state: assessments.AssessmentState) -> str | None:
+def previous_slug(state: assessments.AssessmentState) -> str | None:
     """The round before the state's one in school-year order (services.rounds decides which that is)."""
     before = previous_round(get_round(state.round_slug))
     return before.slug if before is not None else None
 
 
 def _state_response(state: assessments.AssessmentState):
-    response = make_response(jsonify(state_to_json(state, _previous_slug(state))))
+    response = make_response(jsonify(state_to_json(state, previous_slug(state))))
     response.headers["ETag"] = f'"{state.version}"'
     return response

@@ -125,6 +125,7 @@ def test_backup_restore_backup_gives_the_same_document_except_created_at(app, ta
 
     with target.app_context():
         restored = restore(from_json(to_json(first)))
+        db.session.commit()  # restore writes in the caller's transaction
     second = dump_of(target)
 
     assert without_created_at(second) == without_created_at(first)
@@ -204,6 +205,7 @@ def test_restored_accounts_log_in_with_their_passwords_and_get_new_session_keys(
 
     with target.app_context():
         restore(document)
+        db.session.commit()
         teacher = authenticate("lehrkraft@nord.test", PASSWORD)
         assert (teacher.email, teacher.role, [m.school.schulnummer for m in teacher.memberships]) == (
             "lehrkraft@nord.test",
@@ -229,6 +231,7 @@ def test_after_a_restore_new_rows_get_the_next_ids(app, target):
 
     with target.app_context():
         restore(document)
+        db.session.commit()
         school = make_school("100009", name="Neue Schule")
         user = make_user("neu@neue-schule.test", school=school, leadership=True)
         rated(school, db.session.scalars(select(Round).filter_by(slug="2025-26")).one(), 4)
