@@ -21,8 +21,8 @@ from selfeval.services import accounts
 from selfeval.services.accounts import PASSWORD_LINK_LIFETIME, LinkInvalid
 from selfeval.services.errors import InvalidInput
 from selfeval.services.users import authenticate, create_user, find_user, issue_token, load_by_login_id, user_for_token
-from tests.factories import PASSWORD, login, make_round, make_school, make_user
-from tests.html import soup_of, text
+from tests.support.factories import PASSWORD, login, make_round, make_school, make_user
+from tests.support.html import soup_of, text
 
 NEW_PASSWORD = "ein neues langes Passwort"
 LAST_ADMIN = "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."

@@ -14,8 +14,8 @@ from selfeval.services.accounts import update_user
 from selfeval.services.rounds import get_round, set_round_open
 from selfeval.services.schools import find_school
 from selfeval.services.users import find_user
-from tests.factories import login, make_round, make_school, make_user, rate
-from tests.html import soup_of, text
+from tests.support.factories import login, make_round, make_school, make_user, rate
+from tests.support.html import soup_of, text
 from tests.integration.test_admin_users import field_errors, rows
 
 TRAIL = "/verwaltung/protokoll"

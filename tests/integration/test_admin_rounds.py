@@ -14,8 +14,8 @@ from selfeval.services.accounts import issue_password_link
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import get_school
 from selfeval.services.users import create_user
-from tests.factories import leader, login, make_round, make_school, make_user, rate, rated, submitted
-from tests.html import csrf, rows, soup_of, text
+from tests.support.factories import leader, login, make_round, make_school, make_user, rate, rated, submitted
+from tests.support.html import csrf, rows, soup_of, text
 from tests.integration.test_rounds_school_years import EXAMPLE, WRONG_NAMES
 
 ROUNDS = "/verwaltung/runden"

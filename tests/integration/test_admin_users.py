@@ -21,7 +21,7 @@ from selfeval.services.schools import find_school
 from selfeval.services.users import create_user, find_user
 from selfeval.views.formatting import format_datetime
 from tests.conftest import make_test_app
-from tests.factories import login, make_round, make_school, make_token, make_user, rate
+from tests.support.factories import login, make_round, make_school, make_token, make_user, rate
 from tests.integration.test_team_pages import csrf, soup_of, text
 
 USERS = "/verwaltung/konten"

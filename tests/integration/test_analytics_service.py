@@ -14,7 +14,7 @@ from selfeval.services import analytics, assessments
 from selfeval.services.analytics import Selection, analyse, comparison_group, parse_selection, school_summaries
 from selfeval.services.errors import InvalidInput
 from selfeval.services.users import find_user
-from tests.factories import all_scores, leader, make_round, make_school, make_user, rated, submitted
+from tests.support.factories import all_scores, leader, make_round, make_school, make_user, rated, submitted
 
 CRITERIA = {
     "k1": ["k1a", "k1b", "k1c", "k1d"],

@@ -21,7 +21,7 @@ from selfeval.extensions import db
 from selfeval.models import Assessment, Round, School
 from selfeval.paths import CRITERIA_DIR
 from selfeval.services.users import create_user, find_user
-from tests.factories import login, make_round, make_school, make_token, make_user, rate
+from tests.support.factories import login, make_round, make_school, make_token, make_user, rate
 
 CRITERIA = {
     "k1": ["k1a", "k1b", "k1c", "k1d"],

@@ -14,7 +14,7 @@ from selfeval.extensions import db
 from selfeval.models import School
 from selfeval.services import assessments
 from selfeval.services.rounds import get_round
-from tests.factories import login, make_round, make_school, make_token, make_user, rated, submitted
+from tests.support.factories import login, make_round, make_school, make_token, make_user, rated, submitted
 
 CRITERIA = {
     "k1": ["k1a", "k1b", "k1c", "k1d"],

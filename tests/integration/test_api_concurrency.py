@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from selfeval.extensions import db
 from selfeval.models import Assessment, Round, School
-from tests.factories import make_round, make_school, make_token, make_user
+from tests.support.factories import make_round, make_school, make_token, make_user
 
 CRITERIA = {
     "k1": ["k1a", "k1b", "k1c", "k1d"],

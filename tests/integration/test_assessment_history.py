@@ -14,7 +14,7 @@ from selfeval.services.privacy import erase_user
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import find_school
 from selfeval.services.users import find_user
-from tests.factories import all_scores, login, make_round, make_school, make_user, rate
+from tests.support.factories import all_scores, login, make_round, make_school, make_user, rate
 from tests.integration.test_admin_users import rows
 from tests.integration.test_team_pages import soup_of, text
 

@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from selfeval.extensions import db
-from tests.html import soup_of, text
-from tests.integration.authorization_table import ACTORS, LOGIN, REFUSALS, TABLE, Check, Outcome
-from tests.integration.authorization_world import World, WriteWatch, build_world, restore, snapshot, wait_for_report_jobs
+from tests.support.html import soup_of, text
+from tests.support.authorization_table import ACTORS, LOGIN, REFUSALS, TABLE, Check, Outcome
+from tests.support.authorization_world import World, WriteWatch, build_world, restore, snapshot, wait_for_report_jobs
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 NEW_JOB = re.compile(r"(?<=^/auswertung/berichte/)[A-Za-z0-9_-]{22}$")

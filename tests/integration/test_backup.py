@@ -31,7 +31,7 @@ from selfeval.services.backup import (
 )
 from selfeval.services.users import authenticate, create_user, load_by_login_id, user_for_token
 from tests.conftest import PRODUCTION_PASSWORD_HASH, make_test_app
-from tests.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
+from tests.support.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
 
 COMMENT = "Tablets in allen Klassen.\nWLAN im Altbau: „ausbaufähig“ – Prüfung läuft."
 NO_SCHEMA = "the database has no schema yet: run `selfeval db upgrade` first"

@@ -20,7 +20,7 @@ from selfeval.services.catalog_snapshots import snapshot_catalog
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import get_school
 from tests.conftest import PRODUCTION_PASSWORD_HASH
-from tests.factories import rated
+from tests.support.factories import rated
 from tests.integration.test_rounds_school_years import WRONG_NAMES
 
 PASSWORD = "correct horse battery staple"

@@ -20,7 +20,7 @@ from selfeval.models import ApiToken, AuditEvent, PasswordLink, Round, User
 from selfeval.services import accounts, privacy
 from selfeval.services.users import authenticate, find_user, issue_token, user_for_token
 from tests.conftest import make_test_app
-from tests.factories import PASSWORD, login, make_round, make_school, make_user, rate
+from tests.support.factories import PASSWORD, login, make_round, make_school, make_user, rate
 
 BASE = "https://selfeval.example.org"
 NEW_PASSWORD = "ein neues langes Passwort"

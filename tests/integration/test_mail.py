@@ -16,7 +16,7 @@ from selfeval.extensions import db
 from selfeval.services import accounts
 from selfeval.services.mail import MailNotSent, MailSettings, password_link_message, send
 from selfeval.services.users import create_user
-from tests.factories import make_school
+from tests.support.factories import make_school
 
 SENDER = "selfeval@example.org"
 URL = "https://selfeval.example.org/passwort-festlegen/abc123"

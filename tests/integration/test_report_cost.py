@@ -17,7 +17,7 @@ from selfeval.models import Assessment, Rating, School
 from selfeval.reports.cache import shared_cache
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import get_school
-from tests.factories import leader, login, rate
+from tests.support.factories import leader, login, rate
 from tests.integration.test_reports import PDF, USERS, assert_pdf_download, pdf_text, populate
 from tests.integration.test_team_pages import soup_of, text
 

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from selfeval.extensions import db
 from selfeval.services import privacy, report_jobs
 from selfeval.services.users import find_user
-from tests.factories import login, make_user
+from tests.support.factories import login, make_user
 from tests.integration.test_reports import USERS, pdf_text, populate
 from tests.integration.test_team_pages import csrf, soup_of, text
 

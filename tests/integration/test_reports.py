@@ -17,7 +17,7 @@ from selfeval.services.reports import batch_schools, iter_reports, report_for
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import get_school
 from selfeval.services.users import find_user
-from tests.factories import leader, login, make_round, make_school, make_token, make_user, rate, rated, submitted
+from tests.support.factories import leader, login, make_round, make_school, make_token, make_user, rate, rated, submitted
 from tests.integration.test_api_analytics import VARIED, auth
 from tests.integration.test_team_pages import soup_of, text
 

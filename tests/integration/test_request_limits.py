@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from selfeval.extensions import db
 from selfeval.models import MAX_COMMENT_LENGTH, Assessment
-from tests.factories import make_round, make_school, make_token, make_user
+from tests.support.factories import make_round, make_school, make_token, make_user
 
 URL = "/api/v1/schools/100001/assessments/2025-26"
 

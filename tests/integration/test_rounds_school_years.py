@@ -25,9 +25,9 @@ from selfeval.services.rounds import (
 )
 from selfeval.services.schools import get_school
 from tests.conftest import make_test_app
-from tests.factories import login, make_round, make_school, make_user, rate, rated, submitted
-from tests.html import rows, soup_of
-from tests.html import text as page_text
+from tests.support.factories import login, make_round, make_school, make_user, rate, rated, submitted
+from tests.support.html import rows, soup_of
+from tests.support.html import text as page_text
 
 EXAMPLE = "Bitte geben Sie das Schuljahr in der Form JJJJ/JJ an, z. B. 2026/27."
 #: Names an admin may type and the message each gets; nothing is stored for any of them.

@@ -10,8 +10,8 @@ from selfeval.extensions import db
 from selfeval.models import AuditEvent, School
 from selfeval.services.school_import import import_directory
 from selfeval.services.schools import find_school
-from tests.directory_file import csv_file, generate_directory, record
-from tests.factories import make_school, make_user
+from tests.support.directory_file import csv_file, generate_directory, record
+from tests.support.factories import make_school, make_user
 
 CLI = "Kommandozeile"
 UNKNOWN_12 = "Schulform „12“ steht nicht im Schlüsselverzeichnis; die Schule wird trotzdem importiert."

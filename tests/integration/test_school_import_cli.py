@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from selfeval.cli import cli
 from selfeval.extensions import db
 from selfeval.models import AuditEvent, School
-from tests.directory_file import csv_file, record
+from tests.support.directory_file import csv_file, record
 
 UNKNOWN_12 = "Schulform „12“ steht nicht im Schlüsselverzeichnis; die Schule wird trotzdem importiert."
 DATA = csv_file(

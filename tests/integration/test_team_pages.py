@@ -9,8 +9,8 @@ from selfeval.extensions import db
 from selfeval.models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
 from selfeval.services import assessments
 from selfeval.services.users import create_user
-from tests.factories import all_scores, login, make_round, make_school, make_user, rate
-from tests.html import soup_of, text
+from tests.support.factories import all_scores, login, make_round, make_school, make_user, rate
+from tests.support.html import soup_of, text
 
 OVERVIEW = "/schulen/100001/2025-26/"
 K1 = "/schulen/100001/2025-26/kriterien/k1"

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from selfeval.directory import MAX_NAME, MAX_ORT, USED_COLUMNS, DirectoryFileError, DirectoryParse, RowProblem, parse_directory
 from selfeval.reference import kreis
-from tests.directory_file import HEADER, generate_directory, record
-from tests.properties import budget
+from tests.support.directory_file import HEADER, generate_directory, record
+from tests.support.properties import budget
 
 SCHULNUMMER, SCHULFORM = re.compile(r"[0-9]{6}"), re.compile(r"[0-9]{2}")
 #: What the database and the XLSX export cannot take (PostgreSQL refuses NUL; XML most C0 controls).

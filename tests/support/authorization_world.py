@@ -18,8 +18,8 @@ from selfeval.services.accounts import deactivate_user, issue_password_link
 from selfeval.services.report_jobs import start_job
 from selfeval.services.reports import ReportSelection
 from selfeval.services.users import create_user
-from tests.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, submitted
-from tests.integration.authorization_table import ACTORS, CURRENT_ROUND, SCHULNUMMER_A, SCHULNUMMER_B
+from tests.support.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, submitted
+from tests.support.authorization_table import ACTORS, CURRENT_ROUND, SCHULNUMMER_A, SCHULNUMMER_B
 
 #: actor -> (e-mail, role, school: "A", "B" or None, scopes)
 ACCOUNTS = {
