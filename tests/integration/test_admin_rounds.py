@@ -16,7 +16,7 @@ from selfeval.services.schools import get_school
 from selfeval.services.users import create_user
 from tests.support.factories import leader, login, make_round, make_school, make_user, rate, rated, submitted
 from tests.support.html import csrf, rows, soup_of, text
-from tests.integration.test_rounds_school_years import EXAMPLE, WRONG_NAMES
+from tests.support.school_years import EXAMPLE, WRONG_NAMES
 
 ROUNDS = "/verwaltung/runden"
 CLOSE = "/verwaltung/runden/2025-26/schliessen"

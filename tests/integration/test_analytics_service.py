@@ -14,17 +14,9 @@ from selfeval.services import analytics, assessments
 from selfeval.services.analytics import Selection, analyse, comparison_group, parse_selection, school_summaries
 from selfeval.services.errors import InvalidInput
 from selfeval.services.users import find_user
+from tests.support.catalogue import CRITERIA, INDICATORS
 from tests.support.factories import all_scores, leader, make_round, make_school, make_user, rated, submitted
 
-CRITERIA = {
-    "k1": ["k1a", "k1b", "k1c", "k1d"],
-    "k2": ["k2a", "k2b", "k2c", "k2d"],
-    "k3": ["k3a", "k3b", "k3c"],
-    "k4": ["k4a", "k4b", "k4c", "k4d"],
-    "k5": ["k5a", "k5b", "k5c", "k5d"],
-    "k6": ["k6a", "k6b", "k6c", "k6d"],
-}
-INDICATORS = [indicator for indicators in CRITERIA.values() for indicator in indicators]
 COLUMNS = [*CRITERIA, "overall"]
 STATS = ["n", "mean", "median", "q1", "q3", "min", "max", "std"]
 

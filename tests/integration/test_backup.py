@@ -9,12 +9,9 @@ import re
 import stat
 
 import pytest
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
-from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
 from selfeval.models import Assessment, PasswordLink, Round, User
 from selfeval.services.accounts import deactivate_user, issue_password_link
@@ -31,6 +28,7 @@ from selfeval.services.backup import (
 )
 from selfeval.services.users import authenticate, create_user, load_by_login_id, user_for_token
 from tests.conftest import PRODUCTION_PASSWORD_HASH, make_test_app
+from tests.support.cli import outcome, run
 from tests.support.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
 
 COMMENT = "Tablets in allen Klassen.\nWLAN im Altbau: „ausbaufähig“ – Prüfung läuft."
@@ -381,17 +379,6 @@ def test_a_database_without_the_current_schema_gets_a_plain_message(empty_databa
 
 
 # --- the command line ------------------------------------------------------------------------------
-
-
-def run(app, *args: str, input: str | bytes | None = None):
-    """`selfeval ARGS` against this app; unexpected exceptions propagate, tracebacks never print."""
-    result = CliRunner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def outcome(result) -> tuple[int, str, str]:
-    return result.exit_code, result.stdout, result.stderr
 
 
 def summary(verb: str, file, counts: dict[str, int]) -> re.Pattern:

@@ -6,14 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from selfeval.catalog import load_catalog
-from selfeval.paths import CRITERIA_DIR
+from tests.support.catalogue import LEITFADEN
 from tests.support.factories import login, make_round, make_school, make_user, rate
 from tests.support.html import soup_of, text
 
 RESULTS = "/schulen/100001/2025-26/ergebnis"
 REPORT = "/schulen/100001/2025-26/bericht"
-LEITFADEN = load_catalog(CRITERIA_DIR / "dortmund-leitfaden.yaml")
 CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "selfeval.css"
 
 

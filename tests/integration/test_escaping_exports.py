@@ -12,8 +12,8 @@ import io
 import openpyxl
 import pytest
 
-from tests.support.factories import login
 from tests.support.escaping_area import ADVISER, ROUND_SLUG, SCHOOLS, populated_app
+from tests.support.factories import login
 from tests.support.payloads import FORMULA_TRIGGERS, as_name, as_place
 
 EXPORT = "/api/v1/export"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.escaping_area import ADVISER, BASE, FIRST, LEADER_NAME, SCHOOLS, member_email, populated_app
 from tests.support.factories import login
 from tests.support.html import soup_of
-from tests.support.escaping_area import ADVISER, BASE, FIRST, LEADER_NAME, SCHOOLS, member_email, populated_app
 from tests.support.payloads import PAYLOADS, as_comment, as_name, as_place, hostile_markup_in, new_comment_in
 
 NAME, PLACE = as_name(SCHOOLS[FIRST]), as_place(SCHOOLS[FIRST])

@@ -19,7 +19,7 @@ from selfeval.services import accounts
 from tests.conftest import make_test_app
 from tests.support.factories import PASSWORD, login, make_school, make_user
 from tests.support.html import soup_of, text
-from tests.integration.test_mail import Recorder, free_port
+from tests.support.mail import Recorder, free_port
 
 PAGE = "/passwort-vergessen"
 SENT = [

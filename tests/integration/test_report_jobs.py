@@ -20,8 +20,8 @@ from selfeval.extensions import db
 from selfeval.services import privacy, report_jobs
 from selfeval.services.users import find_user
 from tests.support.factories import login, make_user
-from tests.integration.test_reports import USERS, pdf_text, populate
-from tests.integration.test_team_pages import csrf, soup_of, text
+from tests.support.html import csrf, soup_of, text
+from tests.support.reports import USERS, pdf_text, populate
 
 START = "/auswertung/berichte/"
 OVERVIEW = "/auswertung/?runde=2025-26"
