@@ -12,7 +12,7 @@ from . import models, security, unit_of_work  # noqa: F401  (models: registers t
 from .config import build_config
 from .database import create_private_sqlite_file, register_sqlite_pragmas
 from .extensions import catalogs, csrf, db, login_manager, migrate
-from .paths import PROJECT_ROOT, STATIC_DIR, TEMPLATES_DIR
+from .paths import PACKAGE_DIR, STATIC_DIR, TEMPLATES_DIR, default_instance_path
 from .services.users import load_by_login_id
 from .views import register_blueprints, register_errorhandlers, register_template_helpers
 
@@ -22,7 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     config = dict(config or {})
     app = unit_of_work.SelfevalFlask(
         "selfeval",
-        root_path=str(PROJECT_ROOT / "selfeval"),
+        root_path=str(PACKAGE_DIR),
         template_folder=str(TEMPLATES_DIR),
         static_folder=str(STATIC_DIR),
         instance_path=config.pop("INSTANCE_PATH", None) or default_instance_path(),
@@ -49,7 +49,3 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.user_loader(load_by_login_id)
 
-
-def default_instance_path() -> str:
-    """SELFEVAL_INSTANCE_PATH, else instance/ in the checkout (never a guess by Flask)."""
-    return os.path.abspath(os.environ.get("SELFEVAL_INSTANCE_PATH") or PROJECT_ROOT / "instance")

@@ -36,8 +36,6 @@ MAX_NAME, MAX_ORT = 300, 120
 # Characters XML 1.0 forbids (openpyxl refuses them too): they would break the XLSX export.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SCHULNUMMER = re.compile(r"[0-9]{6}")
-_SCHULFORM = re.compile(r"[0-9]{2}")
-_GEMEINDESCHLUESSEL = re.compile(r"[0-9]{8}")
 _LEADING_ZERO_LOST = "; vermutlich ging eine führende Null verloren (in Excel gespeichert?)"
 
 
@@ -214,14 +212,9 @@ def _schulnummer(value: str | None, line: int, first_lines: dict[str, int], prob
 
 
 def _schulform(value: str | None, problems: list[str]) -> str:
-    if value is None:
-        return ""
-    if not value:
-        problems.append("Die Schulform fehlt.")
-    elif not _SCHULFORM.fullmatch(value):
-        hint = _LEADING_ZERO_LOST if re.fullmatch(r"[0-9]", value) else ""
-        problems.append(f"Schulform „{value}“ ist kein zweistelliger Schlüssel{hint}.")
-    return value
+    if value is not None:
+        _check_key(value, 2, "Die Schulform fehlt.", f"Schulform „{value}“ ist kein zweistelliger Schlüssel", problems)
+    return value or ""
 
 
 def _name(fields: dict[str, str | None], problems: list[str]) -> str:
@@ -239,14 +232,25 @@ def _name(fields: dict[str, str | None], problems: list[str]) -> str:
 def _kreis(value: str | None, problems: list[str]) -> str:
     if value is None:
         return ""
-    if not value:
-        problems.append("Der Gemeindeschluessel fehlt; ohne ihn ist der Kreis der Schule unbekannt.")
-    elif not _GEMEINDESCHLUESSEL.fullmatch(value):
-        hint = _LEADING_ZERO_LOST if re.fullmatch(r"[0-9]{7}", value) else ""
-        problems.append(f"Gemeindeschluessel „{value}“ hat nicht 8 Ziffern{hint}.")
-    elif kreis(value[:5]) is None:
+    missing = "Der Gemeindeschluessel fehlt; ohne ihn ist der Kreis der Schule unbekannt."
+    if _check_key(value, 8, missing, f"Gemeindeschluessel „{value}“ hat nicht 8 Ziffern", problems) and kreis(value[:5]) is None:
         problems.append(f"Gemeindeschluessel „{value}“ liegt in keinem Kreis von NRW (Kreisschlüssel „{value[:5]}“).")
     return value[:5]
+
+
+def _check_key(value: str, digits: int, missing: str, wrong: str, problems: list[str]) -> bool:
+    """Whether a key column holds exactly `digits` digits; if not, a problem (`missing` or `wrong`).
+
+    One digit short is what Excel makes of a key with a leading zero: the problem says so.
+    """
+    if not value:
+        problems.append(missing)
+        return False
+    if re.fullmatch(f"[0-9]{{{digits}}}", value):
+        return True
+    hint = _LEADING_ZERO_LOST if re.fullmatch(f"[0-9]{{{digits - 1}}}", value) else ""
+    problems.append(f"{wrong}{hint}.")
+    return False
 
 
 def _ort(value: str | None, problems: list[str]) -> str:

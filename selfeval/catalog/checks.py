@@ -75,6 +75,24 @@ class BaseChecker:
             self.error(path, f"{what} must be a mapping (key: value lines), not {describe(value)}")
         return None
 
+    def top_level(self, data: Any, expected: str, allowed: set[str]) -> dict | None:
+        """The document itself: a mapping (else an error saying what was `expected`); unknown keys warn."""
+        if not isinstance(data, dict):
+            self.error((), f"the top level must be {expected}, not {describe(data)}")
+            return None
+        self.known_keys(data, (), allowed)
+        return data
+
+    def entry(self, value: Any, path: Path, what: str, allowed: set[str]) -> tuple[dict, str] | None:
+        """A list entry (`what`: "a criterion", ...): a mapping with known keys and an id unique in the document."""
+        mapping = self.mapping(value, path, what)
+        if mapping is None:
+            return None
+        self.known_keys(mapping, path, allowed)
+        entry_id = self.slug(mapping, path)
+        self.unique(entry_id, path)
+        return mapping, entry_id
+
     def known_keys(self, mapping: dict, path: Path, allowed: set[str]) -> None:
         for key in mapping:
             if key not in allowed:
@@ -123,6 +141,15 @@ class BaseChecker:
             self.error(where, f'duplicate id "{value}" (already used at {at}); ids must be unique in the catalogue')
         else:
             self.ids[value] = where
+
+    def optional_list(self, value: Any, path: Path, what: str) -> list:
+        """The items of an optional list: none if it is absent; none and an error ("must be `what`") if it is no list."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(path, f"must be {what}, not {describe(value)}")
+            return []
+        return value
 
     def items(self, mapping: dict, key: str, path: Path, what: str) -> list:
         value = mapping.get(key)

@@ -118,11 +118,9 @@ class _OfferListChecker(OfferChecks):
         self.catalog_offers = {offer.id for offer in catalog.offers}
 
     def offer_list(self, data: Any) -> OfferList | None:
-        if not isinstance(data, dict):
-            expected = "a mapping with id, title, publisher, catalog, kreise and offers"
-            self.error((), f"the top level must be {expected}, not {describe(data)}")
+        data = self.top_level(data, "a mapping with id, title, publisher, catalog, kreise and offers", OFFER_LIST_KEYS)
+        if data is None:
             return None
-        self.known_keys(data, (), OFFER_LIST_KEYS)
         list_id = self.slug(data, ())
         title = self.text(data, "title", ())
         publisher = self.text(data, "publisher", ())

@@ -38,11 +38,9 @@ class _Checker(OfferChecks):
     # -- the catalogue -----------------------------------------------------------------------
 
     def catalog(self, data: Any) -> Catalog | None:
-        if not isinstance(data, dict):
-            expected = "a mapping with id, version, title, scale and criteria"
-            self.error((), f"the top level must be {expected}, not {describe(data)}")
+        data = self.top_level(data, "a mapping with id, version, title, scale and criteria", TOP_KEYS)
+        if data is None:
             return None
-        self.known_keys(data, (), TOP_KEYS)
         catalog_id = self.slug(data, ())
         version = self.version(data)
         title = self.text(data, "title", ())
@@ -161,12 +159,10 @@ class _Checker(OfferChecks):
         return tuple(sorted(labels, key=lambda label: label.value))
 
     def criterion(self, value: Any, path: Path) -> Criterion | None:
-        mapping = self.mapping(value, path, "a criterion")
-        if mapping is None:
+        entry = self.entry(value, path, "a criterion", CRITERION_KEYS)
+        if entry is None:
             return None
-        self.known_keys(mapping, path, CRITERION_KEYS)
-        criterion_id = self.slug(mapping, path)
-        self.unique(criterion_id, path)
+        mapping, criterion_id = entry
         title = self.text(mapping, "title", path)
         description = self.text(mapping, "description", path, required=False)
         indicators = tuple(
@@ -177,24 +173,17 @@ class _Checker(OfferChecks):
         return Criterion(criterion_id, title, indicators, description, self.offer_ids(mapping.get("offers"), (*path, "offers")))
 
     def indicator(self, value: Any, path: Path, criterion_id: str) -> Indicator | None:
-        mapping = self.mapping(value, path, "an indicator")
-        if mapping is None:
+        entry = self.entry(value, path, "an indicator", INDICATOR_KEYS)
+        if entry is None:
             return None
-        self.known_keys(mapping, path, INDICATOR_KEYS)
-        indicator_id = self.slug(mapping, path)
-        self.unique(indicator_id, path)
+        mapping, indicator_id = entry
         text = self.text(mapping, "text", path)
         examples = self.examples(mapping.get("examples"), (*path, "examples"))
         return Indicator(indicator_id, criterion_id, text, examples, self.offer_ids(mapping.get("offers"), (*path, "offers")))
 
     def examples(self, value: Any, path: Path) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.error(path, f"must be a list of texts, not {describe(value)}")
-            return ()
         examples = []
-        for index, example in enumerate(value):
+        for index, example in enumerate(self.optional_list(value, path, "a list of texts")):
             if not isinstance(example, str):
                 self.error((*path, index), f"must be text, not {describe(example)}")
             elif not example.strip():

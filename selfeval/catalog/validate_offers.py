@@ -18,21 +18,15 @@ class OfferChecks(BaseChecker):
     """Support offers with who they are for; their ids share the catalogue's namespace."""
 
     def offers(self, value: Any) -> tuple[SupportOffer, ...]:
-        if value is None:
-            return ()
         path: Path = ("offers",)
-        if not isinstance(value, list):
-            self.error(path, f"must be a list of support offers, not {describe(value)}")
-            return ()
-        return tuple(offer for index, raw in enumerate(value) if (offer := self.offer(raw, (*path, index))) is not None)
+        raws = self.optional_list(value, path, "a list of support offers")
+        return tuple(offer for index, raw in enumerate(raws) if (offer := self.offer(raw, (*path, index))) is not None)
 
     def offer(self, value: Any, path: Path, allowed: set[str] = OFFER_KEYS) -> SupportOffer | None:
-        mapping = self.mapping(value, path, "a support offer")
-        if mapping is None:
+        entry = self.entry(value, path, "a support offer", allowed)
+        if entry is None:
             return None
-        self.known_keys(mapping, path, allowed)
-        offer_id = self.slug(mapping, path)
-        self.unique(offer_id, path)
+        mapping, offer_id = entry
         url = self.text(mapping, "url", path, required=False)
         if url and not URL.fullmatch(url):
             self.error((*path, "url"), f'"{url}" is not a web address; it must start with https:// or http://')
@@ -77,23 +71,12 @@ class OfferChecks(BaseChecker):
 
     def list_items(self, mapping: dict, key: str, path: Path) -> list[tuple[int, Any]]:
         """The items of an optional list; a single value instead of a list is an error."""
-        value = mapping.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.error((*path, key), f"must be a list (e.g. [a, b]), not {describe(value)}")
-            return []
-        return list(enumerate(value))
+        return list(enumerate(self.optional_list(mapping.get(key), (*path, key), "a list (e.g. [a, b])")))
 
     def offer_ids(self, value: Any, path: Path) -> tuple[str, ...]:
         """The offer ids listed under a criterion or indicator; whether they exist is checked at the end."""
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.error(path, f"must be a list of offer ids, not {describe(value)}")
-            return ()
         ids: list[str] = []
-        for index, item in enumerate(value):
+        for index, item in enumerate(self.optional_list(value, path, "a list of offer ids")):
             where = (*path, index)
             if not isinstance(item, str) or not item.strip():
                 self.error(where, f"must be the id of a support offer, not {describe(item)}")

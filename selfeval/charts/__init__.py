@@ -5,19 +5,9 @@ Pure Python, no Flask, no database, no third-party imports.
 
 from .boxplot import BoxPlotGeometry, BoxStats, boxplot_geometry, render_boxplot_svg
 from .history import HistoryGeometry, history_geometry, render_history_svg
-from .radar import (
-    SERIES_STYLES,
-    RadarAxis,
-    RadarGeometry,
-    RadarRing,
-    RadarSeries,
-    RadarSeriesGeometry,
-    SeriesStyle,
-    gap_labels,
-    radar_geometry,
-    wrap_label,
-)
+from .radar import RadarAxis, RadarGeometry, RadarRing, RadarSeries, RadarSeriesGeometry, gap_labels, radar_geometry, wrap_label
 from .radar_svg import render_svg
+from .style import SERIES_STYLES, SeriesStyle
 
 __all__ = [
     "BoxPlotGeometry",

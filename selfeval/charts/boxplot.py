@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .radar import BACKGROUND_COLOR, FONT_FAMILY, GRID_COLOR, TEXT_COLOR, wrap_label
-from .radar_svg import _ID_PREFIX, _num, _text
+from .radar_labels import wrap_label
+from .style import BACKGROUND_COLOR, GRID_COLOR, TEXT_COLOR
+from .svg import number, svg_start, text
 
 BOX_FILL = "#c9d9ea"
 BOX_STROKE = "#1f4e79"
@@ -112,23 +113,24 @@ def boxplot_geometry(rows: Sequence[BoxStats], *, scale_min: int, scale_max: int
 
 def render_boxplot_svg(geometry: BoxPlotGeometry, *, title: str, description: str, id_prefix: str = "verteilung") -> str:
     """A standalone <svg> (no style attributes, every text escaped) with a title and a description."""
-    if not _ID_PREFIX.fullmatch(id_prefix):
-        raise ValueError(f"id_prefix must start with a letter and contain only letters, digits, - and _: {id_prefix!r}")
     g = geometry
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="boxplot-chart" viewBox="0 0 {_num(g.width)} {_num(g.height)}"'
-        f' width="100%" preserveAspectRatio="xMinYMin meet" role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc"'
-        f' font-family="{FONT_FAMILY}" font-size="{_num(FONT_SIZE)}">',
-        f'<title id="{id_prefix}-title">{_text(title)}</title>',
-        f'<desc id="{id_prefix}-desc">{_text(description)}</desc>',
-        f'<g stroke="{GRID_COLOR}" stroke-width="1">',
-    ]
+    out = svg_start(
+        "boxplot-chart",
+        g.width,
+        g.height,
+        id_prefix=id_prefix,
+        title=title,
+        description=description,
+        align="xMinYMin",
+        font_size=FONT_SIZE,
+    )
+    out.append(f'<g stroke="{GRID_COLOR}" stroke-width="1">')
     for x, _ in g.ticks:
-        out.append(f'<line x1="{_num(x)}" y1="{_num(TOP_MARGIN)}" x2="{_num(x)}" y2="{_num(g.axis_y)}"/>')
+        out.append(f'<line x1="{number(x)}" y1="{number(TOP_MARGIN)}" x2="{number(x)}" y2="{number(g.axis_y)}"/>')
     out.append("</g>")
     out.append(f'<g fill="{TEXT_COLOR}" text-anchor="middle">')
     for x, label in g.ticks:
-        out.append(f'<text x="{_num(x)}" y="{_num(g.axis_y + 18)}">{_text(label)}</text>')
+        out.append(f'<text x="{number(x)}" y="{number(g.axis_y + 18)}">{text(label)}</text>')
     out.append("</g>")
     for row in g.rows:
         out.extend(_row(row))
@@ -141,31 +143,33 @@ def _row(row: BoxRow) -> list[str]:
     first_y = row.center_y - (len(lines) - 1) * FONT_SIZE * 0.6 + FONT_SIZE * 0.35
     out = [f'<text fill="{TEXT_COLOR}" text-anchor="end">']
     out += [
-        f'<tspan x="{_num(row.label_x)}" y="{_num(first_y + i * FONT_SIZE * 1.2)}">{_text(line)}</tspan>'
+        f'<tspan x="{number(row.label_x)}" y="{number(first_y + i * FONT_SIZE * 1.2)}">{text(line)}</tspan>'
         for i, line in enumerate(lines)
     ]
     out.append("</text>")
     if row.box is None or row.whisker is None or row.median_x is None:  # all three are None together
         out.append(
-            f'<text x="{_num(row.label_x + 20)}" y="{_num(row.center_y + FONT_SIZE * 0.35)}" fill="{TEXT_COLOR}">'
+            f'<text x="{number(row.label_x + 20)}" y="{number(row.center_y + FONT_SIZE * 0.35)}" fill="{TEXT_COLOR}">'
             "keine abgeschlossenen Bewertungen</text>"
         )
         return out
     x, y, width, height = row.box
     low, high = row.whisker
     out += [
-        f'<g stroke="{BOX_STROKE}" stroke-width="1.5"><title>{_text(_summary(row.stats))}</title>',
-        f'<line x1="{_num(low)}" y1="{_num(row.center_y)}" x2="{_num(high)}" y2="{_num(row.center_y)}"/>',
-        f'<line x1="{_num(low)}" y1="{_num(row.center_y - 7)}" x2="{_num(low)}" y2="{_num(row.center_y + 7)}"/>',
-        f'<line x1="{_num(high)}" y1="{_num(row.center_y - 7)}" x2="{_num(high)}" y2="{_num(row.center_y + 7)}"/>',
-        f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(max(width, 1.5))}" height="{_num(height)}" fill="{BOX_FILL}"/>',
-        f'<line x1="{_num(row.median_x)}" y1="{_num(y)}" x2="{_num(row.median_x)}" y2="{_num(y + height)}" stroke-width="3"/>',
+        f'<g stroke="{BOX_STROKE}" stroke-width="1.5"><title>{text(_summary(row.stats))}</title>',
+        f'<line x1="{number(low)}" y1="{number(row.center_y)}" x2="{number(high)}" y2="{number(row.center_y)}"/>',
+        f'<line x1="{number(low)}" y1="{number(row.center_y - 7)}" x2="{number(low)}" y2="{number(row.center_y + 7)}"/>',
+        f'<line x1="{number(high)}" y1="{number(row.center_y - 7)}" x2="{number(high)}" y2="{number(row.center_y + 7)}"/>',
+        f'<rect x="{number(x)}" y="{number(y)}" width="{number(max(width, 1.5))}" height="{number(height)}" fill="{BOX_FILL}"/>',
+        f'<line x1="{number(row.median_x)}" y1="{number(y)}" x2="{number(row.median_x)}" y2="{number(y + height)}"'
+        ' stroke-width="3"/>',
         "</g>",
     ]
     if row.mean_x is not None:
         m, c = row.mean_x, row.center_y
         out.append(
-            f'<polygon points="{_num(m)},{_num(c - 6)} {_num(m + 6)},{_num(c)} {_num(m)},{_num(c + 6)} {_num(m - 6)},{_num(c)}"'
+            f'<polygon points="{number(m)},{number(c - 6)} {number(m + 6)},{number(c)}'
+            f' {number(m)},{number(c + 6)} {number(m - 6)},{number(c)}"'
             f' fill="{MEAN_FILL}" stroke="{BACKGROUND_COLOR}" stroke-width="1"/>'
         )
     return out

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from ..display import format_score
 from .gaps import runs_between_gaps
-from .radar import BACKGROUND_COLOR, FONT_FAMILY, GRID_COLOR, SERIES_STYLES, TEXT_COLOR
-from .radar_svg import _ID_PREFIX, _num, _text
+from .style import BACKGROUND_COLOR, GRID_COLOR, SERIES_STYLES, TEXT_COLOR
+from .svg import number, svg_start, text
 
 WIDTH = 320.0
 HEIGHT = 200.0
@@ -83,16 +83,10 @@ def history_geometry(
 
 def render_history_svg(geometry: HistoryGeometry, *, title: str, description: str, id_prefix: str) -> str:
     """A standalone <svg> (no style attributes, every text escaped) with a title and a description."""
-    if not _ID_PREFIX.fullmatch(id_prefix):
-        raise ValueError(f"id_prefix must start with a letter and contain only letters, digits, - and _: {id_prefix!r}")
     g = geometry
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="history-chart" viewBox="0 0 {_num(g.width)} {_num(g.height)}"'
-        f' width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc"'
-        f' font-family="{FONT_FAMILY}" font-size="{_num(FONT_SIZE)}">',
-        f'<title id="{id_prefix}-title">{_text(title)}</title>',
-        f'<desc id="{id_prefix}-desc">{_text(description)}</desc>',
-    ]
+    out = svg_start(
+        "history-chart", g.width, g.height, id_prefix=id_prefix, title=title, description=description, font_size=FONT_SIZE
+    )
     out += _axes(g)
     out += _line(g)
     out.append("</svg>")
@@ -101,14 +95,16 @@ def render_history_svg(geometry: HistoryGeometry, *, title: str, description: st
 
 def _axes(g: HistoryGeometry) -> list[str]:
     out = [f'<g class="history-grid" stroke="{GRID_COLOR}" stroke-width="1">']
-    out += [f'<line x1="{_num(g.plot_left)}" y1="{_num(y)}" x2="{_num(g.plot_right)}" y2="{_num(y)}"/>' for y, _ in g.ticks]
+    out += [
+        f'<line x1="{number(g.plot_left)}" y1="{number(y)}" x2="{number(g.plot_right)}" y2="{number(y)}"/>' for y, _ in g.ticks
+    ]
     out.append("</g>")
     out.append(f'<g class="history-scale" fill="{TEXT_COLOR}" text-anchor="end">')
-    out += [f'<text x="{_num(g.plot_left - 6)}" y="{_num(y + 4)}">{_text(label)}</text>' for y, label in g.ticks]
+    out += [f'<text x="{number(g.plot_left - 6)}" y="{number(y + 4)}">{text(label)}</text>' for y, label in g.ticks]
     out.append("</g>")
     out.append(f'<g class="history-years" fill="{TEXT_COLOR}" text-anchor="middle">')
     out += [
-        f'<text x="{_num(g.points[i].x)}" y="{_num(g.plot_bottom + 20)}">{_text(g.points[i].year)}</text>'
+        f'<text x="{number(g.points[i].x)}" y="{number(g.plot_bottom + 20)}">{text(g.points[i].year)}</text>'
         for i in g.labelled_years
     ]
     out.append("</g>")
@@ -119,11 +115,11 @@ def _line_point(point: HistoryPoint) -> str:
     """`x,y` of a point on a line: a run holds only the points that have a value."""
     if point.y is None:
         raise ValueError(f"{point.year} has no value: it cannot be on a line")
-    return f"{_num(point.x)},{_num(point.y)}"
+    return f"{number(point.x)},{number(point.y)}"
 
 
 def _line(g: HistoryGeometry) -> list[str]:
-    out = [f'<g class="history-series" fill="none" stroke="{LINE.stroke}" stroke-width="{_num(LINE.stroke_width)}">']
+    out = [f'<g class="history-series" fill="none" stroke="{LINE.stroke}" stroke-width="{number(LINE.stroke_width)}">']
     for run in g.runs:
         if len(run) > 1:
             points = " ".join(_line_point(g.points[i]) for i in run)
@@ -135,12 +131,12 @@ def _line(g: HistoryGeometry) -> list[str]:
             continue
         value = format_score(point.value)  # one decimal, German comma, half up: as the table prints it
         out.append(
-            f'<circle class="history-point" cx="{_num(point.x)}" cy="{_num(point.y)}" r="4" fill="{LINE.stroke}"'
-            f' stroke="{BACKGROUND_COLOR}" stroke-width="1"><title>{_text(f"{point.year}: {value}")}</title></circle>'
+            f'<circle class="history-point" cx="{number(point.x)}" cy="{number(point.y)}" r="4" fill="{LINE.stroke}"'
+            f' stroke="{BACKGROUND_COLOR}" stroke-width="1"><title>{text(f"{point.year}: {value}")}</title></circle>'
         )
         out.append(
-            f'<text class="history-value" x="{_num(point.x)}" y="{_num(point.y - 9)}" stroke="{BACKGROUND_COLOR}"'
-            f' stroke-width="3" paint-order="stroke">{_text(value)}</text>'
+            f'<text class="history-value" x="{number(point.x)}" y="{number(point.y - 9)}" stroke="{BACKGROUND_COLOR}"'
+            f' stroke-width="3" paint-order="stroke">{text(value)}</text>'
         )
     out.append("</g>")
     return out

@@ -14,15 +14,14 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .gaps import runs_between_gaps
 from .radar_labels import LABEL_MAX_CHARS, format_value, wrap_label
 from .radar_labels import gap_labels as gap_labels  # callers (views, reports, tests) import it from here
+from .style import STYLES
 
 Point = tuple[float, float]
-
-STYLES = ("primary", "secondary", "comparison")
 
 #: Reference size the font metrics below are tuned for.
 REFERENCE_SIZE = 420.0
@@ -34,33 +33,6 @@ RING_LABEL_FONT_SIZE = 11.0
 LINE_HEIGHT_FACTOR = 1.25
 #: Conservative estimate of a character's advance width, relative to the font size (used for layout).
 CHAR_WIDTH_FACTOR = 0.6
-
-FONT_FAMILY = "system-ui, sans-serif"
-TEXT_COLOR = "#1d2630"
-GRID_COLOR = "#c3cbd3"
-BACKGROUND_COLOR = "#ffffff"
-
-
-@dataclass(frozen=True)
-class SeriesStyle:
-    """How one series style is drawn: shared by all renderers."""
-
-    stroke: str
-    stroke_width: float
-    fill: str | None
-    fill_opacity: float
-    dasharray: tuple[float, ...] = ()
-    point_radius: float = 3.5
-
-
-SERIES_STYLES: dict[str, SeriesStyle] = {
-    "primary": SeriesStyle(stroke="#1f4e79", stroke_width=2.5, fill="#1f4e79", fill_opacity=0.25),
-    "secondary": SeriesStyle(stroke="#b35900", stroke_width=2, fill="#b35900", fill_opacity=0.08, dasharray=(6, 4)),
-    "comparison": SeriesStyle(
-        stroke="#0b6e4f", stroke_width=2, fill=None, fill_opacity=0, dasharray=(1.5, 3.5), point_radius=3
-    ),
-}
-
 
 @dataclass(frozen=True)
 class RadarSeries:
@@ -209,17 +181,49 @@ def radar_geometry(
     label_max_chars: int = LABEL_MAX_CHARS,
 ) -> RadarGeometry:
     """Lay out a fixed-scale radar chart (radius = size/2 - label_margin); the canvas grows to fit the labels."""
-    n = len(axis_labels)
+    _check_arguments(len(axis_labels), series, scale_min, scale_max, ring_step, size, label_margin, label_max_chars)
+    fonts = _Fonts.for_size(size)
+    spokes = _Spokes.around(len(axis_labels), size / 2 - label_margin)
+    # Everything is first laid out around (0, 0), then shifted so that the viewBox starts at (0, 0).
+    rings = [_ring(value, spokes, fonts, scale_min, scale_max) for value in _ring_values(scale_min, scale_max, ring_step)]
+    axes = [_axis(i, label, spokes, fonts, label_max_chars) for i, label in enumerate(axis_labels)]
+    placed = [_placed_series(s, spokes, scale_min, scale_max) for s in series]
+    half_width, top, bottom = _canvas_extent(rings, axes, spokes.radius, fonts)
+    shift = _Shift(dx=half_width, dy=top)
+    return RadarGeometry(
+        width=2 * half_width,
+        height=top + bottom,
+        cx=shift.dx,
+        cy=shift.dy,
+        radius=spokes.radius,
+        scale_min=scale_min,
+        scale_max=scale_max,
+        rings=tuple(shift.ring(ring) for ring in rings),
+        axes=tuple(shift.axis(axis) for axis in axes),
+        series=tuple(shift.series(s) for s in placed),
+        legend=tuple((s.label, s.style) for s in series),
+        font_size=fonts.size,
+        ring_font_size=fonts.ring_size,
+        line_height=fonts.line_height,
+        char_width=fonts.char_width,
+    )
+
+
+def _check_arguments(
+    n: int,
+    series: Sequence[RadarSeries],
+    scale_min: float,
+    scale_max: float,
+    ring_step: float,
+    size: float,
+    label_margin: float,
+    label_max_chars: int,
+) -> None:
+    """Refuse a chart that cannot be drawn, naming the argument at fault (checked in this order)."""
     if n < 3:
         raise ValueError(f"a radar chart needs at least 3 axes, got {n}")
-    if not scale_max > scale_min:
-        raise ValueError(f"scale_max ({scale_max}) must be greater than scale_min ({scale_min})")
-    if not ring_step > 0:
-        raise ValueError(f"ring_step must be positive, got {ring_step}")
-    if (scale_max - scale_min) / ring_step > 1000:
-        raise ValueError(f"ring_step {ring_step} gives too many rings for the scale {scale_min}-{scale_max}")
-    radius = size / 2 - label_margin
-    if not radius > 0:
+    _check_scale(scale_min, scale_max, ring_step)
+    if not size / 2 - label_margin > 0:
         raise ValueError(f"size ({size}) leaves no room for the chart with label_margin {label_margin}")
     if label_max_chars < 1:
         raise ValueError(f"label_max_chars must be at least 1, got {label_max_chars}")
@@ -227,137 +231,158 @@ def radar_geometry(
         if len(s.values) != n:
             raise ValueError(f"radar series {s.label!r} has {len(s.values)} values but the chart has {n} axes")
 
-    factor = size / REFERENCE_SIZE
-    font_size = LABEL_FONT_SIZE * factor
-    ring_font_size = RING_LABEL_FONT_SIZE * factor
-    line_height = LINE_HEIGHT_FACTOR * font_size
-    char_width = CHAR_WIDTH_FACTOR * font_size
-    label_gap = 0.8 * font_size
-    pad = 0.6 * font_size
 
-    angles = [2 * math.pi * i / n for i in range(n)]
-    directions = [_direction(a) for a in angles]
+def _check_scale(scale_min: float, scale_max: float, ring_step: float) -> None:
+    if not scale_max > scale_min:
+        raise ValueError(f"scale_max ({scale_max}) must be greater than scale_min ({scale_min})")
+    if not ring_step > 0:
+        raise ValueError(f"ring_step must be positive, got {ring_step}")
+    if (scale_max - scale_min) / ring_step > 1000:
+        raise ValueError(f"ring_step {ring_step} gives too many rings for the scale {scale_min}-{scale_max}")
 
-    def at(fraction: float, i: int) -> Point:
-        dx, dy = directions[i]
-        return (fraction * radius * dx, fraction * radius * dy)
 
-    # Everything is first laid out around (0, 0), then shifted so that the viewBox starts at (0, 0).
-    ring_values: list[float] = []
+@dataclass(frozen=True)
+class _Fonts:
+    """Font sizes and text layout estimates, scaled from the reference size to the chart's size."""
+
+    size: float  # axis labels
+    ring_size: float  # ring value labels
+    line_height: float
+    char_width: float
+
+    @classmethod
+    def for_size(cls, size: float) -> _Fonts:
+        factor = size / REFERENCE_SIZE
+        font_size = LABEL_FONT_SIZE * factor
+        return cls(font_size, RING_LABEL_FONT_SIZE * factor, LINE_HEIGHT_FACTOR * font_size, CHAR_WIDTH_FACTOR * font_size)
+
+
+@dataclass(frozen=True)
+class _Spokes:
+    """The axis directions around a centre at (0, 0), clockwise from straight up, and the outer radius."""
+
+    radius: float
+    angles: tuple[float, ...]
+    directions: tuple[Point, ...]
+
+    @classmethod
+    def around(cls, n: int, radius: float) -> _Spokes:
+        angles = tuple(2 * math.pi * i / n for i in range(n))
+        return cls(radius, angles, tuple(_direction(a) for a in angles))
+
+    def at(self, fraction: float, i: int) -> Point:
+        """The point on axis i at this fraction of the radius."""
+        dx, dy = self.directions[i]
+        return (fraction * self.radius * dx, fraction * self.radius * dy)
+
+
+def _ring_values(scale_min: float, scale_max: float, ring_step: float) -> list[float]:
+    """A ring every ring_step above scale_min, and always one at scale_max (the outline of the chart)."""
+    values: list[float] = []
     k = 1
     while True:
         value = round(scale_min + k * ring_step, 9)
         if value >= scale_max - 1e-9 * (scale_max - scale_min):
             break
-        ring_values.append(value)
+        values.append(value)
         k += 1
-    ring_values.append(scale_max)
+    values.append(scale_max)
+    return values
 
-    rings_local = []
-    for value in ring_values:
-        fraction = value_fraction(value, scale_min, scale_max)
-        points = tuple(at(fraction, i) for i in range(n))
-        label_position = (0.3 * ring_font_size, -fraction * radius - 0.25 * ring_font_size)
-        rings_local.append((value, fraction * radius, points, label_position))
 
-    axes_local = []
-    for i, label in enumerate(axis_labels):
-        dx, dy = directions[i]
-        end = at(1.0, i)
-        # Axis 0 also carries the ring value labels ("10" sits just above the outer ring): keep clear of them.
-        gap = label_gap + (ring_font_size if i == 0 else 0.0)
-        anchor = ((radius + gap) * dx, (radius + gap) * dy)
-        lines = wrap_label(label, label_max_chars)
-        text_anchor = _text_anchor(dx)
-        block_height = (len(lines) - 1) * line_height + font_size if lines else 0.0
-        # dy = -1 (up): block sits above the anchor; dy = +1 (down): below it; 0: centred on it.
-        block_top = anchor[1] - block_height * (1 - dy) / 2
-        # Side labels get a small extra nudge away from the ring vertex they are next to.
-        x = anchor[0] + (0.25 * font_size * math.copysign(1, dx) if text_anchor != "middle" else 0.0)
-        positions = tuple((x, block_top + 0.8 * font_size + j * line_height) for j in range(len(lines)))
-        axes_local.append((i, angles[i], end, label, lines, anchor, text_anchor, positions))
+def _ring(value: float, spokes: _Spokes, fonts: _Fonts, scale_min: float, scale_max: float) -> RadarRing:
+    """A grid ring around (0, 0); its value label sits just above where it crosses axis 0."""
+    fraction = value_fraction(value, scale_min, scale_max)
+    return RadarRing(
+        value=value,
+        radius=fraction * spokes.radius,
+        points=tuple(spokes.at(fraction, i) for i in range(len(spokes.directions))),
+        label=format_value(value),
+        label_position=(0.3 * fonts.ring_size, -fraction * spokes.radius - 0.25 * fonts.ring_size),
+        label_anchor="start",
+    )
 
-    series_local = []
-    for s in series:
-        series_points: list[Point] = []
-        missing: list[int] = []
-        for i, series_value in enumerate(s.values):
-            if series_value is None:
-                missing.append(i)
-                series_points.append((0.0, 0.0))
-            else:
-                series_points.append(at(value_fraction(series_value, scale_min, scale_max), i))
-        series_local.append((s, tuple(series_points), tuple(missing)))
 
-    # Bounding box: horizontally symmetric around the centre so that the chart sits in the middle of a
-    # column; vertically tight.
-    half_w = radius
+def _axis(i: int, label: str, spokes: _Spokes, fonts: _Fonts, label_max_chars: int) -> RadarAxis:
+    """Axis i around (0, 0), with its label wrapped and placed as a block just outside the outer ring."""
+    dx, dy = spokes.directions[i]
+    # Axis 0 also carries the ring value labels ("10" sits just above the outer ring): keep clear of them.
+    gap = 0.8 * fonts.size + (fonts.ring_size if i == 0 else 0.0)
+    anchor = ((spokes.radius + gap) * dx, (spokes.radius + gap) * dy)
+    lines = wrap_label(label, label_max_chars)
+    text_anchor = _text_anchor(dx)
+    block_height = (len(lines) - 1) * fonts.line_height + fonts.size if lines else 0.0
+    # dy = -1 (up): block sits above the anchor; dy = +1 (down): below it; 0: centred on it.
+    block_top = anchor[1] - block_height * (1 - dy) / 2
+    # Side labels get a small extra nudge away from the ring vertex they are next to.
+    x = anchor[0] + (0.25 * fonts.size * math.copysign(1, dx) if text_anchor != "middle" else 0.0)
+    return RadarAxis(
+        index=i,
+        angle=spokes.angles[i],
+        end=spokes.at(1.0, i),
+        label=label,
+        label_lines=lines,
+        label_anchor_point=anchor,
+        text_anchor=text_anchor,
+        line_positions=tuple((x, block_top + 0.8 * fonts.size + j * fonts.line_height) for j in range(len(lines))),
+    )
+
+
+def _placed_series(series: RadarSeries, spokes: _Spokes, scale_min: float, scale_max: float) -> RadarSeriesGeometry:
+    """The series' vertices around (0, 0); an unrated axis keeps a placeholder at the centre and is listed as missing."""
+    points = tuple(
+        (0.0, 0.0) if value is None else spokes.at(value_fraction(value, scale_min, scale_max), i)
+        for i, value in enumerate(series.values)
+    )
+    missing = tuple(i for i, value in enumerate(series.values) if value is None)
+    return RadarSeriesGeometry(label=series.label, style=series.style, values=series.values, points=points, missing=missing)
+
+
+def _canvas_extent(
+    rings: Sequence[RadarRing], axes: Sequence[RadarAxis], radius: float, fonts: _Fonts
+) -> tuple[float, float, float]:
+    """Half the width, the height above and the height below the centre that every label fits into, padded.
+
+    Horizontally symmetric around the centre so that the chart sits in the middle of a column; vertically tight.
+    """
+    half_width = radius
     top = bottom = radius
-    for _value, _r, _points, (lx, ly) in rings_local:
-        half_w = max(half_w, abs(lx) + 3 * ring_font_size * CHAR_WIDTH_FACTOR)
-        top = max(top, -ly + ring_font_size)
-    for _i, _angle, _end, _label, lines, _anchor, text_anchor, positions in axes_local:
-        for line, (x, y) in zip(lines, positions, strict=True):
-            x0, y0, x1, y1 = line_extent(x, y, line, text_anchor, font_size, char_width)
-            half_w = max(half_w, abs(x0), abs(x1))
+    for ring in rings:
+        x, y = ring.label_position
+        half_width = max(half_width, abs(x) + 3 * fonts.ring_size * CHAR_WIDTH_FACTOR)
+        top = max(top, -y + fonts.ring_size)
+    for axis in axes:
+        for line, (x, y) in zip(axis.label_lines, axis.line_positions, strict=True):
+            x0, y0, x1, y1 = line_extent(x, y, line, axis.text_anchor, fonts.size, fonts.char_width)
+            half_width = max(half_width, abs(x0), abs(x1))
             top = max(top, -y0)
             bottom = max(bottom, y1)
-    half_w += pad
-    top += pad
-    bottom += pad
-    cx, cy = half_w, top
+    pad = 0.6 * fonts.size
+    return half_width + pad, top + pad, bottom + pad
 
-    def shift(p: Point) -> Point:
-        return (p[0] + cx, p[1] + cy)
 
-    rings = tuple(
-        RadarRing(
-            value=value,
-            radius=r,
-            points=tuple(shift(p) for p in points),
-            label=format_value(value),
-            label_position=shift(label_position),
-            label_anchor="start",
+@dataclass(frozen=True)
+class _Shift:
+    """Moves what was laid out around (0, 0) so that the centre lands at (dx, dy)."""
+
+    dx: float
+    dy: float
+
+    def point(self, p: Point) -> Point:
+        return (p[0] + self.dx, p[1] + self.dy)
+
+    def ring(self, ring: RadarRing) -> RadarRing:
+        return replace(
+            ring, points=tuple(self.point(p) for p in ring.points), label_position=self.point(ring.label_position)
         )
-        for value, r, points, label_position in rings_local
-    )
-    axes = tuple(
-        RadarAxis(
-            index=i,
-            angle=angle,
-            end=shift(end),
-            label=label,
-            label_lines=lines,
-            label_anchor_point=shift(anchor),
-            text_anchor=text_anchor,
-            line_positions=tuple(shift(p) for p in positions),
+
+    def axis(self, axis: RadarAxis) -> RadarAxis:
+        return replace(
+            axis,
+            end=self.point(axis.end),
+            label_anchor_point=self.point(axis.label_anchor_point),
+            line_positions=tuple(self.point(p) for p in axis.line_positions),
         )
-        for i, angle, end, label, lines, anchor, text_anchor, positions in axes_local
-    )
-    series_geometry = tuple(
-        RadarSeriesGeometry(
-            label=s.label,
-            style=s.style,
-            values=s.values,
-            points=tuple(shift(p) for p in points),
-            missing=missing,
-        )
-        for s, points, missing in series_local
-    )
-    return RadarGeometry(
-        width=2 * half_w,
-        height=top + bottom,
-        cx=cx,
-        cy=cy,
-        radius=radius,
-        scale_min=scale_min,
-        scale_max=scale_max,
-        rings=rings,
-        axes=axes,
-        series=series_geometry,
-        legend=tuple((s.label, s.style) for s in series),
-        font_size=font_size,
-        ring_font_size=ring_font_size,
-        line_height=line_height,
-        char_width=char_width,
-    )
+
+    def series(self, series: RadarSeriesGeometry) -> RadarSeriesGeometry:
+        return replace(series, points=tuple(self.point(p) for p in series.points))

@@ -11,7 +11,6 @@ from ..config import ConfigurationError
 from . import directory  # noqa: F401  (registers "schools import")
 from .admin import rounds_cli, schools_cli, users_cli
 from .backup import backup_command, restore_command
-from .bench import bench_cli
 from .catalog import catalog_cli
 from .demo import demo_command
 from .reports import report_command, reports_command
@@ -39,7 +38,7 @@ cli = FlaskGroup(
     help="selfeval – self-evaluation of digital school development (Leitfaden Digitale Schulentwicklung).",
 )
 for command in (
-    catalog_cli, demo_command, schools_cli, rounds_cli, users_cli, report_command, reports_command, bench_cli,
+    catalog_cli, demo_command, schools_cli, rounds_cli, users_cli, report_command, reports_command,
     backup_command, restore_command,
 ):  # fmt: skip
     cli.add_command(command)

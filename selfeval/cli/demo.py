@@ -18,8 +18,9 @@ def demo_command(host: str, port: int, reset: bool) -> None:
     from flask_migrate import upgrade
     from werkzeug.serving import run_simple
 
-    from ..app import create_app, default_instance_path
+    from ..app import create_app
     from ..extensions import catalogs, db
+    from ..paths import default_instance_path
     from ..services.demo import load_demo_content
 
     database = Path(default_instance_path()) / DEMO_DATABASE_FILE

@@ -10,7 +10,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from ..charts import SERIES_STYLES, RadarGeometry
-from ..charts.radar import BACKGROUND_COLOR, GRID_COLOR, TEXT_COLOR
+from ..charts.style import BACKGROUND_COLOR, GRID_COLOR, TEXT_COLOR
 from .fonts import REGULAR
 
 _STYLE_ORDER = {"comparison": 0, "secondary": 1, "primary": 2}

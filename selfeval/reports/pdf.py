@@ -120,15 +120,6 @@ def render_pdf(data: ReportData) -> bytes:
     return buffer.getvalue()
 
 
-def render_minimal_pdf(font: str = REGULAR) -> bytes:
-    """One line on one page: the floor any reportlab document costs (for the benchmark)."""
-    register_fonts()
-    buffer = BytesIO()
-    style = ParagraphStyle("floor", fontName=font, fontSize=10)
-    SimpleDocTemplate(buffer, pagesize=A4).build([Paragraph("Bericht zur Selbstevaluation", style)])
-    return buffer.getvalue()
-
-
 def _frame(canvas, data: ReportData, number: int, total: int) -> None:
     """Every page: school, Schulnummer, Schulform, Ort, round and submission date on top; page x von y below."""
     school = data.school
@@ -365,4 +356,4 @@ def _closing(data: ReportData) -> list:
     return out
 
 
-__all__ = ["markup", "previous_label", "render_minimal_pdf", "render_pdf"]
+__all__ = ["markup", "previous_label", "render_pdf"]

@@ -65,9 +65,8 @@ def comparison_note(data: ReportData) -> str:
 
 def group_line(size: int, schulform: str, round_name: str) -> str:
     return (
-        f"Vergleichsgruppe: die {size} anderen Schulen der Schulform {schulform}, die in dieser Installation von "
-        f"selfeval ihre Bewertung in der Runde {round_name} abgeschlossen haben. Ihre eigene Schule zählt nicht mit; "
-        "einzelne Schulen werden nicht genannt."
+        f"Vergleichsgruppe: die {size} anderen Schulen der Schulform {schulform}, die {_finished_here(round_name)}. "
+        "Ihre eigene Schule zählt nicht mit; einzelne Schulen werden nicht genannt."
     )
 
 
@@ -83,10 +82,15 @@ def _rounding_line(shown: str) -> str:
 
 def waiting_line(minimum: int, schulform: str, round_name: str) -> str:
     return (
-        f"Ein Vergleich erscheint, sobald mindestens {minimum} andere Schulen der Schulform {schulform} in dieser "
-        f"Installation von selfeval ihre Bewertung in der Runde {round_name} abgeschlossen haben; bisher sind es "
-        "weniger. So lässt sich aus dem Vergleich keine einzelne Schule erkennen."
+        f"Ein Vergleich erscheint, sobald mindestens {minimum} andere Schulen der Schulform {schulform} "
+        f"{_finished_here(round_name)}; bisher sind es weniger. So lässt sich aus dem Vergleich keine einzelne Schule "
+        "erkennen."
     )
+
+
+def _finished_here(round_name: str) -> str:
+    """Who counts for the comparison: schools that submitted in this round on this installation."""
+    return f"in dieser Installation von selfeval ihre Bewertung in der Runde {round_name} abgeschlossen haben"
 
 
 def previous_note(data: ReportData) -> str:

@@ -121,11 +121,6 @@ def select(
     return schools[mask]
 
 
-def restrict(scores: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
-    """The score rows of those schools in `schools` (in the order of `scores`)."""
-    return scores[scores.index.isin(schools.index)]
-
-
 def change(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """Per school with scores in both rounds: current minus previous, for the columns both share."""
     shared = [column for column in current.columns if column in previous.columns]

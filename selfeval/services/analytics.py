@@ -34,6 +34,10 @@ class Selection:
     bezirke: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
 
+    def schools_in(self, scope: pd.DataFrame) -> pd.DataFrame:
+        """The schools of `scope` in the selected Schulformen, Kreise and Bezirke (the status filter is the table's)."""
+        return aggregate.select(scope, schulformen=self.schulformen, kreise=self.kreise, bezirke=self.bezirke)
+
 
 def parse_selection(values: dict[str, list[str]]) -> Selection:
     """Query parameters (schulform, kreis, bezirk, status) as a Selection; InvalidInput names every unknown value."""
@@ -83,7 +87,7 @@ class RoundAnalytics:
 def analyse(user: User, round_: Round, selection: Selection = Selection()) -> RoundAnalytics:
     catalog = round_catalog(round_)
     scope = scope_schools(user, round_)
-    schools = aggregate.select(scope, schulformen=selection.schulformen, kreise=selection.kreise, bezirke=selection.bezirke)
+    schools = selection.schools_in(scope)
     listed = aggregate.select(schools, statuses=selection.statuses)
     indicator_scores = submitted_scores(round_, schools)
     criterion_scores = aggregate.criterion_scores(indicator_scores, catalog)
@@ -117,7 +121,7 @@ def means_over_rounds(user: User, selection: Selection, catalog: Catalog) -> pd.
     per_round = []
     for round_ in all_rounds():
         scope = scope_schools(user, round_)
-        schools = aggregate.select(scope, schulformen=selection.schulformen, kreise=selection.kreise, bezirke=selection.bezirke)
+        schools = selection.schools_in(scope)
         per_round.append((round_.name, aggregate.criterion_scores(submitted_scores(round_, schools), round_catalog(round_))))
     return aggregate.means_over_rounds(per_round, [aggregate.OVERALL, *(c.id for c in catalog.criteria)])
 

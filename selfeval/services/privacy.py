@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..jobs import report_jobs
 from ..models import ApiToken, Assessment, AuditEvent, PasswordLink, Rating, User
 from ..models.types import utcnow
 from ..permissions import is_own_account
-from . import audit, report_jobs
+from . import audit
 from .accounts import LAST_ADMIN, is_last_active_admin
 from .errors import InvalidInput
 from .users import ROLE_LABELS
@@ -134,7 +134,7 @@ def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
     db.session.execute(update(Assessment).where(Assessment.submitted_by_id == user.id).values(submitted_by_id=None))
     audit.anonymize(user)
     # The account's report ZIPs hold teams' comments it may no longer see; a running job stops.
-    report_jobs.remove_jobs_of(current_app, user)  # the proxy will do: no thread outlives this request
+    report_jobs.remove_jobs_of(user)
     db.session.delete(user)
     db.session.flush()
     audit.record("user.erased", actor=actor, subject=audit.ERASED_ACCOUNT, school=school, changes={"role": [role, None]})

@@ -87,7 +87,7 @@ def _parse_score(score: Any, where: str, catalog: Catalog, errors: list[FieldErr
         return score
     low, high = catalog.scale.min, catalog.scale.max
     if isinstance(score, bool) or not isinstance(score, int) or not low <= score <= high:
-        errors.append(FieldError(where, f"Die Bewertung muss eine ganze Zahl von {low} bis {high} sein oder leer bleiben."))
+        errors.append(FieldError(where, score_rule(low, high)))
         return UNCHANGED
     return score
 
@@ -98,33 +98,48 @@ def _parse_comment(comment: Any, where: str, errors: list[FieldError]) -> Any:
     if comment is None:
         return ""
     if not isinstance(comment, str):
-        errors.append(FieldError(where, "Der Kommentar muss Text sein."))
+        errors.append(FieldError(where, COMMENT_NOT_TEXT))
         return UNCHANGED
+    try:
+        return checked_comment(comment)
+    except BrokenRule as exc:
+        errors.append(FieldError(where, str(exc)))
+        return UNCHANGED
+
+
+#: The message for a comment that is no text (a number, a list, …).
+COMMENT_NOT_TEXT = "Der Kommentar muss Text sein."
+
+
+class BrokenRule(ValueError):
+    """A value breaks one of the rules; the message (German) says which."""
+
+
+def score_rule(low: int, high: int) -> str:
+    """The message for a score that is no whole number from `low` to `high` (or null)."""
+    return f"Die Bewertung muss eine ganze Zahl von {low} bis {high} sein oder leer bleiben."
+
+
+def checked_comment(comment: str) -> str:
+    """The comment as it is stored (line breaks normalised); BrokenRule names the first rule it breaks.
+
+    The one rule for comments, of the rating form and the API alike (the API's model calls it too).
+    """
     comment = normalize_line_breaks(comment)  # before any rule counts characters or lines
     if CONTROL_CHARACTERS.search(comment):
-        errors.append(FieldError(where, "Der Kommentar enthält unzulässige Steuerzeichen."))
-        return UNCHANGED
+        raise BrokenRule("Der Kommentar enthält unzulässige Steuerzeichen.")
     if _SURROGATES.search(comment):  # only JSON escapes can produce them; no database stores them
-        errors.append(FieldError(where, "Der Kommentar enthält ungültige Zeichen."))
-        return UNCHANGED
+        raise BrokenRule("Der Kommentar enthält ungültige Zeichen.")
     if len(comment) > MAX_COMMENT_LENGTH:
-        errors.append(
-            FieldError(
-                where,
-                f"Der Kommentar darf höchstens {MAX_COMMENT_LENGTH:,} Zeichen lang sein "
-                f"(jetzt: {len(comment):,}).".replace(",", "."),
-            )
+        raise BrokenRule(
+            f"Der Kommentar darf höchstens {MAX_COMMENT_LENGTH:,} Zeichen lang sein "
+            f"(jetzt: {len(comment):,}).".replace(",", ".")
         )
-        return UNCHANGED
     lines = comment.count("\n") + 1
     if lines > MAX_COMMENT_LINES:
         # Each line costs the reports a line of their own (a wall of short lines made 384 PDF pages).
-        errors.append(
-            FieldError(
-                where,
-                f"Der Kommentar darf höchstens {MAX_COMMENT_LINES} Zeilen haben (jetzt: {lines:,}). "
-                "Bitte fassen Sie kurze Zeilen zusammen.".replace(",", "."),
-            )
+        raise BrokenRule(
+            f"Der Kommentar darf höchstens {MAX_COMMENT_LINES} Zeilen haben (jetzt: {lines:,}). "
+            "Bitte fassen Sie kurze Zeilen zusammen.".replace(",", ".")
         )
-        return UNCHANGED
     return comment

@@ -6,7 +6,7 @@ PDF a team downloads and the one in an adviser's ZIP can never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import Assessment, CatalogSnapshot, Rating, Round, School, User
 from ..models.types import utcnow
 from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis_name, kreise, schulform_label
+from ..reports.batch import BatchSummary, Progress, render_batch, report_filename
 from ..reports.content import PreviousResult, ReportInput, build_report
 from ..reports.model import Comparison, ReportData, ReportSchool
 from ..scoring import aggregate
@@ -99,6 +100,33 @@ def batch_schools(user: User | None, round_: Round, selection: ReportSelection =
         in_bezirke = [key for key, found in kreise().items() if found.bezirksregierung in selection.bezirke]
         query = query.where(School.kreis.in_(in_bezirke))
     return list(db.session.scalars(query))
+
+
+#: Where rendered reports go: called with each report's file name and PDF (a ZIP's writestr, a folder's writer).
+ReportSink = Callable[[str, bytes], None]
+
+
+def write_reports(
+    round_: Round, schools: Sequence[School], sink: ReportSink, *, progress: Progress | None = None, workers: int = 1
+) -> BatchSummary:
+    """Render the reports of the schools' submitted assessments in the round into `sink`, named as downloads are.
+
+    A report that cannot be made is counted in the summary (and passed to `progress` as failed), not fatal.
+    """
+
+    def named(data: ReportData, pdf: bytes) -> None:
+        sink(report_filename(data, round_.slug), pdf)
+
+    return render_batch(iter_reports(round_, schools, today=None), named, workers=workers, progress=progress)
+
+
+def batch_by_ids(round_id: int, school_ids: Sequence[int]) -> tuple[Round, list[School]]:
+    """The round and schools of a batch chosen earlier (by another request), by Schulnummer; NotFound if the round is gone."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound("Diese Erhebungsrunde gibt es nicht mehr.")
+    schools = db.session.scalars(select(School).where(School.id.in_(school_ids)).order_by(School.schulnummer))
+    return round_, list(schools)
 
 
 def iter_reports(

@@ -1,4 +1,9 @@
-"""Blueprints by audience, the error pages and what every template may use."""
+"""Blueprints by what they serve, the error pages and what every template may use.
+
+A blueprint module (one that defines or adds routes to a blueprint) imports nothing from another blueprint
+module: what two of them share lives in a helper module here (guards, audit_display, password_links, charts, …);
+tests/unit/test_view_modules.py checks it.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +14,24 @@ from ..legal import LEGAL_PAGES, legal_links
 from . import (
     admin,
     api,
+    assessment,
     auth,
     errors,
     main,
     password_reset,  # noqa: F401  (adds "Passwort vergessen?" to the auth blueprint)
     report_jobs,
     request_guard,
+    results,
     supervision,
-    team,
     unsaved,
 )
+from .audit_display import AUDIT_TEMPLATE_GLOBALS
 from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 
 def register_blueprints(app: Flask) -> None:
     request_guard.register_converters(app)  # ids in addresses beyond the database's range: 404, before any route
-    for module in (main, auth, team, supervision, report_jobs, admin, api):
+    for module in (main, auth, assessment, results, supervision, report_jobs, admin, api):
         app.register_blueprint(module.blueprint)
 
 
@@ -37,6 +44,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(TEMPLATE_FILTERS)
     app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(AUDIT_TEMPLATE_GLOBALS)
     app.context_processor(lambda: {"catalog": catalogs.active})
     app.context_processor(lambda: {"legal_links": _legal_links(app)})
 

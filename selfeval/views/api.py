@@ -10,7 +10,6 @@ from typing import Any
 from flask import Blueprint, g, jsonify, make_response, request
 from flask_login import current_user
 
-from ..catalog import catalog_to_dict
 from ..exports import ExportData, to_csv, to_xlsx
 from ..extensions import catalogs, csrf, db
 from ..models import School
@@ -21,14 +20,22 @@ from ..reports.cache import cached_pdf
 from ..services import analytics, assessments, reports
 from ..services.errors import InvalidInput, NotFound
 from ..services.history import school_history
-from ..services.rating_input import InvalidRatings, parse_rating_changes
 from ..services.rounds import current_round, get_round, previous_round
 from ..services.schools import get_school, schools_visible_to
 from ..services.users import user_for_token
-from .api_spec import openapi_document
+from .api_models import openapi_document
+from .api_models.errors import error_body
+from .api_models.ratings import InvalidBody, rating_changes
 from .downloads import pdf_response
 from .refusals import log_refusal
-from .serializers import analytics_to_json, history_to_json, schools_to_json, state_to_json
+from .serializers import (
+    analytics_to_json,
+    catalog_to_json,
+    history_to_json,
+    school_summary_to_json,
+    schools_to_json,
+    state_to_json,
+)
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer calls carry no cookie and need no CSRF token; session calls are checked below.
@@ -53,7 +60,7 @@ class ApiError(Exception):
 @blueprint.errorhandler(ApiError)
 def _api_error(error: ApiError):
     log_refusal(error.status)
-    response = jsonify({"error": {"code": error.status, "message": error.message, **error.extra}})
+    response = jsonify(error_body(error.status, error.message, **error.extra))
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="selfeval"'
     return response, error.status
@@ -84,7 +91,7 @@ def openapi():
 
 @blueprint.get("/catalog")
 def catalog():
-    return jsonify(catalog_to_dict(catalogs.active))
+    return jsonify(catalog_to_json(catalogs.active))
 
 
 @blueprint.get("/schools/<schulnummer>/assessments/<round_slug>")
@@ -138,10 +145,10 @@ def list_schools():
 
 def _school_without_round(school: School) -> dict[str, Any]:
     found = kreis(school.kreis)
-    return {
+    return school_summary_to_json({
         "schulnummer": school.schulnummer, "name": school.name, "schulform": school.schulform, "kreis": school.kreis,
         "bezirksregierung": found.bezirksregierung if found else "", "ort": school.ort, "status": None, "overall": None,
-    }  # fmt: skip
+    })  # fmt: skip
 
 
 @blueprint.get("/analytics")
@@ -196,21 +203,11 @@ def _selection_from_query() -> analytics.Selection:
 
 
 def _rating_changes(body, catalog):
-    """The body's ratings as changes; 422 listing every problem of the body at once."""
-    if not isinstance(body, dict):
-        problem = {"location": "", "message": "Erwartet wird ein JSON-Objekt mit dem Feld „ratings“."}
-        raise ApiError(422, INVALID, errors=[problem])
-    problems = [{"location": key, "message": f"Unbekanntes Feld „{key}“."} for key in sorted(set(body) - {"ratings"})]
-    if "ratings" not in body:
-        problems.insert(0, {"location": "ratings", "message": "Das Feld „ratings“ fehlt."})
-    changes = {}
+    """The body's ratings as changes; 422 listing every problem of the body at once (api_models.ratings)."""
     try:
-        changes = parse_rating_changes(catalog, body.get("ratings", {}))
-    except InvalidRatings as exc:
-        problems += [error.as_dict() for error in exc.errors]
-    if problems:
-        raise ApiError(422, INVALID, errors=problems)
-    return changes
+        return rating_changes(body, catalog)
+    except InvalidBody as exc:
+        raise ApiError(422, INVALID, errors=[error.as_dict() for error in exc.errors]) from None
 
 
 def _run(action):

@@ -15,8 +15,8 @@ from ..security.throttle import login_throttle
 from ..services import unsaved_input
 from ..services.accounts import LinkInvalid, end_all_sessions, find_password_link, set_password_by_link
 from ..services.errors import InvalidInput
-from ..services.mail import MailSettings
 from ..services.users import authenticate
+from .password_links import reset_by_mail_possible
 
 blueprint = Blueprint("auth", __name__)
 security_log = logging.getLogger("selfeval.security")
@@ -25,7 +25,7 @@ security_log = logging.getLogger("selfeval.security")
 @blueprint.route("/anmelden", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("team.home"))
+        return redirect(url_for("assessment.home"))
     form = LoginForm()
     if not form.validate_on_submit():
         return _login_page(form)
@@ -43,7 +43,7 @@ def login():
     unsaved_input.purge_expired()  # rating input kept across a log-in lives a few hours at most
     db.session.commit()
     next_page = request.args.get("next", "")
-    return redirect(next_page if _is_local(next_page) else url_for("team.home"))
+    return redirect(next_page if _is_local(next_page) else url_for("assessment.home"))
 
 
 def _login_page(form: LoginForm) -> str:
@@ -115,38 +115,6 @@ def _set_password_form(token: str, link):
 
 def _link_invalid():
     return make_response(render_template("auth/link_invalid.html"), 404)
-
-
-#: Shown to the admin when a link cannot be made: its address would come from the request's Host header.
-NO_BASE_URL = (
-    "Links zum Festlegen eines Passworts können noch nicht erstellt werden, weil die Adresse von selfeval "
-    "nicht eingestellt ist (SELFEVAL_BASE_URL). Bitte bitten Sie den technischen Betrieb, sie einzustellen."
-)
-
-
-def links_possible() -> bool:
-    """Whether a password link can be made: SELFEVAL_BASE_URL is set, or this is a test or debug run.
-
-    Without it the link's host would be whatever the request's Host header said: an attacker who
-    asks for a reset with a forged Host would get the victim's link pointing to the attacker's site.
-    """
-    config = current_app.config
-    return bool(config.get("SELFEVAL_BASE_URL")) or current_app.testing or current_app.debug
-
-
-def reset_by_mail_possible() -> bool:
-    """Mail is configured and links know the site's address: then the log-in page offers "Passwort vergessen?"."""
-    return MailSettings.from_config(current_app.config) is not None and links_possible()
-
-
-def password_link_url(token: str) -> str:
-    """The full link for an e-mail or for the admin to pass on; callers check links_possible() first."""
-    base = current_app.config.get("SELFEVAL_BASE_URL", "")
-    if base:
-        return base + url_for("auth.set_password", token=token)
-    if not links_possible():
-        raise RuntimeError("no SELFEVAL_BASE_URL: a password link would take its host from the request")
-    return url_for("auth.set_password", token=token, _external=True)  # tests and debug runs only
 
 
 def _is_local(target: str) -> bool:

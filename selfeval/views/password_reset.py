@@ -20,7 +20,8 @@ from ..services.accounts import issue_password_link
 from ..services.audit import RESET_REQUEST_ACTOR
 from ..services.mail import MailNotSent, MailSettings, password_link_message, send
 from ..services.users import find_user
-from .auth import blueprint, password_link_url, reset_by_mail_possible
+from .auth import blueprint
+from .password_links import password_link_url, reset_by_mail_possible
 
 log = logging.getLogger("selfeval.mail")
 
@@ -28,7 +29,7 @@ log = logging.getLogger("selfeval.mail")
 @blueprint.route("/passwort-vergessen", methods=["GET", "POST"])
 def forgot_password():
     if current_user.is_authenticated:
-        return redirect(url_for("team.home"))
+        return redirect(url_for("assessment.home"))
     if not reset_by_mail_possible():
         return render_template("auth/forgot_password.html", form=None, sent=False)
     form = ForgotPasswordForm()

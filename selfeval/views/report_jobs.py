@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from ..services import report_jobs
+from ..jobs import report_jobs
 from ..services.errors import InvalidInput, NotFound
 from ..services.reports import NothingToReport, parse_report_selection
 from ..services.rounds import get_round
-from . import supervision
+from .guards import analytics_audience
 
 blueprint = Blueprint("report_jobs", __name__, url_prefix="/auswertung/berichte")
-# The same audience as the overview: supervisors, advisers and admins.
-blueprint.before_request(supervision.guard)
+blueprint.before_request(analytics_audience)  # the overview's audience: supervisors, advisers and admins
 
 
 @blueprint.post("/")
@@ -24,7 +23,7 @@ def start():
     try:
         round_ = get_round(form.get("runde", ""))
         selection = parse_report_selection(form.getlist("kreis"), form.getlist("schulform"), form.getlist("bezirk"))
-        job = report_jobs.start_job(current_app._get_current_object(), current_user, round_, selection)
+        job = report_jobs.start_job(current_user, round_, selection)
     except report_jobs.JobAlreadyRunning as exc:  # one at a time: show the one that runs
         flash(str(exc), "info")
         return redirect(url_for("report_jobs.show", job_id=exc.job.id), code=303)
@@ -58,7 +57,7 @@ def status(job_id: str):
 def download(job_id: str):
     job = _job_or_404(job_id)
     try:
-        path = report_jobs.job_archive(current_app._get_current_object(), job)
+        path = report_jobs.job_archive(job)
     except NotFound:
         abort(404)
     response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=job.download_name)
@@ -67,6 +66,6 @@ def download(job_id: str):
 
 def _job_or_404(job_id: str) -> report_jobs.ReportJob:
     try:
-        return report_jobs.load_job(current_app._get_current_object(), job_id, current_user)
+        return report_jobs.load_job(job_id, current_user)
     except NotFound:
         abort(404)

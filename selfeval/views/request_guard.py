@@ -40,7 +40,7 @@ def register(app: Flask) -> None:
 
 #: Forms whose view checks every field itself and shows the page again with the reason on the field: the rating
 #: form holds a team's long comments, and nothing a user typed may be lost (services.rating_input names the field).
-FORMS_CHECKED_BY_THEIR_VIEW = frozenset({"team.edit_criterion"})
+FORMS_CHECKED_BY_THEIR_VIEW = frozenset({"assessment.edit_criterion"})
 
 
 def refuse_nul_characters() -> None:

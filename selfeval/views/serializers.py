@@ -1,4 +1,4 @@
-"""The JSON shapes of the API, shared by the API and the pages' autosave."""
+"""The API's answers, built as the models of views.api_models: what is sent is what the document describes."""
 
 from __future__ import annotations
 
@@ -7,45 +7,58 @@ from typing import Any
 
 import pandas as pd
 
+from ..catalog import Catalog, catalog_to_dict
 from ..scoring.aggregate import OVERALL, STAT_COLUMNS
 from ..services.analytics import RoundAnalytics
 from ..services.assessments import AssessmentState
 from ..services.history import RoundResult
+from .api_models import analytics as analytics_models
+from .api_models import assessments as assessment_models
+from .api_models import catalog as catalog_models
 
 
 def state_to_json(state: AssessmentState, previous_round: str | None) -> dict[str, Any]:
     """The assessment document; `previous_round` is the slug of the round before (None for the first)."""
     scores = state.scores
-    return {
-        "school": state.schulnummer,
-        "round": state.round_slug,
-        "previous_round": previous_round,
-        "catalog": {"id": state.catalog.id, "version": state.catalog.version},
-        "status": state.status,
-        "version": state.version,
-        "ratings": {
-            indicator.id: {"score": state.rating(indicator.id).score, "comment": state.rating(indicator.id).comment}
+    model = assessment_models.Assessment(
+        school=state.schulnummer,
+        round=state.round_slug,
+        previous_round=previous_round,
+        catalog=assessment_models.CatalogRef(id=state.catalog.id, version=state.catalog.version),
+        status=state.status,  # type: ignore[arg-type]  # the service's status is one of the model's
+        version=state.version,
+        ratings={
+            indicator.id: assessment_models.Rating(
+                score=state.rating(indicator.id).score, comment=state.rating(indicator.id).comment
+            )
             for indicator in state.catalog.indicators
         },
-        "scores": {"overall": scores.overall, "criteria": scores.criteria},
-        "completeness": scores.completeness,
-        "submitted_at": state.submitted_at.isoformat() if state.submitted_at else None,
-    }
+        scores=assessment_models.Scores(overall=scores.overall, criteria=scores.criteria),
+        completeness=scores.completeness,
+        submitted_at=state.submitted_at.isoformat() if state.submitted_at else None,
+    )
+    return model.model_dump(mode="json")
 
 
 def history_to_json(schulnummer: str, results: list[RoundResult]) -> dict[str, Any]:
-    return {
-        "schulnummer": schulnummer,
-        "rounds": [
-            {
-                "round": result.round_slug,
-                "status": result.status,
-                "completeness": result.completeness,
-                "scores": {"overall": result.overall, "criteria": result.criteria},
-            }
+    model = assessment_models.SchoolHistory(
+        schulnummer=schulnummer,
+        rounds=[
+            assessment_models.HistoryRound(
+                round=result.round_slug,
+                status=result.status,  # type: ignore[arg-type]  # started rounds only: draft or submitted
+                completeness=result.completeness,
+                scores=assessment_models.Scores(overall=result.overall, criteria=result.criteria),
+            )
             for result in results
         ],
-    }
+    )
+    return model.model_dump(mode="json")
+
+
+def catalog_to_json(catalog: Catalog) -> dict[str, Any]:
+    """catalog.catalog_to_dict's shape, held to the model; fields a catalogue does not use stay out."""
+    return catalog_models.Catalog.model_validate(catalog_to_dict(catalog)).model_dump(mode="json", exclude_unset=True)
 
 
 def _number(value) -> float | int | None:
@@ -55,9 +68,11 @@ def _number(value) -> float | int | None:
     return value
 
 
-def _stats(frame: pd.DataFrame, ids: list[str]) -> dict[str, dict[str, Any]]:
+def _stats(frame: pd.DataFrame, ids: list[str]) -> dict[str, analytics_models.Stats]:
     return {
-        key: {column: _number(int(row["n"]) if column == "n" else float(row[column])) for column in STAT_COLUMNS}
+        key: analytics_models.Stats.model_validate(
+            {column: _number(int(row["n"]) if column == "n" else float(row[column])) for column in STAT_COLUMNS}
+        )
         for key, row in frame.reindex(ids).iterrows()
     }
 
@@ -65,29 +80,36 @@ def _stats(frame: pd.DataFrame, ids: list[str]) -> dict[str, dict[str, Any]]:
 def analytics_to_json(result: RoundAnalytics) -> dict[str, Any]:
     participation = result.participation
     criteria = [criterion.id for criterion in result.catalog.criteria]
-    return {
-        "round": result.round_slug,
-        "round_name": result.round_name,
-        "n_schools_in_scope": participation["in_scope"],
-        "n_submitted": participation["submitted"],
-        "n_draft": participation["draft"],
-        "criteria": _stats(result.criterion_stats, criteria),
-        "overall": _stats(result.criterion_stats, [OVERALL])[OVERALL],
-        "indicators": _stats(result.indicator_stats, [indicator.id for indicator in result.catalog.indicators]),
-    }
+    model = analytics_models.Analytics(
+        round=result.round_slug,
+        round_name=result.round_name,
+        n_schools_in_scope=participation["in_scope"],
+        n_submitted=participation["submitted"],
+        n_draft=participation["draft"],
+        criteria=_stats(result.criterion_stats, criteria),
+        overall=_stats(result.criterion_stats, [OVERALL])[OVERALL],
+        indicators=_stats(result.indicator_stats, [indicator.id for indicator in result.catalog.indicators]),
+    )
+    return model.model_dump(mode="json")
+
+
+def school_summary_to_json(fields: dict[str, Any]) -> dict[str, Any]:
+    return analytics_models.SchoolSummary.model_validate(fields).model_dump(mode="json")
 
 
 def schools_to_json(summaries: pd.DataFrame) -> list[dict[str, Any]]:
     return [
-        {
-            "schulnummer": schulnummer,
-            "name": row["name"],
-            "schulform": row["schulform"],
-            "kreis": row["kreis"],
-            "bezirksregierung": row["bezirksregierung"],
-            "ort": row["ort"],
-            "status": row["status"],
-            "overall": _number(float(row["overall"])),
-        }
+        school_summary_to_json(
+            {
+                "schulnummer": schulnummer,
+                "name": row["name"],
+                "schulform": row["schulform"],
+                "kreis": row["kreis"],
+                "bezirksregierung": row["bezirksregierung"],
+                "ort": row["ort"],
+                "status": row["status"],
+                "overall": _number(float(row["overall"])),
+            }
+        )
         for schulnummer, row in summaries.iterrows()
     ]

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import login_manager
-from ..permissions import can_use_analytics
 from ..reference import BEZIRKSREGIERUNGEN, kreis_name, schulform_label
 from ..scoring.aggregate import MIN_GROUP_SIZE
 from ..services import analytics as analytics_service
@@ -14,19 +12,14 @@ from ..services.errors import InvalidInput, NotFound
 from ..services.rounds import all_rounds, current_round, get_round
 from ..vocabulary import STATE_COLUMN, STATE_LABELS
 from .charts import distribution_chart
+from .guards import analytics_audience
 from .heatmap import heat_legend, heatmap_page, parse_sorting
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/auswertung")
 FILTERS = {"schulform": "Schulform", "kreis": "Kreis", "bezirk": "Bezirksregierung", "status": STATE_COLUMN}
 
 
-@blueprint.before_request
-def guard():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not can_use_analytics(current_user):
-        abort(403)
-    return None
+blueprint.before_request(analytics_audience)
 
 
 @blueprint.get("/")

@@ -30,7 +30,7 @@ from ..services.rounds import get_round
 from ..services.schools import get_school
 from .errors import http_error
 
-RATING_ENDPOINT = "team.edit_criterion"
+RATING_ENDPOINT = "assessment.edit_criterion"
 OWNER_FIELD = "page_owner"
 COOKIE = "selfeval_unsaved"
 COOKIE_PATH = "/schulen/"

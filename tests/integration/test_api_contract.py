@@ -27,7 +27,7 @@ from selfeval.extensions import db
 from selfeval.models import Round, School
 from selfeval.paths import DEFAULT_CATALOG
 from selfeval.services import assessments
-from selfeval.views.api_spec import openapi_document
+from selfeval.views.api_models import openapi_document
 from tests.conftest import empty_tables, make_test_app
 from tests.support.factories import all_scores, leader, make_round, make_school, make_token, make_user, rate, rated, submitted
 

@@ -50,10 +50,10 @@ def test_a_page_refused_with_403_is_logged_with_the_user_id_and_role_but_no_name
     assert response.status_code == 403
     assert_one_refusal(
         refusals(), before,
-        f"refused 403 GET /schulen/100001/2025-26/ (endpoint team.overview) for user {people['team_b']} (team) "
+        f"refused 403 GET /schulen/100001/2025-26/ (endpoint assessment.overview) for user {people['team_b']} (team) "
         "from 203.0.113.7 at {at}",
         status=403, user_id=people["team_b"], role="team", method="GET", path="/schulen/100001/2025-26/",
-        endpoint="team.overview", client="203.0.113.7",
+        endpoint="assessment.overview", client="203.0.113.7",
     )  # fmt: skip
 
 

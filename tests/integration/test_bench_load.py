@@ -1,4 +1,4 @@
-"""`selfeval bench load` end to end on PostgreSQL (2 teams, 2 s per phase), and that its consistency check can fail.
+"""`python -m benchmarks load` end to end on PostgreSQL (2 teams, 2 s per phase), and that its consistency check can fail.
 
 Not a timed test: it asserts what every run must show (each kind of request, no errors, every accepted
 write in the database), never how fast. It needs PostgreSQL: the server of SELFEVAL_TEST_DATABASE_URL
@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import make_url
 
-from selfeval.bench.load_check import AcceptedWrite, check, stored_assessments
-from selfeval.bench.load_server import DEFAULT_SERVER
-from selfeval.cli import cli
+from benchmarks.cli import bench_cli
+from benchmarks.load_check import AcceptedWrite, check, stored_assessments
+from benchmarks.load_server import DEFAULT_SERVER
 from selfeval.config import normalize_database_url
 from tests.conftest import TEST_DATABASE_ENV, fresh_database
 
@@ -34,7 +34,7 @@ def postgresql_server() -> str:
 
 
 def invoke(*args: str):
-    result = CliRunner().invoke(cli, ["bench", "load", *args], catch_exceptions=False)
+    result = CliRunner().invoke(bench_cli, ["load", *args], catch_exceptions=False)
     assert "Traceback" not in result.output
     return result
 

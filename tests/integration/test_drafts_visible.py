@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from selfeval.paths import STATIC_DIR
 from tests.support.catalogue import LEITFADEN
 from tests.support.factories import login, make_round, make_school, make_user, rate
 from tests.support.html import soup_of, text
 
 RESULTS = "/schulen/100001/2025-26/ergebnis"
 REPORT = "/schulen/100001/2025-26/bericht"
-CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "selfeval.css"
+CSS = STATIC_DIR / "css" / "selfeval.css"
 
 
 @pytest.fixture

@@ -17,7 +17,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from selfeval.extensions import db
-from selfeval.services import privacy, report_jobs
+from selfeval.jobs import report_jobs
+from selfeval.services import privacy
+from selfeval.services import reports as report_service
 from selfeval.services.users import find_user
 from tests.support.factories import login, make_user
 from tests.support.html import csrf, soup_of, text
@@ -200,13 +202,13 @@ def test_a_job_whose_process_died_shows_as_failed_not_running_forever(app, clien
 def gate(monkeypatch):
     """Holds every job before its first report until the test opens it (as a very slow report would)."""
     opened = threading.Event()
-    real = report_jobs.iter_reports
+    real = report_service.iter_reports  # what write_reports renders from
 
     def held(*args, **kwargs):
         opened.wait(60)
         yield from real(*args, **kwargs)
 
-    monkeypatch.setattr(report_jobs, "iter_reports", held)
+    monkeypatch.setattr(report_service, "iter_reports", held)
     yield opened
     opened.set()
     for thread in threading.enumerate():

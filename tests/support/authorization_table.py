@@ -94,26 +94,26 @@ TABLE: dict[tuple[str, str], Check] = {
     ("auth.set_password", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     ("auth.set_password", "POST"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     # Team A took part in the last round: its start page lists both rounds; team B has only the current one.
-    ("team.home", "GET"): Check(
+    ("assessment.home", "GET"): Check(
         (LOGIN, LOGIN, PAGE, to(f"/schulen/{SCHULNUMMER_B}/{CURRENT_ROUND}/"),
          to("/auswertung/"), to("/auswertung/"), to("/auswertung/"), to("/auswertung/"), to("/auswertung/"))
     ),
-    ("team.overview", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
-    ("team.edit_criterion", "GET"): Check(
+    ("assessment.overview", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
+    ("assessment.edit_criterion", "GET"): Check(
         (LOGIN, LOGIN, PAGE, DENY, to(OVERVIEW_A), DENY, to(OVERVIEW_A), DENY, to(OVERVIEW_A))
     ),
-    ("team.edit_criterion", "POST"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
-    ("team.submit", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
-    ("team.submit", "POST"): Check(
+    ("assessment.edit_criterion", "POST"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("assessment.submit", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("assessment.submit", "POST"): Check(
         (LOGIN, LOGIN, to(OVERVIEW_A + "abschliessen"), DENY, DENY, DENY, DENY, DENY, DENY)
     ),
     # School A's assessment is a draft: nothing to reopen, back to the overview with the reason.
-    ("team.reopen", "GET"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
-    ("team.reopen", "POST"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
-    ("team.results", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
-    ("team.history", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("team.report", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
-    ("team.report_pdf", "GET"): Check((LOGIN, LOGIN, PDF, DENY, PDF, DENY, PDF, DENY, PDF)),
+    ("assessment.reopen", "GET"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("assessment.reopen", "POST"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("results.results", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
+    ("results.history", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("results.report", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
+    ("results.report_pdf", "GET"): Check((LOGIN, LOGIN, PDF, DENY, PDF, DENY, PDF, DENY, PDF)),
     ("supervision.overview", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE)),
     ("report_jobs.start", "POST"): Check(
         (LOGIN, LOGIN, DENY, DENY, JOB, NOTHING_TO_REPORT, JOB, NOTHING_TO_REPORT, JOB), form={"runde": LAST_ROUND}

@@ -14,8 +14,8 @@ from flask import Flask
 from sqlalchemy import Engine, event
 
 from selfeval.extensions import db
+from selfeval.jobs.report_jobs import start_job
 from selfeval.services.accounts import deactivate_user, issue_password_link
-from selfeval.services.report_jobs import start_job
 from selfeval.services.reports import ReportSelection
 from selfeval.services.users import create_user
 from tests.support.authorization_table import (
@@ -80,7 +80,7 @@ def build_world(app: Flask) -> World:
         deactivate_user(db.session.merge(users["deactivated"]), actor=None)
         db.session.commit()
         supervisor = db.session.merge(users["supervisor_in"])
-        job = start_job(app, supervisor, db.session.merge(last), ReportSelection())
+        job = start_job(supervisor, db.session.merge(last), ReportSelection())
     wait_for_report_jobs()
     world.url_values["job_id"] = job.id
     assert sorted(world.cookies) == sorted(ACTORS) == sorted(world.tokens)

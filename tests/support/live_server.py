@@ -25,8 +25,10 @@ from pathlib import Path
 
 import httpx
 
-from selfeval.paths import PROJECT_ROOT
 from tests.conftest import TEST_SECRET_KEY
+
+#: The checkout's root, where wsgi.py lies.
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 #: A page that needs neither a log-in nor data: it answers as soon as a worker serves the app.
 READY_PATH = "/api/v1/catalog"
@@ -121,7 +123,7 @@ def _gunicorn_command(listening_fd: int, workers: int, threads: int, preload: bo
         "--threads": str(threads),
         "--timeout": "60",  # a worker stuck this long is killed and replaced
         "--graceful-timeout": "5",
-        "--chdir": str(PROJECT_ROOT),  # where wsgi.py lies
+        "--chdir": str(CHECKOUT),  # where wsgi.py lies
     }
     flags = ["--preload"] if preload else []
     return [sys.executable, "-m", "gunicorn", *(part for option in options.items() for part in option), *flags, "wsgi:app"]

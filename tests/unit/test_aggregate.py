@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import random
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,6 +11,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from selfeval.catalog import Catalog, Criterion, Indicator, Scale, load_catalog
+from selfeval.paths import CRITERIA_DIR
 from selfeval.scoring import score_assessment
 from selfeval.scoring.aggregate import (
     STAT_COLUMNS,
@@ -22,7 +22,6 @@ from selfeval.scoring.aggregate import (
     describe,
     empty_schools,
     participation,
-    restrict,
     select,
     sort_schools,
 )
@@ -43,7 +42,7 @@ CATALOG = Catalog(
     ),
 )
 INDICATOR_IDS = ["k1a", "k1b", "k2a", "k2b", "k2c"]
-DORTMUND = Path(__file__).resolve().parents[2] / "criteria" / "dortmund-leitfaden.yaml"
+DORTMUND = CRITERIA_DIR / "dortmund-leitfaden.yaml"
 
 
 def index(*numbers: str) -> pd.Index:
@@ -175,7 +174,7 @@ def test_describe_of_empty_frame():
     assert_frame_equal(describe(pd.DataFrame(index=index()), ["k1", "k2", "overall"]), expected)
 
 
-# --- participation, select, restrict ----------------------------------------------------------------
+# --- participation, select -------------------------------------------------------------------------
 
 
 def test_participation_counts():
@@ -219,13 +218,6 @@ def test_select(filters, expected):
 
 def test_select_from_no_schools():
     assert_frame_equal(select(empty_schools(), kreise=["05913"], statuses=["submitted"]), empty_schools())
-
-
-def test_restrict_keeps_score_order():
-    scores = frame({"k1": [1, 2, 3, 4]}, ["100005", "100003", "999999", "100001"])
-    selection = select(schools_frame(), statuses=["submitted"])
-    assert_frame_equal(restrict(scores, selection), frame({"k1": [1, 2, 4]}, ["100005", "100003", "100001"]))
-    assert_frame_equal(restrict(scores, empty_schools()), frame({"k1": []}, []))
 
 
 # --- change between rounds ----------------------------------------------------------------------------

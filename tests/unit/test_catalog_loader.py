@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -19,6 +18,7 @@ from selfeval.catalog import (
     load_catalog,
     parse_catalog,
 )
+from selfeval.paths import CRITERIA_DIR
 from tests.support.catalog_files import VALID, problems_of
 
 
@@ -379,7 +379,7 @@ def test_normalized_dict_round_trips_to_an_equal_catalogue():
 
 
 def test_readme_example_is_a_valid_catalogue_without_warnings():
-    readme = (Path(__file__).parents[2] / "criteria" / "README.md").read_text(encoding="utf-8")
+    readme = (CRITERIA_DIR / "README.md").read_text(encoding="utf-8")
     example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
     catalog = parse_catalog(example.encode(), "criteria/README.md")
     assert catalog.warnings == ()

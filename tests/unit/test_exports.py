@@ -6,7 +6,6 @@ import csv
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -15,6 +14,7 @@ import pytest
 
 from selfeval.catalog import Catalog, Criterion, Indicator, Scale, indicator_letter, load_catalog
 from selfeval.exports import ExportData, neutralize, to_csv, to_xlsx
+from selfeval.paths import CRITERIA_DIR
 
 NAN = np.nan
 CATALOG = Catalog(
@@ -31,7 +31,7 @@ CATALOG = Catalog(
         ),
     ),
 )
-DORTMUND = Path(__file__).resolve().parents[2] / "criteria" / "dortmund-leitfaden.yaml"
+DORTMUND = CRITERIA_DIR / "dortmund-leitfaden.yaml"
 METADATA = [
     "Schulnummer", "Schule", "Schulform", "Schulform-Schlüssel", "Ort", "Kreis", "Kreisschlüssel",
     "Bezirksregierung", "Erhebungsrunde", "Stand",

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from selfeval.jobs.report_jobs import ReportJob
 from selfeval.models import Membership, School, User, UserScope
 from selfeval.permissions import (
     account_key,
@@ -17,7 +18,6 @@ from selfeval.permissions import (
     can_view_report_job,
     is_own_account,
 )
-from selfeval.services.report_jobs import ReportJob
 
 #: School A: a Gesamtschule in Dortmund (Bezirksregierung Arnsberg); B: one in Düsseldorf.
 SCHOOL_A = School(id=1, schulnummer="100001", name="A", schulform="15", kreis="05913", ort="Dortmund")

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from pathlib import Path
 
 import pytest
 from reportlab import rl_config
 
 from selfeval.catalog import load_catalog
 from selfeval.models.assessment import MAX_COMMENT_LINES
+from selfeval.paths import CRITERIA_DIR
 from selfeval.reports import pdf
 from selfeval.reports.cache import PdfCache, report_key
 from selfeval.reports.content import COMMENT_LINES_SHOWN, PreviousResult, ReportInput, bounded_comment, build_report
 from selfeval.reports.model import Comparison, ReportSchool
 
-CATALOG = load_catalog(Path(__file__).parents[2] / "criteria" / "dortmund-leitfaden.yaml")
+CATALOG = load_catalog(CRITERIA_DIR / "dortmund-leitfaden.yaml")
 
 
 def report(scores: dict[str, int], comments: dict[str, str]):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from selfeval.paths import PROJECT_ROOT
+from selfeval.paths import PACKAGE_DIR, STATIC_DIR, TEMPLATES_DIR
 from selfeval.vocabulary import STATE_COLUMN, STATE_LABELS, state_label, state_text
 
 
@@ -38,10 +38,10 @@ DRIFT = re.compile(r"\babgegeben\b|\bAbgeschlossen\b|\bim Entwurf\b|\bEntwurf, n
 
 
 def test_pages_reports_exports_and_messages_use_no_drifting_word():
-    sources = [*sorted((PROJECT_ROOT / "templates").rglob("*.html")), *sorted((PROJECT_ROOT / "selfeval").rglob("*.py")),
-               *sorted((PROJECT_ROOT / "static" / "js").rglob("*.js"))]  # fmt: skip
+    sources = [*sorted(TEMPLATES_DIR.rglob("*.html")), *sorted(PACKAGE_DIR.rglob("*.py")),
+               *sorted((STATIC_DIR / "js").rglob("*.js"))]  # fmt: skip
     found = [
-        f"{path.relative_to(PROJECT_ROOT)}:{number}: {line.strip()}"
+        f"{path.relative_to(PACKAGE_DIR.parent)}:{number}: {line.strip()}"
         for path in sources
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if DRIFT.search(line)

@@ -18,8 +18,8 @@ from ...services.school_import import ImportConflict
 from ...services.school_import import import_directory as import_directory_service
 from ...services.schools import add_school as add_school_service
 from ...services.schools import get_school, search_schools, update_school
+from ..audit_display import round_indicator_titles
 from . import blueprint
-from .audit_log import round_indicator_titles
 
 PER_PAGE = 50
 #: The directory file is about 2 MB; the app-wide limit (MAX_CONTENT_LENGTH) is 1 MB.

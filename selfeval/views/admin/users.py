@@ -31,10 +31,10 @@ from ...services.mail import MailNotSent, MailSettings, password_link_message, s
 from ...services.privacy import erase_user, export_user
 from ...services.schools import find_school
 from ...services.users import ROLE_LABELS, SCOPE_LABELS, account_fields, create_user
-from ..auth import NO_BASE_URL, links_possible, password_link_url
+from ..audit_display import round_indicator_titles
 from ..formatting import format_datetime
+from ..password_links import NO_BASE_URL, links_possible, password_link_url
 from . import blueprint
-from .audit_log import round_indicator_titles
 
 PER_PAGE = 50
 RECENT_ENTRIES = 20

@@ -1,0 +1,102 @@
+"""The results of an assessment, who changed what, and its improvement report (page and PDF).
+
+For the team and for everyone else who may see the school's assessment: supervisors and advisers in scope
+and admins (the supervision overview links here). The rating pages are in `assessment.py`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..permissions import can_view_history
+from ..reports import text as report_text
+from ..reports.batch import report_filename
+from ..reports.cache import cached_pdf
+from ..scoring.aggregate import MIN_GROUP_SIZE
+from ..services import assessments, audit
+from ..services.analytics import comparison_group
+from ..services.assessments import AssessmentState
+from ..services.history import school_history
+from ..services.reports import NothingToReport, report_for
+from ..services.rounds import previous_round as previous_round_of
+from .audit_display import indicator_titles
+from .charts import history_charts, report_chart, results_chart
+from .downloads import pdf_response
+from .guards import serve_school_rounds
+
+blueprint = serve_school_rounds(Blueprint("results", __name__))
+
+
+def _comparable(state: AssessmentState, previous: AssessmentState) -> bool:
+    """A previous round is shown when it has ratings and the same criteria (catalogues may change)."""
+    same_criteria = [c.id for c in previous.catalog.criteria] == [c.id for c in state.catalog.criteria]
+    return same_criteria and previous.scores.rated > 0
+
+
+@blueprint.get("/schulen/<schulnummer>/<round_slug>/ergebnis")
+def results():
+    state = assessments.load_state(g.school, g.round)
+    previous_round = previous_round_of(g.round)
+    previous = assessments.load_state(g.school, previous_round) if previous_round else None
+    if previous is not None and not _comparable(state, previous):
+        previous = None
+    group = comparison_group(g.school, g.round)
+    history = school_history(g.school, until=g.round)
+    return render_template(
+        "results/results.html",
+        state=state,
+        previous=previous,
+        history=history,
+        history_charts=history_charts(history, state) if _has_past_result(history) else [],
+        group=group,
+        min_group_size=MIN_GROUP_SIZE,
+        chart=results_chart(state, previous, group),
+        text=report_text,
+    )
+
+
+def _has_past_result(history) -> bool:
+    """A history is worth drawing once an earlier school year was submitted: one point alone shows no change."""
+    return any(result.is_submitted and result.round_slug != g.round.slug for result in history)
+
+
+@blueprint.get("/schulen/<schulnummer>/<round_slug>/verlauf")
+def history():
+    """Who changed what and when in this assessment, newest first (the audit trail's part for it)."""
+    if not can_view_history(current_user, g.school):
+        abort(403)
+    state = assessments.load_state(g.school, g.round)
+    return render_template(
+        "results/history.html",
+        events=audit.assessment_history(g.school, g.round),
+        titles=indicator_titles(state.catalog),
+        merge_minutes=int(audit.MERGE_WINDOW.total_seconds() // 60),
+    )
+
+
+@blueprint.get("/schulen/<schulnummer>/<round_slug>/bericht.pdf")
+def report_pdf():
+    """The improvement report as PDF, for the team, advisers and supervisors in scope, and admins."""
+    data = _report_or_none()
+    if data is None:
+        return redirect(url_for("results.results"))
+    return pdf_response(cached_pdf(data), report_filename(data, g.round.slug))
+
+
+@blueprint.get("/schulen/<schulnummer>/<round_slug>/bericht")
+def report():
+    """The same report as an accessible web page (headings, tables, print stylesheet)."""
+    data = _report_or_none()
+    if data is None:
+        return redirect(url_for("results.results"))
+    return render_template("results/report.html", report=data, chart=report_chart(data), text=report_text)
+
+
+def _report_or_none():
+    """The report of this page's school and round, or None with a message why there is none yet."""
+    try:
+        return report_for(g.school, g.round)
+    except NothingToReport as exc:
+        flash(str(exc), "error")
+        return None
