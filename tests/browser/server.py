@@ -1,6 +1,6 @@
 """The database the browser journeys' server runs on: migrated and given its first admin on the command line.
 
-The server itself is tests/live_server.py (gunicorn in its own process group): the browser talks
+The server itself is tests/support/live_server.py (gunicorn in its own process group): the browser talks
 HTTP to it, and report jobs run in its background threads.
 """
 

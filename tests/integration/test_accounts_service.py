@@ -29,8 +29,8 @@ from selfeval.services.accounts import (
     user_for_token,
 )
 from selfeval.services.errors import InvalidInput
-from tests.factories import PASSWORD, login, make_round, make_school, make_user
-from tests.html import soup_of, text
+from tests.support.factories import PASSWORD, login, make_round, make_school, make_user
+from tests.support.html import soup_of, text
 
 NEW_PASSWORD = "ein neues langes Passwort"
 LAST_ADMIN = "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."

@@ -14,7 +14,7 @@ from selfeval.services.accounts import create_user
 from selfeval.services.audit import MERGE_WINDOW, AuditFilter, browse
 from selfeval.services.rating_input import RatingChange
 from selfeval.services.schools import update_school
-from tests.factories import PASSWORD, all_scores, make_round, make_school, make_user, rate
+from tests.support.factories import PASSWORD, all_scores, make_round, make_school, make_user, rate
 
 
 @pytest.fixture

@@ -9,12 +9,9 @@ import re
 import stat
 
 import pytest
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
-from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
 from selfeval.models import Assessment, PasswordLink, Round, User
 from selfeval.services.accounts import (
@@ -37,7 +34,8 @@ from selfeval.services.backup import (
     to_json,
 )
 from tests.conftest import PRODUCTION_PASSWORD_HASH, make_test_app
-from tests.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
+from tests.support.cli import outcome, run
+from tests.support.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
 
 COMMENT = "Tablets in allen Klassen.\nWLAN im Altbau: „ausbaufähig“ – Prüfung läuft."
 NO_SCHEMA = "the database has no schema yet: run `selfeval db upgrade` first"
@@ -390,17 +388,6 @@ def test_a_database_without_the_current_schema_gets_a_plain_message(empty_databa
 
 
 # --- the command line ------------------------------------------------------------------------------
-
-
-def run(app, *args: str, input: str | bytes | None = None):
-    """`selfeval ARGS` against this app; unexpected exceptions propagate, tracebacks never print."""
-    result = CliRunner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def outcome(result) -> tuple[int, str, str]:
-    return result.exit_code, result.stdout, result.stderr
 
 
 def summary(verb: str, file, counts: dict[str, int]) -> re.Pattern:

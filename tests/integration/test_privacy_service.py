@@ -17,7 +17,7 @@ from selfeval.services import accounts, assessments, audit
 from selfeval.services.accounts import create_user, find_user, issue_token, privacy, user_for_token
 from selfeval.services.audit import ERASED_ACCOUNT
 from selfeval.services.errors import InvalidInput
-from tests.factories import PASSWORD, all_scores, login, make_round, make_school, make_user, rate
+from tests.support.factories import PASSWORD, all_scores, login, make_round, make_school, make_user, rate
 
 COMMENT = "Medienkonzept 2024 beschlossen"
 #: Every trace of the person: both names and both e-mail addresses she had.
