@@ -3,6 +3,7 @@
 from .assessment import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES, Assessment, Rating
 from .audit import AuditEvent
 from .catalog_snapshot import CatalogSnapshot
+from .offer import KreisOffer
 from .school import Round, School
 from .unsaved_input import UnsavedInput
 from .user import ROLES, SCOPE_KINDS, ApiToken, Membership, PasswordLink, User, UserScope
@@ -16,6 +17,7 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "CatalogSnapshot",
+    "KreisOffer",
     "Membership",
     "PasswordLink",
     "Rating",
