@@ -10,7 +10,19 @@ from ..reference import SCHULFORMEN, SCHULSTUFEN, kreise
 from .checks import BaseChecker, Path, describe
 from .model import SupportOffer
 
-OFFER_KEYS = {"id", "title", "provider", "description", "source", "url", "contact", "kreise", "schulformen", "schulstufen", "target_groups"}
+OFFER_KEYS = {
+    "id",
+    "title",
+    "provider",
+    "description",
+    "source",
+    "url",
+    "contact",
+    "kreise",
+    "schulformen",
+    "schulstufen",
+    "target_groups",
+}
 URL = re.compile(r"https?://[^\s<>\"']+")
 
 

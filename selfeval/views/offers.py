@@ -47,7 +47,7 @@ def index():
 
 
 def for_whom(offer: KreisOffer) -> str:
-    """"Grundschule, Primarstufe" – the Schulformen and Schulstufen an offer is limited to; no limit: all schools."""
+    """ "Grundschule, Primarstufe" – the Schulformen and Schulstufen an offer is limited to; no limit: all schools."""
     names = [SCHULFORMEN.get(code, code) for code in offer.schulformen]
     names += [SCHULSTUFEN.get(key, key) for key in offer.schulstufen]
     return ", ".join(names) if names else "alle Schulen des Kreises"
@@ -60,7 +60,9 @@ def new():
         form.version.data = "0"
     elif form.validate_on_submit():
         with attempt(InvalidInput, IntegrityError) as failed:
-            service.create_offer(form.values(), actor=current_user, catalog=catalogs.active, allowed_kreise=offer_kreise(current_user))
+            service.create_offer(
+                form.values(), actor=current_user, catalog=catalogs.active, allowed_kreise=offer_kreise(current_user)
+            )
         if failed.error is None:
             flash(SAVED, "success")
             return redirect(url_for("offers.index"))
@@ -121,7 +123,9 @@ def delete(offer_id: int):
             if offer is None:
                 flash("Das Angebot war schon gelöscht.", "info")
                 return redirect(url_for("offers.index"))
-            message = "Das Angebot wurde inzwischen geändert. Bitte prüfen Sie die gespeicherte Fassung unten, bevor Sie es löschen."
+            message = (
+                "Das Angebot wurde inzwischen geändert. Bitte prüfen Sie die gespeicherte Fassung unten, bevor Sie es löschen."
+            )
     return render_template("offers/delete.html", offer=offer, message=message, labels=_labels(), kreis_name=kreis_name)
 
 
@@ -168,7 +172,11 @@ def _deleted_meanwhile(form: OfferForm):
 
 def _attach(form: OfferForm, error: Exception | None) -> None:
     """The service's messages on the fields of the same name; a constraint the database enforces on the title."""
-    problems = error.problems if isinstance(error, InvalidInput) else {"title": "Das Angebot konnte nicht gespeichert werden; bitte versuchen Sie es noch einmal."}
+    problems = (
+        error.problems
+        if isinstance(error, InvalidInput)
+        else {"title": "Das Angebot konnte nicht gespeichert werden; bitte versuchen Sie es noch einmal."}
+    )
     for field_name, message in problems.items():
         target = form[field_name] if field_name in form else form.title  # noqa: SIM401 - a form has no get()
         target.errors = [*target.errors, message]

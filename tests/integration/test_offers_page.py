@@ -100,13 +100,16 @@ def test_wrong_input_is_explained_in_german_and_nothing_typed_is_lost(app, advis
         "#title": "Titel: Bitte geben Sie den Titel an.",
         "#description": "Beschreibung: Hier sind höchstens 2000 Zeichen möglich (jetzt 2001).",
         "#url": "Webadresse: Bitte geben Sie eine vollständige Webadresse an, die mit https:// oder http:// beginnt.",
-        "#fits": "Passt zu diesen Indikatoren und Kriterien: Bitte wählen Sie mindestens einen Indikator oder ein Kriterium, zu dem das Angebot passt.",
+        "#fits": "Passt zu diesen Indikatoren und Kriterien: Bitte wählen Sie mindestens einen Indikator oder ein "
+        "Kriterium, zu dem das Angebot passt.",
     }  # fmt: skip
     assert page.find("input", id="provider")["value"] == "Medienzentrum Bochum"
     assert page.find("input", id="url")["value"] == "medienzentrum.bochum.test"
     # A browser drops the line break right after <textarea>; the text is what was sent.
     assert page.find("textarea", id="description").get_text().removeprefix("\r\n") == "x" * 2001
-    assert page.find("textarea", id="target_groups").get_text().removeprefix("\r\n") == "Schulleitungen\nMedienkoordinator:innen\n"
+    assert (
+        page.find("textarea", id="target_groups").get_text().removeprefix("\r\n") == "Schulleitungen\nMedienkoordinator:innen\n"
+    )
     assert [box["value"] for box in page.select("input[name=schulformen][checked]")] == ["02"]
     assert stored(app) == [] and audit(app) == []
 
@@ -114,7 +117,9 @@ def test_wrong_input_is_explained_in_german_and_nothing_typed_is_lost(app, advis
 def test_an_adviser_sees_and_edits_only_offers_of_its_kreise(app, adviser):
     own, other = add_offer(app, "05911"), add_offer(app, "05111", "Angebot in Düsseldorf")
 
-    assert [row[0] for row in rows(soup_of(adviser.get("/angebote/")).find("table"))] == ["Sprechstunde Medienkonzept Medienzentrum"]
+    assert [row[0] for row in rows(soup_of(adviser.get("/angebote/")).find("table"))] == [
+        "Sprechstunde Medienkonzept Medienzentrum"
+    ]
     assert adviser.get(f"/angebote/{own}").status_code == 200
     for url in (f"/angebote/{other}", f"/angebote/{other}/loeschen"):
         response = adviser.get(url)

@@ -83,9 +83,11 @@ def known_offers(app) -> list[tuple[str, str]]:
     assert [offer_list.id for offer_list in lists] == ["dortmund"]
     found = [(offer.title, offer.provider) for offer in catalog.offers]
     found += [(regional.offer.title, regional.offer.provider) for offer_list in lists for regional in offer_list.offers]
-    return found + [(title, "Medienzentrum Bochum") for title in (BOCHUM_ALL, BOCHUM_PRIMARY)] + [
-        ("Netzwerk Schulbibliotheken Bochum", "Stadtbücherei Bochum")
-    ]
+    return (
+        found
+        + [(title, "Medienzentrum Bochum") for title in (BOCHUM_ALL, BOCHUM_PRIMARY)]
+        + [("Netzwerk Schulbibliotheken Bochum", "Stadtbücherei Bochum")]
+    )
 
 
 def named_offers(content: str, known: list[tuple[str, str]]) -> set[str]:
@@ -98,7 +100,9 @@ def test_each_school_s_report_names_exactly_the_offers_that_fit_it(app, client):
         round_ = make_round("2025/26")
         bochum_offers(app)
         for number, kreis, schulform, name in MATRIX:
-            submitted(make_school(number, kreis=kreis, schulform=schulform, name=name), round_, all_scores(8) | dict.fromkeys(WEAK, 1))
+            submitted(
+                make_school(number, kreis=kreis, schulform=schulform, name=name), round_, all_scores(8) | dict.fromkeys(WEAK, 1)
+            )
         make_user("admin@land.test", "admin")
         db.session.commit()
         known = known_offers(app)
@@ -110,7 +114,9 @@ def test_each_school_s_report_names_exactly_the_offers_that_fit_it(app, client):
         assert response.mimetype == "application/pdf"
         found[(number, kreis, schulform, name)] = named_offers(pdf_text(response.data), known)
 
-    assert {school: sorted(titles) for school, titles in found.items()} == {school: sorted(titles) for school, titles in MATRIX.items()}
+    assert {school: sorted(titles) for school, titles in found.items()} == {
+        school: sorted(titles) for school, titles in MATRIX.items()
+    }
 
 
 @pytest.fixture
@@ -134,7 +140,10 @@ def test_a_bochum_offer_kept_in_the_database_is_in_bochum_s_report_and_not_in_do
         client = app.test_client()
         login(client, email)
         content = pdf_text(client.get(f"/schulen/{number}/2025-26/bericht.pdf").data)
-        assert (f"{BOCHUM_ALL} – Medienzentrum Bochum." in content, "Kontakt: Telefon 0234 000000" in content) == (expected, expected)
+        assert (f"{BOCHUM_ALL} – Medienzentrum Bochum." in content, "Kontakt: Telefon 0234 000000" in content) == (
+            expected,
+            expected,
+        )
         assert ("Angebotsliste der Medienberatung Bochum" in content) is expected
 
 
