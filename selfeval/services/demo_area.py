@@ -12,9 +12,10 @@ from __future__ import annotations
 import random
 
 from ..catalog import Catalog
-from ..models import Round
+from ..models import Round, User
 from . import assessments
 from .accounts import create_user
+from .offers import OfferValues, create_offer
 from .rating_input import parse_rating_changes
 from .schools import add_school
 
@@ -51,6 +52,32 @@ AREA_SCHOOLS = (
     ("199042", "Demo-Förderschule Hattingen", "08", "05954", "Hattingen", 3.3, "none"),
     ("199050", "Demo-Berufskolleg Dortmund-Mitte", "30", "05913", "Dortmund", 6.6, "both"),
     ("199051", "Demo-Berufskolleg Bochum", "30", "05911", "Bochum", 5.6, "current"),
+)
+#: Offers the demo's Medienberatung keeps for Bochum on the page /angebote (invented, like the schools).
+KREIS_OFFERS = (
+    OfferValues(
+        kreis="05911",
+        title="Demo-Netzwerk Medienbildung Bochum",
+        provider="Demo-Medienzentrum Bochum",
+        description=(
+            "Schulen aller Schulformen treffen sich viermal im Jahr, um Kooperationen mit außerschulischen Partnern "
+            "anzubahnen und Erfahrungen mit dem Medienkonzept auszutauschen."
+        ),
+        contact="Medienberatung Bochum, medienberatung@demo.selfeval.de",
+        url="https://demo.selfeval.de/bochum/netzwerk",
+        target_groups=("Medienkoordinator:innen", "Schulleitungen"),
+        fits=("k1", "k5"),
+    ),
+    OfferValues(
+        kreis="05911",
+        title="Demo-Sprechstunde Grundschule digital",
+        provider="Demo-Medienzentrum Bochum",
+        description="Monatliche Sprechstunde für Grundschulen: Medienkompetenzrahmen in der Primarstufe, Tablets im Unterricht.",
+        contact="Medienberatung Bochum",
+        schulstufen=("primarstufe",),
+        target_groups=("Lehrkräfte",),
+        fits=("k2", "k3", "k4", "k5"),
+    ),
 )
 #: Per criterion: how far schools typically are above or below their level.
 CRITERION_OFFSET = (0.4, -0.3, 0.2, 0.6, -1.2, 0.9)
@@ -103,3 +130,10 @@ def _rate_and_submit(school, round_: Round, user, scores: dict[str, int]) -> Non
     _save(school, round_, user, scores)
     assessments.submit(school, round_, user, assessments.load_state(school, round_).version)
     round_.is_open = was_open
+
+
+def add_kreis_offers(catalog: Catalog, adviser: User) -> None:
+    """The Medienberatung's own offers, made as on its page: by its account, audited, within its Kreise."""
+    kreise = [scope.value for scope in adviser.scopes if scope.kind == "kreis"]
+    for values in KREIS_OFFERS:
+        create_offer(values, actor=adviser, catalog=catalog, allowed_kreise=kreise)

@@ -122,6 +122,15 @@ TABLE: dict[tuple[str, str], Check] = {
     ("report_jobs.show", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
     ("report_jobs.status", "GET"): Check((LOGIN, LOGIN, DENY, DENY, JSON, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
     ("report_jobs.download", "GET"): Check((LOGIN, LOGIN, DENY, DENY, ZIP, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
+    # The offers of the Kreise: advisers (their Kreise) and admins. The offer {offer_id} is one of Dortmund (school A's
+    # Kreis). An empty form is shown again with its messages; deleting without the version seen asks again.
+    ("offers.index", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, PAGE)),
+    ("offers.new", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, PAGE)),
+    ("offers.new", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, PAGE)),
+    ("offers.edit", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
+    ("offers.edit", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
+    ("offers.delete", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
+    ("offers.delete", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
     ("admin.home", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.schools", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
