@@ -2,7 +2,7 @@
 
 Revision ID: 3b8e4f2a9c61
 Revises: c5f126c3663d
-Create Date: 2026-12-07 09:00:00 UTC
+Create Date: 2026-12-06 09:00:00 UTC
 
 Reviewed by hand. A new table only; the downgrade drops it (and the offers kept in it: export them
 first if they are to be kept, e.g. into an offer file beside the catalogue).
