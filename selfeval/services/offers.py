@@ -17,11 +17,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..catalog import Catalog, OfferList, RegionalOffer, SupportOffer
 from ..catalog.validate_offers import URL
 from ..extensions import db
+from ..limits import CONTROL_CHARACTERS
 from ..models import KreisOffer, User
 from ..reference import SCHULFORMEN, SCHULSTUFEN, kreis_name, kreise
 from . import audit
 from .errors import InvalidInput, NotFound, ServiceError
-from .text_rules import CONTROL_CHARACTERS
 
 #: The id of the offer list that reports build from the database rows, and the prefix of its offers' ids.
 DATABASE_LIST_ID = "medienberatung"
