@@ -9,7 +9,8 @@ from sqlalchemy import or_, select, true
 
 from ..extensions import db
 from ..models import Membership, School, User
-from ..reference import SCHULFORMEN, kreis, unknown_kreis_message
+from ..directory import TRAEGERNUMMER
+from ..reference import RECHTSFORMEN, SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
 from . import audit
 from .errors import InvalidInput, NotFound
@@ -17,13 +18,23 @@ from .paging import paginate
 from .text_rules import CONTROL_CHARACTERS
 
 SCHULNUMMER = re.compile(r"[0-9]{6}")
+GEMEINDESCHLUESSEL = re.compile(r"[0-9]{8}")
+#: What a school has besides its directory core: all optional, all in the directory import too.
+TRAEGER_FIELDS = ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform")
 #: Control characters: PostgreSQL refuses NUL, XML (the XLSX export) most of the others.
 
 
 def add_school(
-    schulnummer: str, name: str, schulform: str, kreis_key: str, ort: str = "", *, actor: User | None = None
+    schulnummer: str,
+    name: str,
+    schulform: str,
+    kreis_key: str,
+    ort: str = "",
+    *,
+    actor: User | None = None,
+    **traeger: str | None,
 ) -> School:
-    """A new school; InvalidInput names every wrong value."""
+    """A new school; InvalidInput names every wrong value. `traeger`: the optional TRAEGER_FIELDS ("" or None: unknown)."""
     schulnummer, name, ort = schulnummer.strip(), " ".join(name.split()), ort.strip()
     problems: dict[str, str] = {}
     if not SCHULNUMMER.fullmatch(schulnummer):
@@ -31,23 +42,33 @@ def add_school(
     elif find_school(schulnummer) is not None:
         problems["schulnummer"] = f"Es gibt schon eine Schule mit der Schulnummer {schulnummer}."
     problems.update(_school_problems(name, schulform, kreis_key, ort, current_schulform=None))
+    extra = _traeger_values(traeger, kreis_key, problems)
     if problems:
         raise InvalidInput(problems)
-    school = School(schulnummer=schulnummer, name=name, schulform=schulform, kreis=kreis_key, ort=ort)
+    school = School(schulnummer=schulnummer, name=name, schulform=schulform, kreis=kreis_key, ort=ort, **extra)
     db.session.add(school)
     db.session.flush()
     audit.record("school.created", actor=actor, subject=schulnummer, school=school, changes=audit.diff({}, school_fields(school)))
     return school
 
 
-def update_school(school: School, *, actor: User | None, name: str, schulform: str, kreis_key: str, ort: str) -> bool:
-    """Change a school's directory data; True if anything changed. The Schulnummer never changes."""
+def update_school(
+    school: School, *, actor: User | None, name: str, schulform: str, kreis_key: str, ort: str, **traeger: str | None
+) -> bool:
+    """Change a school's directory data; True if anything changed. The Schulnummer never changes.
+
+    `traeger`: any of TRAEGER_FIELDS; one left out (or None) keeps its value, "" empties it.
+    """
     name, ort = " ".join(name.split()), ort.strip()
     problems = _school_problems(name, schulform, kreis_key, ort, current_schulform=school.schulform)
+    given = {key: value for key, value in traeger.items() if value is not None}
+    extra = _traeger_values({key: getattr(school, key) for key in TRAEGER_FIELDS} | given, kreis_key, problems)
     if problems:
         raise InvalidInput(problems)
     before = school_fields(school)
     school.name, school.schulform, school.kreis, school.ort = name, schulform, kreis_key, ort
+    for key, value in extra.items():
+        setattr(school, key, value)
     changes = audit.diff(before, school_fields(school))
     if changes:
         audit.record("school.updated", actor=actor, subject=school.schulnummer, school=school, changes=changes)
@@ -55,8 +76,36 @@ def update_school(school: School, *, actor: User | None, name: str, schulform: s
     return bool(changes)
 
 
-def school_fields(school: School) -> dict[str, str]:
-    return {"name": school.name, "schulform": school.schulform, "kreis": school.kreis, "ort": school.ort}
+def school_fields(school: School) -> dict[str, str | None]:
+    return {
+        "name": school.name, "schulform": school.schulform, "kreis": school.kreis, "ort": school.ort,
+        **{key: getattr(school, key) for key in TRAEGER_FIELDS},
+    }  # fmt: skip
+
+
+def _traeger_values(values: dict[str, str | None], kreis_key: str, problems: dict[str, str]) -> dict[str, str | None]:
+    """The Gemeindeschlüssel, Schulträger and Rechtsform checked (problems added), "" as None."""
+    unknown = set(values) - set(TRAEGER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown school fields: {', '.join(sorted(unknown))}")
+    cleaned = {key: (" ".join((values.get(key) or "").split()) or None) for key in TRAEGER_FIELDS}
+    gemeinde, nummer, name = cleaned["gemeindeschluessel"], cleaned["traeger_nummer"], cleaned["traeger_name"]
+    if gemeinde is not None and not GEMEINDESCHLUESSEL.fullmatch(gemeinde):
+        problems["gemeindeschluessel"] = f"Der Gemeindeschlüssel „{gemeinde[:20]}“ hat nicht 8 Ziffern (z. B. 05978036)."
+    elif gemeinde is not None and gemeinde[:5] != kreis_key:
+        problems["gemeindeschluessel"] = (
+            f"Der Gemeindeschlüssel {gemeinde} liegt nicht im gewählten Kreis: seine ersten fünf Ziffern sind der "
+            f"Kreisschlüssel ({gemeinde[:5]})."
+        )
+    if nummer is not None and not TRAEGERNUMMER.fullmatch(nummer):
+        problems["traeger_nummer"] = f"Die Trägernummer „{nummer[:20]}“ besteht nicht aus höchstens 10 Ziffern."
+    if name is not None and len(name) > 200:
+        problems["traeger_name"] = "Der Name des Schulträgers darf höchstens 200 Zeichen lang sein."
+    elif name is not None and CONTROL_CHARACTERS.search(name):
+        problems["traeger_name"] = "Der Name des Schulträgers enthält unzulässige Steuerzeichen."
+    if cleaned["rechtsform"] is not None and cleaned["rechtsform"] not in RECHTSFORMEN:
+        problems["rechtsform"] = "Bitte wählen Sie die Rechtsform aus der Liste (öffentlich oder privat)."
+    return cleaned
 
 
 def _school_problems(name: str, schulform: str, kreis_key: str, ort: str, current_schulform: str | None) -> dict[str, str]:

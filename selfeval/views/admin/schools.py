@@ -9,7 +9,7 @@ from ...directory import DirectoryFileError
 from ...extensions import db
 from ...forms.admin_schools import DirectoryImportForm, NewSchoolForm, SchoolForm, SchoolSearchForm
 from ...permissions import can_administer
-from ...reference import SCHULFORMEN, kreis, kreis_name
+from ...reference import SCHULFORMEN, kreis, kreis_name, rechtsform_label
 from ...services import assessments, audit
 from ...services.errors import InvalidInput, NotFound
 from ...services.round_stats import team_accounts
@@ -17,7 +17,7 @@ from ...services.rounds import all_rounds
 from ...services.school_import import ImportConflict
 from ...services.school_import import import_directory as import_directory_service
 from ...services.schools import add_school as add_school_service
-from ...services.schools import get_school, search_schools, update_school
+from ...services.schools import TRAEGER_FIELDS, get_school, search_schools, update_school
 from . import blueprint
 from .audit_log import round_indicator_titles
 
@@ -67,6 +67,7 @@ def school(schulnummer: str):
         history=history,
         indicator_titles=round_indicator_titles(history.events),
         known_schulformen=SCHULFORMEN,
+        rechtsform=rechtsform_label(found.rechtsform),
     )
 
 
@@ -109,6 +110,7 @@ def _school_values(form: SchoolForm) -> dict[str, str]:
         "schulform": form.schulform.data,
         "kreis_key": form.kreis.data,
         "ort": form.ort.data or "",
+        **{name: form[name].data or "" for name in TRAEGER_FIELDS},
     }
 
 
