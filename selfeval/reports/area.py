@@ -248,7 +248,6 @@ def needs_intro(report: AreaReport) -> str:
 
 
 def needs_left_out(report: AreaReport) -> str:
-    return (
-        f"Weitere {report.needs_left_out} Indikatoren liegen bei weniger als einem Viertel der Schulen unter "
-        f"{report.weak_below} Punkten."
-    )
+    count = report.needs_left_out
+    which = "Ein weiterer Indikator liegt" if count == 1 else f"Weitere {count} Indikatoren liegen"
+    return f"{which} bei weniger als einem Viertel der Schulen unter {report.weak_below} Punkten."

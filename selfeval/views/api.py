@@ -187,7 +187,7 @@ def _round_from_query(*, required: bool):
 
 def _selection_from_query() -> analytics.Selection:
     # An empty value means "all", as the page's form sends it.
-    values = {name: [v for v in request.args.getlist(name) if v] for name in ("schulform", "kreis", "bezirk")}
+    values = {name: [v for v in request.args.getlist(name) if v] for name in ("schulform", "kreis", "bezirk", "traeger")}
     try:
         return analytics.parse_selection(values)
     except InvalidInput as exc:
