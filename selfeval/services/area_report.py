@@ -24,6 +24,13 @@ from .analytics import Selection, round_catalog, scope_schools, submitted_scores
 from .rounds import all_rounds
 
 
+def rounds_until(round_: Round) -> list[Round]:
+    """Every round in school-year order up to `round_` (a trend ends with the round it is about)."""
+    if round_.school_year is None:
+        return [other for other in all_rounds() if other.school_year is None and other.id <= round_.id] or [round_]
+    return [other for other in all_rounds() if other.school_year is None or other.school_year <= round_.school_year]
+
+
 def area_report(
     user: User | None, round_: Round, selection: Selection, *, with_schools: bool | None = None, today: date | None = None
 ) -> AreaReport:
@@ -33,9 +40,7 @@ def area_report(
     schools = selection.schools_in(scope)
     indicator_scores = submitted_scores(round_, schools)
     history = []
-    for other in all_rounds():
-        if other.school_year is not None and round_.school_year is not None and other.school_year > round_.school_year:
-            continue  # the trend ends with the report's round
+    for other in rounds_until(round_):
         chosen = schools if other.id == round_.id else selection.schools_in(scope_schools(user, other))
         history.append((other.name, aggregate.criterion_scores(submitted_scores(other, chosen), round_catalog(other))))
     source = AreaInput(
@@ -49,12 +54,13 @@ def area_report(
         criterion_scores=aggregate.criterion_scores(indicator_scores, catalog),
         history=history,
         offer_lists=registry.offer_lists,
-        show_schools=_may_see_schools(user, schools) if user is not None else bool(with_schools),
+        show_schools=may_see_schools(user, schools) if user is not None else bool(with_schools),
     )
     return build_area_report(source)
 
 
-def _may_see_schools(user: User, schools) -> bool:
+def may_see_schools(user: User, schools) -> bool:
+    """Whether `user` may open the results of every school of the frame (then single schools' values may be shown)."""
     ids = [int(value) for value in schools["school_id"]]
     found = db.session.scalars(select(School).where(School.id.in_(ids))).all() if ids else []
     return all(can_view_assessment(user, school) for school in found)

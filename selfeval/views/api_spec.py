@@ -70,6 +70,13 @@ _SELECTION_QUERY = [
         ("kreis", "5-digit Kreisschlüssel", sorted(kreise())),
         ("bezirk", "Bezirksregierung", list(BEZIRKSREGIERUNGEN)),
     )
+] + [
+    {
+        "name": "traeger",
+        "in": "query",
+        "description": "Trägernummer of a Schulträger; repeatable, always within the caller's scope; an empty value means all",
+        "schema": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{0,10}$"}},
+    }
 ]
 _SCOPE_ERRORS = {
     **_ANY_REQUEST,
@@ -288,10 +295,11 @@ def _analytics_paths() -> dict[str, Any]:
         "/export": {
             "get": {
                 "operationId": "exportScores",
-                "summary": "Scores of the schools in the caller's scope as CSV (German Excel) or XLSX",
+                "summary": "Scores of the schools in the caller's scope as CSV (German Excel) or XLSX, or the monitoring "
+                "table (long format, every school year up to the round; see the README)",
                 "parameters": [
                     _ROUND_QUERY,
-                    {"name": "format", "in": "query", "required": True, "schema": {"enum": ["csv", "xlsx"]}},
+                    {"name": "format", "in": "query", "required": True, "schema": {"enum": ["csv", "xlsx", "monitoring"]}},
                     *_SELECTION_QUERY,
                 ],
                 "responses": {

@@ -302,7 +302,7 @@ def test_export_rejects_an_unknown_format(client, tokens, query):
     assert (response.status_code, response.get_json()) == (
         422,
         {"error": {"code": 422, "message": "Die Abfrage ist ungültig.",
-                   "errors": [{"location": "format", "message": "Erlaubt sind „csv“ und „xlsx“."}]}},
+                   "errors": [{"location": "format", "message": "Erlaubt sind „csv“, „xlsx“ und „monitoring“."}]}},
     )  # fmt: skip
 
 

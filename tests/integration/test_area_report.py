@@ -10,9 +10,11 @@ import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
+from selfeval.models import School
 from tests.factories import login, make_round, make_school, make_user, rated, submitted
 from tests.html import rows, soup_of, text
 
@@ -57,6 +59,8 @@ def area(app):
         make_school("300006", name="Förderschule Unna", kreis="05978", **UNNA)
         submitted(make_school("400001", name="Dortmunder Schule", kreis="05913"), current, 1)
         make_user("aufsicht@kreis-unna.test", "supervisor", kreise=["05978"])
+        for school in db.session.scalars(select(School).where(School.kreis == "05978")):
+            school.ort = "Unna"  # the factory's place is Dortmund
         db.session.commit()
     return app
 
@@ -139,3 +143,47 @@ def test_a_supervisor_outside_the_area_sees_no_school_of_it(area):
     figures = {text(d.dt): text(d.dd) for d in page.select("dl.figures > div")}
     assert figures["Schulen in der Auswahl"] == "0"
     assert rows(page.find("table"))[0] == ["Gesamtwert", "0", "–", "n < 5: nicht gezeigt"]
+
+
+def test_the_monitoring_export_has_one_row_per_area_characteristic_year_and_measure(area):
+    client = area.test_client()
+    login(client, "aufsicht@kreis-unna.test")
+    response = client.get("/api/v1/export?round=2025-26&format=monitoring&traeger=978036")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="monitoring-2025-26-traeger-978036.csv"'
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    table = [line.split(";") for line in response.data.decode("utf-8-sig").split("\r\n") if line]
+    assert table[0] == [
+        "schuljahr", "ebene", "regionalschluessel", "region", "schulnummer", "schulform", "schulform_name",
+        "merkmal", "merkmal_name", "kennzahl", "wert", "gesperrt",
+    ]  # fmt: skip
+    with area.app_context():
+        _lines, overall = expected_lines()
+    mean = str((Decimal(sum(overall, Fraction(0)).numerator) / Decimal(sum(overall, Fraction(0)).denominator) / 5)
+               .quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)).rstrip("0").rstrip(".").replace(".", ",")  # fmt: skip
+    overall_rows = [row for row in table[1:] if row[1] in ("kreis", "gemeinde") and row[5] == "insgesamt" and row[7] == "gesamt"]
+    assert overall_rows == [
+        ["2024/25", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "n", "3", "0"],
+        ["2024/25", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "mittelwert", "", "1"],
+        ["2024/25", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "median", "", "1"],
+        ["2024/25", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "n", "3", "0"],
+        ["2024/25", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "mittelwert", "", "1"],
+        ["2024/25", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "median", "", "1"],
+        ["2025/26", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "n", "5", "0"],
+        ["2025/26", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "mittelwert", mean, "0"],
+        ["2025/26", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "median", "", "1"],
+        ["2025/26", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "n", "5", "0"],
+        ["2025/26", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "mittelwert", mean, "0"],
+        ["2025/26", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "median", "", "1"],
+    ]  # fmt: skip
+    schools = {row[4] for row in table[1:] if row[1] == "schule"}
+    assert schools == {"300000", "300001", "300002", "300003", "300004"}  # submitted ones; Dortmund's is outside
+    per_year = {year: sum(1 for row in table[1:] if row[0] == year and row[1] != "schule") for year in ("2024/25", "2025/26")}
+    characteristics = 1 + len(catalogs_size(area))
+    # Kreis and Gemeinde, each for all Schulformen, the Grundschulen (02) and the Gesamtschulen (15, none submitted)
+    assert per_year == {"2024/25": 6 * characteristics * 3, "2025/26": 6 * characteristics * 3}
+
+
+def catalogs_size(app) -> list:
+    with app.app_context():
+        return [*catalogs.active.criteria, *catalogs.active.indicators]
