@@ -174,7 +174,8 @@ def export():
     render, mimetype = EXPORT_FORMATS[file_format]
     response = make_response(render(data))
     response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="selfeval-{round_.slug}.{file_format}"'
+    filename = f"auswertung-{round_.slug}{selection_suffix(selection)}.{file_format}"  # round and filter in the name
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
