@@ -141,7 +141,9 @@ class NewSchoolForm(SchoolForm):
         description="6 Ziffern, wie im Schulverzeichnis des Landes (Schulnummer der amtlichen Schuldaten)",
     )
 
-    field_order = ("schulnummer", "name", "schulform", "kreis", "ort", "gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform")
+    field_order = (
+        "schulnummer", "name", "schulform", "kreis", "ort", "gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform",
+    )  # fmt: skip
 
     def __iter__(self):
         """The Schulnummer first, in the error summary too."""

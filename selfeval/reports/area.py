@@ -232,9 +232,8 @@ def _schools(source: AreaInput) -> tuple[SchoolLine, ...]:
     lines = []
     for schulnummer, school in source.schools.sort_values("name", key=lambda names: names.str.casefold()).iterrows():
         value = overall.get(schulnummer) if school["status"] == "submitted" else None
-        lines.append(
-            SchoolLine(str(schulnummer), str(school["name"]), schulform_label(school["schulform"]), state_label(school["status"]), _value(value))
-        )
+        schulform, state = schulform_label(school["schulform"]), state_label(school["status"])
+        lines.append(SchoolLine(str(schulnummer), str(school["name"]), schulform, state, _value(value)))
     return tuple(lines)
 
 

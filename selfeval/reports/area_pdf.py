@@ -10,13 +10,25 @@ from reportlab.platypus import CondPageBreak, KeepTogether, SimpleDocTemplate, S
 
 from ..charts import boxplot_geometry, history_geometry
 from ..display import format_date, format_score
-from .area import HIDDEN, SMALL_CAUTION, AreaReport, StatLine
+from .area import HIDDEN, SMALL_CAUTION, AreaReport, StatLine, needs_intro, needs_left_out
 from .area_charts import BoxPlotChart, TrendChart
 from .flowables import fit_text, numbered_canvas
 from .fonts import BOLD, REGULAR
-from .pdf import BOTTOM_MARGIN, CONTENT_WIDTH, HEAD_FILL, INK, MARGIN, MUTED, PAGE_HEIGHT, PAGE_WIDTH, RULE, _p, _rich, _styles, markup
-from .area import needs_intro, needs_left_out
-
+from .pdf import (
+    BOTTOM_MARGIN,
+    CONTENT_WIDTH,
+    HEAD_FILL,
+    INK,
+    MARGIN,
+    MUTED,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    RULE,
+    _p,
+    _rich,
+    _styles,
+    markup,
+)
 
 
 def render_area_pdf(report: AreaReport) -> bytes:
@@ -176,7 +188,7 @@ def _trend(report: AreaReport) -> list:
         scale_max=report.scale_max, tick_step=2 if report.scale_max - report.scale_min == 10 else 1,
     )  # fmt: skip
     rows = [["Schuljahr", "abgeschlossen (n)", "Mittelwert Gesamtwert"]]
-    rows += [[p.round_name, str(p.n), format_score(p.overall) if p.overall is not None else "nicht gezeigt (n < 5)"] for p in points]
+    rows += [[p.round_name, str(p.n), "nicht gezeigt (n < 5)" if p.overall is None else format_score(p.overall)] for p in points]
     note = "Jedes Schuljahr zählt die Schulen der Auswahl, die in ihm abgeschlossen haben; das können andere sein."
     return [
         CondPageBreak(90 * mm),

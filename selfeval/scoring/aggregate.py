@@ -115,7 +115,10 @@ def select(
 ) -> pd.DataFrame:
     """The schools matching every given filter; an empty filter does not narrow (`traeger`: the column traeger_nummer)."""
     mask = pd.Series(True, index=schools.index)
-    filters = (("schulform", schulformen), ("kreis", kreise), ("bezirksregierung", bezirke), ("status", statuses), ("traeger_nummer", traeger))
+    filters = (
+        ("schulform", schulformen), ("kreis", kreise), ("bezirksregierung", bezirke), ("status", statuses),
+        ("traeger_nummer", traeger),
+    )  # fmt: skip
     for column, wanted in filters:
         wanted = set(wanted)
         if wanted:

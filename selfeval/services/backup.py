@@ -58,13 +58,13 @@ NOT_BACKED_UP = ("password_links", "unsaved_inputs")
 EXCLUDED_COLUMNS: dict[str, dict[str, Callable[[], Any]]] = {
     "users": {"login_id": lambda: secrets.token_urlsafe(32)},
 }
+SCHOOL_TRAEGER_COLUMNS = ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform")
 #: Backups of an older schema revision that a restore brings up to date itself: revision -> (the next revision, the
 #: change to the document). Only changes that need no judgement belong here (a new nullable column is None).
 #: Older backups still go the documented way: restore with the version that wrote them, then `selfeval db upgrade`.
 DOCUMENT_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "c5f126c3663d": ("b7d2e4a9c1f3", lambda tables: _add_columns(tables, "schools", SCHOOL_TRAEGER_COLUMNS)),
 }
-SCHOOL_TRAEGER_COLUMNS = ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform")
 #: Rows per bulk INSERT (one executemany) on restore.
 BATCH = 5000
 NO_SCHEMA = "the database has no schema yet: run `selfeval db upgrade` first"

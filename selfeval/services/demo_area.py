@@ -15,7 +15,7 @@ from ..catalog import Catalog
 from ..models import Round
 from . import assessments
 from .rating_input import parse_rating_changes
-from .schools import add_school
+from .schools import TraegerFields, add_school
 from .users import create_user
 
 #: (Schulnummer, name, Schulform, Kreisschlüssel, Ort, level, what it has done: "both" the last
@@ -67,7 +67,9 @@ GEMEINDEN = {
     "Hattingen": "05954016", "Iserlohn": "05962024", "Lüdenscheid": "05962032", "Recklinghausen": "05562032",
 }  # fmt: skip
 #: The Kreise that run Förderschulen in their towns (elsewhere the town runs its schools).
-KREIS_TRAEGER = {"05954": "Ennepe-Ruhr-Kreis", "05978": "Kreis Unna", "05962": "Märkischer Kreis", "05562": "Kreis Recklinghausen"}
+KREIS_TRAEGER = {
+    "05954": "Ennepe-Ruhr-Kreis", "05978": "Kreis Unna", "05962": "Märkischer Kreis", "05562": "Kreis Recklinghausen",
+}  # fmt: skip
 #: The demo's one private school and its Schulträger.
 PRIVATE = {"199016": ("9913001", "Demo-Schulwerk Dortmund e. V.")}
 #: Per criterion: how far schools typically are above or below their level.
@@ -93,7 +95,7 @@ def add_area_schools(catalog: Catalog, earlier: Round, last_year: Round, this_ye
             _save(school, this_year, member, dict(list(scores.items())[: len(scores) // 2]))
 
 
-def traeger_of(schulnummer: str, schulform: str, ort: str) -> dict[str, str]:
+def traeger_of(schulnummer: str, schulform: str, ort: str) -> TraegerFields:
     """The school's Gemeindeschlüssel, Schulträger and Rechtsform.
 
     The Trägernummern are invented (the Träger's AGS; the directory's real numbers differ): demo data only.

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from sqlalchemy import or_, select, true
 
+from ..directory import TRAEGERNUMMER
 from ..extensions import db
 from ..models import Membership, School, User
-from ..directory import TRAEGERNUMMER
 from ..reference import RECHTSFORMEN, SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
 from . import audit
@@ -21,6 +23,15 @@ SCHULNUMMER = re.compile(r"[0-9]{6}")
 GEMEINDESCHLUESSEL = re.compile(r"[0-9]{8}")
 #: What a school has besides its directory core: all optional, all in the directory import too.
 TRAEGER_FIELDS = ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform")
+
+
+class TraegerFields(TypedDict, total=False):
+    """The optional school fields (TRAEGER_FIELDS) as keyword arguments; "" or None: unknown (or: keep, on update)."""
+
+    gemeindeschluessel: str | None
+    traeger_nummer: str | None
+    traeger_name: str | None
+    rechtsform: str | None
 #: Control characters: PostgreSQL refuses NUL, XML (the XLSX export) most of the others.
 
 
@@ -32,7 +43,7 @@ def add_school(
     ort: str = "",
     *,
     actor: User | None = None,
-    **traeger: str | None,
+    **traeger: Unpack[TraegerFields],
 ) -> School:
     """A new school; InvalidInput names every wrong value. `traeger`: the optional TRAEGER_FIELDS ("" or None: unknown)."""
     schulnummer, name, ort = schulnummer.strip(), " ".join(name.split()), ort.strip()
@@ -42,7 +53,7 @@ def add_school(
     elif find_school(schulnummer) is not None:
         problems["schulnummer"] = f"Es gibt schon eine Schule mit der Schulnummer {schulnummer}."
     problems.update(_school_problems(name, schulform, kreis_key, ort, current_schulform=None))
-    extra = _traeger_values(traeger, kreis_key, problems)
+    extra = _traeger_values({key: traeger.get(key) for key in TRAEGER_FIELDS}, kreis_key, problems)
     if problems:
         raise InvalidInput(problems)
     school = School(schulnummer=schulnummer, name=name, schulform=schulform, kreis=kreis_key, ort=ort, **extra)
@@ -53,7 +64,7 @@ def add_school(
 
 
 def update_school(
-    school: School, *, actor: User | None, name: str, schulform: str, kreis_key: str, ort: str, **traeger: str | None
+    school: School, *, actor: User | None, name: str, schulform: str, kreis_key: str, ort: str, **traeger: Unpack[TraegerFields]
 ) -> bool:
     """Change a school's directory data; True if anything changed. The Schulnummer never changes.
 
@@ -61,8 +72,9 @@ def update_school(
     """
     name, ort = " ".join(name.split()), ort.strip()
     problems = _school_problems(name, schulform, kreis_key, ort, current_schulform=school.schulform)
-    given = {key: value for key, value in traeger.items() if value is not None}
-    extra = _traeger_values({key: getattr(school, key) for key in TRAEGER_FIELDS} | given, kreis_key, problems)
+    given = {key: traeger.get(key) for key in TRAEGER_FIELDS}
+    kept = {key: getattr(school, key) if given[key] is None else given[key] for key in TRAEGER_FIELDS}
+    extra = _traeger_values(kept, kreis_key, problems)
     if problems:
         raise InvalidInput(problems)
     before = school_fields(school)
@@ -83,12 +95,9 @@ def school_fields(school: School) -> dict[str, str | None]:
     }  # fmt: skip
 
 
-def _traeger_values(values: dict[str, str | None], kreis_key: str, problems: dict[str, str]) -> dict[str, str | None]:
+def _traeger_values(values: Mapping[str, object], kreis_key: str, problems: dict[str, str]) -> dict[str, str | None]:
     """The Gemeindeschlüssel, Schulträger and Rechtsform checked (problems added), "" as None."""
-    unknown = set(values) - set(TRAEGER_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown school fields: {', '.join(sorted(unknown))}")
-    cleaned = {key: (" ".join((values.get(key) or "").split()) or None) for key in TRAEGER_FIELDS}
+    cleaned = {key: (" ".join(str(values.get(key) or "").split()) or None) for key in TRAEGER_FIELDS}
     gemeinde, nummer, name = cleaned["gemeindeschluessel"], cleaned["traeger_nummer"], cleaned["traeger_name"]
     if gemeinde is not None and not GEMEINDESCHLUESSEL.fullmatch(gemeinde):
         problems["gemeindeschluessel"] = f"Der Gemeindeschlüssel „{gemeinde[:20]}“ hat nicht 8 Ziffern (z. B. 05978036)."

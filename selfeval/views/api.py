@@ -19,8 +19,8 @@ from ..reference import kreis
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
 from ..services import analytics, assessments, reports
-from ..services.errors import InvalidInput, NotFound
 from ..services.area_report import selection_suffix
+from ..services.errors import InvalidInput, NotFound
 from ..services.history import school_history
 from ..services.monitoring import monitoring_csv
 from ..services.rating_input import InvalidRatings, parse_rating_changes

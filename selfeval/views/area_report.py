@@ -8,7 +8,8 @@ from flask_login import current_user
 from ..charts import boxplot_geometry, history_geometry, render_boxplot_svg, render_history_svg
 from ..reports.area import needs_intro, needs_left_out
 from ..reports.area_pdf import has_spread, render_area_pdf, short_note
-from ..services.area_report import area_filename, area_report as build_report
+from ..services.area_report import area_filename
+from ..services.area_report import area_report as build_report
 from ..services.rounds import all_rounds
 from .downloads import pdf_response
 from .supervision import blueprint, requested_round, selection_from_query, selection_query

@@ -162,20 +162,13 @@ def test_the_monitoring_export_has_one_row_per_area_characteristic_year_and_meas
     mean = str((Decimal(sum(overall, Fraction(0)).numerator) / Decimal(sum(overall, Fraction(0)).denominator) / 5)
                .quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)).rstrip("0").rstrip(".").replace(".", ",")  # fmt: skip
     overall_rows = [row for row in table[1:] if row[1] in ("kreis", "gemeinde") and row[5] == "insgesamt" and row[7] == "gesamt"]
+    prefix = ["insgesamt", "alle Schulformen", "gesamt", "Gesamtwert"]
+    areas = [("kreis", "05978", "Unna"), ("gemeinde", "05978036", "Unna")]
+    values = {"2024/25": [("n", "3", "0"), ("mittelwert", "", "1"), ("median", "", "1")],
+              "2025/26": [("n", "5", "0"), ("mittelwert", mean, "0"), ("median", "", "1")]}  # fmt: skip
     assert overall_rows == [
-        ["2024/25", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "n", "3", "0"],
-        ["2024/25", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "mittelwert", "", "1"],
-        ["2024/25", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "median", "", "1"],
-        ["2024/25", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "n", "3", "0"],
-        ["2024/25", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "mittelwert", "", "1"],
-        ["2024/25", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "median", "", "1"],
-        ["2025/26", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "n", "5", "0"],
-        ["2025/26", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "mittelwert", mean, "0"],
-        ["2025/26", "kreis", "05978", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "median", "", "1"],
-        ["2025/26", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "n", "5", "0"],
-        ["2025/26", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "mittelwert", mean, "0"],
-        ["2025/26", "gemeinde", "05978036", "Unna", "", "insgesamt", "alle Schulformen", "gesamt", "Gesamtwert", "median", "", "1"],
-    ]  # fmt: skip
+        [year, *area_, "", *prefix, *value] for year in ("2024/25", "2025/26") for area_ in areas for value in values[year]
+    ]
     schools = {row[4] for row in table[1:] if row[1] == "schule"}
     assert schools == {"300000", "300001", "300002", "300003", "300004"}  # submitted ones; Dortmund's is outside
     per_year = {year: sum(1 for row in table[1:] if row[0] == year and row[1] != "schule") for year in ("2024/25", "2025/26")}

@@ -13,8 +13,9 @@ UTF8_ADVICE = "Bitte speichern Sie sie als UTF-8 (in Excel: „CSV UTF-8“) und
 
 
 def school(
-    schulnummer: str, name: str, line: int, schulform: str = "15", kreis: str = "05913", ort: str = "Dortmund", gemeinde: str = "000"
-):
+    schulnummer: str, name: str, line: int, schulform: str = "15", kreis: str = "05913", ort: str = "Dortmund",
+    gemeinde: str = "000",
+):  # fmt: skip
     """A row as parsed; its Gemeindeschlüssel is the Kreisschlüssel and `gemeinde` (the tests' kreisfreie Städte: 000)."""
     return DirectoryRow(schulnummer, name, schulform, kreis, ort, line, kreis + gemeinde)
 

@@ -328,7 +328,9 @@ def test_xlsx_numbers_show_one_decimal_and_keep_their_value():
 
 def test_xlsx_statistics_follow_the_small_group_rule():
     rows = list(workbook(sample())["Statistik"].iter_rows(values_only=True))
-    assert rows[0] == ("Merkmal", "Hinweis", "n", "Mittelwert", "Median", "unteres Quartil", "oberes Quartil", "Standardabweichung")
+    assert rows[0] == (
+        "Merkmal", "Hinweis", "n", "Mittelwert", "Median", "unteres Quartil", "oberes Quartil", "Standardabweichung",
+    )  # fmt: skip
     assert rows[1] == ("Gesamtwert", "weniger als 5 Schulen: nicht gezeigt", 2, None, None, None, None, None)
     assert [row[0] for row in rows[1:9]] == ["Gesamtwert", "1. Erstes Kriterium", "2. Zweites Kriterium", *INDICATORS]
     assert rows[10][0] == "Regel"

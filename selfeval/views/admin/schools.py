@@ -16,8 +16,8 @@ from ...services.round_stats import team_accounts
 from ...services.rounds import all_rounds
 from ...services.school_import import ImportConflict
 from ...services.school_import import import_directory as import_directory_service
-from ...services.schools import add_school as add_school_service
 from ...services.schools import TRAEGER_FIELDS, get_school, search_schools, update_school
+from ...services.schools import add_school as add_school_service
 from . import blueprint
 from .audit_log import round_indicator_titles
 
