@@ -35,6 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models.types import UTCDateTime, utcnow
 from ..paths import MIGRATIONS_DIR
+from .backup_upgrades import upgraded
 from .errors import ServiceError
 
 FORMAT = "selfeval-backup"
@@ -50,6 +51,7 @@ TABLES = (
     "assessments",
     "ratings",
     "catalog_snapshots",
+    "kreis_offers",
     "audit_events",
 )
 #: Tables deliberately left out (see the module docstring).
@@ -58,6 +60,7 @@ NOT_BACKED_UP = ("password_links", "unsaved_inputs")
 EXCLUDED_COLUMNS: dict[str, dict[str, Callable[[], Any]]] = {
     "users": {"login_id": lambda: secrets.token_urlsafe(32)},
 }
+SCHOOL_TRAEGER_COLUMNS = ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform")
 #: Rows per bulk INSERT (one executemany) on restore.
 BATCH = 5000
 NO_SCHEMA = "the database has no schema yet: run `selfeval db upgrade` first"
@@ -191,6 +194,7 @@ def _validated(document: Any) -> dict[str, list[dict[str, Any]]]:
             f"this version of selfeval reads version {FORMAT_VERSION}"
         )
     current = _database_revision(db.session.connection())
+    document = upgraded(document, current)
     if document.get("schema_revision") != current:
         raise BackupError(
             f"the backup is of schema revision {document.get('schema_revision')!r}, the database is at {current!r}: "
