@@ -52,6 +52,10 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ENTITY_TAG = re.compile(r'(?:W/)?"([0-9]{1,9})"', re.ASCII)
 
 
+#: "The caller has not read the previous round's slug": distinct from None, which means there is none.
+_UNKNOWN: Any = object()
+
+
 class ApiError(Exception):
     def __init__(self, status: int, message: str, **extra: Any):
         self.status, self.message, self.extra = status, message, extra
@@ -96,17 +100,38 @@ def catalog():
 
 @blueprint.get("/schools/<schulnummer>/assessments/<round_slug>")
 def get_assessment(schulnummer: str, round_slug: str):
-    school, round_ = _school_and_round(schulnummer, round_slug, write=False)
-    return _state_response(assessments.load_state(school, round_))
+    fetched, round_ = _fetch_assessment(schulnummer, round_slug, write=False)
+    state = assessments.state_of(fetched, schulnummer, round_)
+    return _state_response(state, fetched.previous_round_slug)
 
 
 @blueprint.put("/schools/<schulnummer>/assessments/<round_slug>")
 def put_assessment(schulnummer: str, round_slug: str):
-    school, round_ = _school_and_round(schulnummer, round_slug, write=True)
+    """The autosave's path: token, address + assessment, version, ratings, audit trail: 5 statements (docs/BENCHMARKS.md)."""
+    body = _JsonBody.read()
+    merge = assessments.rows.MergeQuery(g.api_user.id, body.rating_keys())
+    fetched, round_ = _fetch_assessment(schulnummer, round_slug, write=True, merge=merge)
     base_version = _if_match_version()
-    # The round pins the catalogue its assessments keep: no need to load the assessment twice per save.
-    changes = _rating_changes(_json_body(), analytics.round_catalog(round_))
-    return _run(lambda: assessments.save_ratings(school, round_, g.api_user, base_version, changes))
+    changes = _rating_changes(body.value(), assessments.catalog_of(fetched, round_))
+    school_id = fetched.school.id if fetched.school else 0
+    return _run(
+        lambda: assessments.save_fetched(fetched, school_id, schulnummer, round_, g.api_user, base_version, changes),
+        fetched.previous_round_slug,
+    )
+
+
+def _fetch_assessment(schulnummer: str, round_slug: str, *, write: bool, merge=None):
+    """School, round and assessment in one statement; 404 (school), 403, 404 (round) in the order of the other routes."""
+    try:
+        fetched = assessments.fetch_addressed(schulnummer, round_slug, merge)
+    except NotFound as exc:
+        raise ApiError(404, str(exc)) from None
+    allowed = can_edit_assessment if write else can_view_assessment
+    if fetched.school is None or not allowed(g.api_user, fetched.school):
+        raise ApiError(403, "Kein Zugriff auf die Bewertung dieser Schule.")
+    if fetched.round is None:
+        raise ApiError(404, f"Erhebungsrunde {round_slug} nicht gefunden")
+    return fetched, fetched.round
 
 
 @blueprint.post("/schools/<schulnummer>/assessments/<round_slug>/submit")
@@ -210,7 +235,7 @@ def _rating_changes(body, catalog):
         raise ApiError(422, INVALID, errors=[error.as_dict() for error in exc.errors]) from None
 
 
-def _run(action):
+def _run(action, previous_slug: str | None = _UNKNOWN):
     """Carry out a write; translate the service's refusals into status codes."""
     try:
         state = action()
@@ -220,7 +245,7 @@ def _run(action):
             412,
             "Die Bewertung wurde inzwischen geändert; nichts wurde gespeichert.",
             changed=exc.changed,
-            current=state_to_json(exc.current, _previous_slug(exc.current)),
+            current=state_to_json(exc.current, _previous_or(previous_slug, exc.current)),
         ) from None
     except assessments.NotReadyToSubmit as exc:
         db.session.rollback()
@@ -234,7 +259,7 @@ def _run(action):
         db.session.rollback()
         raise ApiError(409, str(exc)) from None
     db.session.commit()
-    return _state_response(state)
+    return _state_response(state, _previous_or(previous_slug, state))
 
 
 def _school_and_round(schulnummer: str, round_slug: str, *, write: bool):
@@ -267,14 +292,41 @@ def _if_match_version() -> int:
     return int(match.group(1))
 
 
-def _json_body():
-    raw = request.get_data(cache=False)
-    try:
-        body = json.loads(raw, parse_constant=_reject_constant, parse_float=_number, object_pairs_hook=_reject_duplicates)
-    except (ValueError, RecursionError) as exc:
-        reason = str(exc) if isinstance(exc, _DuplicateKey) else "kein gültiges JSON"
-        raise ApiError(400, f"Der Inhalt ist {reason}; nichts wurde gespeichert.") from None
-    return body
+class _JsonBody:
+    """The request's JSON body, decoded once; a body that is no valid JSON raises 400 only when its value is asked for.
+
+    The save asks the database for the audit entries it may merge into in the same statement that reads the
+    assessment, before the body is checked against the catalogue: `rating_keys` names the indicators the body
+    mentions (at most MAX_MERGE_KEYS; a longer list cannot be valid and will be refused with 422 anyway).
+    """
+
+    MAX_MERGE_KEYS = 500
+
+    def __init__(self, decoded: Any, error: ApiError | None):
+        self._decoded, self._error = decoded, error
+
+    @classmethod
+    def read(cls) -> _JsonBody:
+        raw = request.get_data(cache=False)
+        try:
+            decoded = json.loads(
+                raw, parse_constant=_reject_constant, parse_float=_number, object_pairs_hook=_reject_duplicates
+            )
+        except (ValueError, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, _DuplicateKey) else "kein gültiges JSON"
+            return cls(None, ApiError(400, f"Der Inhalt ist {reason}; nichts wurde gespeichert."))
+        return cls(decoded, None)
+
+    def value(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        return self._decoded
+
+    def rating_keys(self) -> frozenset[str]:
+        ratings = self._decoded.get("ratings") if isinstance(self._decoded, dict) else None
+        if not isinstance(ratings, dict) or len(ratings) > self.MAX_MERGE_KEYS:
+            return frozenset()
+        return frozenset(key for key in ratings if isinstance(key, str))
 
 
 class _DuplicateKey(ValueError):
@@ -304,7 +356,11 @@ def _previous_slug(state: assessments.AssessmentState) -> str | None:
     return before.slug if before is not None else None
 
 
-def _state_response(state: assessments.AssessmentState):
-    response = make_response(jsonify(state_to_json(state, _previous_slug(state))))
+def _previous_or(known: str | None, state: assessments.AssessmentState) -> str | None:
+    return _previous_slug(state) if known is _UNKNOWN else known
+
+
+def _state_response(state: assessments.AssessmentState, previous_slug: str | None = _UNKNOWN):
+    response = make_response(jsonify(state_to_json(state, _previous_or(previous_slug, state))))
     response.headers["ETag"] = f'"{state.version}"'
     return response
