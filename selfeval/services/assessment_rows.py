@@ -147,7 +147,8 @@ def _fetch_statement(address: tuple[str, str] | None, ids: tuple[int, int] | Non
         _assessments.c.status,
         _assessments.c.version, _assessments.c.submitted_at, _submitter.c.display_name.label("submitter_name"),
         _ratings.c.id.label("rating_id"), _ratings.c.indicator_id, _ratings.c.score, _ratings.c.comment,
-        _ratings.c.changed_in_version, _ratings.c.updated_at, _ratings.c.updated_by_id, _author.c.display_name.label("author_name"),
+        _ratings.c.changed_in_version, _ratings.c.updated_at, _ratings.c.updated_by_id,
+        _author.c.display_name.label("author_name"),
     ]  # fmt: skip
     joined = (
         _schools.outerjoin(_rounds, round_condition)

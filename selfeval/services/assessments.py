@@ -142,12 +142,24 @@ def state_of(fetched: rows.Fetched, schulnummer: str, round_: rows.RoundFacts) -
     )
 
 
+def load_for_saving(school: School, round_: Round, user: User, indicators: frozenset[str]) -> rows.Fetched:
+    """What `load_state` reads, with the audit entries a save of `indicators` by `user` may merge into."""
+    return rows.fetch(ids=(school.id, round_.id), merge=rows.MergeQuery(user.id, indicators)) or rows.Fetched()
+
+
 def save_ratings(
-    school: School, round_: Round, user: User, base_version: int, changes: dict[str, RatingChange]
+    school: School,
+    round_: Round,
+    user: User,
+    base_version: int,
+    changes: dict[str, RatingChange],
+    loaded: rows.Fetched | None = None,
 ) -> AssessmentState:
-    """Apply a partial update made on `base_version`, all or nothing; the caller commits."""
-    merge = rows.MergeQuery(user.id, frozenset(changes))
-    fetched = rows.fetch(ids=(school.id, round_.id), merge=merge) or rows.Fetched()
+    """Apply a partial update made on `base_version`, all or nothing; the caller commits.
+
+    `loaded`: what `load_for_saving` read in this request for these changes (saves reading it again).
+    """
+    fetched = loaded or load_for_saving(school, round_, user, frozenset(changes))
     return save_fetched(fetched, school.id, school.schulnummer, round_facts(round_), user, base_version, changes)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, true
 
 from ..extensions import db
-from ..models import Membership, School, User
+from ..models import Membership, Round, School, User
 from ..reference import SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
 from . import audit
@@ -89,6 +89,17 @@ def get_school(schulnummer: str) -> School:
     if school is None:
         raise NotFound(f"Schule {schulnummer} nicht gefunden")
     return school
+
+
+def get_school_and_round(schulnummer: str, round_slug: str) -> tuple[School, Round]:
+    """Both in one statement (every assessment page needs both); NotFound names the school first, then the round."""
+    query = select(School, Round).select_from(School).outerjoin(Round, Round.slug == round_slug)
+    row = db.session.execute(query.where(School.schulnummer == schulnummer)).one_or_none()
+    if row is None:
+        raise NotFound(f"Schule {schulnummer} nicht gefunden")
+    if row.Round is None:
+        raise NotFound(f"Erhebungsrunde {round_slug} nicht gefunden")
+    return row.School, row.Round
 
 
 def schools_visible_to(user: User) -> list[School]:
