@@ -6,10 +6,15 @@ One run, three phases of the same length, each driven by `load_driver` in its ow
    with their session, pausing for a think time between rounds; midway a burst of writers starts on
    one other school's assessment. The target applies to this phase.
 2. **saturated**: the same teams without think time, what the server set-up can take at most.
-3. **ceiling**: the same number of clients, no think time, against a minimal Flask app
+3. **app saves**: the same teams saving one rating after another through the API, nothing else, no think time;
+4. **floor**: the same saves against `load_floor`, the save's logical work in raw psycopg (4 statements, one
+   transaction) in the same gunicorn set-up and database: the app's ratio to the floor, in CPU per save
+   (workers + PostgreSQL), saves per second and latency;
+5. **ceiling**: the same number of clients, no think time, against a minimal Flask app
    (`load_ceiling`) in the same gunicorn set-up, no database: the ratio app/ceiling.
 
-Then the database is read directly and compared with every write the server accepted (`load_check`).
+Before the floor runs, the database is read directly and compared with every write the app accepted
+(`load_check`); the floor writes into the same assessments afterwards.
 """
 
 from __future__ import annotations
@@ -36,8 +41,9 @@ from selfeval.services.rounds import create_round, current_round
 from selfeval.services.schools import add_school
 from selfeval.services.users import create_user, hash_password, issue_token
 
-from . import CHECKOUT, load_ceiling
+from . import CHECKOUT, load_ceiling, load_floor
 from .load_check import AcceptedWrite, check, stored_assessments
+from .load_driver import FLOOR_SAVE, SAVE_ONLY
 from .load_report import summarize
 from .load_server import LoadSetupError, Server, gunicorn, load_database
 from .synthetic import fill
@@ -45,6 +51,7 @@ from .synthetic import fill
 PASSWORD = "load-benchmark-password"  # noqa: S105 - throwaway accounts in a throwaway database  # nosec B105
 FIRST_SCHULNUMMER = 900001  # above the synthetic schools' 1000xx…
 READY_PATH = "/api/v1/catalog"  # answers without a log-in or data
+APP_SAVE_PATH = "/api/v1/schools/{schulnummer}/assessments/{round_slug}"
 DRIVER_GRACE_SECONDS = 300
 
 
@@ -95,9 +102,14 @@ def run(options: LoadOptions, database_url: str | None, echo: Callable[[str], No
             if options.think > 0:
                 saturated = _app_plan(server.url, seeded, options, burst=False) | {"think": 0.0, "phase": "saturated"}
                 phases["saturated"] = drive(server, database_name, folder, saturated, echo)
+            phases["app saves"] = drive(server, database_name, folder, _saves_plan(server.url, seeded, options, app=True), echo)
         writes = [AcceptedWrite.from_dict(w) for phase in phases.values() for w in phase.pop("writes")]
         written = {w.school for w in writes}
         consistency = check(writes, stored_assessments(url, seeded.round_slug, written))
+        with gunicorn(f"{load_floor.__name__}:app", options.workers, folder, env, load_floor.READY_PATH) as server:
+            floor = _saves_plan(server.url, seeded, options, app=False)
+            phases["floor"] = drive(server, database_name, folder, floor, echo)
+            phases["floor"].pop("writes")
         with gunicorn(f"{load_ceiling.__name__}:app", options.workers, folder, {}, load_ceiling.PATH) as server:
             ceiling = {"mode": "ceiling", "phase": "ceiling", "base_url": server.url, "duration": options.duration, "think": 0.0,
                        "clients": options.teams, "ceiling_path": load_ceiling.PATH, "seed": options.seed}  # fmt: skip
@@ -179,6 +191,16 @@ def _app_plan(base_url: str, seeded: Seeded, options: LoadOptions, *, burst: boo
         writes = {"writes": options.burst_writes, "at": options.burst_at}
         plan["burst"] = {"schulnummer": seeded.burst_school, "tokens": seeded.burst_tokens, **writes}
     return plan
+
+
+def _saves_plan(base_url: str, seeded: Seeded, options: LoadOptions, *, app: bool) -> dict[str, Any]:
+    """Saves alone, no think time: through the app's API (its writes are checked) or against the floor."""
+    return {
+        "mode": "saves", "phase": "app saves" if app else "floor", "kind": SAVE_ONLY if app else FLOOR_SAVE,
+        "save_path": APP_SAVE_PATH if app else load_floor.PATH, "record_writes": app, "base_url": base_url,
+        "duration": options.duration, "think": 0.0, "seed": options.seed, "round": seeded.round_slug,
+        "indicators": seeded.indicators, "scale": seeded.scale, "teams": seeded.teams,
+    }  # fmt: skip
 
 
 def drive(server: Server, database_name: str, folder: Path, plan: dict[str, Any], echo: Callable[[str], None]) -> dict[str, Any]:

@@ -118,7 +118,8 @@ def test_the_audit_merge_reads_a_bounded_number_of_entries_whatever_the_history(
         if db.engine.dialect.name != "postgresql":
             pytest.skip("the plan is PostgreSQL's")
     for version in range(1, 40):  # some history
-        saved = client.put(API, json={"ratings": {f"k{version % 5 + 1}a": {"score": version % 10}}}, headers=_headers(team, version))
+        change = {"ratings": {f"k{version % 5 + 1}a": {"score": version % 10}}}
+        saved = client.put(API, json=change, headers=_headers(team, version))
         assert saved.status_code == 200
     with app.app_context():
         db.session.execute(db.text("ANALYZE audit_events"))
