@@ -18,15 +18,15 @@ The rules of the merge are those of `services.audit.record_rating_changes`, whic
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, case, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
-from sqlalchemy.sql.elements import ColumnElement
 
 from ..database import changed_rows
 from ..extensions import db
@@ -115,22 +115,32 @@ def fetch(
     merge: MergeQuery | None = None,
 ) -> Fetched | None:
     """The assessment by (Schulnummer, round slug) or by (school id, round id); None if the school does not exist."""
-    statement = _fetch_statement(address, ids, merge)
-    rows = db.session.execute(statement).all()
+    # Names from a request body, not yet checked against the catalogue: only those that can be an indicator id reach
+    # the query (PostgreSQL refuses text holding NUL, and no id is longer than its column).
+    indicators = sorted(key for key in merge.indicators if 0 < len(key) <= 64 and "\x00" not in key) if merge else []
+    merging = bool(indicators)
+    if address is not None:
+        parameters: dict[str, Any] = {"schulnummer": address[0], "round_slug": address[1]}
+    elif ids is not None:
+        parameters = {"school_id": ids[0], "round_id": ids[1]}
+    else:
+        raise ValueError("fetch needs an address or ids")
+    if merge is not None and merging:
+        parameters |= {"actor_id": merge.actor_id, "since": utcnow() - MERGE_WINDOW, "indicators": indicators}
+    rows = db.session.execute(_fetch_statement(address is not None, merging), parameters).all()
     if not rows:
         return None
     return _fetched(rows, with_school=address is not None)
 
 
-def _fetch_statement(address: tuple[str, str] | None, ids: tuple[int, int] | None, merge: MergeQuery | None) -> Select:
-    if address is not None:
-        schulnummer, slug = address
-        school_condition: ColumnElement[bool] = _schools.c.schulnummer == schulnummer
-        round_condition: ColumnElement[bool] = _rounds.c.slug == slug
-    elif ids is not None:
-        school_condition, round_condition = _schools.c.id == ids[0], _rounds.c.id == ids[1]
+@functools.cache
+def _fetch_statement(by_address: bool, merging: bool) -> Select:
+    """Built once per variant, with bound parameters: SQLAlchemy's statement cache then compiles it once, too."""
+    if by_address:
+        school_condition = _schools.c.schulnummer == bindparam("schulnummer")
+        round_condition = _rounds.c.slug == bindparam("round_slug")
     else:
-        raise ValueError("fetch needs an address or ids")
+        school_condition, round_condition = _schools.c.id == bindparam("school_id"), _rounds.c.id == bindparam("round_id")
     earlier = _rounds.alias("earlier")
     previous_slug = (
         select(earlier.c.slug)
@@ -160,17 +170,20 @@ def _fetch_statement(address: tuple[str, str] | None, ids: tuple[int, int] | Non
         .outerjoin(_ratings, _ratings.c.assessment_id == _assessments.c.id)
         .outerjoin(_author, _author.c.id == _ratings.c.updated_by_id)
     )
-    if merge is not None and merge.indicators:
+    if merging:
         entry = _events.alias("entry")
-        wanted = case((_ratings.c.indicator_id.in_(sorted(merge.indicators)), _mergeable_entry_id(merge.actor_id)))
+        wanted = case((_ratings.c.indicator_id.in_(bindparam("indicators", expanding=True)), _mergeable_entry_id()))
         joined = joined.outerjoin(entry, entry.c.id == wanted)
         columns += [entry.c.id.label("entry_id"), entry.c.changes.label("entry_changes")]
     return select(*columns).select_from(joined).where(school_condition)
 
 
-def _mergeable_entry_id(actor_id: int):
+def _mergeable_entry_id():
     """For the outer row's rating: the id of its newest entry among the assessment's newest 50, if every entry from
-    there on is this actor's rating change within the merge window (the rule of services.audit)."""
+    there on is the actor's rating change within the merge window (the rule of services.audit).
+
+    Parameters: actor_id, since. Each subquery reads at most 50 index entries (school_id, round_id, id) from the end.
+    """
     newest = _events.alias("newest")
     lookback_start = func.coalesce(
         select(newest.c.id)
@@ -183,7 +196,7 @@ def _mergeable_entry_id(actor_id: int):
         0,
     )
     breaker = _events.alias("breaker")
-    since = utcnow() - MERGE_WINDOW
+    actor_id = bindparam("actor_id", type_=_events.c.actor_id.type)
     last_break = func.coalesce(
         select(func.max(breaker.c.id))
         .where(
@@ -194,7 +207,7 @@ def _mergeable_entry_id(actor_id: int):
                 breaker.c.action != RATING_CHANGED,
                 breaker.c.actor_id.is_(None),
                 breaker.c.actor_id != actor_id,
-                breaker.c.at < since,
+                breaker.c.at < bindparam("since", type_=_events.c.at.type),
             ),
         )
         .correlate_except(breaker)

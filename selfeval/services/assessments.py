@@ -174,10 +174,13 @@ def save_fetched(
 ) -> AssessmentState:
     """`save_ratings` on an assessment `rows.fetch` read with the merge query of `changes`: 3 more statements.
 
-    Compare-and-set of the version, one upsert of the ratings, the audit entries; a first save creates the draft.
+    Compare-and-set of the version, the ratings, the audit entries; a first save creates the draft. Every refusal
+    (VersionConflict, AssessmentLocked, RoundGone) is raised before this call has written anything.
     """
     if fetched.assessment_id is None:
         _ensure_open(round_)
+        if base_version != 0:  # refused before anything is written: no empty draft is left behind
+            raise VersionConflict(state_of(fetched, schulnummer, round_), base_version)
         fetched = _create(school_id, round_, rows.MergeQuery(user.id, frozenset(changes)))
     _ensure_editable(fetched.status, round_)
     state = state_of(fetched, schulnummer, round_)

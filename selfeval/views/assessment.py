@@ -171,11 +171,13 @@ def _save(form, criterion, state: AssessmentState, loaded: assessments.rows.Fetc
     except InvalidRatings as exc:
         _attach_errors(form, exc)
         return None, None
-    with attempt(assessments.VersionConflict) as failed:
+    # No `attempt` (a savepoint on PostgreSQL, two more statements per save): the save refuses with a conflict
+    # before it writes anything, so there is nothing of it to undo (services.assessments.save_fetched).
+    try:
         saved = assessments.save_ratings(g.school, g.round, current_user, int(form.base_version.data), parsed, loaded)
-    if isinstance(failed.error, assessments.VersionConflict):
-        _show_current(form, criterion, failed.error.current, keep=set(changes))
-        return None, failed.error
+    except assessments.VersionConflict as conflict:
+        _show_current(form, criterion, conflict.current, keep=set(changes))
+        return None, conflict
     return saved, None
 
 
