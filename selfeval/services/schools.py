@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import func, or_, select, true
 
 from ..extensions import db
 from ..models import Membership, Round, School, User
@@ -108,6 +108,19 @@ def schools_visible_to(user: User) -> list[School]:
     if condition is None:
         return []
     return list(db.session.scalars(select(School).where(condition).order_by(School.schulnummer)))
+
+
+def schools_page_visible_to(user: User, offset: int, limit: int) -> tuple[list[School], int]:
+    """`limit` of the schools `user` may see from `offset` on, by Schulnummer, and how many there are in all.
+
+    Two statements however many schools there are.
+    """
+    condition = visibility_condition(user)
+    if condition is None:
+        return [], 0
+    total = db.session.scalar(select(func.count()).select_from(School).where(condition)) or 0
+    query = select(School).where(condition).order_by(School.schulnummer).offset(offset).limit(limit)
+    return list(db.session.scalars(query)), total
 
 
 def visibility_condition(user: User):
