@@ -13,8 +13,8 @@ One run, three phases of the same length, each driven by `load_driver` in its ow
 5. **ceiling**: the same number of clients, no think time, against a minimal Flask app
    (`load_ceiling`) in the same gunicorn set-up, no database: the ratio app/ceiling.
 
-Before the floor runs, the database is read directly and compared with every write the app accepted
-(`load_check`); the floor writes into the same assessments afterwards.
+Then the database is read directly and compared with every write the app accepted (`load_check`); the floor
+saves into schools and accounts of its own (one per team), so it changes nothing the check reads.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from sqlalchemy import func, make_url, select
 
 from selfeval.app import create_app
 from selfeval.extensions import catalogs, db
-from selfeval.models import School
+from selfeval.models import Assessment, School
 from selfeval.reference import kreise
 from selfeval.services.rounds import create_round, current_round
 from selfeval.services.schools import add_school
@@ -82,6 +82,7 @@ class Seeded:
     indicators: list[tuple[str, str]]  # (indicator id, criterion id)
     scale: tuple[int, int]
     database: str  # e.g. "postgresql 15.20"
+    floor_teams: list[dict[str, str]]  # schools and accounts of their own: the floor never touches what is checked
 
 
 def run(options: LoadOptions, database_url: str | None, echo: Callable[[str], None]) -> dict[str, Any]:
@@ -173,11 +174,18 @@ def seed(options: LoadOptions) -> Seeded:
         teams.append({"schulnummer": school.schulnummer, "email": email, "password": PASSWORD, "token": token})
     burst_school = add_school(str(FIRST_SCHULNUMMER + options.teams), "Lasttest-Schule im Ansturm", "02", kreis)
     tokens = [member(burst_school, f"burst-{number + 1}@load.invalid")[1] for number in range(options.burst_writers)]
+    floor_teams = []
+    for number in range(options.teams):
+        school = add_school(str(FIRST_SCHULNUMMER + options.teams + 1 + number), f"Lasttest-Boden {number + 1}", "02", kreis)
+        token = member(school, f"floor-{number + 1}@load.invalid")[1]
+        values = {"school_id": school.id, "round_id": round_.id, "catalog_snapshot_id": round_.catalog_snapshot_id}
+        db.session.add(Assessment(**values, status="draft", version=0))  # the floor's save updates, never creates
+        floor_teams.append({"schulnummer": school.schulnummer, "token": token})
     version = ".".join(str(part) for part in db.engine.dialect.server_version_info or ())
     return Seeded(
         round_.slug, teams, burst_school.schulnummer, tokens,
         [(indicator.id, indicator.criterion_id) for indicator in catalog.indicators],
-        (catalog.scale.min, catalog.scale.max), f"{db.engine.dialect.name} {version}",
+        (catalog.scale.min, catalog.scale.max), f"{db.engine.dialect.name} {version}", floor_teams,
     )  # fmt: skip
 
 
@@ -199,7 +207,7 @@ def _saves_plan(base_url: str, seeded: Seeded, options: LoadOptions, *, app: boo
         "mode": "saves", "phase": "app saves" if app else "floor", "kind": SAVE_ONLY if app else FLOOR_SAVE,
         "save_path": APP_SAVE_PATH if app else load_floor.PATH, "record_writes": app, "base_url": base_url,
         "duration": options.duration, "think": 0.0, "seed": options.seed, "round": seeded.round_slug,
-        "indicators": seeded.indicators, "scale": seeded.scale, "teams": seeded.teams,
+        "indicators": seeded.indicators, "scale": seeded.scale, "teams": seeded.teams if app else seeded.floor_teams,
     }  # fmt: skip
 
 
