@@ -198,9 +198,7 @@ def save_fetched(
         raise VersionConflict(state_of(current, schulnummer, round_), base_version)
     stored_ids = {key: r.id for key, r in fetched.ratings.items()}
     rows.write_ratings(fetched.assessment_id, effective, stored_ids, new_version, user.id, now)
-    trail = {
-        key: audit.diff(_as_fields(before.get(key, (None, ""))), _as_fields(value)) for key, value in effective.items()
-    }
+    trail = {key: audit.diff(_as_fields(before.get(key, (None, ""))), _as_fields(value)) for key, value in effective.items()}
     rows.write_rating_trail(rows.Actor(user.id, user.display_name), school_id, round_.id, trail, fetched.mergeable, now)
     db.session.flush()
     saved = dict(state.ratings)

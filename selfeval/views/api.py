@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections import Counter
 from typing import Any
 
 from flask import Blueprint, g, jsonify, make_response, request, url_for
@@ -27,6 +25,7 @@ from .api_models import openapi_document
 from .api_models.errors import error_body
 from .api_models.ratings import InvalidBody, rating_changes
 from .downloads import pdf_response
+from .json_body import JsonBody
 from .paging_links import page_links
 from .refusals import log_refusal
 from .serializers import (
@@ -111,7 +110,7 @@ def get_assessment(schulnummer: str, round_slug: str):
 @blueprint.put("/schools/<schulnummer>/assessments/<round_slug>")
 def put_assessment(schulnummer: str, round_slug: str):
     """The autosave's path: token, address + assessment, version, ratings, audit trail: 5 statements (docs/BENCHMARKS.md)."""
-    body = _JsonBody.read()
+    body = JsonBody.read(ApiError)
     merge = assessments.rows.MergeQuery(g.api_user.id, body.rating_keys())
     fetched, round_ = _fetch_assessment(schulnummer, round_slug, write=True, merge=merge)
     base_version = _if_match_version()
@@ -330,64 +329,6 @@ def _if_match_version() -> int:
     if match is None:
         raise ApiError(412, f"If-Match {header[:40]!r} nennt keine gültige Version.")
     return int(match.group(1))
-
-
-class _JsonBody:
-    """The request's JSON body, decoded once; a body that is no valid JSON raises 400 only when its value is asked for.
-
-    The save asks the database for the audit entries it may merge into in the same statement that reads the
-    assessment, before the body is checked against the catalogue: `rating_keys` names the indicators the body
-    mentions (at most MAX_MERGE_KEYS; a longer list cannot be valid and will be refused with 422 anyway).
-    """
-
-    MAX_MERGE_KEYS = 500
-
-    def __init__(self, decoded: Any, error: ApiError | None):
-        self._decoded, self._error = decoded, error
-
-    @classmethod
-    def read(cls) -> _JsonBody:
-        raw = request.get_data(cache=False)
-        try:
-            decoded = json.loads(
-                raw, parse_constant=_reject_constant, parse_float=_number, object_pairs_hook=_reject_duplicates
-            )
-        except (ValueError, RecursionError) as exc:
-            reason = str(exc) if isinstance(exc, _DuplicateKey) else "kein gültiges JSON"
-            return cls(None, ApiError(400, f"Der Inhalt ist {reason}; nichts wurde gespeichert."))
-        return cls(decoded, None)
-
-    def value(self) -> Any:
-        if self._error is not None:
-            raise self._error
-        return self._decoded
-
-    def rating_keys(self) -> frozenset[str]:
-        ratings = self._decoded.get("ratings") if isinstance(self._decoded, dict) else None
-        if not isinstance(ratings, dict) or len(ratings) > self.MAX_MERGE_KEYS:
-            return frozenset()
-        return frozenset(key for key in ratings if isinstance(key, str))
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _reject_duplicates(pairs):
-    duplicates = sorted(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
-    if duplicates:
-        raise _DuplicateKey(f"mehrdeutig: der Schlüssel „{duplicates[0]}“ kommt mehrfach vor")
-    return dict(pairs)
-
-
-def _number(text: str) -> float | int:
-    """JSON has one kind of number: 7.0 is the integer 7, as JSON Schema (and so the OpenAPI document) counts it."""
-    value = float(text)
-    return int(value) if value.is_integer() else value
-
-
-def _reject_constant(name: str):
-    raise ValueError(name)
 
 
 def _previous_slug(state: assessments.AssessmentState) -> str | None:

@@ -125,13 +125,10 @@ def test_the_audit_merge_reads_a_bounded_number_of_entries_whatever_the_history(
         # A test's table is tiny, where reading all of it is cheapest: the question is whether the index can serve
         # the newest entries without sorting the assessment's history, so the planner is asked to avoid that scan.
         db.session.execute(db.text("SET LOCAL enable_seqscan = off"))
-        school_id, round_id = db.session.execute(
-            db.text("SELECT school_id, round_id FROM assessments WHERE version = 40")
-        ).one()
+        school_id, round_id = db.session.execute(db.text("SELECT school_id, round_id FROM assessments WHERE version = 40")).one()
         explained = db.session.execute(
             db.text(
-                "EXPLAIN SELECT id FROM audit_events WHERE school_id = :school AND round_id = :round "
-                "ORDER BY id DESC LIMIT 50"
+                "EXPLAIN SELECT id FROM audit_events WHERE school_id = :school AND round_id = :round ORDER BY id DESC LIMIT 50"
             ),
             {"school": school_id, "round": round_id},
         )
