@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .limits import CONTROL_CHARACTERS, MAX_ORT_LENGTH, MAX_SCHOOL_NAME_LENGTH
 from .reference import SCHULFORMEN, kreis
 
 COLUMNS = (
@@ -30,11 +31,6 @@ HEADER_START = "Schulnummer;Schulform"
 NAME_COLUMNS = ("Schulbezeichnung_1", "Schulbezeichnung_2", "Schulbezeichnung_3")
 #: The columns the import reads; the others are not checked.
 USED_COLUMNS = ("Schulnummer", "Schulform", *NAME_COLUMNS, "Ort", "Gemeindeschluessel")
-#: The lengths of School.name and School.ort.
-MAX_NAME, MAX_ORT = 300, 120
-
-# Characters XML 1.0 forbids (openpyxl refuses them too): they would break the XLSX export.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SCHULNUMMER = re.compile(r"[0-9]{6}")
 _LEADING_ZERO_LOST = "; vermutlich ging eine führende Null verloren (in Excel gespeichert?)"
 
@@ -188,7 +184,7 @@ def _shape_problem(record: list[str]) -> str:
 
 def _without_controls(column: str, value: str, problems: list[str]) -> str | None:
     """The value with outer blanks removed, or None (and a problem) if it holds a control character."""
-    found = _CONTROL.search(value)
+    found = CONTROL_CHARACTERS.search(value)
     if found:
         problems.append(f"Spalte „{column}“ enthält ein unzulässiges Steuerzeichen (U+{ord(found.group()):04X}).")
         return None
@@ -224,8 +220,8 @@ def _name(fields: dict[str, str | None], problems: list[str]) -> str:
     name = " ".join(" ".join(part.split()) for part in parts if part)
     if not name:
         problems.append("Die Schulbezeichnung fehlt (Schulbezeichnung_1 bis _3 sind leer).")
-    elif len(name) > MAX_NAME:
-        problems.append(f"Die Schulbezeichnung ist {len(name)} Zeichen lang; erlaubt sind höchstens {MAX_NAME}.")
+    elif len(name) > MAX_SCHOOL_NAME_LENGTH:
+        problems.append(f"Die Schulbezeichnung ist {len(name)} Zeichen lang; erlaubt sind höchstens {MAX_SCHOOL_NAME_LENGTH}.")
     return name
 
 
@@ -257,6 +253,6 @@ def _ort(value: str | None, problems: list[str]) -> str:
     if value is None:
         return ""
     ort = " ".join(value.split())
-    if len(ort) > MAX_ORT:
-        problems.append(f"Der Ort ist {len(ort)} Zeichen lang; erlaubt sind höchstens {MAX_ORT}.")
+    if len(ort) > MAX_ORT_LENGTH:
+        problems.append(f"Der Ort ist {len(ort)} Zeichen lang; erlaubt sind höchstens {MAX_ORT_LENGTH}.")
     return ort

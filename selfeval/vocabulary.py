@@ -10,11 +10,17 @@ state is its "Status" (aktiv, eingeladen, deaktiviert): a different thing, on th
 
 from __future__ import annotations
 
+#: An assessment's status as stored; a school without an assessment has "not_started" (derived, never stored).
+DRAFT_STATUS = "draft"
+SUBMITTED_STATUS = "submitted"
+NOT_STARTED_STATUS = "not_started"
+ASSESSMENT_STATUSES = (DRAFT_STATUS, SUBMITTED_STATUS)
+
 NOT_STARTED = "nicht begonnen"
 DRAFT = "Entwurf"
 SUBMITTED = "abgeschlossen"
 #: status as stored ("draft", "submitted") or derived for schools without an assessment ("not_started").
-STATE_LABELS = {"not_started": NOT_STARTED, "draft": DRAFT, "submitted": SUBMITTED}
+STATE_LABELS = {NOT_STARTED_STATUS: NOT_STARTED, DRAFT_STATUS: DRAFT, SUBMITTED_STATUS: SUBMITTED}
 #: The heading of a column, filter or fact that shows a state.
 STATE_COLUMN = "Stand"
 #: A draft where there is room for a few words only (the PDF's page header).
@@ -39,3 +45,10 @@ def state_text(status: str | None, rated: int, total: int, when: str = "") -> st
     if status == "draft" and rated:
         return f"{DRAFT} ({rated} von {total} Indikatoren bewertet)"
     return NOT_STARTED
+
+
+#: An account's "Status" on the admin pages: it can log in, it waits for its owner to set a password, or it is switched off.
+ACCOUNT_ACTIVE = "aktiv"
+ACCOUNT_INVITED = "eingeladen"
+ACCOUNT_DEACTIVATED = "deaktiviert"
+ACCOUNT_STATUSES = (ACCOUNT_ACTIVE, ACCOUNT_INVITED, ACCOUNT_DEACTIVATED)

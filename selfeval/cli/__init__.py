@@ -8,12 +8,13 @@ import click
 from flask.cli import FlaskGroup
 
 from ..config import ConfigurationError
-from . import directory  # noqa: F401  (registers "schools import")
-from .admin import rounds_cli, schools_cli, users_cli
 from .backup import backup_command, restore_command
 from .catalog import catalog_cli
 from .demo import demo_command
 from .reports import report_command, reports_command
+from .rounds import rounds_cli
+from .schools import schools_cli
+from .users import users_cli
 
 
 def _create_app():

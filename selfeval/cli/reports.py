@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..services.errors import InvalidInput, NotFound
+from .common import fail
 
 
 def _round(value: str):
@@ -17,12 +18,7 @@ def _round(value: str):
     try:
         return get_round(slugify(value))
     except NotFound:
-        _fail(f'unknown round "{value}"; give its name (2025/26) or slug (2025-26)')
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
+        fail(f'unknown round "{value}"; give its name (2025/26) or slug (2025-26)')
 
 
 @click.command("report")
@@ -42,13 +38,13 @@ def report_command(schulnummer: str, round_name: str, output: Path) -> None:
     try:
         school = get_school(schulnummer)
     except NotFound:
-        _fail(f"no school with Schulnummer {schulnummer}")
+        fail(f"no school with Schulnummer {schulnummer}")
     try:
         data = report_for(school, round_)
     except NothingToReport:
-        _fail(f"school {schulnummer} has nothing rated in round {round_.name}")
+        fail(f"school {schulnummer} has nothing rated in round {round_.name}")
     if not output.parent.is_dir():
-        _fail(f"folder {output.parent} does not exist")
+        fail(f"folder {output.parent} does not exist")
     output.write_bytes(render_pdf(data))
     status = "submitted" if data.is_submitted else "draft"
     click.echo(f"wrote {output} ({school.schulnummer} {school.name}, round {round_.name}, {status})")
@@ -72,10 +68,10 @@ def reports_command(
     try:
         selection = parse_report_selection(kreise, schulformen)
     except InvalidInput as exc:
-        _fail("; ".join(f"--{field}: {message}" for field, message in exc.problems.items()))
+        fail("; ".join(f"--{field}: {message}" for field, message in exc.problems.items()))
     schools = batch_schools(None, round_, selection)
     if not schools:
-        _fail(f"no school of this selection has submitted in round {round_.name}; nothing written")
+        fail(f"no school of this selection has submitted in round {round_.name}; nothing written")
     output.mkdir(parents=True, exist_ok=True)
     workers = jobs or default_workers()
 

@@ -13,12 +13,18 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from ..limits import MAX_ORT_LENGTH, MAX_ROUND_NAME_LENGTH, MAX_SCHOOL_NAME_LENGTH
 from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreise
 from . import GermanForm
 
 CHOOSE = "Bitte wählen …"
 ALL = "alle"
 SCHULFORM_CODE = re.compile(r"[0-9]{2}")
+
+
+def at_most(limit: int) -> Length:
+    """A length limit with a German message."""
+    return Length(max=limit, message=too_long(limit))
 
 
 def too_long(limit: int) -> str:
@@ -53,7 +59,7 @@ class SchoolSearchForm(GermanForm):
 
     suche = StringField(
         "Suchtext",
-        validators=[Optional(), Length(max=100, message=too_long(100))],
+        validators=[Optional(), at_most(100)],
         description="Schulnummer, Name oder Ort, auch ein Teil davon",
     )
     kreis = SelectField(
@@ -74,7 +80,7 @@ class SchoolForm(GermanForm):
 
     name = StringField(
         "Name der Schule",
-        validators=[DataRequired("Bitte geben Sie den Namen der Schule an."), Length(max=300, message=too_long(300))],
+        validators=[DataRequired("Bitte geben Sie den Namen der Schule an."), at_most(MAX_SCHOOL_NAME_LENGTH)],
         filters=[lambda value: " ".join(value.split()) if value else value],
     )
     schulform = SelectField(
@@ -90,7 +96,7 @@ class SchoolForm(GermanForm):
     )
     ort = StringField(
         "Ort",
-        validators=[Optional(), Length(max=120, message=too_long(120))],
+        validators=[Optional(), at_most(MAX_ORT_LENGTH)],
         filters=[lambda value: value.strip() if value else value],
     )
 
@@ -132,6 +138,6 @@ class DirectoryImportForm(GermanForm):
 class RoundForm(GermanForm):
     name = StringField(
         "Name der Erhebungsrunde",
-        validators=[DataRequired("Bitte geben Sie einen Namen an, z. B. 2026/27."), Length(max=40, message=too_long(40))],
+        validators=[DataRequired("Bitte geben Sie einen Namen an, z. B. 2026/27."), at_most(MAX_ROUND_NAME_LENGTH)],
         description="Das Schuljahr in der Form JJJJ/JJ, z. B. 2026/27.",
     )

@@ -343,7 +343,9 @@ def _claim_next_version(assessment: Assessment, base_version: int, **values) -> 
         .execution_options(synchronize_session=False),
     )
     if claimed != 1:
-        db.session.rollback()
+        # A colleague's save came first. What they committed is read afresh (this statement sees it: READ COMMITTED
+        # on PostgreSQL, SQLite's write lock); the caller's transaction ends with the error (unit_of_work).
+        db.session.expire_all()
         raise VersionConflict(_state(_existing(id=assessment.id)), base_version)
     db.session.refresh(assessment)
     return base_version + 1

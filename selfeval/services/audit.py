@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import AuditEvent, Round, School, User
 from ..models.types import utcnow
 from ..vocabulary import REOPENED_EVENT, SUBMITTED_EVENT
-from .paging import paginate
+from .paging import Page, paginate
 
 #: The actor of changes made on the command line (an operator on the server).
 CLI_ACTOR = "Kommandozeile"
@@ -148,22 +148,14 @@ class AuditFilter:
     user_id: int | None = None  # entries made by or about this account
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    events: list[AuditEvent]
-    page: int
-    pages: int
-    total: int
-
-
-def browse(filters: AuditFilter, page: int = 1, per_page: int = 50) -> AuditPage:
+def browse(filters: AuditFilter, page: int = 1, per_page: int = 50) -> Page[AuditEvent]:
     """Newest first, one page of entries matching the filters."""
     query = (
         _filtered(filters)
         .options(selectinload(AuditEvent.school), selectinload(AuditEvent.round))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
-    return AuditPage(*paginate(query, page, per_page))
+    return paginate(query, page, per_page)
 
 
 def _filtered(filters: AuditFilter) -> Select:

@@ -96,6 +96,7 @@ def _snapshot() -> Iterator[Connection]:
         try:
             yield connection
         finally:
+            # Its own connection, not the session: a read-only snapshot beside the unit of work, which it must end.
             connection.rollback()
 
 
@@ -164,22 +165,17 @@ def from_json(text: str) -> Any:
 
 
 def restore(document: Any) -> dict[str, int]:
-    """Load a backup into an empty, migrated database, keeping every id; commits, or changes nothing.
+    """Load a backup into an empty, migrated database, keeping every id, in the caller's transaction.
 
     Returns the number of rows per table. BackupError says what is wrong with the document or the
-    database; nothing is written then.
+    database; the caller rolls back then (the `restore` command does, through in_one_transaction).
     """
-    try:
-        rows = _validated(document)
-        _ensure_empty()
-        for table in db.metadata.sorted_tables:
-            if table.name in rows:
-                _insert(table, rows[table.name])
-        _reset_id_sequences()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    rows = _validated(document)
+    _ensure_empty()
+    for table in db.metadata.sorted_tables:
+        if table.name in rows:
+            _insert(table, rows[table.name])
+    _reset_id_sequences()
     return {name: len(rows[name]) for name in TABLES}
 
 

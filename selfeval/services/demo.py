@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from ..catalog import Catalog
 from ..models import User
 from . import assessments
-from .accounts import deactivate_user, issue_password_link
+from .accounts import create_user, deactivate_user, issue_password_link
 from .catalog_snapshots import record_snapshot
 from .demo_area import add_area_schools
 from .rating_input import parse_rating_changes
 from .rounds import create_round, set_round_open
 from .schools import add_school, find_school
-from .users import create_user
 
 DEMO_PASSWORD = "selfeval-demo"  # noqa: S105 - printed for the demo on purpose  # nosec B105
 DEMO_SCHOOL = "199001"

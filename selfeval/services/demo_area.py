@@ -14,9 +14,9 @@ import random
 from ..catalog import Catalog
 from ..models import Round
 from . import assessments
+from .accounts import create_user
 from .rating_input import parse_rating_changes
 from .schools import add_school
-from .users import create_user
 
 #: (Schulnummer, name, Schulform, Kreisschlüssel, Ort, level, what it has done: "both" the last
 #: two rounds submitted (and the one before, 2023/24), "current" only, "draft", or "none")

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..database import lock_for_writing
 from ..directory import DirectoryRow, RowProblem, parse_directory
 from ..extensions import db
+from ..limits import MAX_AUDIT_TEXT_LENGTH
 from ..models import AuditEvent, School, User
 from ..models.types import utcnow
 from . import audit
@@ -82,7 +83,7 @@ def import_directory(data: bytes, *, actor: User | None, filename: str) -> Impor
         rejected=parsed.rejected,
         warnings=parsed.warnings,
     )
-    audit.record("schools.imported", actor=actor, subject=filename[:300], changes=_summary(result))
+    audit.record("schools.imported", actor=actor, subject=filename[:MAX_AUDIT_TEXT_LENGTH], changes=_summary(result))
     db.session.flush()
     return result
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, true
 
 from ..extensions import db
+from ..limits import CONTROL_CHARACTERS, MAX_ORT_LENGTH, MAX_SCHOOL_NAME_LENGTH
 from ..models import Membership, Round, School, User
 from ..reference import SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
 from . import audit
 from .errors import InvalidInput, NotFound
-from .paging import paginate
-from .text_rules import CONTROL_CHARACTERS
+from .paging import Page, paginate
 
 SCHULNUMMER = re.compile(r"[0-9]{6}")
 #: Control characters: PostgreSQL refuses NUL, XML (the XLSX export) most of the others.
@@ -64,8 +63,8 @@ def _school_problems(name: str, schulform: str, kreis_key: str, ort: str, curren
     problems: dict[str, str] = {}
     if not name:
         problems["name"] = "Bitte geben Sie den Namen der Schule an."
-    elif len(name) > 300:
-        problems["name"] = "Der Name darf höchstens 300 Zeichen lang sein."
+    elif len(name) > MAX_SCHOOL_NAME_LENGTH:
+        problems["name"] = f"Der Name darf höchstens {MAX_SCHOOL_NAME_LENGTH} Zeichen lang sein."
     elif CONTROL_CHARACTERS.search(name):
         problems["name"] = "Der Name enthält unzulässige Steuerzeichen."
     if schulform not in SCHULFORMEN and schulform != current_schulform:
@@ -73,8 +72,8 @@ def _school_problems(name: str, schulform: str, kreis_key: str, ort: str, curren
         problems["schulform"] = f"Unbekannte Schulform „{schulform}“; bekannt sind: {known}."
     if kreis(kreis_key) is None:
         problems["kreis"] = unknown_kreis_message(kreis_key)
-    if len(ort) > 120:
-        problems["ort"] = "Der Ort darf höchstens 120 Zeichen lang sein."
+    if len(ort) > MAX_ORT_LENGTH:
+        problems["ort"] = f"Der Ort darf höchstens {MAX_ORT_LENGTH} Zeichen lang sein."
     elif CONTROL_CHARACTERS.search(ort):
         problems["ort"] = "Der Ort enthält unzulässige Steuerzeichen."
     return problems
@@ -147,15 +146,7 @@ def _scope_condition(user: User):
     return School.kreis.in_(kreise)
 
 
-@dataclass(frozen=True)
-class SchoolPage:
-    schools: list[School]
-    page: int
-    pages: int
-    total: int
-
-
-def search_schools(text: str = "", kreis_key: str = "", schulform: str = "", page: int = 1, per_page: int = 50) -> SchoolPage:
+def search_schools(text: str = "", kreis_key: str = "", schulform: str = "", page: int = 1, per_page: int = 50) -> Page[School]:
     """Schools by Schulnummer, name or Ort (part), Kreis and Schulform; by Schulnummer."""
     query = select(School)
     if text.strip():
@@ -171,4 +162,4 @@ def search_schools(text: str = "", kreis_key: str = "", schulform: str = "", pag
         query = query.where(School.kreis == kreis_key)
     if schulform:
         query = query.where(School.schulform == schulform)
-    return SchoolPage(*paginate(query.order_by(School.schulnummer), page, per_page))
+    return paginate(query.order_by(School.schulnummer), page, per_page)

@@ -22,6 +22,7 @@ from . import (
     report_jobs,
     request_guard,
     results,
+    service_errors,
     supervision,
     unsaved,
 )
@@ -37,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     errors.register(app)
+    service_errors.register(app)  # a service's refusal: the API's status, or a message on the page the view names
     unsaved.register(app)  # a rating save whose session ended: before the CSRF 400
     request_guard.register(app)  # refuses what would otherwise end in a database error
 

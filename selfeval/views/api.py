@@ -9,18 +9,18 @@ from flask import Blueprint, g, jsonify, make_response, request, url_for
 from flask_login import current_user
 
 from ..exports import ExportData, to_csv, to_xlsx
-from ..extensions import catalogs, csrf, db
+from ..extensions import catalogs, csrf
 from ..models import School
 from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment
 from ..reference import kreis
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
 from ..services import analytics, assessments, reports
+from ..services.accounts import user_for_token
 from ..services.errors import InvalidInput, NotFound
 from ..services.history import school_history
 from ..services.rounds import current_round, get_round, previous_round
 from ..services.schools import get_school, schools_page_visible_to
-from ..services.users import user_for_token
 from .api_models import openapi_document
 from .api_models.errors import error_body
 from .api_models.ratings import InvalidBody, rating_changes
@@ -64,7 +64,7 @@ class ApiError(Exception):
 
 
 @blueprint.errorhandler(ApiError)
-def _api_error(error: ApiError):
+def api_error_response(error: ApiError):
     log_refusal(error.status)
     response = jsonify(error_body(error.status, error.message, **error.extra))
     if error.status == 401:
@@ -116,10 +116,9 @@ def put_assessment(schulnummer: str, round_slug: str):
     base_version = _if_match_version()
     changes = _rating_changes(body.value(), assessments.catalog_of(fetched, round_))
     school_id = fetched.school.id if fetched.school else 0
-    return _run(
-        lambda: assessments.save_fetched(fetched, school_id, schulnummer, round_, g.api_user, base_version, changes),
-        fetched.previous_round_slug,
-    )
+    # A refusal (version conflict, locked) is answered by views.service_errors with the documented status.
+    state = assessments.save_fetched(fetched, school_id, schulnummer, round_, g.api_user, base_version, changes)
+    return _state_response(state, fetched.previous_round_slug)
 
 
 def _fetch_assessment(schulnummer: str, round_slug: str, *, write: bool, merge=None):
@@ -140,7 +139,7 @@ def _fetch_assessment(schulnummer: str, round_slug: str, *, write: bool, merge=N
 def submit_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
-    return _run(lambda: assessments.submit(school, round_, g.api_user, base_version))
+    return _state_response(assessments.submit(school, round_, g.api_user, base_version))
 
 
 @blueprint.get("/schools/<schulnummer>/history")
@@ -274,33 +273,6 @@ def _rating_changes(body, catalog):
         raise ApiError(422, INVALID, errors=[error.as_dict() for error in exc.errors]) from None
 
 
-def _run(action, previous_slug: str | None = _UNKNOWN):
-    """Carry out a write; translate the service's refusals into status codes."""
-    try:
-        state = action()
-    except assessments.VersionConflict as exc:
-        db.session.rollback()
-        raise ApiError(
-            412,
-            "Die Bewertung wurde inzwischen geändert; nichts wurde gespeichert.",
-            changed=exc.changed,
-            current=state_to_json(exc.current, _previous_or(previous_slug, exc.current)),
-        ) from None
-    except assessments.NotReadyToSubmit as exc:
-        db.session.rollback()
-        raise ApiError(
-            422,
-            "Die Bewertung kann noch nicht abgeschlossen werden.",
-            missing=exc.missing,
-            has_leadership=exc.has_leadership,
-        ) from None
-    except assessments.AssessmentLocked as exc:
-        db.session.rollback()
-        raise ApiError(409, str(exc)) from None
-    db.session.commit()
-    return _state_response(state, _previous_or(previous_slug, state))
-
-
 def _school_and_round(schulnummer: str, round_slug: str, *, write: bool):
     school = _visible_school(schulnummer, write=write)
     try:
@@ -331,17 +303,17 @@ def _if_match_version() -> int:
     return int(match.group(1))
 
 
-def _previous_slug(state: assessments.AssessmentState) -> str | None:
+def previous_slug(state: assessments.AssessmentState) -> str | None:
     """The round before the state's one in school-year order (services.rounds decides which that is)."""
     before = previous_round(get_round(state.round_slug))
     return before.slug if before is not None else None
 
 
 def _previous_or(known: str | None, state: assessments.AssessmentState) -> str | None:
-    return _previous_slug(state) if known is _UNKNOWN else known
+    return previous_slug(state) if known is _UNKNOWN else known
 
 
-def _state_response(state: assessments.AssessmentState, previous_slug: str | None = _UNKNOWN):
-    response = make_response(jsonify(state_to_json(state, _previous_or(previous_slug, state))))
+def _state_response(state: assessments.AssessmentState, previous: str | None = _UNKNOWN):
+    response = make_response(jsonify(state_to_json(state, _previous_or(previous, state))))
     response.headers["ETag"] = f'"{state.version}"'
     return response

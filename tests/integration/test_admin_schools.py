@@ -12,12 +12,11 @@ from sqlalchemy import select
 from selfeval.directory import COLUMNS
 from selfeval.extensions import db
 from selfeval.models import AuditEvent, School
-from selfeval.services.accounts import deactivate_user
+from selfeval.services.accounts import deactivate_user, find_user
 from selfeval.services.schools import update_school
-from selfeval.services.users import find_user
-from tests.directory_file import generate_directory, make_directory_file
-from tests.factories import login, make_round, make_school, make_user, rate, submitted
-from tests.html import csrf, rows, soup_of, text
+from tests.support.directory_file import generate_directory, make_directory_file
+from tests.support.factories import login, make_round, make_school, make_user, rate, submitted
+from tests.support.html import csrf, rows, soup_of, text
 
 SCHOOL = "/verwaltung/schulen/100001"
 EDIT = "/verwaltung/schulen/100001/bearbeiten"

@@ -14,20 +14,10 @@ from selfeval.extensions import db
 from selfeval.models import School
 from selfeval.services import assessments
 from selfeval.services.rounds import get_round
-from tests.factories import login, make_round, make_school, make_token, make_user, rated, submitted
+from tests.support.catalogue import CRITERIA, INDICATORS, VARIED
+from tests.support.factories import login, make_round, make_school, make_token, make_user, rated, submitted
 
-CRITERIA = {
-    "k1": ["k1a", "k1b", "k1c", "k1d"],
-    "k2": ["k2a", "k2b", "k2c", "k2d"],
-    "k3": ["k3a", "k3b", "k3c"],
-    "k4": ["k4a", "k4b", "k4c", "k4d"],
-    "k5": ["k5a", "k5b", "k5c", "k5d"],
-    "k6": ["k6a", "k6b", "k6c", "k6d"],
-}
-INDICATORS = [indicator for indicators in CRITERIA.values() for indicator in indicators]
 STATS = ["n", "mean", "median", "q1", "q3", "min", "max", "std"]
-#: 100001: criterion 1 = 2.5, criterion 2 = 3.5, the rest 6, so overall (2.5 + 3.5 + 4 * 6) / 6 = 5 exactly.
-VARIED = dict.fromkeys(INDICATORS, 6) | {"k1a": 1, "k1b": 2, "k1c": 3, "k1d": 4, "k2a": 3, "k2b": 3, "k2c": 4, "k2d": 4}
 OUT_OF_SCOPE = ["300001", "Zechen-Gesamtschule"]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_round, make_school, make_token, make_user
-from tests.integration.test_save_statements import counted
+from tests.support.factories import make_round, make_school, make_token, make_user
+from tests.support.queries import counted_statements
 
 SCHOOLS = "/api/v1/schools"
 
@@ -84,12 +84,12 @@ def test_a_page_costs_as_many_statements_with_few_schools_as_with_many(app, clie
         with app.app_context():
             make_round("2025/26")
     client.get(f"{SCHOOLS}?per_page=2", headers=auth(admin))  # the catalogue of the round, once per process
-    with counted(app) as few:
+    with counted_statements(app) as few:
         assert len(client.get(f"{SCHOOLS}?per_page=2", headers=auth(admin)).get_json()) == 2
     with app.app_context():
         for number in range(200001, 200031):
             make_school(str(number))
-    with counted(app) as many:
+    with counted_statements(app) as many:
         assert len(client.get(f"{SCHOOLS}?per_page=20", headers=auth(admin)).get_json()) == 20
 
     assert len(many) == len(few), (few, many)

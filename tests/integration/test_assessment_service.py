@@ -25,7 +25,7 @@ from selfeval.services.catalog_snapshots import record_snapshot
 from selfeval.services.rating_input import RatingChange
 from selfeval.services.rounds import create_round
 from selfeval.services.schools import schools_visible_to
-from tests.factories import all_scores, make_round, make_school, make_user, rate
+from tests.support.factories import all_scores, make_round, make_school, make_user, rate
 
 ALL_IDS = [
     *("k1a", "k1b", "k1c", "k1d"),

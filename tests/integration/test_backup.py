@@ -9,15 +9,19 @@ import re
 import stat
 
 import pytest
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
-from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
 from selfeval.models import Assessment, PasswordLink, Round, User
-from selfeval.services.accounts import deactivate_user, issue_password_link
+from selfeval.services.accounts import (
+    authenticate,
+    create_user,
+    deactivate_user,
+    issue_password_link,
+    load_by_login_id,
+    user_for_token,
+)
 from selfeval.services.backup import (
     EXCLUDED_COLUMNS,
     NOT_BACKED_UP,
@@ -29,9 +33,9 @@ from selfeval.services.backup import (
     restore,
     to_json,
 )
-from selfeval.services.users import authenticate, create_user, load_by_login_id, user_for_token
 from tests.conftest import PRODUCTION_PASSWORD_HASH, make_test_app
-from tests.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
+from tests.support.cli import outcome, run
+from tests.support.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
 
 COMMENT = "Tablets in allen Klassen.\nWLAN im Altbau: „ausbaufähig“ – Prüfung läuft."
 NO_SCHEMA = "the database has no schema yet: run `selfeval db upgrade` first"
@@ -119,6 +123,7 @@ def test_backup_restore_backup_gives_the_same_document_except_created_at(app, ta
 
     with target.app_context():
         restored = restore(from_json(to_json(first)))
+        db.session.commit()  # restore writes in the caller's transaction
     second = dump_of(target)
 
     assert without_created_at(second) == without_created_at(first)
@@ -198,6 +203,7 @@ def test_restored_accounts_log_in_with_their_passwords_and_get_new_session_keys(
 
     with target.app_context():
         restore(document)
+        db.session.commit()
         teacher = authenticate("lehrkraft@nord.test", PASSWORD)
         assert (teacher.email, teacher.role, [m.school.schulnummer for m in teacher.memberships]) == (
             "lehrkraft@nord.test",
@@ -223,6 +229,7 @@ def test_after_a_restore_new_rows_get_the_next_ids(app, target):
 
     with target.app_context():
         restore(document)
+        db.session.commit()
         school = make_school("100009", name="Neue Schule")
         user = make_user("neu@neue-schule.test", school=school, leadership=True)
         rated(school, db.session.scalars(select(Round).filter_by(slug="2025-26")).one(), 4)
@@ -381,17 +388,6 @@ def test_a_database_without_the_current_schema_gets_a_plain_message(empty_databa
 
 
 # --- the command line ------------------------------------------------------------------------------
-
-
-def run(app, *args: str, input: str | bytes | None = None):
-    """`selfeval ARGS` against this app; unexpected exceptions propagate, tracebacks never print."""
-    result = CliRunner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def outcome(result) -> tuple[int, str, str]:
-    return result.exit_code, result.stdout, result.stderr
 
 
 def summary(verb: str, file, counts: dict[str, int]) -> re.Pattern:

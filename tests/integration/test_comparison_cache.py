@@ -14,7 +14,7 @@ from selfeval.models import School
 from selfeval.scoring import aggregate
 from selfeval.services import analytics
 from selfeval.services.rounds import current_round
-from tests.factories import all_scores, login, make_round, make_school, rated, submitted
+from tests.support.factories import all_scores, login, make_round, make_school, rated, submitted
 
 RESULTS = "/schulen/100001/2025-26/ergebnis"
 

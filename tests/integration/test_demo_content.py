@@ -14,7 +14,7 @@ from selfeval.services import assessments
 from selfeval.services.demo import LOGINS, load_demo_content
 from selfeval.services.rounds import all_rounds, previous_round
 from selfeval.services.schools import get_school
-from tests.html import soup_of, text
+from tests.support.html import soup_of, text
 
 
 @pytest.fixture

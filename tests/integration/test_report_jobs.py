@@ -18,12 +18,11 @@ from werkzeug.datastructures import MultiDict
 
 from selfeval.extensions import db
 from selfeval.jobs import report_jobs
-from selfeval.services import privacy
 from selfeval.services import reports as report_service
-from selfeval.services.users import find_user
-from tests.factories import login, make_user
-from tests.integration.test_reports import USERS, pdf_text, populate
-from tests.integration.test_team_pages import csrf, soup_of, text
+from selfeval.services.accounts import find_user, privacy
+from tests.support.factories import login, make_user
+from tests.support.html import csrf, soup_of, text
+from tests.support.reports import USERS, pdf_text, populate
 
 START = "/auswertung/berichte/"
 OVERVIEW = "/auswertung/?runde=2025-26"

@@ -1,45 +1,26 @@
 """The save and the read of an assessment cost a fixed, small number of SQL statements (issue 20).
 
-Counted with a `before_cursor_execute` listener on the app's engine: every statement the app sends through a
-cursor, nothing left out. BEGIN and COMMIT are not among them: the drivers send them themselves (psycopg before
-the first statement of a transaction, Python's sqlite3 before the first write), not through a cursor. The
-catalogue snapshot is read once per process and catalogue version; each test warms it with one request first.
+Counted with `tests.support.queries.counted_statements` (a `before_cursor_execute` listener on the app's engine):
+every statement the app sends through a cursor, nothing left out. BEGIN and COMMIT are not among them: the drivers
+send them themselves (psycopg before the first statement of a transaction, Python's sqlite3 before the first
+write), not through a cursor; there is no pool pre-ping (selfeval/config.py). The catalogue snapshot is read once
+per process and catalogue version; each test warms it with one request first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from selfeval.extensions import db
 from selfeval.models import AuditEvent
-from tests.factories import login, make_round, make_school, make_token, make_user, rate
-from tests.html import soup_of
-from tests.integration.test_team_pages import form_data
+from tests.support.factories import login, make_round, make_school, make_token, make_user, rate
+from tests.support.html import soup_of
+from tests.support.queries import counted_statements
+from tests.support.rating_form import form_data
 
 SCHULNUMMER = "100001"
 API = f"/api/v1/schools/{SCHULNUMMER}/assessments/2025-26"
 K1 = f"/schulen/{SCHULNUMMER}/2025-26/kriterien/k1"
-
-
-@contextmanager
-def counted(app) -> Iterator[list[str]]:
-    """The statements sent while the block runs, in order."""
-    statements: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 @pytest.fixture
@@ -63,7 +44,7 @@ def _headers(team, version: int | None = None) -> dict[str, str]:
 def test_an_api_read_costs_two_statements(app, client, team):
     assert client.get(API, headers=_headers(team)).status_code == 200  # warms the catalogue of this round
 
-    with counted(app) as statements:
+    with counted_statements(app) as statements:
         answer = client.get(API, headers=_headers(team))
 
     assert (answer.status_code, answer.get_json()["version"], answer.get_json()["previous_round"]) == (200, 1, "2024-25")
@@ -74,9 +55,9 @@ def test_an_api_read_costs_two_statements(app, client, team):
 def test_an_api_save_costs_five_statements_and_a_merged_save_as_many(app, client, team):
     client.get(API, headers=_headers(team))
 
-    with counted(app) as first:
+    with counted_statements(app) as first:
         saved = client.put(API, json={"ratings": {"k1a": {"score": 7}}}, headers=_headers(team, 1))
-    with counted(app) as merged:
+    with counted_statements(app) as merged:
         again = client.put(API, json={"ratings": {"k1a": {"score": 8}}}, headers=_headers(team, 2))
 
     assert (saved.status_code, again.status_code, again.get_json()["version"]) == (200, 200, 3)
@@ -92,18 +73,19 @@ def test_an_api_save_costs_five_statements_and_a_merged_save_as_many(app, client
 def test_an_api_save_on_an_old_version_costs_no_write(app, client, team):
     client.get(API, headers=_headers(team))
 
-    with counted(app) as statements:
+    with counted_statements(app) as statements:
         refused = client.put(API, json={"ratings": {"k1a": {"score": 7}}}, headers=_headers(team, 0))
 
     assert (refused.status_code, refused.get_json()["error"]["current"]["version"]) == (412, 1)
-    assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT"]
+    # token; school … ratings; then the 412 body's previous round (views.service_errors): reads only
+    assert [statement.split()[0] for statement in statements] == ["SELECT", "SELECT", "SELECT", "SELECT"]
 
 
 def test_a_save_through_the_rating_page_costs_at_most_six_statements(app, client, team):
     assert login(client, "schreiber@schule.test").status_code == 302
     data = form_data(soup_of(client.get(K1))) | {"k1a-score": "9", "goto": "k1"}
 
-    with counted(app) as statements:
+    with counted_statements(app) as statements:
         saved = client.post(K1, data=data)
 
     assert (saved.status_code, saved.headers["Location"]) == (302, K1)

@@ -10,32 +10,12 @@ from selfeval.extensions import db
 from selfeval.models import AuditEvent, School
 from selfeval.services.school_import import import_directory
 from selfeval.services.schools import find_school
-from tests.directory_file import csv_file, generate_directory, record
-from tests.factories import make_school, make_user
+from tests.support.directory_file import csv_file, generate_directory, record
+from tests.support.factories import make_school, make_user
+from tests.support.school_import import school_rows, schools, trail
 
 CLI = "Kommandozeile"
 UNKNOWN_12 = "Schulform „12“ steht nicht im Schlüsselverzeichnis; die Schule wird trotzdem importiert."
-
-
-def schools() -> list[tuple[str, str, str, str, str]]:
-    query = select(School.schulnummer, School.name, School.schulform, School.kreis, School.ort).order_by(School.schulnummer)
-    return [tuple(row) for row in db.session.execute(query)]
-
-
-def school_rows() -> list[tuple]:
-    """Everything stored about every school, ids and creation times included."""
-    return [tuple(row) for row in db.session.execute(select(School.__table__).order_by(School.id))]
-
-
-def trail(after_id: int = 0) -> list[tuple]:
-    """(action, subject, actor, Schulnummer of the school, changes) of each audit entry, oldest first."""
-    query = (
-        select(AuditEvent.action, AuditEvent.subject, AuditEvent.actor_name, School.schulnummer, AuditEvent.changes)
-        .outerjoin(School, AuditEvent.school_id == School.id)
-        .where(AuditEvent.id > after_id)
-        .order_by(AuditEvent.id)
-    )
-    return [tuple(row) for row in db.session.execute(query)]
 
 
 def last_event_id() -> int:

@@ -7,7 +7,7 @@ from dataclasses import astuple
 import pytest
 
 from selfeval.directory import COLUMNS, USED_COLUMNS, DirectoryFileError, DirectoryRow, RowProblem, parse_directory
-from tests.directory_file import GOOD, HEADER, LEADING_ZERO_LOST, csv_file, generate_directory, record
+from tests.support.directory_file import GOOD, HEADER, LEADING_ZERO_LOST, csv_file, generate_directory, record
 
 UTF8_ADVICE = "Bitte speichern Sie sie als UTF-8 (in Excel: „CSV UTF-8“) und importieren Sie sie erneut."
 

@@ -15,11 +15,16 @@ from sqlalchemy import Engine, event
 
 from selfeval.extensions import db
 from selfeval.jobs.report_jobs import start_job
-from selfeval.services.accounts import deactivate_user, issue_password_link
+from selfeval.services.accounts import create_user, deactivate_user, issue_password_link
 from selfeval.services.reports import ReportSelection
-from selfeval.services.users import create_user
-from tests.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, submitted
-from tests.integration.authorization_table import ACTORS, CURRENT_ROUND, SCHULNUMMER_A, SCHULNUMMER_B
+from tests.support.authorization_table import (
+    ACTORS,
+    CURRENT_ROUND,
+    SCHULNUMMER_A,
+    SCHULNUMMER_B,
+    Check,
+)
+from tests.support.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, submitted
 
 #: actor -> (e-mail, role, school: "A", "B" or None, scopes)
 ACCOUNTS = {
@@ -137,3 +142,32 @@ def restore(engine: Engine, saved: Snapshot) -> None:
             keys = [column.key for column in table.columns]
             if saved[table.name]:
                 connection.execute(table.insert(), [dict(zip(keys, row, strict=True)) for row in saved[table.name]])
+
+
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def routes(app) -> list[tuple[str, str, object]]:
+    """(endpoint, method, rule) for every rule but `static`, by endpoint and method."""
+    found = [
+        (rule.endpoint, method, rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - IGNORED_METHODS
+    ]
+    return sorted(found, key=lambda item: item[:2])
+
+
+def request(app, world: World, actor: str, method: str, path: str, check: Check, *, api: bool):
+    """One request as `actor`: pages with the actor's session, the API with the actor's token only."""
+    client = app.test_client()
+    headers = {}
+    if api:
+        if world.tokens[actor] is not None:
+            headers["Authorization"] = f"Bearer {world.tokens[actor]}"
+    elif world.cookies[actor] is not None:
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], world.cookies[actor])
+    if check.if_match:
+        headers["If-Match"] = f'"{world.version}"'
+    body = {"json": check.json} if check.json is not None else {"data": check.form}
+    return client.open(path, method=method, query_string=check.query, headers=headers, **body)

@@ -1,7 +1,7 @@
 """The authorization matrix as data: for every route and method, what each actor gets.
 
 One row per (endpoint, method) of app.url_map (except `static`), one column per actor of ACTORS.
-The data set behind it is built by tests/integration/authorization_world.py; the test that walks
+The data set behind it is built by tests/support/authorization_world.py; the test that walks
 the URL map and compares is tests/integration/test_authorization_matrix.py.
 
 An outcome is the status and what identifies the answer: the content type of a page or file, the

@@ -7,10 +7,10 @@ import itertools
 from selfeval.extensions import catalogs, db
 from selfeval.models import Round, School, User
 from selfeval.services import assessments
+from selfeval.services.accounts import create_user, find_user, issue_token
 from selfeval.services.rating_input import parse_rating_changes
 from selfeval.services.rounds import create_round
 from selfeval.services.schools import add_school
-from selfeval.services.users import create_user, find_user, issue_token
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(100001)
