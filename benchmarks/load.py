@@ -148,7 +148,8 @@ def prepare(url: str, folder: Path, options: LoadOptions, echo: Callable[[str], 
         finally:
             db.session.remove()
             db.engine.dispose()
-    echo(f"seeded {options.schools} background schools, {options.teams} team schools and one burst school ({seeded.database})")
+    echo(f"seeded {options.schools} background schools, {options.teams} team schools, one burst school and {options.teams} "
+         f"schools for the floor ({seeded.database})")
     return seeded
 
 
