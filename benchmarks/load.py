@@ -6,10 +6,15 @@ One run, three phases of the same length, each driven by `load_driver` in its ow
    with their session, pausing for a think time between rounds; midway a burst of writers starts on
    one other school's assessment. The target applies to this phase.
 2. **saturated**: the same teams without think time, what the server set-up can take at most.
-3. **ceiling**: the same number of clients, no think time, against a minimal Flask app
+3. **app saves**: the same teams saving one rating after another through the API, nothing else, no think time;
+4. **floor**: the same saves against `load_floor`, the save's logical work in raw psycopg (4 statements, one
+   transaction) in the same gunicorn set-up and database: the app's ratio to the floor, in CPU per save
+   (workers + PostgreSQL), saves per second and latency;
+5. **ceiling**: the same number of clients, no think time, against a minimal Flask app
    (`load_ceiling`) in the same gunicorn set-up, no database: the ratio app/ceiling.
 
-Then the database is read directly and compared with every write the server accepted (`load_check`).
+Then the database is read directly and compared with every write the app accepted (`load_check`); the floor
+saves into schools and accounts of its own (one per team), so it changes nothing the check reads.
 """
 
 from __future__ import annotations
@@ -30,15 +35,16 @@ from sqlalchemy import func, make_url, select
 
 from selfeval.app import create_app
 from selfeval.extensions import catalogs, db
-from selfeval.models import School
+from selfeval.models import Assessment, School
 from selfeval.reference import kreise
 from selfeval.services.accounts import create_user, issue_token
 from selfeval.services.accounts.authentication import hash_password
 from selfeval.services.rounds import create_round, current_round
 from selfeval.services.schools import add_school
 
-from . import CHECKOUT, load_ceiling
+from . import CHECKOUT, load_ceiling, load_floor
 from .load_check import AcceptedWrite, check, stored_assessments
+from .load_driver import FLOOR_SAVE, SAVE_ONLY
 from .load_report import summarize
 from .load_server import LoadSetupError, Server, gunicorn, load_database
 from .synthetic import fill
@@ -46,6 +52,7 @@ from .synthetic import fill
 PASSWORD = "load-benchmark-password"  # noqa: S105 - throwaway accounts in a throwaway database  # nosec B105
 FIRST_SCHULNUMMER = 900001  # above the synthetic schools' 1000xx…
 READY_PATH = "/api/v1/catalog"  # answers without a log-in or data
+APP_SAVE_PATH = "/api/v1/schools/{schulnummer}/assessments/{round_slug}"
 DRIVER_GRACE_SECONDS = 300
 
 
@@ -76,6 +83,7 @@ class Seeded:
     indicators: list[tuple[str, str]]  # (indicator id, criterion id)
     scale: tuple[int, int]
     database: str  # e.g. "postgresql 15.20"
+    floor_teams: list[dict[str, str]]  # schools and accounts of their own: the floor never touches what is checked
 
 
 def run(options: LoadOptions, database_url: str | None, echo: Callable[[str], None]) -> dict[str, Any]:
@@ -96,9 +104,14 @@ def run(options: LoadOptions, database_url: str | None, echo: Callable[[str], No
             if options.think > 0:
                 saturated = _app_plan(server.url, seeded, options, burst=False) | {"think": 0.0, "phase": "saturated"}
                 phases["saturated"] = drive(server, database_name, folder, saturated, echo)
+            phases["app saves"] = drive(server, database_name, folder, _saves_plan(server.url, seeded, options, app=True), echo)
         writes = [AcceptedWrite.from_dict(w) for phase in phases.values() for w in phase.pop("writes")]
         written = {w.school for w in writes}
         consistency = check(writes, stored_assessments(url, seeded.round_slug, written))
+        with gunicorn(f"{load_floor.__name__}:app", options.workers, folder, env, load_floor.READY_PATH) as server:
+            floor = _saves_plan(server.url, seeded, options, app=False)
+            phases["floor"] = drive(server, database_name, folder, floor, echo)
+            phases["floor"].pop("writes")
         with gunicorn(f"{load_ceiling.__name__}:app", options.workers, folder, {}, load_ceiling.PATH) as server:
             ceiling = {"mode": "ceiling", "phase": "ceiling", "base_url": server.url, "duration": options.duration, "think": 0.0,
                        "clients": options.teams, "ceiling_path": load_ceiling.PATH, "seed": options.seed}  # fmt: skip
@@ -135,7 +148,8 @@ def prepare(url: str, folder: Path, options: LoadOptions, echo: Callable[[str], 
         finally:
             db.session.remove()
             db.engine.dispose()
-    echo(f"seeded {options.schools} background schools, {options.teams} team schools and one burst school ({seeded.database})")
+    echo(f"seeded {options.schools} background schools, {options.teams} team schools, one burst school and {options.teams} "
+         f"schools for the floor ({seeded.database})")
     return seeded
 
 
@@ -162,11 +176,18 @@ def seed(options: LoadOptions) -> Seeded:
         teams.append({"schulnummer": school.schulnummer, "email": email, "password": PASSWORD, "token": token})
     burst_school = add_school(str(FIRST_SCHULNUMMER + options.teams), "Lasttest-Schule im Ansturm", "02", kreis)
     tokens = [member(burst_school, f"burst-{number + 1}@load.invalid")[1] for number in range(options.burst_writers)]
+    floor_teams = []
+    for number in range(options.teams):
+        school = add_school(str(FIRST_SCHULNUMMER + options.teams + 1 + number), f"Lasttest-Boden {number + 1}", "02", kreis)
+        token = member(school, f"floor-{number + 1}@load.invalid")[1]
+        values = {"school_id": school.id, "round_id": round_.id, "catalog_snapshot_id": round_.catalog_snapshot_id}
+        db.session.add(Assessment(**values, status="draft", version=0))  # the floor's save updates, never creates
+        floor_teams.append({"schulnummer": school.schulnummer, "token": token})
     version = ".".join(str(part) for part in db.engine.dialect.server_version_info or ())
     return Seeded(
         round_.slug, teams, burst_school.schulnummer, tokens,
         [(indicator.id, indicator.criterion_id) for indicator in catalog.indicators],
-        (catalog.scale.min, catalog.scale.max), f"{db.engine.dialect.name} {version}",
+        (catalog.scale.min, catalog.scale.max), f"{db.engine.dialect.name} {version}", floor_teams,
     )  # fmt: skip
 
 
@@ -180,6 +201,16 @@ def _app_plan(base_url: str, seeded: Seeded, options: LoadOptions, *, burst: boo
         writes = {"writes": options.burst_writes, "at": options.burst_at}
         plan["burst"] = {"schulnummer": seeded.burst_school, "tokens": seeded.burst_tokens, **writes}
     return plan
+
+
+def _saves_plan(base_url: str, seeded: Seeded, options: LoadOptions, *, app: bool) -> dict[str, Any]:
+    """Saves alone, no think time: through the app's API (its writes are checked) or against the floor."""
+    return {
+        "mode": "saves", "phase": "app saves" if app else "floor", "kind": SAVE_ONLY if app else FLOOR_SAVE,
+        "save_path": APP_SAVE_PATH if app else load_floor.PATH, "record_writes": app, "base_url": base_url,
+        "duration": options.duration, "think": 0.0, "seed": options.seed, "round": seeded.round_slug,
+        "indicators": seeded.indicators, "scale": seeded.scale, "teams": seeded.teams if app else seeded.floor_teams,
+    }  # fmt: skip
 
 
 def drive(server: Server, database_name: str, folder: Path, plan: dict[str, Any], echo: Callable[[str], None]) -> dict[str, Any]:

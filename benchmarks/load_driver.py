@@ -41,6 +41,8 @@ MAX_ERROR_SAMPLES = 20
 BURST_GRACE_SECONDS = 60.0
 #: Kinds of request, as the result and the report name them.
 READ, SAVE, PAGE, BURST_READ, BURST_SAVE, CEILING = "read", "save", "page", "burst read", "burst save", "ceiling"
+#: Saves alone, no think time: the app's API PUT and the floor's raw-psycopg save (load_floor), side by side.
+SAVE_ONLY, FLOOR_SAVE = "save only", "floor save"
 CSRF_META = '<meta name="csrf-token" content="'
 
 
@@ -248,6 +250,34 @@ def ceiling_loop(plan: dict, client: Client, number: int, deadline: float, recor
         pause(plan["think"], chance, deadline)
 
 
+def saves_loop(plan: dict, client: Client, team: dict[str, str], number: int, deadline: float, recorder: Recorder) -> None:
+    """Save one rating after another with the version the last answer named (a 412 names the current one)."""
+    chance = random.Random(plan["seed"] * 1000 + number)  # noqa: S311 - load pattern, not security  # nosec B311
+    indicators, (low, high) = plan["indicators"], plan["scale"]
+    path = plan["save_path"].format(schulnummer=team["schulnummer"], round_slug=plan["round"])
+    spread_start(plan, chance)
+    version, step = team.get("version", 0), 0
+    while time.perf_counter() < deadline:
+        step += 1
+        indicator = indicators[(number + step) % len(indicators)][0]
+        change = {"score": chance.randint(low, high), "comment": f"{plan['phase']}: team {team['schulnummer']}, write {step}"}
+        headers = {"If-Match": f'"{version}"', "Content-Type": "application/json"}
+        body = json.dumps({"ratings": {indicator: change}}).encode()
+        answer = recorder.send(plan["kind"], client, "PUT", path, body=body, headers=headers, expected=(200, 412))
+        if answer is None:
+            continue
+        state = answer.json()
+        if answer.status == 412:
+            version = state["error"]["current"]["version"]
+            continue
+        version = state["version"]
+        if plan["record_writes"]:
+            recorder.accepted(
+                {"school": team["schulnummer"], "indicator": indicator, "score": change["score"],
+                 "comment": change["comment"], "version": version, "echoed": state["ratings"].get(indicator) == change}
+            )  # fmt: skip
+
+
 class CpuClock:
     """CPU seconds of the server's processes, its database's backends and this driver while the clock runs."""
 
@@ -281,6 +311,8 @@ def drive(plan: dict) -> dict[str, Any]:
         for client in clients:  # untimed, as the app's warm-up round
             client.request("GET", plan["ceiling_path"])
         tasks = [(ceiling_loop, client, number) for number, client in enumerate(clients)]
+    elif plan["mode"] == "saves":
+        tasks = [(saves_loop, Client.to(base, team["token"]), team, number) for number, team in enumerate(plan["teams"])]
     else:
         warm_up = Recorder()
         with ThreadPoolExecutor(max_workers=4) as pool:  # log-ins check scrypt hashes: a few at a time

@@ -8,7 +8,7 @@ from importlib.metadata import version
 from typing import Any
 
 from .analytics import machine
-from .load_driver import BURST_READ, BURST_SAVE, CEILING, PAGE, READ, SAVE
+from .load_driver import BURST_READ, BURST_SAVE, CEILING, FLOOR_SAVE, PAGE, READ, SAVE, SAVE_ONLY
 
 TARGET_SAVE_P95_MS = 150.0
 LABELS = {
@@ -18,6 +18,8 @@ LABELS = {
     BURST_READ: "burst: read (API GET)",
     BURST_SAVE: "burst: save (API PUT)",
     CEILING: "ceiling: GET /ping",
+    SAVE_ONLY: "app: save rating (API PUT)",
+    FLOOR_SAVE: "floor: the save in raw psycopg",
 }
 MAX_LISTED = 20
 BURST_KINDS = (BURST_READ, BURST_SAVE)
@@ -119,7 +121,7 @@ def _verdict(result: dict[str, Any]) -> list[str]:
     app = phases.get("saturated") or phases["teams"]
     met, misses = target(result)
     ceiling_rps = phases["ceiling"]["all"]["rps"]
-    lines = [
+    lines = floor_comparison(result) + [
         f"Ceiling: app {app['all']['rps']:.0f} requests/s without think time, minimal Flask app {ceiling_rps:.0f} requests/s: "
         f"ratio {ratio:.2f}"
         if ratio is not None
@@ -133,6 +135,34 @@ def _verdict(result: dict[str, Any]) -> list[str]:
     lines += [f"Errors: {error_count(result)}"] + [f"  {sample}" for sample in samples[:MAX_LISTED]]
     verdict = "met" if met else f"NOT met ({misses})"
     lines.append(f"Target (teams phase: save p95 ≤ {TARGET_SAVE_P95_MS:.0f} ms, zero errors, zero lost updates): {verdict}")
+    return lines
+
+
+def floor_comparison(result: dict[str, Any]) -> list[str]:
+    """The app's saves against the floor's: CPU per save (workers + PostgreSQL), saves per second, latency."""
+    phases = result["phases"]
+    if "floor" not in phases or "app saves" not in phases:
+        return []
+    rows = []
+    for name in ("app saves", "floor"):
+        phase = phases[name]
+        count, cpu = phase["total_count"], phase["cpu_seconds"]
+        server, database = (1000 * cpu[side] / count if count else 0.0 for side in ("server", "database"))
+        rows.append((name, server, database, phase["all"]))
+    (_, app_server, app_db, app), (_, floor_server, floor_db, floor) = rows
+    cpu_ratio = (app_server + app_db) / (floor_server + floor_db) if floor_server + floor_db else float("nan")
+    rps_ratio = app["rps"] / floor["rps"] if floor["rps"] else float("nan")
+    lines = [
+        "Floor (saves only, no think time; CPU per save = gunicorn workers + PostgreSQL backends):",
+        "| | CPU ms per save (workers + PostgreSQL) | saves/s | p50 ms | p95 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, server, database, numbers in rows:
+        lines.append(
+            f"| {name} | {server:.2f} + {database:.2f} = {server + database:.2f} | {numbers['rps']:.1f} | "
+            f"{numbers['p50_ms']:.1f} | {numbers['p95_ms']:.1f} | {numbers['errors']} |"
+        )
+    lines.append(f"Ratio app/floor: {cpu_ratio:.2f}× the CPU per save, {rps_ratio:.2f}× the saves per second")
     return lines
 
 

@@ -32,7 +32,15 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
         "SQLALCHEMY_DATABASE_URI": env.get("SELFEVAL_DATABASE_URL")
         or f"sqlite:///{Path(instance_path) / DEFAULT_DATABASE_FILE}",
         "SELFEVAL_CATALOG": env.get("SELFEVAL_CATALOG") or DEFAULT_CATALOG,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pre-ping: it cost every request one more round trip to the database (a third of the save's statements,
+        # docs/BENCHMARKS.md). A connection the database dropped (a restart, a failover) fails the one request that
+        # meets it, SQLAlchemy then discards the whole pool, and the next requests connect anew; connections are
+        # replaced after 30 minutes, before idle timeouts of firewalls and poolers. SELFEVAL_DATABASE_PRE_PING=1 turns
+        # it back on where dropped connections are common.
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": env.get("SELFEVAL_DATABASE_PRE_PING", "") == "1",
+            "pool_recycle": 1800,
+        },
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "JSON_SORT_KEYS": False,
         # Flask-WTF would look for Flask-Babel; off, WTForms uses its own German messages (forms.GermanForm).

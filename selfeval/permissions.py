@@ -16,18 +16,29 @@ if TYPE_CHECKING:  # only for the annotations: the predicates read attributes, w
     from .models import School, User
 
 
+class SchoolFacts(Protocol):
+    """What the rules below read of a school: a `School`, or the plain facts the assessment's hot path reads."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kreis(self) -> str: ...
+    @property
+    def schulform(self) -> str: ...
+
+
 class Owned(Protocol):
     """Something one account started and only that account sees (a background report job)."""
 
     owner: str  # account_key() of the account that started it
 
 
-def is_team_member(user: User, school: School) -> bool:
+def is_team_member(user: User, school: SchoolFacts) -> bool:
     """A member of the school's Team Digitalisierung (whether active or not: the callers check that)."""
     return user.role == TEAM and any(m.school_id == school.id for m in user.memberships)
 
 
-def is_in_scope(user: User, school: School) -> bool:
+def is_in_scope(user: User, school: SchoolFacts) -> bool:
     """Supervisors: any listed Kreis or Bezirksregierung, narrowed by listed Schulformen. Advisers: Kreise."""
     kreise = {s.value for s in user.scopes if s.kind == KREIS}
     if user.role == ADVISER:
@@ -68,14 +79,14 @@ def can_maintain_offers_of(user: User, kreis_key: str) -> bool:
     return can_maintain_offers(user) and (allowed is None or kreis_key in allowed)
 
 
-def can_view_assessment(user: User, school: School) -> bool:
+def can_view_assessment(user: User, school: SchoolFacts) -> bool:
     """The school's own team, supervisors and advisers whose scope includes it, and admins (results and reports)."""
     if not user.is_active:
         return False
     return user.role == ADMIN or is_team_member(user, school) or is_in_scope(user, school)
 
 
-def can_edit_assessment(user: User, school: School) -> bool:
+def can_edit_assessment(user: User, school: SchoolFacts) -> bool:
     """Only the school's own team writes; supervision, advisers and admins read."""
     return user.is_active and is_team_member(user, school)
 

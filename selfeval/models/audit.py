@@ -17,7 +17,8 @@ class AuditEvent(db.Model):
     """One recorded change. Names are copied in, so the record stays readable when things change later."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_school_id_round_id", "school_id", "round_id"),)
+    #: An assessment's entries in id order: a save reads the newest few from the index's end (services.audit).
+    __table_args__ = (Index("ix_audit_events_school_id_round_id_id", "school_id", "round_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

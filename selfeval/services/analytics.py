@@ -136,7 +136,9 @@ def means_over_rounds(user: User, selection: Selection, catalog: Catalog) -> pd.
 
 def comparison_group(school: School, round_: Round) -> aggregate.ComparisonGroup:
     """The other submitted schools of this school's Schulform in the round, on this installation (identities never leave)."""
-    scores = comparison_scores(round_, [school.schulform]).get(school.schulform, _no_scores(round_))
+    groups = comparison_scores(round_, [school.schulform])
+    # Not `.get(…, _no_scores(round_))`: that default would be computed (one more query) even when it is not needed.
+    scores = groups[school.schulform] if school.schulform in groups else _no_scores(round_)
     return group_for(scores, school)
 
 
@@ -157,12 +159,12 @@ def comparison_scores(round_: Round, schulformen: list[str] | None = None) -> di
     members: dict[str, list[int]] = {}
     for school_id, schulform in db.session.execute(query):
         members.setdefault(schulform, []).append(school_id)
-    scores, catalog = _round_scores(round_), round_catalog(round_)
-    groups = {}
-    for schulform, ids in members.items():
-        group = scores.loc[scores.index.intersection(pd.Index(ids), sort=False)]
-        groups[schulform] = aggregate.criterion_scores(group, catalog)
-    return groups
+    # A school's criterion scores depend on its own ratings alone: they are computed once per round and state of its
+    # submissions (cached beside the indicator scores), and each group is a selection of their rows.
+    scores = _round_entry(round_).criterion_scores()
+    return {
+        schulform: scores.loc[scores.index.intersection(pd.Index(ids), sort=False)] for schulform, ids in members.items()
+    }
 
 
 def _no_scores(round_: Round) -> pd.DataFrame:
@@ -218,11 +220,25 @@ def submitted_scores(round_: Round, schools: pd.DataFrame) -> pd.DataFrame:
 # --- the adapter: rows of one round's submitted ratings -> schools x indicators, cached --------------
 
 
+class _RoundEntry:
+    """One round's indicator scores (schools x indicators) and, computed on first use, their criterion scores."""
+
+    def __init__(self, frame: pd.DataFrame, catalog: Catalog):
+        self.frame, self._catalog = frame, catalog
+        self._criteria: pd.DataFrame | None = None
+
+    def criterion_scores(self) -> pd.DataFrame:
+        """Per school: criterion and overall scores (two threads may both compute it the first time: same result)."""
+        if self._criteria is None:
+            self._criteria = aggregate.criterion_scores(self.frame, self._catalog)
+        return self._criteria
+
+
 class _ScoreCache:
-    """Per database engine and round: the indicator-score frame and the fingerprint it was built for.
+    """Per database engine and round: the round's scores and the fingerprint they were built for.
 
     Submitted assessments cannot change without their version, status or row changing, so a cheap
-    aggregate over them (count, id sum, version sum, newest change) tells whether a frame is current,
+    aggregate over them (count, id sum, version sum, newest change) tells whether an entry is current,
     in every process, without trusting any in-process invalidation.
     """
 
@@ -230,14 +246,14 @@ class _ScoreCache:
         self._lock = threading.Lock()
         self._frames: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    def get(self, engine, round_id: int, fingerprint) -> pd.DataFrame | None:
+    def get(self, engine, round_id: int, fingerprint) -> _RoundEntry | None:
         with self._lock:
             cached = self._frames.get(engine, {}).get(round_id)
         return cached[1] if cached and cached[0] == fingerprint else None
 
-    def put(self, engine, round_id: int, fingerprint, frame: pd.DataFrame) -> None:
+    def put(self, engine, round_id: int, fingerprint, entry: _RoundEntry) -> None:
         with self._lock:
-            self._frames.setdefault(engine, {})[round_id] = (fingerprint, frame)
+            self._frames.setdefault(engine, {})[round_id] = (fingerprint, entry)
 
 
 _cache = _ScoreCache()
@@ -245,6 +261,11 @@ _cache = _ScoreCache()
 
 def _round_scores(round_: Round) -> pd.DataFrame:
     """Indicator scores of every submitted assessment in the round, indexed by school id."""
+    return _round_entry(round_).frame
+
+
+def _round_entry(round_: Round) -> _RoundEntry:
+    """The round's cached scores, checked against the database's state of its submissions (one small query)."""
     fingerprint = tuple(
         db.session.execute(
             select(
@@ -256,11 +277,11 @@ def _round_scores(round_: Round) -> pd.DataFrame:
         ).one()
     )
     engine = db.engine
-    frame = _cache.get(engine, round_.id, fingerprint)
-    if frame is None:
-        frame = _load_round_scores(round_)
-        _cache.put(engine, round_.id, fingerprint, frame)
-    return frame
+    entry = _cache.get(engine, round_.id, fingerprint)
+    if entry is None:
+        entry = _RoundEntry(_load_round_scores(round_), round_catalog(round_))
+        _cache.put(engine, round_.id, fingerprint, entry)
+    return entry
 
 
 def _load_round_scores(round_: Round) -> pd.DataFrame:

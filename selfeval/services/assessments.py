@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
@@ -16,8 +16,9 @@ from ..extensions import db
 from ..models import Assessment, Membership, Rating, Round, School, User
 from ..models.types import utcnow
 from ..scoring import AssessmentScores, missing_indicators, score_assessment
+from . import assessment_rows as rows
 from . import audit
-from .catalog_snapshots import snapshot_catalog
+from .catalog_snapshots import catalog_of_snapshot
 from .errors import NotFound, ServiceError
 from .rating_input import UNCHANGED, RatingChange
 
@@ -97,10 +98,9 @@ class NotLeadership(ServiceError):
 
 
 def load_state(school: School, round_: Round) -> AssessmentState:
-    """The assessment, or an empty draft if the team has not started yet."""
-    assessment = _find(school, round_)
-    return _empty_state(school, round_) if assessment is None else _state(assessment)
-
+    """The assessment, or an empty draft if the team has not started yet (one statement, see assessment_rows)."""
+    fetched = rows.fetch(ids=(school.id, round_.id)) or rows.Fetched()
+    return state_of(fetched, school.schulnummer, round_facts(round_))
 
 def load_states(school: School, rounds: list[Round]) -> dict[int, AssessmentState]:
     """`load_state` for several rounds by round id, in one statement whatever their number (the start page)."""
@@ -115,43 +115,124 @@ def load_states(school: School, rounds: list[Round]) -> dict[int, AssessmentStat
         .execution_options(populate_existing=True)
     )
     found = {assessment.round_id: assessment for assessment in db.session.scalars(query).unique()}
-    return {r.id: _state(found[r.id]) if r.id in found else _empty_state(school, r) for r in rounds}
+    empty = rows.Fetched()
+    return {
+        r.id: _state(found[r.id]) if r.id in found else state_of(empty, school.schulnummer, round_facts(r)) for r in rounds
+    }
 
 
-def _empty_state(school: School, round_: Round) -> AssessmentState:
-    """A round the school has not started: an empty draft in the round's catalogue."""
-    catalog = snapshot_catalog(round_.catalog_snapshot)
-    return AssessmentState(school.schulnummer, round_.slug, round_.name, round_.is_open, catalog, "draft", 0, {})
+def fetch_addressed(schulnummer: str, round_slug: str, merge: rows.MergeQuery | None = None) -> rows.Fetched:
+    """School, round and assessment of an address in one statement (the API's hot path); NotFound if none exists.
+
+    The caller checks the permission on `fetched.school` before it shows anything, then `fetched.round`.
+    """
+    fetched = rows.fetch(address=(schulnummer, round_slug), merge=merge)
+    if fetched is None or fetched.school is None:
+        raise NotFound(f"Schule {schulnummer} nicht gefunden")
+    return fetched
+
+
+def round_facts(round_: Round) -> rows.RoundFacts:
+    return rows.RoundFacts(round_.id, round_.slug, round_.name, round_.is_open, round_.catalog_snapshot_id)
+
+
+def catalog_of(fetched: rows.Fetched, round_: rows.RoundFacts) -> Catalog:
+    """The assessment's catalogue; before its first save, the one the round pins."""
+    return catalog_of_snapshot(fetched.catalog_snapshot_id or round_.catalog_snapshot_id, fetched.snapshot_digest)
+
+
+def state_of(fetched: rows.Fetched, schulnummer: str, round_: rows.RoundFacts) -> AssessmentState:
+    ratings = {
+        key: RatingState(r.score, r.comment, r.changed_in_version, r.updated_at, r.updated_by)
+        for key, r in fetched.ratings.items()
+    }
+    return AssessmentState(
+        schulnummer=schulnummer,
+        round_slug=round_.slug,
+        round_name=round_.name,
+        round_is_open=round_.is_open,
+        catalog=catalog_of(fetched, round_),
+        status=fetched.status,
+        version=fetched.version,
+        ratings=ratings,
+        submitted_at=fetched.submitted_at,
+        submitted_by=fetched.submitted_by,
+    )
+
+
+def load_for_saving(school: School, round_: Round, user: User, indicators: frozenset[str]) -> rows.Fetched:
+    """What `load_state` reads, with the audit entries a save of `indicators` by `user` may merge into."""
+    return rows.fetch(ids=(school.id, round_.id), merge=rows.MergeQuery(user.id, indicators)) or rows.Fetched()
 
 
 def save_ratings(
-    school: School, round_: Round, user: User, base_version: int, changes: dict[str, RatingChange]
+    school: School,
+    round_: Round,
+    user: User,
+    base_version: int,
+    changes: dict[str, RatingChange],
+    loaded: rows.Fetched | None = None,
 ) -> AssessmentState:
-    """Apply a partial update made on `base_version`, all or nothing; the caller commits."""
-    assessment = _find(school, round_) or _create(school, round_)
-    _ensure_editable(assessment)
-    if assessment.version != base_version:
-        raise VersionConflict(_state(assessment), base_version)
-    stored = {rating.indicator_id: rating for rating in assessment.ratings}
-    effective = {key: change for key, change in changes.items() if _changes_something(stored.get(key), change)}
+    """Apply a partial update made on `base_version`, all or nothing; the caller commits.
+
+    `loaded`: what `load_for_saving` read in this request for these changes (saves reading it again).
+    """
+    fetched = loaded or load_for_saving(school, round_, user, frozenset(changes))
+    return save_fetched(fetched, school.id, school.schulnummer, round_facts(round_), user, base_version, changes)
+
+
+def save_fetched(
+    fetched: rows.Fetched,
+    school_id: int,
+    schulnummer: str,
+    round_: rows.RoundFacts,
+    user: User,
+    base_version: int,
+    changes: dict[str, RatingChange],
+) -> AssessmentState:
+    """`save_ratings` on an assessment `rows.fetch` read with the merge query of `changes`: 3 more statements.
+
+    Compare-and-set of the version, the ratings, the audit entries; a first save creates the draft. Every refusal
+    (VersionConflict, AssessmentLocked, RoundGone) is raised before this call has written anything.
+    """
+    if fetched.assessment_id is None:
+        _ensure_open(round_)
+        if base_version != 0:  # refused before anything is written: no empty draft is left behind
+            raise VersionConflict(state_of(fetched, schulnummer, round_), base_version)
+        fetched = _create(school_id, round_, rows.MergeQuery(user.id, frozenset(changes)))
+    _ensure_editable(fetched.status, round_)
+    state = state_of(fetched, schulnummer, round_)
+    if fetched.version != base_version:
+        raise VersionConflict(state, base_version)
+    before = {key: (r.score, r.comment) for key, r in fetched.ratings.items()}
+    after = {key: _applied(before.get(key, (None, "")), change) for key, change in changes.items()}
+    effective = {key: value for key, value in after.items() if value != before.get(key, (None, ""))}
     if not effective:
-        return _state(assessment)
-    new_version = _claim_next_version(assessment, base_version)
-    now = _now()
-    trail = {}
-    for indicator_id, change in effective.items():
-        rating = stored.get(indicator_id) or Rating(assessment=assessment, indicator_id=indicator_id, comment="")
-        before = {"score": rating.score, "comment": rating.comment or ""}
-        if change.score is not UNCHANGED:
-            rating.score = change.score
-        if change.comment is not UNCHANGED:
-            rating.comment = change.comment
-        rating.changed_in_version, rating.updated_at, rating.updated_by = new_version, now, user
-        trail[indicator_id] = audit.diff(before, {"score": rating.score, "comment": rating.comment})
-        db.session.add(rating)
-    audit.record_rating_changes(user, school, round_, trail)
+        return state
+    now, new_version = utcnow(), base_version + 1
+    assert fetched.assessment_id is not None  # noqa: S101 - created above  # nosec B101
+    if not rows.claim_version(fetched.assessment_id, base_version, now):
+        current = rows.fetch(ids=(school_id, round_.id)) or fetched
+        raise VersionConflict(state_of(current, schulnummer, round_), base_version)
+    stored_ids = {key: r.id for key, r in fetched.ratings.items()}
+    rows.write_ratings(fetched.assessment_id, effective, stored_ids, new_version, user.id, now)
+    trail = {key: audit.diff(_as_fields(before.get(key, (None, ""))), _as_fields(value)) for key, value in effective.items()}
+    rows.write_rating_trail(rows.Actor(user.id, user.display_name), school_id, round_.id, trail, fetched.mergeable, now)
     db.session.flush()
-    return _state(assessment)
+    saved = dict(state.ratings)
+    for key, (score, comment) in effective.items():
+        saved[key] = RatingState(score, comment, new_version, now, user.display_name)
+    return replace(state, version=new_version, ratings=saved)
+
+
+def _applied(stored: tuple[int | None, str], change: RatingChange) -> tuple[int | None, str]:
+    score = stored[0] if change.score is UNCHANGED else change.score
+    comment = stored[1] if change.comment is UNCHANGED else change.comment
+    return score, comment
+
+
+def _as_fields(value: tuple[int | None, str]) -> dict[str, object]:
+    return {"score": value[0], "comment": value[1] or ""}
 
 
 def submit(school: School, round_: Round, user: User, base_version: int) -> AssessmentState:
@@ -160,7 +241,7 @@ def submit(school: School, round_: Round, user: User, base_version: int) -> Asse
     if assessment is None:
         state = load_state(school, round_)
         raise NotReadyToSubmit(state.missing, has_leadership_member(school))
-    _ensure_editable(assessment)
+    _ensure_editable(assessment.status, round_facts(assessment.round))
     if assessment.version != base_version:
         raise VersionConflict(_state(assessment), base_version)
     state = _state(assessment)
@@ -242,17 +323,9 @@ def _existing(**criteria) -> Assessment:
     return assessment
 
 
-def _create(school: School, round_: Round) -> Assessment:
+def _create(school_id: int, round_: rows.RoundFacts, merge: rows.MergeQuery) -> rows.Fetched:
     """The first save creates the assessment; if a colleague's first save just did, use theirs."""
-    values = {
-        "school_id": school.id,
-        "round_id": round_.id,
-        "catalog_snapshot_id": round_.catalog_snapshot_id,
-        "status": "draft",
-        "version": 0,
-        "created_at": _now(),
-        "updated_at": _now(),
-    }
+    values = rows.create_draft_values(school_id, round_)
     # If an admin deleted the empty round just now, the foreign key refuses the draft: only this statement is
     # undone, so that the caller can still show the team its input (RoundGone).
     try:
@@ -261,14 +334,21 @@ def _create(school: School, round_: Round) -> Assessment:
     except IntegrityError:
         gone = f"Die Erhebungsrunde {round_.name} wurde inzwischen von der Verwaltung gelöscht."
         raise RoundGone(f"{gone} Ihre Eingaben sind nicht gespeichert.") from None
-    return _existing(school_id=school.id, round_id=round_.id)
+    fetched = rows.fetch(ids=(school_id, round_.id), merge=merge)
+    if fetched is None or fetched.assessment_id is None:  # deleted in between, with its school or round
+        raise NotFound("Diese Bewertung gibt es nicht mehr.")
+    return fetched
 
 
-def _ensure_editable(assessment: Assessment) -> None:
-    if assessment.status == "submitted":
+def _ensure_open(round_: rows.RoundFacts) -> None:
+    if not round_.is_open:
+        raise AssessmentLocked(f"Die Erhebungsrunde {round_.name} ist geschlossen.")
+
+
+def _ensure_editable(status: str, round_: rows.RoundFacts) -> None:
+    if status == "submitted":
         raise AssessmentLocked("Die Bewertung ist abgeschlossen und kann nicht mehr geändert werden.")
-    if not assessment.round.is_open:
-        raise AssessmentLocked(f"Die Erhebungsrunde {assessment.round.name} ist geschlossen.")
+    _ensure_open(round_)
 
 
 def _claim_next_version(assessment: Assessment, base_version: int, **values) -> int:
@@ -289,13 +369,6 @@ def _claim_next_version(assessment: Assessment, base_version: int, **values) -> 
     return base_version + 1
 
 
-def _changes_something(rating: Rating | None, change: RatingChange) -> bool:
-    score, comment = (rating.score, rating.comment) if rating else (None, "")
-    return (change.score is not UNCHANGED and change.score != score) or (
-        change.comment is not UNCHANGED and change.comment != comment
-    )
-
-
 def _state(assessment: Assessment) -> AssessmentState:
     round_ = assessment.round
     ratings = {
@@ -307,7 +380,7 @@ def _state(assessment: Assessment) -> AssessmentState:
         round_slug=round_.slug,
         round_name=round_.name,
         round_is_open=round_.is_open,
-        catalog=snapshot_catalog(assessment.catalog_snapshot),
+        catalog=catalog_of_snapshot(assessment.catalog_snapshot_id),
         status=assessment.status,
         version=assessment.version,
         ratings=ratings,

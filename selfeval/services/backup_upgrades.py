@@ -16,6 +16,7 @@ SCHOOL_TRAEGER_COLUMNS = ("gemeindeschluessel", "traeger_nummer", "traeger_name"
 DOCUMENT_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "c5f126c3663d": ("3b8e4f2a9c61", lambda tables: _add_table(tables, "kreis_offers")),
     "3b8e4f2a9c61": ("b7d2e4a9c1f3", lambda tables: _add_columns(tables, "schools", SCHOOL_TRAEGER_COLUMNS)),
+    "b7d2e4a9c1f3": ("9d41b7e2a6c8", lambda tables: None),  # an index only: the rows are the same
 }
 
 

@@ -6,12 +6,12 @@ import re
 from collections.abc import Mapping
 from typing import TypedDict, Unpack
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import func, or_, select, true
 
 from ..directory import TRAEGERNUMMER
 from ..extensions import db
 from ..limits import CONTROL_CHARACTERS, MAX_ORT_LENGTH, MAX_SCHOOL_NAME_LENGTH
-from ..models import Membership, School, User
+from ..models import Membership, Round, School, User
 from ..reference import RECHTSFORMEN, SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
 from . import audit
@@ -148,12 +148,36 @@ def get_school(schulnummer: str) -> School:
     return school
 
 
+def get_school_and_round(schulnummer: str, round_slug: str) -> tuple[School, Round]:
+    """Both in one statement (every assessment page needs both); NotFound names the school first, then the round."""
+    query = select(School, Round).select_from(School).outerjoin(Round, Round.slug == round_slug)
+    row = db.session.execute(query.where(School.schulnummer == schulnummer)).one_or_none()
+    if row is None:
+        raise NotFound(f"Schule {schulnummer} nicht gefunden")
+    if row.Round is None:
+        raise NotFound(f"Erhebungsrunde {round_slug} nicht gefunden")
+    return row.School, row.Round
+
+
 def schools_visible_to(user: User) -> list[School]:
     """The schools a user may see, by Schulnummer (the same rule as permissions.can_view_assessment)."""
     condition = visibility_condition(user)
     if condition is None:
         return []
     return list(db.session.scalars(select(School).where(condition).order_by(School.schulnummer)))
+
+
+def schools_page_visible_to(user: User, offset: int, limit: int) -> tuple[list[School], int]:
+    """`limit` of the schools `user` may see from `offset` on, by Schulnummer, and how many there are in all.
+
+    Two statements however many schools there are.
+    """
+    condition = visibility_condition(user)
+    if condition is None:
+        return [], 0
+    total = db.session.scalar(select(func.count()).select_from(School).where(condition)) or 0
+    query = select(School).where(condition).order_by(School.schulnummer).offset(offset).limit(limit)
+    return list(db.session.scalars(query)), total
 
 
 def visibility_condition(user: User):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections import Counter
 from typing import Any
 
-from flask import Blueprint, g, jsonify, make_response, request
+from flask import Blueprint, g, jsonify, make_response, request, url_for
 from flask_login import current_user
 
 from ..exports import ExportData, to_csv, to_xlsx
@@ -24,11 +22,13 @@ from ..services.errors import InvalidInput, NotFound
 from ..services.history import school_history
 from ..services.monitoring import monitoring_csv
 from ..services.rounds import current_round, get_round, previous_round
-from ..services.schools import get_school, schools_visible_to
+from ..services.schools import get_school, schools_page_visible_to
 from .api_models import openapi_document
 from .api_models.errors import error_body
 from .api_models.ratings import InvalidBody, rating_changes
 from .downloads import pdf_response
+from .json_body import JsonBody
+from .paging_links import page_links
 from .refusals import log_refusal
 from .serializers import (
     analytics_to_json,
@@ -50,8 +50,14 @@ EXPORT_FORMATS = {
     "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: GET /schools: 500 schools are about 90 KB of JSON; all 24,000 of a large installation were 4.3 MB in one answer.
+DEFAULT_PER_PAGE, MAX_PER_PAGE, LARGEST_PAGE = 500, 2000, 1_000_000
 #: A version as entity tag: "3" (a weak W/"3" is accepted too); ASCII digits only.
 ENTITY_TAG = re.compile(r'(?:W/)?"([0-9]{1,9})"', re.ASCII)
+
+
+#: "The caller has not read the previous round's slug": distinct from None, which means there is none.
+_UNKNOWN: Any = object()
 
 
 class ApiError(Exception):
@@ -98,18 +104,37 @@ def catalog():
 
 @blueprint.get("/schools/<schulnummer>/assessments/<round_slug>")
 def get_assessment(schulnummer: str, round_slug: str):
-    school, round_ = _school_and_round(schulnummer, round_slug, write=False)
-    return _state_response(assessments.load_state(school, round_))
+    fetched, round_ = _fetch_assessment(schulnummer, round_slug, write=False)
+    state = assessments.state_of(fetched, schulnummer, round_)
+    return _state_response(state, fetched.previous_round_slug)
 
 
 @blueprint.put("/schools/<schulnummer>/assessments/<round_slug>")
 def put_assessment(schulnummer: str, round_slug: str):
-    school, round_ = _school_and_round(schulnummer, round_slug, write=True)
+    """The autosave's path: token, address + assessment, version, ratings, audit trail: 5 statements (docs/BENCHMARKS.md)."""
+    body = JsonBody.read(ApiError)
+    merge = assessments.rows.MergeQuery(g.api_user.id, body.rating_keys())
+    fetched, round_ = _fetch_assessment(schulnummer, round_slug, write=True, merge=merge)
     base_version = _if_match_version()
-    # The round pins the catalogue its assessments keep: no need to load the assessment twice per save.
-    changes = _rating_changes(_json_body(), analytics.round_catalog(round_))
+    changes = _rating_changes(body.value(), assessments.catalog_of(fetched, round_))
+    school_id = fetched.school.id if fetched.school else 0
     # A refusal (version conflict, locked) is answered by views.service_errors with the documented status.
-    return _state_response(assessments.save_ratings(school, round_, g.api_user, base_version, changes))
+    state = assessments.save_fetched(fetched, school_id, schulnummer, round_, g.api_user, base_version, changes)
+    return _state_response(state, fetched.previous_round_slug)
+
+
+def _fetch_assessment(schulnummer: str, round_slug: str, *, write: bool, merge=None):
+    """School, round and assessment in one statement; 404 (school), 403, 404 (round) in the order of the other routes."""
+    try:
+        fetched = assessments.fetch_addressed(schulnummer, round_slug, merge)
+    except NotFound as exc:
+        raise ApiError(404, str(exc)) from None
+    allowed = can_edit_assessment if write else can_view_assessment
+    if fetched.school is None or not allowed(g.api_user, fetched.school):
+        raise ApiError(403, "Kein Zugriff auf die Bewertung dieser Schule.")
+    if fetched.round is None:
+        raise ApiError(404, f"Erhebungsrunde {round_slug} nicht gefunden")
+    return fetched, fetched.round
 
 
 @blueprint.post("/schools/<schulnummer>/assessments/<round_slug>/submit")
@@ -140,10 +165,47 @@ def report_pdf(schulnummer: str, round_slug: str):
 
 @blueprint.get("/schools")
 def list_schools():
+    """One page of the schools in the caller's scope, by Schulnummer; the total and the other pages in headers.
+
+    The body stays the list it always was (API v1's clients keep working); `X-Total-Count` is the number of schools
+    on all pages, `Link` (RFC 8288) names the first, previous, next and last page. A page beyond the last is empty.
+    """
+    page, per_page = _paging_from_query()
     round_ = _round_from_query(required=False)
+    offset = (page - 1) * per_page
     if round_ is None:  # no round yet: the schools alone, without status and score
-        return jsonify([_school_without_round(school) for school in schools_visible_to(g.api_user)])
-    return jsonify(schools_to_json(analytics.school_summaries(g.api_user, round_)))
+        schools, total = schools_page_visible_to(g.api_user, offset, per_page)
+        body = [_school_without_round(school) for school in schools]
+    else:
+        summaries = analytics.school_summaries(g.api_user, round_).sort_index()
+        total, body = len(summaries), schools_to_json(summaries.iloc[offset : offset + per_page])
+    response = jsonify(body)
+    response.headers["X-Total-Count"] = str(total)
+    response.headers["Link"] = page_links(
+        lambda number: url_for("api.list_schools", **_query_without_paging(), page=number, per_page=per_page),
+        page,
+        pages=max(1, -(-total // per_page)),
+    )
+    return response
+
+
+def _paging_from_query() -> tuple[int, int]:
+    """`page` (from 1) and `per_page` (1 to MAX_PER_PAGE); 422 naming each bad value."""
+    limits = {"page": (1, LARGEST_PAGE), "per_page": (DEFAULT_PER_PAGE, MAX_PER_PAGE)}
+    parsed, errors = {}, []
+    for name, (default, largest) in limits.items():
+        raw = request.args.get(name) or str(default)
+        if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= largest:
+            parsed[name] = int(raw)
+        else:
+            errors.append({"location": name, "message": f"Erlaubt ist eine ganze Zahl von 1 bis {largest}."})
+    if errors:
+        raise ApiError(422, INVALID_QUERY, errors=errors)
+    return parsed["page"], parsed["per_page"]
+
+
+def _query_without_paging() -> dict[str, list[str]]:
+    return {key: request.args.getlist(key) for key in request.args if key not in ("page", "per_page")}
 
 
 def _school_without_round(school: School) -> dict[str, Any]:
@@ -252,44 +314,17 @@ def _if_match_version() -> int:
     return int(match.group(1))
 
 
-def _json_body():
-    raw = request.get_data(cache=False)
-    try:
-        body = json.loads(raw, parse_constant=_reject_constant, parse_float=_number, object_pairs_hook=_reject_duplicates)
-    except (ValueError, RecursionError) as exc:
-        reason = str(exc) if isinstance(exc, _DuplicateKey) else "kein gültiges JSON"
-        raise ApiError(400, f"Der Inhalt ist {reason}; nichts wurde gespeichert.") from None
-    return body
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _reject_duplicates(pairs):
-    duplicates = sorted(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
-    if duplicates:
-        raise _DuplicateKey(f"mehrdeutig: der Schlüssel „{duplicates[0]}“ kommt mehrfach vor")
-    return dict(pairs)
-
-
-def _number(text: str) -> float | int:
-    """JSON has one kind of number: 7.0 is the integer 7, as JSON Schema (and so the OpenAPI document) counts it."""
-    value = float(text)
-    return int(value) if value.is_integer() else value
-
-
-def _reject_constant(name: str):
-    raise ValueError(name)
-
-
 def previous_slug(state: assessments.AssessmentState) -> str | None:
     """The round before the state's one in school-year order (services.rounds decides which that is)."""
     before = previous_round(get_round(state.round_slug))
     return before.slug if before is not None else None
 
 
-def _state_response(state: assessments.AssessmentState):
-    response = make_response(jsonify(state_to_json(state, previous_slug(state))))
+def _previous_or(known: str | None, state: assessments.AssessmentState) -> str | None:
+    return previous_slug(state) if known is _UNKNOWN else known
+
+
+def _state_response(state: assessments.AssessmentState, previous: str | None = _UNKNOWN):
+    response = make_response(jsonify(state_to_json(state, _previous_or(previous, state))))
     response.headers["ETag"] = f'"{state.version}"'
     return response

@@ -63,7 +63,12 @@ def overview():
 def edit_criterion(criterion_id: str):
     if request.method == "POST" and not g.can_edit:
         abort(403)  # readers who open the page are led on below; writing is the school's own team's alone
-    state = assessments.load_state(g.school, g.round)
+    loaded = None
+    if request.method == "POST":  # read once, with the audit entries the save may merge into
+        loaded = assessments.load_for_saving(g.school, g.round, current_user, _indicators_in_form())
+        state = assessments.state_of(loaded, g.school.schulnummer, assessments.round_facts(g.round))
+    else:
+        state = assessments.load_state(g.school, g.round)
     criterion = _criterion_or_404(state, criterion_id)
     number = list(state.catalog.criteria).index(criterion) + 1
     form_class = make_rating_form(criterion, number, state.catalog.scale)
@@ -79,7 +84,7 @@ def edit_criterion(criterion_id: str):
         _fill(form, criterion, state)
     elif request.method == "POST" and form.validate_on_submit():
         try:
-            saved, conflict = _save(form, criterion, state)
+            saved, conflict = _save(form, criterion, state, loaded)
         except assessments.RoundGone:
             # Nothing was written: the database refused only the new draft, so the round, deleted meanwhile, is still
             # loaded to draw the page (not discarded, which would make it reload from a database that lost it).
@@ -145,10 +150,20 @@ def _same_indicators(state: AssessmentState, previous: AssessmentState) -> bool:
     return indicators(previous.catalog) == indicators(state.catalog)
 
 
-def _save(form, criterion, state: AssessmentState):
+def _indicators_in_form() -> frozenset[str]:
+    """The indicators the form's fields name ("k1a-score" → "k1a"); the form checks them, this only narrows a query."""
+    names = {name.split("-", 1)[0] for name in request.form if "-" in name}
+    return frozenset(names) if len(names) <= MAX_FORM_INDICATORS else frozenset()
+
+
+#: More indicators than any criterion page has: such a form is refused field by field anyway.
+MAX_FORM_INDICATORS = 200
+
+
+def _save(form, criterion, state: AssessmentState, loaded: assessments.rows.Fetched | None):
     """Returns (new state, None) or (None, conflict); field errors are put on the form; AssessmentLocked passes.
 
-    The save is committed with the request (unit_of_work); a conflict undoes what the save wrote.
+    The save is committed with the request (unit_of_work); a conflict is refused before the save writes anything.
     """
     changes = changed_ratings(form, criterion)
     try:
@@ -156,11 +171,13 @@ def _save(form, criterion, state: AssessmentState):
     except InvalidRatings as exc:
         _attach_errors(form, exc)
         return None, None
-    with attempt(assessments.VersionConflict) as failed:
-        saved = assessments.save_ratings(g.school, g.round, current_user, int(form.base_version.data), parsed)
-    if isinstance(failed.error, assessments.VersionConflict):
-        _show_current(form, criterion, failed.error.current, keep=set(changes))
-        return None, failed.error
+    # No `attempt` (a savepoint on PostgreSQL, two more statements per save): the save refuses with a conflict
+    # before it writes anything, so there is nothing of it to undo (services.assessments.save_fetched).
+    try:
+        saved = assessments.save_ratings(g.school, g.round, current_user, int(form.base_version.data), parsed, loaded)
+    except assessments.VersionConflict as conflict:
+        _show_current(form, criterion, conflict.current, keep=set(changes))
+        return None, conflict
     return saved, None
 
 

@@ -13,8 +13,7 @@ from flask_login import current_user
 from ..extensions import login_manager
 from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment
 from ..services.errors import NotFound
-from ..services.rounds import get_round
-from ..services.schools import get_school
+from ..services.schools import get_school_and_round
 from .unsaved import keep_or_none
 
 
@@ -34,8 +33,7 @@ def load_school_and_round():
     if "schulnummer" not in values:
         return None
     try:
-        g.school = get_school(values.pop("schulnummer"))
-        g.round = get_round(values.pop("round_slug"))
+        g.school, g.round = get_school_and_round(values.pop("schulnummer"), values.pop("round_slug"))
     except NotFound:
         abort(404)
     if not can_view_assessment(current_user, g.school):

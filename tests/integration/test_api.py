@@ -162,7 +162,7 @@ def test_catalog_without_authentication_returns_active_catalogue(client):
     assert (response.status_code, response.mimetype) == (200, "application/json")
     body = response.get_json()
     assert body == catalogue_from_yaml()
-    assert (body["id"], body["version"], body["scale"]["min"], body["scale"]["max"]) == ("dortmund-leitfaden", "3", 0, 10)
+    assert (body["id"], body["version"], body["scale"]["min"], body["scale"]["max"]) == ("dortmund-leitfaden", "4", 0, 10)
     assert [(c["id"], [i["id"] for i in c["indicators"]]) for c in body["criteria"]] == list(CRITERIA.items())
 
 

@@ -63,14 +63,21 @@ def test_a_small_run_measures_every_kind_of_request_without_errors_or_lost_updat
     assert {name: list(phase["requests"]) for name, phase in phases.items()} == {
         "teams": [*TEAM_KINDS, "burst read", "burst save"],
         "saturated": TEAM_KINDS,
+        "app saves": ["save only"],
+        "floor": ["floor save"],
         "ceiling": ["ceiling"],
     }
     errors = {name: {kind: figures["errors"] for kind, figures in phase["requests"].items()} for name, phase in phases.items()}
     assert errors == {
         "teams": {"read": 0, "save": 0, "page": 0, "burst read": 0, "burst save": 0},
         "saturated": {"read": 0, "save": 0, "page": 0},
+        "app saves": {"save only": 0},
+        "floor": {"floor save": 0},
         "ceiling": {"ceiling": 0},
     }
+    for name, kind in (("app saves", "save only"), ("floor", "floor save")):  # saves went through on both sides
+        assert phases[name]["requests"][kind]["count"] > 0
+    assert any(line.startswith("Ratio app/floor: ") for line in result.output.splitlines())
     for name in ("teams", "saturated"):  # every read is followed by a save, and each team reads a page in its first round
         requests = phases[name]["requests"]
         assert requests["save"]["count"] == requests["read"]["count"]

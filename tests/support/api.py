@@ -42,7 +42,7 @@ def expected_state(
         "school": SCHULNUMMER,
         "round": ROUND_SLUG,
         "previous_round": previous_round,
-        "catalog": {"id": "dortmund-leitfaden", "version": "3"},
+        "catalog": {"id": "dortmund-leitfaden", "version": "4"},
         "status": status,
         "version": version,
         "ratings": {

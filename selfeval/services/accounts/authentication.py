@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...extensions import db
@@ -50,8 +51,14 @@ def authenticate(email: str, password: str) -> User | None:
 
 def load_by_login_id(login_id: str) -> User | None:
     """The user a session cookie names, if still active."""
-    user = db.session.scalars(select(User).filter_by(login_id=login_id)).one_or_none()
+    query = select(User).filter_by(login_id=login_id).options(*_WITH_PERMISSION_FACTS)
+    user = db.session.scalars(query).unique().one_or_none()
     return user if user is not None and user.active else None
+
+
+#: Every request asks the permission rules, which read the memberships and the scopes: loaded with the user, in the
+#: same statement, not in two more.
+_WITH_PERMISSION_FACTS = (joinedload(User.memberships), joinedload(User.scopes))
 
 
 def end_all_sessions(user: User) -> None:
@@ -73,5 +80,11 @@ def user_for_token(token: str) -> User | None:
     """The active user this API token belongs to, else None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    found = db.session.scalars(select(ApiToken).filter_by(token_hash=token_hash(token))).one_or_none()
-    return found.user if found is not None and found.user.active else None
+    query = (
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == token_hash(token))
+        .options(*_WITH_PERMISSION_FACTS)
+    )
+    user = db.session.scalars(query).unique().one_or_none()
+    return user if user is not None and user.active else None

@@ -54,6 +54,22 @@ IF_MATCH = {
     "schema": {"type": "string", "pattern": '^(W/)?"[0-9]{1,9}"$'},
     "example": '"3"',
 }
+PAGED = {
+    "X-Total-Count": {"required": True, "description": "How many schools there are on all pages", "schema": {"type": "integer"}},
+    "Link": {
+        "required": True,
+        "description": 'RFC 8288: first, previous, next and last page, e.g. </api/v1/schools?page=2&per_page=500>; rel="next"',
+        "schema": {"type": "string"},
+    },
+}
+PAGE_QUERY = {
+    "name": "page", "in": "query", "required": False, "description": "The page, from 1 (default 1)",
+    "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
+}  # fmt: skip
+PER_PAGE_QUERY = {
+    "name": "per_page", "in": "query", "required": False, "description": "Schools per page (default 500)",
+    "schema": {"type": "integer", "minimum": 1, "maximum": 2000, "default": 500},
+}  # fmt: skip
 ROUND_QUERY = {"name": "round", "in": "query", "required": True, "schema": parameter_schema(RoundSlug), "example": "2025-26"}
 SELECTION_QUERY = tuple(
     {
@@ -203,13 +219,22 @@ OPERATIONS = [
         "get", "/schools", "listSchools",
         "The schools in the caller's scope with status and overall score (submitted only)",
         {
-            200: Response("Schools, by Schulnummer", SchoolSummary, many=True),
+            200: Response(
+                "One page of the schools, by Schulnummer (`page`, `per_page`); `X-Total-Count` counts the schools on all "
+                "pages, `Link` names the first, previous, next and last page; a page beyond the last is empty",
+                SchoolSummary,
+                many=True,
+                headers=PAGED,
+            ),
             **ANY_REQUEST,
             **UNAUTHENTICATED,
             404: refusal(404, "Unknown round"),
+            422: refusal(422, "Invalid query: `page` or `per_page` is no whole number in its range", errors.invalid_input()),
         },
         description="Before any round exists (and without `round`), the schools alone: `status` and `overall` are null.",
         parameters=(
+            PAGE_QUERY,
+            PER_PAGE_QUERY,
             ROUND_QUERY
             | {
                 "required": False,
