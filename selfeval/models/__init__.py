@@ -1,6 +1,6 @@
 """Persistence only: SQLAlchemy models. Import every model here so Alembic sees them all."""
 
-from .assessment import Assessment, Rating
+from .assessment import Assessment, MemberRating, MemberSheet, Rating
 from .audit import AuditEvent
 from .catalog_snapshot import CatalogSnapshot
 from .school import Round, School
@@ -12,6 +12,8 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "CatalogSnapshot",
+    "MemberRating",
+    "MemberSheet",
     "Membership",
     "PasswordLink",
     "Rating",

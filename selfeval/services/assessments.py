@@ -16,8 +16,10 @@ from ..extensions import db
 from ..models import Assessment, Membership, Rating, Round, School, User
 from ..models.types import utcnow
 from ..scoring import AssessmentScores, missing_indicators, score_assessment
+from ..vocabulary import INDIVIDUAL_PHASE, SHARED_PHASE
 from . import audit
 from .catalog_snapshots import snapshot_catalog
+from .consensus.cleanup import delete_sheets_if_chosen
 from .errors import NotFound, ServiceError
 from .rating_input import UNCHANGED, RatingChange
 
@@ -48,6 +50,9 @@ class AssessmentState:
     ratings: dict[str, RatingState]
     submitted_at: datetime | None = None
     submitted_by: str = ""
+    #: How the team rates (vocabulary.ASSESSMENT_PHASES; services.consensus): in the individual phase the shared
+    #: form is closed.
+    phase: str = SHARED_PHASE
 
     def rating(self, indicator_id: str) -> RatingState:
         return self.ratings.get(indicator_id, EMPTY_RATING)
@@ -65,11 +70,15 @@ class AssessmentState:
 
     @property
     def is_editable(self) -> bool:
-        return self.status == "draft" and self.round_is_open
+        return self.status == "draft" and self.round_is_open and self.phase != INDIVIDUAL_PHASE
 
 
 class AssessmentLocked(ServiceError):
     """Submitted, or the round is closed: nothing can be changed."""
+
+
+class SharedFormClosed(AssessmentLocked):
+    """The team rates individually just now: the shared form (and submitting) waits for the consensus phase."""
 
 
 class RoundGone(AssessmentLocked):
@@ -148,6 +157,7 @@ def submit(school: School, round_: Round, user: User, base_version: int) -> Asse
     if state.missing or not has_leadership_member(school):
         raise NotReadyToSubmit(state.missing, has_leadership_member(school))
     _claim_next_version(assessment, base_version, status="submitted", submitted_at=_now(), submitted_by_id=user.id)
+    delete_sheets_if_chosen(assessment)  # the team's choice for its individual sheets (services.consensus)
     audit.record("assessment.submitted", actor=user, school=school, round_=round_)
     db.session.flush()
     return _state(assessment)
@@ -250,6 +260,8 @@ def _ensure_editable(assessment: Assessment) -> None:
         raise AssessmentLocked("Die Bewertung ist abgeschlossen und kann nicht mehr geändert werden.")
     if not assessment.round.is_open:
         raise AssessmentLocked(f"Die Erhebungsrunde {assessment.round.name} ist geschlossen.")
+    if assessment.phase == INDIVIDUAL_PHASE:
+        raise SharedFormClosed("Das Team bewertet gerade einzeln; die gemeinsamen Werte folgen in der Konsensphase.")
 
 
 def _claim_next_version(assessment: Assessment, base_version: int, **values) -> int:
@@ -294,6 +306,7 @@ def _state(assessment: Assessment) -> AssessmentState:
         ratings=ratings,
         submitted_at=assessment.submitted_at,
         submitted_by=_author(assessment.submitted_by) if assessment.submitted_at else "",
+        phase=assessment.phase,
     )
 
 
