@@ -166,6 +166,17 @@ TABLE: dict[tuple[str, str], Check] = {
     ("api.submit_assessment", "POST"): Check(
         (A401, A401, api_error(422), A403, A403, A403, A403, A403, A403), if_match=True
     ),
+    # Issue 21: only the school's own team; school A rates in one shared form, so its member's sheet cannot be
+    # written (409) and there is no spread (409); a Schulleitung member of A starts the individual phase.
+    ("api.put_phase", "PUT"): Check(
+        (A401, A401, JSON, A403, A403, A403, A403, A403, A403), json={"phase": "individual"}, if_match=True
+    ),
+    ("api.get_my_sheet", "GET"): Check((A401, A401, JSON, A403, A403, A403, A403, A403, A403)),
+    ("api.put_my_sheet", "PUT"): Check(
+        (A401, A401, api_error(409), A403, A403, A403, A403, A403, A403), json={"ratings": {"k1c": {"score": 3}}},
+        if_match=True,
+    ),
+    ("api.get_spread", "GET"): Check((A401, A401, api_error(409), A403, A403, A403, A403, A403, A403)),
     ("api.get_history", "GET"): Check((A401, A401, JSON, A403, JSON, A403, JSON, A403, JSON)),
     ("api.report_pdf", "GET"): Check((A401, A401, PDF, A403, PDF, A403, PDF, A403, PDF)),
     ("api.round_analytics", "GET"): Check(
