@@ -35,8 +35,7 @@ def world(app) -> World:
         other = make_school("654321")
         make_round("2025/26")
         tokens = {
-            name: make_token(make_user(f"{name}@schule.test", school=school, leadership=name == "leitung"))
-            for name in MEMBERS
+            name: make_token(make_user(f"{name}@schule.test", school=school, leadership=name == "leitung")) for name in MEMBERS
         }
         tokens["supervisor_in"] = make_token(make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"]))
         tokens["adviser_in"] = make_token(make_user("beratung@kreis.test", "adviser", kreise=["05913"]))
@@ -58,7 +57,9 @@ def put_mine(client, token: str, ratings: dict, version: int):
 
 
 def start_individual_phase(client, world: World, **options) -> int:
-    response = put_phase(client, world.tokens["leitung"], {"phase": "individual", **options}, version_of(client, world.tokens["leitung"]))
+    response = put_phase(
+        client, world.tokens["leitung"], {"phase": "individual", **options}, version_of(client, world.tokens["leitung"])
+    )
     assert (response.status_code, response.get_json()["phase"]) == (200, "individual")
     return response.get_json()["version"]
 
@@ -90,7 +91,11 @@ def test_a_team_of_four_rates_alone_then_agrees_and_supervision_sees_only_the_co
     assert client.get(SPREAD, headers=auth(world.tokens["anna"])).status_code == 409
     document = client.get(URL, headers=auth(world.tokens["anna"])).get_json()
     assert (document["phase"], document["completeness"]) == ("individual", 0.0)
-    blocked = client.put(URL, json={"ratings": {"k1a": {"score": 3}}}, headers={**auth(world.tokens["anna"]), "If-Match": f'"{document["version"]}"'})
+    blocked = client.put(
+        URL,
+        json={"ratings": {"k1a": {"score": 3}}},
+        headers={**auth(world.tokens["anna"]), "If-Match": f'"{document["version"]}"'},
+    )
     assert blocked.status_code == 409
 
     opened = put_phase(client, world.tokens["leitung"], {"phase": "consensus"}, document["version"])
@@ -156,9 +161,7 @@ def test_members_saving_their_own_sheets_in_parallel_never_conflict(app, world):
             select(User.email, MemberRating.score, MemberRating.comment).join(MemberSheet, MemberSheet.user_id == User.id)
             .join(MemberRating, MemberRating.sheet_id == MemberSheet.id).order_by(User.email)
         ).all()  # fmt: skip
-    assert [tuple(row) for row in stored] == sorted(
-        (f"{name}@schule.test", VALUES[name]["k1a"], name) for name in MEMBERS
-    )
+    assert [tuple(row) for row in stored] == sorted((f"{name}@schule.test", VALUES[name]["k1a"], name) for name in MEMBERS)
 
 
 def test_one_member_in_two_tabs_gets_412_and_nothing_changes(app, client, world):
@@ -172,8 +175,12 @@ def test_one_member_in_two_tabs_gets_412_and_nothing_changes(app, client, world)
 def test_the_consensus_form_keeps_the_optimistic_locking(app, client, world):
     version = start_individual_phase(client, world)
     version = put_phase(client, world.tokens["leitung"], {"phase": "consensus"}, version).get_json()["version"]
-    first = client.put(URL, json={"ratings": {"k1a": {"score": 5}}}, headers={**auth(world.tokens["anna"]), "If-Match": f'"{version}"'})
-    late = client.put(URL, json={"ratings": {"k1a": {"score": 7}}}, headers={**auth(world.tokens["ben"]), "If-Match": f'"{version}"'})
+    first = client.put(
+        URL, json={"ratings": {"k1a": {"score": 5}}}, headers={**auth(world.tokens["anna"]), "If-Match": f'"{version}"'}
+    )
+    late = client.put(
+        URL, json={"ratings": {"k1a": {"score": 7}}}, headers={**auth(world.tokens["ben"]), "If-Match": f'"{version}"'}
+    )
     assert (first.status_code, late.status_code, late.get_json()["error"]["changed"]) == (200, 412, ["k1a"])
 
 

@@ -17,8 +17,8 @@ from . import errors
 from .analytics import Analytics, SchoolSummary
 from .assessments import Assessment, SchoolHistory
 from .catalog import Catalog as CatalogModel
-from .consensus import PhaseChange, Sheet, Spread
 from .common import RoundSlug
+from .consensus import PhaseChange, Sheet, Spread
 from .openapi import Headers, Operation, Response, generate, parameter_schema
 from .ratings import model_for as ratings_model
 
