@@ -58,6 +58,7 @@ REFUSALS = frozenset({LOGIN, DENY, HIDDEN, A401, A403})
 
 OVERVIEW_A = f"/schulen/{SCHULNUMMER_A}/{CURRENT_ROUND}/"
 ACCOUNT = "/verwaltung/konten/{user_id}"
+SHEET_NOT_SAVED = error_page(409, "Mein Bogen · Kriterium 1 von 6 Dauerhafte Implementierung von Konzepten zur digitalen Bildung")
 ROUNDS = "/verwaltung/runden"
 SCHULE = to("/schule")
 JOB = to("/auswertung/berichte/<new job>", 303)
@@ -110,6 +111,19 @@ TABLE: dict[tuple[str, str], Check] = {
     # School A's assessment is a draft: nothing to reopen, back to the overview with the reason.
     ("assessment.reopen", "GET"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
     ("assessment.reopen", "POST"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
+    # Issue 21: the way of rating, the own sheet and the spread are the school's own team's alone. School A rates
+    # in one shared form: the own sheet's pages lead back, there is no spread yet, the phase change needs a form.
+    ("consensus.way_of_rating", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
+    # Sent without the version the page names: the change is refused as a conflict, back to the page with the reason.
+    ("consensus.change_way_of_rating", "POST"): Check(
+        (LOGIN, LOGIN, to(f"{OVERVIEW_A}arbeitsweise"), DENY, DENY, DENY, DENY, DENY, DENY), form={"phase": "individual"}
+    ),
+    ("consensus.my_sheet", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("consensus.finish", "POST"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}einzeln/"), DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("consensus.edit_sheet", "GET"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}einzeln/"), DENY, DENY, DENY, DENY, DENY, DENY)),
+    # Posted while the individual phase is not open: the input comes back on the page, "Nicht gespeichert".
+    ("consensus.edit_sheet", "POST"): Check((LOGIN, LOGIN, SHEET_NOT_SAVED, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("consensus.spread", "GET"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
     ("results.results", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
     ("results.history", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("results.report", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),

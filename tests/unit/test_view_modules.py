@@ -89,6 +89,7 @@ def test_the_check_knows_the_blueprint_modules():
         "selfeval.views.admin.users",
         "selfeval.views.api",
         "selfeval.views.assessment",
+        "selfeval.views.consensus",
         "selfeval.views.auth",
         "selfeval.views.main",
         "selfeval.views.password_reset",

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from ...catalog import Catalog
+from ...catalog import Catalog, Criterion
 from ...database import changed_rows, insert_or_ignore
 from ...extensions import db
 from ...models import MemberRating, MemberSheet, Round, School, User
@@ -54,6 +54,9 @@ class SheetState:
     @property
     def rated(self) -> int:
         return sum(1 for r in self.ratings.values() if r.score is not None)
+
+    def rated_in(self, criterion: Criterion) -> int:
+        return sum(1 for indicator in criterion.indicators if self.rating(indicator.id).score is not None)
 
 
 class SheetConflict(ServiceError):

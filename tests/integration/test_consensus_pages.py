@@ -1,0 +1,128 @@
+"""Issue 21 on the pages: a team of four chooses "erst einzeln, dann gemeinsam", rates alone, sees the spread and sets
+the consensus (prefilled with the median); supervision sees neither sheets nor spread, only the consensus."""
+
+from __future__ import annotations
+
+import pytest
+
+from selfeval.extensions import db
+from selfeval.services import assessments
+from tests.support.factories import login, make_round, make_school, make_user
+from tests.support.html import csrf, soup_of, text
+from tests.support.rating_form import OVERVIEW, form_data
+
+BASE = "/schulen/100001/2025-26/"
+WAY, MINE, SPREAD = BASE + "arbeitsweise", BASE + "einzeln/", BASE + "streuung"
+SHEET_K1 = BASE + "einzeln/kriterien/k1"
+TEAM = ("leitung", "anna", "ben", "cem")
+# k1a by hand: 2, 7, 9, 4 → median 5.5 → the consensus form starts at 6; range 7: "stark uneinig".
+K1A = {"leitung": 2, "anna": 7, "ben": 9, "cem": 4}
+
+
+@pytest.fixture
+def school(app):
+    with app.app_context():
+        school = make_school("100001")
+        make_round("2025/26")
+        for name in TEAM:
+            make_user(f"{name}@schule.de", school=school, leadership=name == "leitung")
+        make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"])
+        return school
+
+
+def client_of(app, email: str):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
+def choose_individual(client, **options) -> None:
+    page = soup_of(client.get(WAY))
+    version = page.find("input", attrs={"name": "base_version"})["value"]
+    data = {"csrf_token": csrf(client, WAY), "base_version": version, "phase": "individual", **options}
+    response = client.post(WAY, data=data)
+    assert (response.status_code, response.headers["Location"]) == (302, MINE)
+
+
+def rate_k1a_alone(client, score: int) -> None:
+    page = soup_of(client.get(SHEET_K1))
+    data = form_data(page) | {"k1a-score": str(score), "goto": "k1"}
+    response = client.post(SHEET_K1, data=data)
+    assert (response.status_code, response.headers["Location"]) == (302, SHEET_K1)
+
+
+def test_a_team_of_four_through_both_phases_on_the_pages(app, school):
+    clients = {name: client_of(app, f"{name}@schule.de") for name in TEAM}
+    overview = soup_of(clients["leitung"].get(OVERVIEW))
+    assert text(overview.find(id="arbeitsweise-heading").parent.find("p")).startswith("Das Team bewertet gemeinsam")
+    choose_individual(clients["leitung"], names_visible="ja")
+
+    for name in TEAM:
+        rate_k1a_alone(clients[name], K1A[name])
+    page = soup_of(clients["anna"].get(MINE))
+    assert text(page.find(id="fortschritt-team")) == "0 von 4 Kolleg:innen fertig"
+    # The shared rating page leads to the own sheet; the spread is not there yet.
+    assert clients["anna"].get(OVERVIEW + "kriterien/k1").headers["Location"] == SHEET_K1
+    assert clients["anna"].get(SPREAD).headers["Location"] == OVERVIEW
+
+    for name in TEAM:
+        response = clients[name].post(BASE + "einzeln/fertig", data={"csrf_token": csrf(clients[name], MINE)})
+    assert (response.status_code, response.headers["Location"]) == (302, SPREAD)  # the last one opens the consensus
+
+    spread = soup_of(clients["ben"].get(SPREAD))
+    first = spread.find("ol", class_="spread-order").find("li")
+    assert text(first) == "Indikator 1a): Spannweite 2 bis 9, Median 5,5 – stark uneinig"
+    k1a_text = spread.find("p", class_="spread__text")
+    assert text(k1a_text) == "4 Werte: 2, 4, 7, 9 · Median 5,5 · Spannweite 2 bis 9 stark uneinig"
+    assert text(spread.find("p", class_="spread__names")) == "Leitung: 2 · Cem: 4 · Anna: 7 · Ben: 9"
+    assert spread.find("svg")["aria-hidden"] == "true"
+
+    consensus_page = soup_of(clients["cem"].get(OVERVIEW + "kriterien/k1"))
+    chosen = consensus_page.find("input", attrs={"name": "k1a-score", "checked": True})
+    assert (chosen["value"], consensus_page.find("input", attrs={"name": "k1a-seen_score"})["value"]) == ("6", "")
+    data = form_data(consensus_page) | {"k1a-comment": "Einigung: 6", "goto": "k1"}
+    assert clients["cem"].post(OVERVIEW + "kriterien/k1", data=data).status_code == 302
+
+    with app.app_context():
+        state = assessments.load_state(db.session.merge(school), _round())
+    assert (state.phase, state.rating("k1a").score, state.rating("k1a").comment) == ("consensus", 6, "Einigung: 6")
+
+    supervisor = client_of(app, "aufsicht@bezreg.test")
+    for address in (WAY, MINE, SHEET_K1, SPREAD):
+        assert supervisor.get(address).status_code == 403, address
+    result = supervisor.get(BASE + "ergebnis")
+    assert result.status_code == 200
+    seen, overview = soup_of(result), soup_of(supervisor.get(OVERVIEW))
+    assert "Einigung: 6" in text(seen)
+    assert ("Streuung" in text(seen), "Einzel" in text(seen), overview.find(id="arbeitsweise-heading")) == (False, False, None)
+
+
+def test_names_stay_hidden_unless_the_team_chose_them_and_only_schulleitung_chooses(app, school):
+    anna = client_of(app, "anna@schule.de")
+    page = soup_of(anna.get(WAY))
+    assert page.find("form", attrs={"action": WAY}) is None
+    assert text(page.find("p", class_="notice")) == "Die Arbeitsweise wählt ein Mitglied der Schulleitung im Team."
+    leitung = client_of(app, "leitung@schule.de")
+    choose_individual(leitung)
+    for name, client in (("leitung", leitung), ("anna", anna)):
+        rate_k1a_alone(client, K1A[name])
+    page = soup_of(leitung.get(WAY))
+    version = page.find("input", attrs={"name": "base_version"})["value"]
+    leitung.post(WAY, data={"csrf_token": csrf(leitung, WAY), "base_version": version, "phase": "consensus"})
+    spread = soup_of(anna.get(SPREAD))
+    assert spread.find("p", class_="spread__names") is None
+    assert text(spread.find("p", class_="spread__text")) == "2 Werte: 2, 7 · Median 4,5 · Spannweite 2 bis 7 stark uneinig"
+
+
+def test_a_stale_phase_change_changes_nothing_and_says_so(app, school):
+    leitung = client_of(app, "leitung@schule.de")
+    response = leitung.post(WAY, data={"csrf_token": csrf(leitung, WAY), "base_version": "7", "phase": "individual"})
+    assert (response.status_code, response.headers["Location"]) == (302, WAY)
+    with app.app_context():
+        assert assessments.load_state(db.session.merge(school), _round()).phase == "shared"
+
+
+def _round():
+    from selfeval.services.rounds import get_round
+
+    return get_round("2025-26")
