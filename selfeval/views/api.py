@@ -196,7 +196,7 @@ def report_pdf(schulnummer: str, round_slug: str):
     """The improvement report of one school and round as PDF (drafts are marked as such)."""
     school, round_ = _school_and_round(schulnummer, round_slug, write=False)
     try:
-        data = reports.report_for(school, round_)
+        data = reports.report_for(school, round_, for_the_team=can_edit_assessment(g.api_user, school))
     except reports.NothingToReport as exc:
         raise ApiError(404, str(exc)) from None
     return pdf_response(cached_pdf(data), report_filename(data, round_.slug))

@@ -10,6 +10,7 @@ from selfeval.services import assessments
 from tests.support.factories import login, make_round, make_school, make_user
 from tests.support.html import csrf, soup_of, text
 from tests.support.rating_form import OVERVIEW, form_data
+from tests.support.reports import pdf_text
 
 BASE = "/schulen/100001/2025-26/"
 WAY, MINE, SPREAD = BASE + "arbeitsweise", BASE + "einzeln/", BASE + "streuung"
@@ -126,3 +127,29 @@ def _round():
     from selfeval.services.rounds import get_round
 
     return get_round("2025-26")
+
+
+def test_the_report_page_on_the_spread_is_the_teams_if_it_chose_so_and_never_supervisions(app, school):
+    leitung, anna = client_of(app, "leitung@schule.de"), client_of(app, "anna@schule.de")
+    choose_individual(leitung, spread_in_report="ja", names_visible="ja")
+    for name, client in (("leitung", leitung), ("anna", anna)):
+        rate_k1a_alone(client, K1A[name])
+    page = soup_of(leitung.get(WAY))
+    version = page.find("input", attrs={"name": "base_version"})["value"]
+    data = {"csrf_token": csrf(leitung, WAY), "base_version": version, "phase": "consensus", "spread_in_report": "ja"}
+    leitung.post(WAY, data=data)
+    consensus_page = soup_of(anna.get(BASE + "kriterien/k1"))
+    anna.post(BASE + "kriterien/k1", data=form_data(consensus_page) | {"goto": "k1"})  # takes the median 4,5 → 5
+
+    report = soup_of(anna.get(BASE + "bericht"))
+    section = report.find("section", class_="report-spread")
+    assert text(section.find("h2")) == "Wo wir uns einig und uneinig waren"
+    first_row = section.find("tbody").find("tr")
+    assert [text(cell) for cell in first_row.find_all(["th", "td"])][1:] == ["2, 7", "4,5", "2 bis 7 (stark uneinig)"]
+    assert "Leitung" not in text(section) and "Anna" not in text(section)  # never names, whatever the page shows
+    pdf = pdf_text(anna.get(BASE + "bericht.pdf").data)
+    assert "Wo wir uns einig und uneinig waren" in pdf
+
+    supervisor = client_of(app, "aufsicht@bezreg.test")
+    assert soup_of(supervisor.get(BASE + "bericht")).find("section", class_="report-spread") is None
+    assert "Wo wir uns einig und uneinig waren" not in pdf_text(supervisor.get(BASE + "bericht.pdf").data)
