@@ -66,8 +66,11 @@ def test_a_team_of_four_through_both_phases_on_the_pages(app, school):
     assert clients["anna"].get(OVERVIEW + "kriterien/k1").headers["Location"] == SHEET_K1
     assert clients["anna"].get(SPREAD).headers["Location"] == OVERVIEW
 
-    for name in TEAM:
+    for done, name in enumerate(TEAM, start=1):
         response = clients[name].post(BASE + "einzeln/fertig", data={"csrf_token": csrf(clients[name], MINE)})
+        if done < len(TEAM):
+            progress = text(soup_of(clients[name].get(MINE)).find(id="fortschritt-team"))
+            assert progress.startswith(f"{done} von 4 Kolleg:innen fertig"), progress
     assert (response.status_code, response.headers["Location"]) == (302, SPREAD)  # the last one opens the consensus
 
     spread = soup_of(clients["ben"].get(SPREAD))
