@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..forms.rating import changed_ratings, fill_indicator, make_rating_form
+from ..forms.rating import changed_ratings, fill_indicator, form_with_input, make_rating_form
 from ..services import assessments
 from ..services.consensus import phase as phases
 from ..services.consensus import sheets
@@ -24,7 +24,7 @@ from ..unit_of_work import attempt
 from ..vocabulary import CONSENSUS_PHASE, INDIVIDUAL_PHASE
 from .guards import serve_school_rounds
 from .service_errors import refusals_go_to
-from .unsaved import owner_token
+from .unsaved import KEPT_UNDER, owner_token, take_kept_input
 
 blueprint = serve_school_rounds(Blueprint("consensus", __name__))
 
@@ -97,11 +97,20 @@ def edit_sheet(criterion_id: str):
     except KeyError:
         abort(404)
     number = list(sheet.catalog.criteria).index(criterion) + 1
-    form = make_rating_form(criterion, number, sheet.catalog.scale)()
+    form_class = make_rating_form(criterion, number, sheet.catalog.scale)
+    # Input saved after the session had ended comes back here, once, not yet saved (views/unsaved.py).
+    kept = (
+        take_kept_input(g.school, g.round, KEPT_UNDER["consensus.edit_sheet"] + criterion.id) if request.method == "GET" else None
+    )
+    form = form_with_input(form_class, kept.payload) if kept else form_class()
+    if kept and not sheet.is_editable:
+        return _page(sheet, criterion, form, number, locked=True)  # the phase ended meanwhile: the input, to copy
     if not sheet.is_editable and request.method == "GET":
         return redirect(url_for("consensus.my_sheet"))
     conflict = None
-    if request.method == "GET":
+    if kept:
+        flash("Ihre Eingaben stehen wieder im Formular, sind aber noch nicht gespeichert. Bitte speichern Sie sie.", "warning")
+    elif request.method == "GET":
         _fill(form, criterion, sheet)
     elif not sheet.is_editable:
         return _page(sheet, criterion, form, number, locked=True), 409

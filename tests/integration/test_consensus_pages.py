@@ -156,3 +156,32 @@ def test_the_report_page_on_the_spread_is_the_teams_if_it_chose_so_and_never_sup
     supervisor = client_of(app, "aufsicht@bezreg.test")
     assert soup_of(supervisor.get(BASE + "bericht")).find("section", class_="report-spread") is None
     assert "Wo wir uns einig und uneinig waren" not in pdf_text(supervisor.get(BASE + "bericht.pdf").data)
+
+
+def test_own_sheet_input_sent_after_a_log_out_elsewhere_comes_back_on_the_sheet_not_in_the_teams_form(app, school):
+    leitung = client_of(app, "leitung@schule.de")
+    choose_individual(leitung)
+    here, elsewhere = client_of(app, "anna@schule.de"), client_of(app, "anna@schule.de")
+    page = soup_of(here.get(SHEET_K1))
+    elsewhere.post("/abmelden", data={"csrf_token": csrf(elsewhere, MINE)})
+
+    response = here.post(SHEET_K1, data=form_data(page) | {"k1a-score": "8", "k1a-comment": "meine Sicht", "goto": "k1"})
+
+    assert (response.status_code, response.headers["Location"]) == (
+        303,
+        "/anmelden?next=%2Fschulen%2F100001%2F2025-26%2Feinzeln%2Fkriterien%2Fk1",
+    )
+    login(here, "anna@schule.de")
+    assert soup_of(here.get(OVERVIEW + "kriterien/k1")).find("textarea", attrs={"name": "k1a-comment"}) is None  # redirected
+    restored = soup_of(here.get(SHEET_K1))
+    assert (
+        restored.find("input", attrs={"name": "k1a-score", "checked": True})["value"],
+        text(restored.find("textarea", attrs={"name": "k1a-comment"})),
+    ) == ("8", "meine Sicht")
+    assert here.post(SHEET_K1, data=form_data(restored) | {"goto": "k1"}).status_code == 302
+    with app.app_context():
+        from selfeval.services.accounts import find_user
+        from selfeval.services.consensus.sheets import load_sheet
+
+        sheet = load_sheet(db.session.merge(school), _round(), find_user("anna@schule.de"))
+    assert (sheet.rating("k1a").score, sheet.rating("k1a").comment, sheet.version) == (8, "meine Sicht", 1)
