@@ -233,3 +233,18 @@ def test_the_dsgvo_export_holds_the_own_sheet_and_the_erasure_deletes_it(app, cl
 def _school_and_round() -> tuple[School, Round]:
     school = db.session.scalars(select(School).filter_by(schulnummer=SCHULNUMMER)).one()
     return school, db.session.scalars(select(Round).filter_by(slug=ROUND_SLUG)).one()
+
+
+def test_back_from_the_consensus_to_the_sheets_everyone_finishes_again(app, client, world):
+    start_individual_phase(client, world)
+    with app.app_context():
+        school, round_ = _school_and_round()
+        for name in MEMBERS:
+            sheets.finish_sheet(school, round_, find_user(f"{name}@schule.test"))
+            db.session.commit()
+    version = version_of(client, world.tokens["leitung"])
+    back = put_phase(client, world.tokens["leitung"], {"phase": "individual"}, version)
+    assert (back.status_code, back.get_json()["phase"]) == (200, "individual")
+    mine = client.get(MINE, headers=auth(world.tokens["anna"])).get_json()
+    assert (mine["finished"], mine["members_finished"], mine["editable"]) == (False, 0, True)
+    assert client.get(SPREAD, headers=auth(world.tokens["anna"])).status_code == 409

@@ -14,7 +14,7 @@ from ...models import Round, School, User
 from ...vocabulary import CONSENSUS_PHASE, INDIVIDUAL_PHASE, SHARED_PHASE
 from .. import assessments, audit
 from ..assessments import AssessmentState, NotLeadership, VersionConflict, is_leadership_member, load_state
-from .team import change_phase, ensure_assessment, ensure_editable, find_assessment
+from .team import change_phase, ensure_assessment, ensure_editable, find_assessment, reopen_sheets
 
 ALLOWED = {
     (SHARED_PHASE, INDIVIDUAL_PHASE),
@@ -68,5 +68,7 @@ def set_phase(
         }
     if not change_phase(assessment, base_version, phase, **values):
         raise VersionConflict(load_state(school, round_), base_version)
+    if (before, phase) == (CONSENSUS_PHASE, INDIVIDUAL_PHASE):
+        reopen_sheets(assessment)  # back to the sheets: everyone says "fertig" again when done
     audit.record("assessment.phase_changed", actor=user, school=school, round_=round_, changes={"phase": [before, phase]})
     return load_state(school, round_)

@@ -93,3 +93,11 @@ def require_individual_phase(assessment: Assessment | None) -> Assessment:
         raise NotInIndividualPhase("Die Einzelbewertung ist gerade nicht geöffnet; Ihr Blatt kann nicht geändert werden.")
     ensure_editable(assessment)
     return assessment
+
+
+def reopen_sheets(assessment: Assessment) -> None:
+    """Nobody counts as finished any more (the team went back from the consensus to the individual phase)."""
+    db.session.execute(
+        update(MemberSheet).where(MemberSheet.assessment_id == assessment.id).values(finished_at=None),
+        execution_options={"synchronize_session": False},
+    )
