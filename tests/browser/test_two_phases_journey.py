@@ -4,6 +4,8 @@ The Schulleitung member chooses "erst einzeln, dann gemeinsam"; each member rate
 says "Ich bin fertig" (the page counts "x von 4 Kolleg:innen fertig"); the last one opens the consensus phase; the
 spread page starts with the indicator the team disagrees on most; the consensus form starts at the median.
 Every page is checked by scan.Scan.page (axe WCAG 2.0/2.1 A and AA, console, server errors, 200 % zoom).
+
+The file's name sorts after test_journeys.py, whose page count is of the session's shared scan.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ SHEETS = {
     "ben": {"k1a": 9, "k1b": 6, "k1c": 7, "k1d": 5},
     "cem": {"k1a": 4, "k1b": 5, "k1c": 6, "k1d": 5},
 }
+#: Pages checked by this journey: 5 log-in pages, 3 for the Schulleitung's choice, 2 per colleague to reach the sheet,
+#: 4 per member to rate and finish (the last one lands on the spread), 2 for the consensus, 1 for supervision.
+PAGES_CHECKED = 5 + 3 + 2 * 3 + 4 * 4 + 2 + 1
 CONSENSUS = {"k1a": (6, "Einigung nach Diskussion"), "k1b": (5, ""), "k1c": (6, ""), "k1d": (5, "")}
 
 
@@ -63,7 +68,7 @@ def team_server(database_url, tmp_path_factory) -> Iterator[str]:
 
 @pytest.mark.timeout(600)
 def test_a_team_of_four_goes_through_both_phases_with_the_keyboard(browser, team_server, scan):
-    tabs, audit = Tabs(browser, team_server), FocusAudit()
+    tabs, audit, checked_before = Tabs(browser, team_server), FocusAudit(), len(scan.scanned)
     try:
         members = {name: tabs.open() for name in TEAM}
         for tab in members.values():
@@ -77,6 +82,7 @@ def test_a_team_of_four_goes_through_both_phases_with_the_keyboard(browser, team
             rate_alone_and_finish(members[name], scan, audit, name, done)
         agree_on_criterion_1(members["cem"], scan, audit)
         supervision_sees_only_the_consensus(tabs.open(), scan, audit)
+        assert len(scan.scanned) - checked_before == PAGES_CHECKED
     finally:
         tabs.close()
 
