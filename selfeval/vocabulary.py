@@ -15,6 +15,12 @@ DRAFT_STATUS = "draft"
 SUBMITTED_STATUS = "submitted"
 NOT_STARTED_STATUS = "not_started"
 ASSESSMENT_STATUSES = (DRAFT_STATUS, SUBMITTED_STATUS)
+#: How a team rates (issue 21): in one shared form (the default), or each member alone first ("individual"),
+#: then together on the spread of their values ("consensus", which uses the shared form again).
+SHARED_PHASE = "shared"
+INDIVIDUAL_PHASE = "individual"
+CONSENSUS_PHASE = "consensus"
+ASSESSMENT_PHASES = (SHARED_PHASE, INDIVIDUAL_PHASE, CONSENSUS_PHASE)
 
 NOT_STARTED = "nicht begonnen"
 DRAFT = "Entwurf"

@@ -1,6 +1,6 @@
 """Persistence only: SQLAlchemy models. Import every model here so Alembic sees them all."""
 
-from .assessment import Assessment, Rating
+from .assessment import Assessment, MemberRating, MemberSheet, Rating
 from .audit import AuditEvent
 from .catalog_snapshot import CatalogSnapshot
 from .offer import KreisOffer
@@ -14,6 +14,8 @@ __all__ = [
     "AuditEvent",
     "CatalogSnapshot",
     "KreisOffer",
+    "MemberRating",
+    "MemberSheet",
     "Membership",
     "PasswordLink",
     "Rating",

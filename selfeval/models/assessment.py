@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..vocabulary import ASSESSMENT_STATUSES, DRAFT_STATUS
+from ..vocabulary import ASSESSMENT_PHASES, ASSESSMENT_STATUSES, DRAFT_STATUS, SHARED_PHASE
 from .types import UTCDateTime, utcnow
 
 
@@ -17,6 +17,7 @@ class Assessment(db.Model):
     __table_args__ = (
         UniqueConstraint("school_id", "round_id"),
         CheckConstraint("status IN (" + ", ".join(map(repr, ASSESSMENT_STATUSES)) + ")", name="status"),
+        CheckConstraint("phase IN (" + ", ".join(map(repr, ASSESSMENT_PHASES)) + ")", name="phase"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +32,15 @@ class Assessment(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    #: How the team rates: one shared form, or each member alone first and then together (services/consensus).
+    phase: Mapped[str] = mapped_column(String(20), default=SHARED_PHASE, server_default=SHARED_PHASE)
+    #: The team's choices for the individual way, made by a Schulleitung member with the phase:
+    #: members' names beside their values in the spread (default: no names) …
+    spread_names_visible: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: … the individual sheets deleted when the assessment is submitted …
+    delete_sheets_on_submit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: … and the page "Wo wir uns einig und uneinig waren" in the report.
+    spread_in_report: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     school = relationship("School")
     round = relationship("Round")
@@ -57,3 +67,36 @@ class Rating(db.Model):
 
     assessment = relationship("Assessment", back_populates="ratings")
     updated_by = relationship("User")
+
+
+class MemberSheet(db.Model):
+    """One team member's own ratings of an assessment in the individual phase: the member's alone, never shown
+    to anyone else (the team sees only the spread), never in exports; deleted with the account."""
+
+    __tablename__ = "member_sheets"
+    __table_args__ = (UniqueConstraint("assessment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: Optimistic locking of this sheet alone: a member's two tabs conflict, two members never do.
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    #: When the member said "fertig"; None while still rating (a later change keeps it finished).
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user = relationship("User")
+    ratings = relationship("MemberRating", back_populates="sheet", cascade="all, delete-orphan")
+
+
+class MemberRating(db.Model):
+    __tablename__ = "member_ratings"
+    __table_args__ = (UniqueConstraint("sheet_id", "indicator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sheet_id: Mapped[int] = mapped_column(ForeignKey("member_sheets.id", ondelete="CASCADE"), index=True)
+    indicator_id: Mapped[str] = mapped_column(String(64))
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    sheet = relationship("MemberSheet", back_populates="ratings")

@@ -85,6 +85,26 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class SpreadLine:
+    """One indicator on the page "Wo wir uns einig und uneinig waren": the members' values without names."""
+
+    label: str  # "3b"
+    text: str
+    values: tuple[int, ...]  # sorted ascending
+    median: float | None
+    low: int | None
+    high: int | None
+    disagreement: bool
+
+
+@dataclass(frozen=True)
+class SpreadCriterion:
+    number: int
+    title: str
+    lines: tuple[SpreadLine, ...]
+
+
+@dataclass(frozen=True)
 class ReportData:
     school: ReportSchool
     round_name: str
@@ -108,6 +128,8 @@ class ReportData:
     offers_note: str  # empty where the catalogue's note does not apply to the school's Kreis
     # Indicators tied with the last Entwicklungsfeld that would have made too many to work out: named, not cut.
     tied_areas: tuple[Highlight, ...] = ()
+    #: The team's spread per criterion (issue 21), only if the team chose the page and only in the team's own copy.
+    spread: tuple[SpreadCriterion, ...] = ()
 
     @property
     def has_previous(self) -> bool:

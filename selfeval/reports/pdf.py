@@ -12,7 +12,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..display import format_date, format_score, format_signed_score
 from ..vocabulary import DRAFT_SHORT
@@ -115,7 +115,7 @@ def render_pdf(data: ReportData) -> bytes:
         lang="de-DE",
     )
     story = [*_title_block(data, styles), *_at_a_glance(data), *_highlights(data), *_criteria(data), *_next_steps(data)]
-    story += _closing(data)
+    story += _spread(data) + _closing(data)
     document.build(story, canvasmaker=numbered_canvas(lambda canvas, n, total: _frame(canvas, data, n, total)))
     return buffer.getvalue()
 
@@ -346,6 +346,26 @@ def _next_step(step: NextStep, data: ReportData) -> list:
         source = markup(text.offer_details(offer)) + (f" · {markup(offer.url)}" if offer.url else "")
         block.append(_catalog_rich(f"{parts}<br/><font size='7.5' color='#4a5561'>{source}</font>", "bullet", "•"))
     return [KeepTogether(block[:4]), *block[4:]]
+
+
+def _spread(data: ReportData) -> list:
+    """The page "Wo wir uns einig und uneinig waren" (issue 21): the team's values per indicator, without names."""
+    if not data.spread:
+        return []
+    out = [PageBreak(), _p(text.SPREAD_HEADING, "h2"), _p(text.SPREAD_INTRO, "small")]
+    for criterion in data.spread:
+        rows = [[_p("Indikator", "small"), _p("Einzelwerte", "small"), _p("Median", "small"), _p("Spannweite", "small")]]
+        for line in criterion.lines:
+            rows.append([
+                _catalog_p(f"{line.label}) {line.text}", "small"),
+                _p(text.spread_values(line.values), "small"),
+                _p(format_score(line.median) if line.median is not None else "–", "small"),
+                _p(text.spread_range(line.low, line.high, line.disagreement), "small"),
+            ])  # fmt: skip
+        table = Table(rows, colWidths=[80 * mm, 40 * mm, 20 * mm, 30 * mm], repeatRows=1)
+        table.setStyle(_list_style())
+        out += [CondPageBreak(40 * mm), _p(f"{criterion.number}. {criterion.title}", "h3"), table]
+    return out
 
 
 def _closing(data: ReportData) -> list:

@@ -162,3 +162,21 @@ PRIVACY_NOTE = (
     "Dieser Bericht enthält die Kommentare des Teams Digitalisierung. Bitte nur an die Schule und die "
     "Beratung weitergeben und nicht länger als nötig aufbewahren."
 )
+
+
+SPREAD_HEADING = "Wo wir uns einig und uneinig waren"
+SPREAD_INTRO = (
+    "Vor der gemeinsamen Bewertung hat jedes Mitglied des Teams für sich bewertet. Hier stehen diese Einzelwerte je "
+    "Indikator, ohne Namen, mit Median und Spannweite. Eine Spannweite von 4 Punkten oder mehr gilt als starke "
+    "Uneinigkeit. Die Werte im übrigen Bericht sind die gemeinsam festgelegten."
+)
+
+
+def spread_values(values: tuple[int, ...]) -> str:
+    return ", ".join(str(value) for value in values) if values else "keine"
+
+
+def spread_range(low: int | None, high: int | None, disagreement: bool) -> str:
+    if low is None or high is None:
+        return "–"
+    return f"{low} bis {high}" + (" (stark uneinig)" if disagreement else "")

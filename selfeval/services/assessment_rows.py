@@ -32,6 +32,7 @@ from ..database import changed_rows
 from ..extensions import db
 from ..models import Assessment, AuditEvent, CatalogSnapshot, Rating, Round, School, User
 from ..models.types import utcnow
+from ..vocabulary import SHARED_PHASE
 from .audit import ERASED_ACCOUNT, MERGE_WINDOW
 
 #: How far back a save looks for entries to merge into (as services.audit does).
@@ -93,6 +94,7 @@ class Fetched:
     catalog_snapshot_id: int | None = None
     snapshot_digest: str | None = None
     status: str = "draft"
+    phase: str = SHARED_PHASE
     version: int = 0
     submitted_at: datetime | None = None
     submitted_by: str = ""
@@ -154,7 +156,7 @@ def _fetch_statement(by_address: bool, merging: bool) -> Select:
         _rounds.c.id.label("round_id"), _rounds.c.slug, _rounds.c.name, _rounds.c.is_open,
         _rounds.c.catalog_snapshot_id.label("round_snapshot_id"), previous_slug.label("previous_slug"),
         _assessments.c.id.label("assessment_id"), _snapshots.c.id.label("snapshot_id"), _snapshots.c.digest,
-        _assessments.c.status,
+        _assessments.c.status, _assessments.c.phase,
         _assessments.c.version, _assessments.c.submitted_at, _submitter.c.display_name.label("submitter_name"),
         _ratings.c.id.label("rating_id"), _ratings.c.indicator_id, _ratings.c.score, _ratings.c.comment,
         _ratings.c.changed_in_version, _ratings.c.updated_at, _ratings.c.updated_by_id,
@@ -242,6 +244,7 @@ def _fetched(rows, *, with_school: bool) -> Fetched:
         return result
     result.assessment_id = first.assessment_id
     result.status, result.version, result.submitted_at = first.status, first.version, first.submitted_at
+    result.phase = first.phase
     result.submitted_by = (first.submitter_name or ERASED_ACCOUNT) if first.submitted_at else ""
     for row in rows:
         if row.indicator_id is None:

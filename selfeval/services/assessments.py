@@ -16,9 +16,11 @@ from ..extensions import db
 from ..models import Assessment, Membership, Rating, Round, School, User
 from ..models.types import utcnow
 from ..scoring import AssessmentScores, missing_indicators, score_assessment
+from ..vocabulary import INDIVIDUAL_PHASE, SHARED_PHASE
 from . import assessment_rows as rows
 from . import audit
 from .catalog_snapshots import catalog_of_snapshot
+from .consensus.cleanup import delete_sheets_if_chosen
 from .errors import NotFound, ServiceError
 from .rating_input import UNCHANGED, RatingChange
 
@@ -49,6 +51,9 @@ class AssessmentState:
     ratings: dict[str, RatingState]
     submitted_at: datetime | None = None
     submitted_by: str = ""
+    #: How the team rates (vocabulary.ASSESSMENT_PHASES; services.consensus): in the individual phase the shared
+    #: form is closed.
+    phase: str = SHARED_PHASE
 
     def rating(self, indicator_id: str) -> RatingState:
         return self.ratings.get(indicator_id, EMPTY_RATING)
@@ -66,11 +71,15 @@ class AssessmentState:
 
     @property
     def is_editable(self) -> bool:
-        return self.status == "draft" and self.round_is_open
+        return self.status == "draft" and self.round_is_open and self.phase != INDIVIDUAL_PHASE
 
 
 class AssessmentLocked(ServiceError):
     """Submitted, or the round is closed: nothing can be changed."""
+
+
+class SharedFormClosed(AssessmentLocked):
+    """The team rates individually just now: the shared form (and submitting) waits for the consensus phase."""
 
 
 class RoundGone(AssessmentLocked):
@@ -157,6 +166,7 @@ def state_of(fetched: rows.Fetched, schulnummer: str, round_: rows.RoundFacts) -
         ratings=ratings,
         submitted_at=fetched.submitted_at,
         submitted_by=fetched.submitted_by,
+        phase=fetched.phase,
     )
 
 
@@ -200,7 +210,7 @@ def save_fetched(
         if base_version != 0:  # refused before anything is written: no empty draft is left behind
             raise VersionConflict(state_of(fetched, schulnummer, round_), base_version)
         fetched = _create(school_id, round_, rows.MergeQuery(user.id, frozenset(changes)))
-    _ensure_editable(fetched.status, round_)
+    _ensure_editable(fetched.status, round_, fetched.phase)
     state = state_of(fetched, schulnummer, round_)
     if fetched.version != base_version:
         raise VersionConflict(state, base_version)
@@ -241,13 +251,14 @@ def submit(school: School, round_: Round, user: User, base_version: int) -> Asse
     if assessment is None:
         state = load_state(school, round_)
         raise NotReadyToSubmit(state.missing, has_leadership_member(school))
-    _ensure_editable(assessment.status, round_facts(assessment.round))
+    _ensure_editable(assessment.status, round_facts(assessment.round), assessment.phase)
     if assessment.version != base_version:
         raise VersionConflict(_state(assessment), base_version)
     state = _state(assessment)
     if state.missing or not has_leadership_member(school):
         raise NotReadyToSubmit(state.missing, has_leadership_member(school))
     _claim_next_version(assessment, base_version, status="submitted", submitted_at=_now(), submitted_by_id=user.id)
+    delete_sheets_if_chosen(assessment)  # the team's choice for its individual sheets (services.consensus)
     audit.record("assessment.submitted", actor=user, school=school, round_=round_)
     db.session.flush()
     return _state(assessment)
@@ -345,10 +356,12 @@ def _ensure_open(round_: rows.RoundFacts) -> None:
         raise AssessmentLocked(f"Die Erhebungsrunde {round_.name} ist geschlossen.")
 
 
-def _ensure_editable(status: str, round_: rows.RoundFacts) -> None:
+def _ensure_editable(status: str, round_: rows.RoundFacts, phase: str = SHARED_PHASE) -> None:
     if status == "submitted":
         raise AssessmentLocked("Die Bewertung ist abgeschlossen und kann nicht mehr geändert werden.")
     _ensure_open(round_)
+    if phase == INDIVIDUAL_PHASE:
+        raise SharedFormClosed("Das Team bewertet gerade einzeln; die gemeinsamen Werte folgen in der Konsensphase.")
 
 
 def _claim_next_version(assessment: Assessment, base_version: int, **values) -> int:
@@ -386,6 +399,7 @@ def _state(assessment: Assessment) -> AssessmentState:
         ratings=ratings,
         submitted_at=assessment.submitted_at,
         submitted_by=_author(assessment.submitted_by) if assessment.submitted_at else "",
+        phase=assessment.phase,
     )
 
 

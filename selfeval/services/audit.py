@@ -32,6 +32,7 @@ ACTIONS: dict[str, str] = {
     "rating.changed": "Bewertung geändert",
     "assessment.submitted": SUBMITTED_EVENT,
     "assessment.reopened": REOPENED_EVENT,
+    "assessment.phase_changed": "Arbeitsweise der Bewertung geändert",
     "user.created": "Konto angelegt",
     "user.updated": "Konto geändert",
     "user.invited": "Einladung erstellt",

@@ -52,6 +52,8 @@ TABLES = (
     "ratings",
     "catalog_snapshots",
     "kreis_offers",
+    "member_sheets",
+    "member_ratings",
     "audit_events",
 )
 #: Tables deliberately left out (see the module docstring).

@@ -17,6 +17,14 @@ DOCUMENT_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "c5f126c3663d": ("3b8e4f2a9c61", lambda tables: _add_table(tables, "kreis_offers")),
     "3b8e4f2a9c61": ("b7d2e4a9c1f3", lambda tables: _add_columns(tables, "schools", SCHOOL_TRAEGER_COLUMNS)),
     "b7d2e4a9c1f3": ("9d41b7e2a6c8", lambda tables: None),  # an index only: the rows are the same
+    "9d41b7e2a6c8": ("d870c8273d2d", lambda tables: _add_consensus(tables)),
+}
+#: What revision d870c8273d2d's server defaults give an assessment stored before it: the shared form, options off.
+ASSESSMENT_PHASE_DEFAULTS = {
+    "phase": "shared",
+    "spread_names_visible": False,
+    "delete_sheets_on_submit": False,
+    "spread_in_report": False,
 }
 
 
@@ -39,6 +47,15 @@ def upgraded(document: dict[str, Any], current: str) -> dict[str, Any]:
 
 def _copied(rows: Any) -> Any:
     return [dict(row) if isinstance(row, dict) else row for row in rows] if isinstance(rows, list) else rows
+
+
+def _add_consensus(tables: dict[str, Any]) -> None:
+    for row in tables.get("assessments") or []:
+        if isinstance(row, dict):
+            for column, value in ASSESSMENT_PHASE_DEFAULTS.items():
+                row.setdefault(column, value)
+    _add_table(tables, "member_sheets")
+    _add_table(tables, "member_ratings")
 
 
 def _add_table(tables: dict[str, Any], table: str) -> None:

@@ -1,18 +1,20 @@
 """Improvement reports: gather what a report says for one school or a whole selection, in bulk.
 
 One code path serves both: a single report is the batch of one school (drafts allowed), so the
-PDF a team downloads and the one in an adviser's ZIP can never disagree.
+PDF a team downloads and the one in an adviser's ZIP can never disagree. The one addition is the team's own: the
+page on its spread (issue 21), which only the team's copy carries, and only if the team chose it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import Row, select, true
 
+from ..catalog import indicator_letter
 from ..display import local_date
 from ..extensions import catalogs as registry
 from ..extensions import db
@@ -21,10 +23,11 @@ from ..models.types import utcnow
 from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis_name, kreise, schulform_label
 from ..reports.batch import BatchSummary, Progress, render_batch, report_filename
 from ..reports.content import PreviousResult, ReportInput, build_report
-from ..reports.model import Comparison, ReportData, ReportSchool
+from ..reports.model import Comparison, ReportData, ReportSchool, SpreadCriterion, SpreadLine
 from ..scoring import aggregate
 from .analytics import comparison_scores, group_for
 from .catalog_snapshots import snapshot_catalog
+from .consensus.spread import spread_for_report
 from .errors import InvalidInput, NotFound
 from .offers import database_offer_list
 from .rounds import previous_round
@@ -32,6 +35,22 @@ from .schools import visibility_condition
 
 #: Schools whose rows are loaded per query in a batch; keeps memory flat for a whole Bezirk.
 CHUNK_SIZE = 250
+
+
+def spread_page(school: School, round_: Round) -> tuple[SpreadCriterion, ...]:
+    """The page "Wo wir uns einig und uneinig waren", if the team wants it and has a spread; never with names."""
+    spread = spread_for_report(school, round_)
+    if spread is None:
+        return ()
+    return tuple(
+        SpreadCriterion(number, criterion.title, tuple(
+            SpreadLine(f"{number}{indicator_letter(position)}", indicator.text, item.values, item.median, item.min,
+                       item.max, item.disagreement)
+            for position, indicator in enumerate(criterion.indicators)
+            for item in [spread.indicators[indicator.id]]
+        ))
+        for number, criterion in enumerate(spread.catalog.criteria, start=1)
+    )  # fmt: skip
 
 
 class NothingToReport(NotFound):
@@ -73,11 +92,17 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value.strip() for value in values if value.strip()))
 
 
-def report_for(school: School, round_: Round, today: date | None = None) -> ReportData:
-    """The report of one school, also for a draft; NothingToReport if nothing is rated yet."""
+def report_for(school: School, round_: Round, today: date | None = None, *, for_the_team: bool = False) -> ReportData:
+    """The report of one school, also for a draft; NothingToReport if nothing is rated yet.
+
+    `for_the_team`: the reader is the school's own team, whose copy has the page on its spread if it chose so
+    (issue 21); supervision, advisers and admins never get it.
+    """
     reports = list(iter_reports(round_, [school], statuses=("submitted", "draft"), today=today))
     if not reports or reports[0].rated == 0:
         raise NothingToReport(f"Für {school.name} liegt in der Runde {round_.name} noch keine Bewertung vor.")
+    if for_the_team:
+        return replace(reports[0], spread=spread_page(school, round_))
     return reports[0]
 
 

@@ -17,6 +17,7 @@ from . import (
     area_report,  # noqa: F401  (adds the area report's pages to the supervision blueprint)
     assessment,
     auth,
+    consensus,
     errors,
     main,
     offers,
@@ -34,7 +35,7 @@ from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 def register_blueprints(app: Flask) -> None:
     request_guard.register_converters(app)  # ids in addresses beyond the database's range: 404, before any route
-    for module in (main, auth, assessment, results, supervision, report_jobs, offers, admin, api):
+    for module in (main, auth, assessment, consensus, results, supervision, report_jobs, offers, admin, api):
         app.register_blueprint(module.blueprint)
 
 

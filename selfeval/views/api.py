@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, make_response, request, url_for
 from flask_login import current_user
+from pydantic import ValidationError
 
 from ..exports import ExportData, to_csv, to_xlsx
 from ..extensions import catalogs, csrf
@@ -18,12 +19,16 @@ from ..reports.cache import cached_pdf
 from ..services import analytics, assessments, reports
 from ..services.accounts import user_for_token
 from ..services.area_report import selection_suffix
+from ..services.consensus import phase as consensus_phase
+from ..services.consensus import sheets as member_sheets
+from ..services.consensus.spread import load_spread
 from ..services.errors import InvalidInput, NotFound
 from ..services.history import school_history
 from ..services.monitoring import monitoring_csv
 from ..services.rounds import current_round, get_round, previous_round
 from ..services.schools import get_school, schools_page_visible_to
 from .api_models import openapi_document
+from .api_models.consensus import PhaseChange
 from .api_models.errors import error_body
 from .api_models.ratings import InvalidBody, rating_changes
 from .downloads import pdf_response
@@ -36,6 +41,8 @@ from .serializers import (
     history_to_json,
     school_summary_to_json,
     schools_to_json,
+    sheet_to_json,
+    spread_to_json,
     state_to_json,
 )
 
@@ -144,6 +151,65 @@ def submit_assessment(schulnummer: str, round_slug: str):
     return _state_response(assessments.submit(school, round_, g.api_user, base_version))
 
 
+@blueprint.put("/schools/<schulnummer>/assessments/<round_slug>/phase")
+def put_phase(schulnummer: str, round_slug: str):
+    """How the team rates (issue 21): a Schulleitung member of the team; the refusals are services.consensus's."""
+    school, round_ = _school_and_round(schulnummer, round_slug, write=True)
+    base_version = _if_match_version()
+    change = _phase_change(JsonBody.read(ApiError).value())
+    current = consensus_phase.team_options(school, round_)
+    given = change.model_dump(exclude_unset=True)
+    options = consensus_phase.TeamOptions(**{
+        name: given.get(name, getattr(current, name)) for name in ("names_visible", "delete_sheets_on_submit", "spread_in_report")
+    })  # fmt: skip
+    return _state_response(consensus_phase.set_phase(school, round_, g.api_user, base_version, change.phase, options))
+
+
+@blueprint.get("/schools/<schulnummer>/assessments/<round_slug>/mine")
+def get_my_sheet(schulnummer: str, round_slug: str):
+    """The caller's own sheet: team members only (write access), for nobody else sees a sheet."""
+    school, round_ = _school_and_round(schulnummer, round_slug, write=True)
+    return _sheet_response(member_sheets.load_sheet(school, round_, g.api_user))
+
+
+@blueprint.put("/schools/<schulnummer>/assessments/<round_slug>/mine")
+def put_my_sheet(schulnummer: str, round_slug: str):
+    school, round_ = _school_and_round(schulnummer, round_slug, write=True)
+    base_version = _if_match_version()
+    changes = _rating_changes(JsonBody.read(ApiError).value(), analytics.round_catalog(round_))
+    return _sheet_response(member_sheets.save_sheet(school, round_, g.api_user, base_version, changes))
+
+
+@blueprint.get("/schools/<schulnummer>/assessments/<round_slug>/spread")
+def get_spread(schulnummer: str, round_slug: str):
+    """The team's spread, for the team's members only; 409 while the individual phase is on."""
+    school, round_ = _school_and_round(schulnummer, round_slug, write=True)
+    return jsonify(spread_to_json(load_spread(school, round_)))
+
+
+def _phase_change(body) -> PhaseChange:
+    try:
+        return PhaseChange.model_validate(body)
+    except ValidationError as exc:
+        errors = [{"location": ".".join(map(str, e["loc"])) or "phase", "message": _phase_message(e)} for e in exc.errors()]
+        raise ApiError(422, INVALID, errors=errors) from None
+
+
+def _phase_message(error) -> str:
+    field = str(error["loc"][0]) if error["loc"] else ""
+    if field == "phase" or not field:
+        return "Erwartet wird „phase“: „individual“ oder „consensus“."
+    if field in PhaseChange.model_fields:
+        return f"„{field}“ ist true oder false."
+    return f"Unbekanntes Feld „{field}“."
+
+
+def _sheet_response(sheet: member_sheets.SheetState):
+    response = make_response(jsonify(sheet_to_json(sheet)))
+    response.headers["ETag"] = f'"{sheet.version}"'
+    return response
+
+
 @blueprint.get("/schools/<schulnummer>/history")
 def get_history(schulnummer: str):
     """Every round in which the school has an assessment, in school-year order; scores only once submitted."""
@@ -157,7 +223,7 @@ def report_pdf(schulnummer: str, round_slug: str):
     """The improvement report of one school and round as PDF (drafts are marked as such)."""
     school, round_ = _school_and_round(schulnummer, round_slug, write=False)
     try:
-        data = reports.report_for(school, round_)
+        data = reports.report_for(school, round_, for_the_team=can_edit_assessment(g.api_user, school))
     except reports.NothingToReport as exc:
         raise ApiError(404, str(exc)) from None
     return pdf_response(cached_pdf(data), report_filename(data, round_.slug))

@@ -15,12 +15,14 @@ from ..permissions import can_use_analytics, can_view_team_names
 from ..services import assessments
 from ..services.accounts import team_members, team_size
 from ..services.assessments import AssessmentState
+from ..services.consensus.spread import SpreadNotYet, TeamSpread, load_spread
 from ..services.rating_input import InvalidRatings, parse_rating_changes
 from ..services.rounds import current_round
 from ..services.rounds import previous_round as previous_round_of
 from ..services.school_rounds import school_rounds
 from ..services.schools import schools_visible_to
 from ..unit_of_work import attempt, discard
+from ..vocabulary import CONSENSUS_PHASE, INDIVIDUAL_PHASE
 from .guards import serve_school_rounds
 from .unsaved import owner_token, take_kept_input
 
@@ -74,6 +76,8 @@ def edit_criterion(criterion_id: str):
     form_class = make_rating_form(criterion, number, state.catalog.scale)
     kept = take_kept_input(g.school, g.round, criterion.id) if request.method == "GET" and g.can_edit else None
     form = form_with_input(form_class, kept.payload) if kept else form_class()
+    if request.method == "GET" and g.can_edit and state.phase == INDIVIDUAL_PHASE and state.status == "draft":
+        return redirect(url_for("consensus.edit_sheet", criterion_id=criterion.id))  # the shared form waits
     if not (g.can_edit and state.is_editable):
         if request.method == "POST" or kept:
             # Submitted or closed while the team typed: say so, and show the input to copy.
@@ -82,6 +86,7 @@ def edit_criterion(criterion_id: str):
     conflict: assessments.VersionConflict | None = None
     if request.method == "GET" and not kept:
         _fill(form, criterion, state)
+        _start_at_the_median(form, criterion, state)
     elif request.method == "POST" and form.validate_on_submit():
         try:
             saved, conflict = _save(form, criterion, state, loaded)
@@ -124,7 +129,32 @@ def _page(
         page_owner=owner_token(current_user, g.school, g.round),
         session_idle_seconds=int(current_app.permanent_session_lifetime.total_seconds()),
         last_year=_last_year(state),
+        spread=_team_spread(state),
     )
+
+
+def _team_spread(state: AssessmentState) -> TeamSpread | None:
+    """In the consensus phase, the team's spread beside each indicator (the team's own members only)."""
+    if state.phase != CONSENSUS_PHASE or not g.can_edit:
+        return None
+    try:
+        return load_spread(g.school, g.round)
+    except SpreadNotYet:
+        return None
+
+
+def _start_at_the_median(form, criterion, state: AssessmentState) -> None:
+    """The consensus starts at the team's median (rounded half up) where no consensus value is stored yet.
+
+    Only the shown value changes, not what the page "saw": saving the page takes the median on consciously.
+    """
+    spread = _team_spread(state) if state.is_editable else None
+    if spread is None:
+        return
+    for indicator in criterion.indicators:
+        suggested = spread.indicators[indicator.id].suggested_score
+        if state.rating(indicator.id).score is None and suggested is not None:
+            form[indicator.id].form.score.data = str(suggested)
 
 
 def _browser_copy_key(criterion_id: str) -> str:

@@ -96,7 +96,7 @@ def report():
 def _report_or_none():
     """The report of this page's school and round, or None with a message why there is none yet."""
     try:
-        return report_for(g.school, g.round)
+        return report_for(g.school, g.round, for_the_team=g.can_edit)
     except NothingToReport as exc:
         flash(str(exc), "error")
         return None

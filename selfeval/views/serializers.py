@@ -11,10 +11,13 @@ from ..catalog import Catalog, catalog_to_dict
 from ..scoring.aggregate import OVERALL, STAT_COLUMNS
 from ..services.analytics import RoundAnalytics
 from ..services.assessments import AssessmentState
+from ..services.consensus.sheets import SheetState
+from ..services.consensus.spread import TeamSpread
 from ..services.history import RoundResult
 from .api_models import analytics as analytics_models
 from .api_models import assessments as assessment_models
 from .api_models import catalog as catalog_models
+from .api_models import consensus as consensus_models
 
 
 def state_to_json(state: AssessmentState, previous_round: str | None) -> dict[str, Any]:
@@ -26,6 +29,7 @@ def state_to_json(state: AssessmentState, previous_round: str | None) -> dict[st
         previous_round=previous_round,
         catalog=assessment_models.CatalogRef(id=state.catalog.id, version=state.catalog.version),
         status=state.status,  # type: ignore[arg-type]  # the service's status is one of the model's
+        phase=state.phase,  # type: ignore[arg-type]  # vocabulary.ASSESSMENT_PHASES
         version=state.version,
         ratings={
             indicator.id: assessment_models.Rating(
@@ -37,6 +41,44 @@ def state_to_json(state: AssessmentState, previous_round: str | None) -> dict[st
         completeness=scores.completeness,
         submitted_at=state.submitted_at.isoformat() if state.submitted_at else None,
     )
+    return model.model_dump(mode="json")
+
+
+def sheet_to_json(sheet: SheetState) -> dict[str, Any]:
+    model = consensus_models.Sheet(
+        school=sheet.schulnummer,
+        round=sheet.round_slug,
+        phase=sheet.phase,  # type: ignore[arg-type]
+        editable=sheet.is_editable,
+        version=sheet.version,
+        finished=sheet.finished_at is not None,
+        finished_at=sheet.finished_at.isoformat() if sheet.finished_at else None,
+        members=sheet.members,
+        members_finished=sheet.finished,
+        ratings={
+            indicator.id: assessment_models.Rating(
+                score=sheet.rating(indicator.id).score, comment=sheet.rating(indicator.id).comment
+            )
+            for indicator in sheet.catalog.indicators
+        },
+    )
+    return model.model_dump(mode="json")
+
+
+def spread_to_json(spread: TeamSpread) -> dict[str, Any]:
+    """Without names, whatever the team chose for its page."""
+    model = consensus_models.Spread(
+        phase=spread.phase,  # type: ignore[arg-type]
+        members=spread.members,
+        finished=spread.finished,
+        indicators={
+            key: consensus_models.IndicatorSpread(
+                n=item.n, values=list(item.values), median=item.median, min=item.min, max=item.max,
+                disagreement=item.disagreement,
+            )
+            for key, item in spread.indicators.items()
+        },
+    )  # fmt: skip
     return model.model_dump(mode="json")
 
 

@@ -19,6 +19,7 @@ from typing import TypeVar
 from flask import Flask, current_app, flash, redirect, request, url_for
 
 from ..services import assessments
+from ..services.consensus.sheets import SheetConflict
 from ..services.errors import InvalidInput, ServiceError
 from .api import ApiError, api_error_response, previous_slug
 from .errors import unexpected_error
@@ -88,6 +89,10 @@ def api_refusal(error: ServiceError) -> ApiError | None:
             missing=error.missing,
             has_leadership=error.has_leadership,
         )
+    if isinstance(error, SheetConflict):  # the member's own sheet, changed in another tab: no state of the team's
+        return ApiError(412, "Ihr Blatt wurde inzwischen gespeichert; nichts wurde geändert.")
+    if isinstance(error, assessments.NotLeadership):
+        return ApiError(403, str(error))
     if isinstance(error, assessments.AssessmentLocked):
         return ApiError(409, str(error))
     return None

@@ -32,6 +32,9 @@ from ..unit_of_work import attempt, commit_now
 from .errors import http_error
 
 RATING_ENDPOINT = "assessment.edit_criterion"
+#: The rating pages whose input is kept, and how their kept input is told apart: a member's own sheet (issue 21)
+#: keeps it under "einzeln:<criterion>", so that it comes back on the sheet, never in the team's form.
+KEPT_UNDER = {RATING_ENDPOINT: "", "consensus.edit_sheet": "einzeln:"}
 OWNER_FIELD = "page_owner"
 COOKIE = "selfeval_unsaved"
 COOKIE_PATH = "/schulen/"
@@ -65,7 +68,7 @@ def owner_token(user: User, school: School, round_: Round) -> str:
 
 def keep_or_none(view_args: dict):
     """For a rating save without a usable session: keep the input and answer with a redirect, or None."""
-    if request.method != "POST" or request.endpoint != RATING_ENDPOINT:
+    if request.method != "POST" or request.endpoint not in KEPT_UNDER:
         return None
     if _holds_nul(view_args):
         # CSRF is checked before the request guard that refuses NUL, and PostgreSQL cannot even compare text
@@ -82,10 +85,10 @@ def keep_or_none(view_args: dict):
     if payload is None or owner is None:
         return None
     with attempt(unsaved_input.NoRoomToKeep) as failed:
-        token = unsaved_input.keep(school, round_, criterion.id, owner, payload)
+        token = unsaved_input.keep(school, round_, KEPT_UNDER[request.endpoint] + criterion.id, owner, payload)
     if failed.error is not None:
         return None
-    page = url_for(RATING_ENDPOINT, schulnummer=school.schulnummer, round_slug=round_.slug, criterion_id=criterion.id)
+    page = url_for(request.endpoint, schulnummer=school.schulnummer, round_slug=round_.slug, criterion_id=criterion.id)
     if not current_user.is_authenticated:
         flash(SESSION_ENDED, "warning")
         response = redirect(login_url("auth.login", next_url=page), 303)  # as Flask-Login's own redirect spells it

@@ -66,7 +66,7 @@ def test_the_trail_lists_every_entry_newest_first_in_words(app, trail):
         ["01.03.2025, 11:00 Uhr", "Kommandozeile", "Konto angelegt", "admin@amt.de",
          "E-Mail: admin@amt.de Name: Admin Rolle: Verwaltung"],
         ["01.03.2025, 10:00 Uhr", "Kommandozeile", "Erhebungsrunde angelegt", "Runde 2025/26",
-         "Name: 2025/26 Leitfaden: dortmund-leitfaden 3"],
+         "Name: 2025/26 Leitfaden: dortmund-leitfaden 4"],
         ["01.03.2025, 09:00 Uhr", "Kommandozeile", "Schule angelegt", "100001 Adler-Gesamtschule",
          "Name: Adler-Gesamtschule Schulform: Gesamtschule Kreis: Dortmund (05913) Ort: Dortmund"],
     ]  # fmt: skip

@@ -33,10 +33,14 @@ from selfeval.services.backup import (
     restore,
     to_json,
 )
+from selfeval.services.consensus.phase import set_phase
+from selfeval.services.consensus.sheets import save_sheet
 from selfeval.services.offers import OfferValues, create_offer
+from selfeval.services.rating_input import RatingChange
+from selfeval.vocabulary import INDIVIDUAL_PHASE
 from tests.conftest import PRODUCTION_PASSWORD_HASH, make_test_app
 from tests.support.cli import outcome, run
-from tests.support.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
+from tests.support.factories import PASSWORD, leader, make_round, make_school, make_token, make_user, rate, rated, submitted
 
 COMMENT = "Tablets in allen Klassen.\nWLAN im Altbau: „ausbaufähig“ – Prüfung läuft."
 NO_SCHEMA = "the database has no schema yet: run `selfeval db upgrade` first"
@@ -50,11 +54,14 @@ BACKED_UP_COLUMNS = {
     "memberships": "id user_id school_id is_leadership",
     "user_scopes": "id user_id kind value",
     "api_tokens": "id user_id token_hash created_at",
-    "assessments": "id school_id round_id catalog_snapshot_id status version created_at updated_at submitted_at submitted_by_id",
+    "assessments": "id school_id round_id catalog_snapshot_id status version created_at updated_at submitted_at submitted_by_id "
+    "phase spread_names_visible delete_sheets_on_submit spread_in_report",
     "ratings": "id assessment_id indicator_id score comment changed_in_version updated_at updated_by_id",
     "catalog_snapshots": "id catalog_id version digest content created_at",
     "kreis_offers": "id kreis title provider description contact url schulformen schulstufen target_groups fits version "
     "created_at updated_at",
+    "member_sheets": "id assessment_id user_id version finished_at updated_at",
+    "member_ratings": "id sheet_id indicator_id score comment",
     "audit_events": "id at actor_id actor_name action subject school_id round_id subject_user_id changes",
 }
 
@@ -69,7 +76,10 @@ def build_data() -> str:
     teacher = make_user("lehrkraft@nord.test", school=north)
     submitted(north, old, 7)
     rate(north, new, teacher, {first: 8, second: None}, comments={first: COMMENT, second: "nur eine Anmerkung"})
-    rated(south, new, {first: 3})
+    south_state = rated(south, new, {first: 3})
+    # The south team rates one by one: its Schulleitung's own sheet holds a value the team has not agreed yet.
+    set_phase(south, new, leader(south), south_state.version, INDIVIDUAL_PHASE)
+    save_sheet(south, new, leader(south), 0, {first: RatingChange(score=6, comment="erst einmal meine Sicht")})
     supervisor = make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"], bezirke=["Arnsberg"], schulformen=["20"])
     make_user("beratung@medienzentrum.test", "adviser", kreise=["05913", "05911"])
     admin = make_user("verwaltung@selfeval.test", "admin")
@@ -145,6 +155,8 @@ def test_backup_restore_backup_gives_the_same_document_except_created_at(app, ta
         "assessments": 3,
         "catalog_snapshots": 1,
         "kreis_offers": 1,
+        "member_sheets": 1,
+        "member_ratings": 1,
     }
     assert restored["ratings"] == indicators + 2 + 1
 
@@ -288,7 +300,8 @@ CASES = [
         ("tables", "password_links"),
         [],
         "unknown table password_links in the backup; it holds only: schools, rounds, users, memberships, "
-        "user_scopes, api_tokens, assessments, ratings, catalog_snapshots, kreis_offers, audit_events",
+        "user_scopes, api_tokens, assessments, ratings, catalog_snapshots, kreis_offers, member_sheets, member_ratings, "
+        "audit_events",
     ),
     (("tables", "rounds"), {}, "table rounds: expected a list of rows"),
     (("tables", "schools", 0), "100001", "table schools, row 1: expected an object"),

@@ -72,7 +72,7 @@ def test_demo_prepares_its_database_prints_the_address_and_serves(tmp_path):
         assert banner[-13:] == [
             "selfeval demo",
             f"  Database:  {tmp_path / 'demo.sqlite3'} (SQLite, demo only; SELFEVAL_DATABASE_URL is not used)",
-            "  Catalogue: Leitfaden und Selbstevaluationsraster Digitale Schulentwicklung, version 3",
+            "  Catalogue: Leitfaden und Selbstevaluationsraster Digitale Schulentwicklung, version 4",
             f"  Open:      http://127.0.0.1:{port}/",
             "  Log-ins:",
             "    schulleitung@demo.selfeval.de    selfeval-demo   Team, Schulleitung (Demo-Gesamtschule)",

@@ -29,7 +29,13 @@ def auth(token: str) -> dict[str, str]:
 
 
 def expected_state(
-    version: int, ratings: dict[str, tuple[int | None, str]], *, status="draft", submitted_at=None, previous_round=None
+    version: int,
+    ratings: dict[str, tuple[int | None, str]],
+    *,
+    status="draft",
+    submitted_at=None,
+    previous_round=None,
+    phase="shared",
 ) -> dict:
     """The API's state body, computed independently of the app's scoring code."""
     scores = {key: ratings.get(key, (None, ""))[0] for key in INDICATORS}
@@ -44,6 +50,7 @@ def expected_state(
         "previous_round": previous_round,
         "catalog": {"id": "dortmund-leitfaden", "version": "4"},
         "status": status,
+        "phase": phase,
         "version": version,
         "ratings": {
             key: {"score": ratings.get(key, (None, ""))[0], "comment": ratings.get(key, (None, ""))[1]} for key in INDICATORS

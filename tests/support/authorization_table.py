@@ -58,6 +58,7 @@ REFUSALS = frozenset({LOGIN, DENY, HIDDEN, A401, A403})
 
 OVERVIEW_A = f"/schulen/{SCHULNUMMER_A}/{CURRENT_ROUND}/"
 ACCOUNT = "/verwaltung/konten/{user_id}"
+SHEET_NOT_SAVED = error_page(409, "Mein Bogen · Kriterium 1 von 6 Dauerhafte Implementierung von Konzepten zur digitalen Bildung")
 ROUNDS = "/verwaltung/runden"
 SCHULE = to("/schule")
 JOB = to("/auswertung/berichte/<new job>", 303)
@@ -110,6 +111,19 @@ TABLE: dict[tuple[str, str], Check] = {
     # School A's assessment is a draft: nothing to reopen, back to the overview with the reason.
     ("assessment.reopen", "GET"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
     ("assessment.reopen", "POST"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
+    # Issue 21: the way of rating, the own sheet and the spread are the school's own team's alone. School A rates
+    # in one shared form: the own sheet's pages lead back, there is no spread yet, the phase change needs a form.
+    ("consensus.way_of_rating", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
+    # Sent without the version the page names: the change is refused as a conflict, back to the page with the reason.
+    ("consensus.change_way_of_rating", "POST"): Check(
+        (LOGIN, LOGIN, to(f"{OVERVIEW_A}arbeitsweise"), DENY, DENY, DENY, DENY, DENY, DENY), form={"phase": "individual"}
+    ),
+    ("consensus.my_sheet", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("consensus.finish", "POST"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}einzeln/"), DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("consensus.edit_sheet", "GET"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}einzeln/"), DENY, DENY, DENY, DENY, DENY, DENY)),
+    # Posted while the individual phase is not open: the input comes back on the page, "Nicht gespeichert".
+    ("consensus.edit_sheet", "POST"): Check((LOGIN, LOGIN, SHEET_NOT_SAVED, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("consensus.spread", "GET"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
     ("results.results", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
     ("results.history", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("results.report", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
@@ -178,6 +192,17 @@ TABLE: dict[tuple[str, str], Check] = {
     ("api.submit_assessment", "POST"): Check(
         (A401, A401, api_error(422), A403, A403, A403, A403, A403, A403), if_match=True
     ),
+    # Issue 21: only the school's own team; school A rates in one shared form, so its member's sheet cannot be
+    # written (409) and there is no spread (409); a Schulleitung member of A starts the individual phase.
+    ("api.put_phase", "PUT"): Check(
+        (A401, A401, JSON, A403, A403, A403, A403, A403, A403), json={"phase": "individual"}, if_match=True
+    ),
+    ("api.get_my_sheet", "GET"): Check((A401, A401, JSON, A403, A403, A403, A403, A403, A403)),
+    ("api.put_my_sheet", "PUT"): Check(
+        (A401, A401, api_error(409), A403, A403, A403, A403, A403, A403), json={"ratings": {"k1c": {"score": 3}}},
+        if_match=True,
+    ),
+    ("api.get_spread", "GET"): Check((A401, A401, api_error(409), A403, A403, A403, A403, A403, A403)),
     ("api.get_history", "GET"): Check((A401, A401, JSON, A403, JSON, A403, JSON, A403, JSON)),
     ("api.report_pdf", "GET"): Check((A401, A401, PDF, A403, PDF, A403, PDF, A403, PDF)),
     ("api.round_analytics", "GET"): Check(

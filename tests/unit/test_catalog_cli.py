@@ -56,7 +56,7 @@ def test_valid_file_prints_one_summary_line_and_exits_0():
     result = run(DORTMUND)
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
-        f"{DORTMUND}: ok: dortmund-leitfaden version 3, 6 criteria, 23 indicators, 65 examples, 0 warnings\n",
+        f"{DORTMUND}: ok: dortmund-leitfaden version 4, 6 criteria, 23 indicators, 65 examples, 0 warnings\n",
         "",
     )
 
@@ -75,7 +75,7 @@ def test_invalid_file_prints_one_line_per_problem_and_exits_1(files):
     result = run(DORTMUND, files["dupe.yaml"])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"{DORTMUND}: ok: dortmund-leitfaden version 3, 6 criteria, 23 indicators, 65 examples, 0 warnings",
+        f"{DORTMUND}: ok: dortmund-leitfaden version 4, 6 criteria, 23 indicators, 65 examples, 0 warnings",
         f'{files["dupe.yaml"]}: criteria[0].indicators[0].id: duplicate id "k1" (already used at criteria[0].id, '
         "line 6); ids must be unique in the catalogue (line 9)",
     ]
@@ -90,7 +90,7 @@ def test_json_prints_the_normalized_catalogue():
     ]  # fmt: skip
     assert (document["id"], document["version"], document["scale"]) == (
         "dortmund-leitfaden",
-        "3",
+        "4",
         {"min": 0, "max": 10, "labels": {}},
     )
     assert [len(c["indicators"]) for c in document["criteria"]] == [4, 4, 3, 4, 4, 4]

@@ -209,8 +209,8 @@ def leitfaden():
     return load_catalog(CRITERIA_DIR / "dortmund-leitfaden.yaml")
 
 
-def test_dortmund_has_version_3_with_41_offers_and_no_warnings(leitfaden):
-    assert (leitfaden.version, len(leitfaden.criteria), len(leitfaden.indicators)) == ("3", 6, 23)
+def test_dortmund_has_version_4_with_41_offers_and_no_warnings(leitfaden):
+    assert (leitfaden.version, len(leitfaden.criteria), len(leitfaden.indicators)) == ("4", 6, 23)
     assert len(leitfaden.offers) == 41
     assert len({offer.id for offer in leitfaden.offers}) == 41
     assert leitfaden.warnings == ()

@@ -90,6 +90,7 @@ def test_the_check_knows_the_blueprint_modules():
         "selfeval.views.api",
         "selfeval.views.assessment",
         "selfeval.views.auth",
+        "selfeval.views.consensus",
         "selfeval.views.main",
         "selfeval.views.password_reset",
         "selfeval.views.report_jobs",

@@ -20,6 +20,7 @@ from ...models.types import utcnow
 from ...permissions import is_own_account
 from ...roles import ROLE_LABELS
 from .. import audit
+from ..consensus.privacy import erase_sheets, sheets_for_export
 from ..errors import InvalidInput
 from .lifecycle import last_admin_problem
 
@@ -54,6 +55,8 @@ def export_user(user: User, *, actor: User | None) -> dict[str, Any]:
         "submitted_assessments": _submissions_by(user),
         "audit_trail": [_event(event) for event in audit.events_about(user)],
     }
+    if sheets := sheets_for_export(user):  # the member's own sheets of the individual phase (services.consensus)
+        document["individual_sheets"] = sheets
     audit.record("user.exported", actor=actor, subject=user.email, subject_user=user)
     db.session.flush()
     return document
@@ -112,7 +115,8 @@ def _event(event: AuditEvent) -> dict[str, Any]:
 def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
     """Delete the account; its ratings and submissions stay, authored by the neutral marker.
 
-    Returns how many ratings, submissions and audit entries now carry the marker.
+    Returns how many ratings, submissions and audit entries now carry the marker. The member's own sheets of the
+    individual phase are deleted (their opinion, not school data).
     """
     if is_own_account(actor, user):
         raise InvalidInput({"account": "Sie können Ihr eigenes Konto nicht löschen."})
@@ -132,6 +136,7 @@ def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
     # Explicit rather than left to ON DELETE SET NULL: SQLite enforces that only with a pragma.
     db.session.execute(update(Rating).where(Rating.updated_by_id == user.id).values(updated_by_id=None))
     db.session.execute(update(Assessment).where(Assessment.submitted_by_id == user.id).values(submitted_by_id=None))
+    erase_sheets(user)  # a member's own sheet is their opinion, not school data: deleted, not anonymised
     audit.anonymize(user)
     # The account's report ZIPs hold teams' comments it may no longer see; a running job stops.
     report_jobs.remove_jobs_of(user)

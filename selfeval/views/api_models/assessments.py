@@ -9,6 +9,8 @@ from pydantic import Field
 from .common import Closed, NumberOrNull, RoundSlug, Schulnummer, Share
 
 Status = Literal["draft", "submitted"]
+#: How the team rates (issue 21): one shared form, or each member alone first and then together.
+Phase = Literal["shared", "individual", "consensus"]
 
 
 class CatalogRef(Closed):
@@ -34,6 +36,10 @@ class Assessment(Closed):
     previous_round: RoundSlug | None = Field(description="The round of the school year before (null for the first round)")
     catalog: CatalogRef
     status: Status
+    phase: Phase = Field(
+        description="shared: one form for the team; individual: each member rates on an own sheet (…/mine), the "
+        "ratings here cannot be changed; consensus: the team sets its ratings here, seeing the spread (…/spread)"
+    )
     version: int = Field(ge=0, description="0 before the first save")
     ratings: dict[str, Rating] = Field(description="Every indicator of the round's catalogue, rated or not")
     scores: Scores

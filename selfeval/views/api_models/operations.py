@@ -18,6 +18,7 @@ from .analytics import Analytics, SchoolSummary
 from .assessments import Assessment, SchoolHistory
 from .catalog import Catalog as CatalogModel
 from .common import RoundSlug
+from .consensus import PhaseChange, Sheet, Spread
 from .openapi import Headers, Operation, Response, generate, parameter_schema
 from .ratings import model_for as ratings_model
 
@@ -165,6 +166,14 @@ def write_errors(*, reads_body: bool) -> dict[int, Response]:
     }
 
 
+TEAM_ONLY = "Not a member of the school's own team (only the team has individual sheets and a spread)"
+
+
+def sheet(description: str) -> Response:
+    """An answer with the caller's own sheet and the sheet's own version as ETag."""
+    return Response(description, Sheet, headers=ETAG | NO_STORE)
+
+
 def state(description: str, *, writable: bool = True) -> Response:
     """An answer with the assessment and its version as ETag; `writable`: links to the writes that may follow."""
     return Response(description, Assessment, headers=ETAG | NO_STORE, links=NEXT_WRITES if writable else {})
@@ -214,6 +223,50 @@ OPERATIONS = [
             ),
         },
         parameters=(IF_MATCH,),
+    ),
+    Operation(
+        "put", ASSESSMENT + "/phase", "putPhase",
+        "How the team rates: each member alone (individual), then together on the spread (consensus)",
+        {
+            200: state("Changed; the assessment with its new phase and version"),
+            **write_errors(reads_body=True),
+            403: refusal(403, "Not the school's team, or not a Schulleitung member of it"),
+            409: refusal(409, "Submitted, the round is closed, or not a change the team can make now"),
+            422: refusal(422, "Invalid body: nothing changed", errors.invalid_input()),
+        },
+        description="A Schulleitung member of the team. From shared to individual, from individual to consensus "
+        "(the last member finishing does that too), from consensus back to individual. Options left out stay as they are.",
+        parameters=(IF_MATCH,),
+        body=lambda catalog: PhaseChange,
+    ),
+    Operation(
+        "get", ASSESSMENT + "/mine", "getMySheet", "The caller's own sheet of the individual phase",
+        {200: sheet("The sheet (empty before its first save)"), **READ_ERRORS, 403: refusal(403, TEAM_ONLY)},
+        description="Nobody but its member sees a sheet: not the team, not supervision, advisers or admins.",
+    ),
+    Operation(
+        "put", ASSESSMENT + "/mine", "putMySheet", "Change the caller's own sheet (partial update, all or nothing)",
+        {
+            200: sheet("Saved (or nothing to change); the sheet"),
+            **write_errors(reads_body=True),
+            403: refusal(403, TEAM_ONLY),
+            409: refusal(409, "Not in the individual phase, submitted, or the round is closed"),
+            412: refusal(412, "If-Match is not the sheet's current version (the caller's other tab saved): nothing changed"),
+            422: refusal(422, "Invalid ratings: nothing changed; `errors` names every problem", errors.invalid_input()),
+        },
+        description="Same body as PUT on the assessment. Each member's sheet has its own version: members never conflict.",
+        parameters=(IF_MATCH,),
+        body=ratings_model,
+    ),
+    Operation(
+        "get", ASSESSMENT + "/spread", "getSpread", "The team's spread per indicator, without names",
+        {
+            200: Response("The spread", Spread, headers=NO_STORE),
+            **READ_ERRORS,
+            403: refusal(403, TEAM_ONLY),
+            409: refusal(409, "The individual phase is still on, or the team rates in one shared form"),
+        },
+        description="For the team's own members once the consensus phase has begun. disagreement: max - min >= 4.",
     ),
     Operation(
         "get", "/schools", "listSchools",
