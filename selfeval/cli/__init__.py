@@ -14,6 +14,7 @@ from .backup import backup_command, restore_command
 from .catalog import catalog_cli
 from .demo import demo_command
 from .reports import report_command, reports_command
+from .worker import worker_command
 
 
 def _create_app():
@@ -39,7 +40,7 @@ cli = FlaskGroup(
 )
 for command in (
     catalog_cli, demo_command, schools_cli, rounds_cli, users_cli, report_command, reports_command,
-    backup_command, restore_command,
+    backup_command, restore_command, worker_command,
 ):  # fmt: skip
     cli.add_command(command)
 

@@ -3,6 +3,7 @@
 from .assessment import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES, Assessment, Rating
 from .audit import AuditEvent
 from .catalog_snapshot import CatalogSnapshot
+from .report_job import ReportJobPart, ReportJobRow
 from .school import Round, School
 from .unsaved_input import UnsavedInput
 from .user import ROLES, SCOPE_KINDS, ApiToken, Membership, PasswordLink, User, UserScope
@@ -19,6 +20,8 @@ __all__ = [
     "Membership",
     "PasswordLink",
     "Rating",
+    "ReportJobPart",
+    "ReportJobRow",
     "Round",
     "School",
     "UnsavedInput",
