@@ -14,6 +14,7 @@ from ..legal import LEGAL_PAGES, legal_links
 from . import (
     admin,
     api,
+    api_report_jobs,  # noqa: F401  (adds the report batches to the API's blueprint)
     assessment,
     auth,
     errors,

@@ -105,7 +105,7 @@ def put_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
     # The round pins the catalogue its assessments keep: no need to load the assessment twice per save.
-    changes = _rating_changes(_json_body(), analytics.round_catalog(round_))
+    changes = _rating_changes(json_body(), analytics.round_catalog(round_))
     return _run(lambda: assessments.save_ratings(school, round_, g.api_user, base_version, changes))
 
 
@@ -267,7 +267,7 @@ def _if_match_version() -> int:
     return int(match.group(1))
 
 
-def _json_body():
+def json_body():
     raw = request.get_data(cache=False)
     try:
         body = json.loads(raw, parse_constant=_reject_constant, parse_float=_number, object_pairs_hook=_reject_duplicates)

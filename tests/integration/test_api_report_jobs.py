@@ -1,0 +1,107 @@
+"""API v1's report batches: POST /report-jobs starts one, GET polls it, GET …/download hands out the ZIP; owner only."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+
+import pytest
+
+from selfeval.services.users import find_user
+from tests.factories import make_token
+from tests.integration.test_report_jobs import IN_DORTMUND, gate, job_folders  # noqa: F401  (gate: a fixture)
+from tests.integration.test_reports import USERS, populate
+
+JOBS = "/api/v1/report-jobs"
+
+
+@pytest.fixture
+def tokens(app):
+    populate(app)
+    with app.app_context():
+        return {actor: make_token(find_user(email)) for actor, email in USERS.items()}
+
+
+def call(client, method: str, url: str, token: str, **kwargs):
+    return client.open(url, method=method, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+
+
+def poll(client, url: str, token: str, seconds: float = 30) -> dict:
+    deadline = time.monotonic() + seconds
+    while True:
+        response = call(client, "GET", url, token)
+        assert (response.status_code, response.headers["Cache-Control"]) == (200, "no-store")
+        body = response.get_json()
+        if body["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return body
+        time.sleep(0.05)
+
+
+def test_a_batch_is_started_polled_and_downloaded_by_its_owner(client, tokens):
+    response = call(client, "POST", JOBS, tokens["adviser"], json={"round": "2025-26"})
+    assert response.status_code == 202
+    job_url = response.headers["Location"]
+    job_id = job_url.removeprefix(f"{JOBS}/")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", job_id)
+    assert response.get_json() | {"status": "?", "done": 0} == {"id": job_id, "status": "?", "done": 0, "total": 2, "errors": []}
+    assert response.get_json()["status"] in ("queued", "running")
+
+    assert poll(client, job_url, tokens["adviser"]) == {"id": job_id, "status": "done", "done": 2, "total": 2, "errors": []}
+    download = call(client, "GET", f"{job_url}/download", tokens["adviser"])
+    assert (download.status_code, download.mimetype) == (200, "application/zip")
+    assert download.headers["Content-Disposition"] == 'attachment; filename="berichte-2025-26.zip"'
+    with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
+        assert sorted(archive.namelist()) == IN_DORTMUND
+
+    for actor in ("admin", "supervisor", "adviser_elsewhere"):  # another account sees nothing of it
+        for url in (job_url, f"{job_url}/download"):
+            refused = call(client, "GET", url, tokens[actor])
+            assert (refused.status_code, refused.get_json()["error"]["code"]) == (404, 404)
+    team = call(client, "GET", job_url, tokens["team"])
+    assert (team.status_code, team.get_json()["error"]["code"]) == (403, 403)
+
+
+def test_filters_narrow_the_batch(client, tokens):
+    response = call(client, "POST", JOBS, tokens["supervisor"], json={"round": "2025-26", "schulform": ["20"], "kreis": []})
+    assert response.status_code == 202
+    assert poll(client, response.headers["Location"], tokens["supervisor"])["total"] == 1
+    download = call(client, "GET", f"{response.headers['Location']}/download", tokens["supervisor"])
+    with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
+        assert archive.namelist() == ["bericht-2025-26-100002-birken-gymnasium.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "errors"),
+    [
+        ({}, 422, [{"location": "round", "message": "Dieses Feld fehlt."}]),
+        ({"round": "2025-26", "kreis": ["99999"]}, 422, [{"location": "kreis.0", "message": "Diesen Wert gibt es nicht."}]),
+        ({"round": "2025-26", "traeger": ["1234"]}, 422, [{"location": "traeger", "message": "Dieses Feld gibt es nicht."}]),
+        ({"round": "Runde 1"}, 422, [{"location": "round", "message": "Das Format ist ungültig (erwartet z. B. 2025-26)."}]),
+        ({"round": "2030-31"}, 404, None),
+        ({"round": "2025-26", "schulform": ["02"]}, 404, None),
+    ],
+)
+def test_a_request_that_cannot_start_a_batch_is_refused_and_starts_none(app, client, tokens, body, status, errors):
+    response = call(client, "POST", JOBS, tokens["adviser"], json=body)
+    assert (response.status_code, response.get_json()["error"].get("errors")) == (status, errors)
+    assert job_folders(app) == []
+
+
+def test_one_batch_at_a_time_and_no_zip_before_it_is_done(client, tokens, gate):  # noqa: F811
+    first = call(client, "POST", JOBS, tokens["adviser"], json={"round": "2025-26"})
+    assert first.status_code == 202
+    early = call(client, "GET", f"{first.headers['Location']}/download", tokens["adviser"])
+    assert (early.status_code, early.get_json()["error"]["message"]) == (
+        409,
+        "Die Berichte sind nicht fertig (oder konnten nicht erstellt werden).",
+    )
+    second = call(client, "POST", JOBS, tokens["adviser"], json={"round": "2025-26"})
+    assert (second.status_code, second.get_json()["error"]["message"]) == (
+        409,
+        "Ihre Berichte der Runde 2025/26 werden gerade erstellt. "
+        "Einen weiteren Auftrag können Sie starten, sobald dieser fertig ist.",
+    )
+    gate.set()
+    assert poll(client, first.headers["Location"], tokens["adviser"])["status"] == "done"
