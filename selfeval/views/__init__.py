@@ -18,6 +18,7 @@ from . import (
     assessment,
     auth,
     errors,
+    health,
     main,
     password_reset,  # noqa: F401  (adds "Passwort vergessen?" to the auth blueprint)
     report_jobs,
@@ -32,7 +33,7 @@ from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 def register_blueprints(app: Flask) -> None:
     request_guard.register_converters(app)  # ids in addresses beyond the database's range: 404, before any route
-    for module in (main, auth, assessment, results, supervision, report_jobs, admin, api):
+    for module in (health, main, auth, assessment, results, supervision, report_jobs, admin, api):
         app.register_blueprint(module.blueprint)
 
 

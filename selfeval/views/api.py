@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections import Counter
 from typing import Any
 
 from flask import Blueprint, g, jsonify, make_response, request
@@ -26,6 +24,7 @@ from ..services.users import user_for_token
 from .api_models import openapi_document
 from .api_models.errors import error_body
 from .api_models.ratings import InvalidBody, rating_changes
+from .api_requests import ApiError, json_body
 from .downloads import pdf_response
 from .refusals import log_refusal
 from .serializers import (
@@ -50,11 +49,6 @@ EXPORT_FORMATS = {
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: A version as entity tag: "3" (a weak W/"3" is accepted too); ASCII digits only.
 ENTITY_TAG = re.compile(r'(?:W/)?"([0-9]{1,9})"', re.ASCII)
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, **extra: Any):
-        self.status, self.message, self.extra = status, message, extra
 
 
 @blueprint.errorhandler(ApiError)
@@ -265,37 +259,6 @@ def _if_match_version() -> int:
     if match is None:
         raise ApiError(412, f"If-Match {header[:40]!r} nennt keine gültige Version.")
     return int(match.group(1))
-
-
-def json_body():
-    raw = request.get_data(cache=False)
-    try:
-        body = json.loads(raw, parse_constant=_reject_constant, parse_float=_number, object_pairs_hook=_reject_duplicates)
-    except (ValueError, RecursionError) as exc:
-        reason = str(exc) if isinstance(exc, _DuplicateKey) else "kein gültiges JSON"
-        raise ApiError(400, f"Der Inhalt ist {reason}; nichts wurde gespeichert.") from None
-    return body
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _reject_duplicates(pairs):
-    duplicates = sorted(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
-    if duplicates:
-        raise _DuplicateKey(f"mehrdeutig: der Schlüssel „{duplicates[0]}“ kommt mehrfach vor")
-    return dict(pairs)
-
-
-def _number(text: str) -> float | int:
-    """JSON has one kind of number: 7.0 is the integer 7, as JSON Schema (and so the OpenAPI document) counts it."""
-    value = float(text)
-    return int(value) if value.is_integer() else value
-
-
-def _reject_constant(name: str):
-    raise ValueError(name)
 
 
 def _previous_slug(state: assessments.AssessmentState) -> str | None:

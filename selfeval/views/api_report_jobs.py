@@ -14,8 +14,9 @@ from ..permissions import can_use_analytics
 from ..services.errors import InvalidInput, NotFound
 from ..services.reports import NothingToReport, parse_report_selection
 from ..services.rounds import get_round
-from .api import ApiError, blueprint, json_body
+from .api import blueprint
 from .api_models.report_jobs import ReportJobRequest, ReportJobStatus
+from .api_requests import ApiError, json_body
 from .downloads import stored_file_response
 
 INVALID = "Die Angaben sind ungültig; es wurde kein Auftrag gestartet."
