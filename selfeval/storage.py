@@ -17,6 +17,7 @@ The rules every store keeps:
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import shutil
@@ -129,9 +130,7 @@ class S3Storage:
 
     @property
     def client(self):
-        import boto3  # only deployments with an object store need it loaded
-
-        return boto3.client("s3", endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None)
+        return _s3_client(os.environ.get("AWS_ENDPOINT_URL") or None, os.environ.get("AWS_ACCESS_KEY_ID"))
 
     @contextlib.contextmanager
     def writing(self, key: str) -> Iterator[IO[bytes]]:
@@ -183,6 +182,14 @@ class S3Storage:
 
     def _name(self, key: str) -> str:
         return f"{self.prefix}/{_checked(key)}" if self.prefix else _checked(key)
+
+
+@functools.cache
+def _s3_client(endpoint: str | None, _key_id: str | None):
+    """One client per endpoint and key (boto3's clients are thread-safe; making one costs tens of milliseconds)."""
+    import boto3  # only deployments with an object store need it loaded
+
+    return boto3.client("s3", endpoint_url=endpoint)
 
 
 def _private(path: str, flags: int) -> int:
