@@ -117,6 +117,8 @@ def jobs_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
         "SELFEVAL_BROKER_VISIBILITY_TIMEOUT": _whole_number(
             env, "SELFEVAL_BROKER_VISIBILITY_TIMEOUT", "3600", lower=10, upper=7 * 24 * 3600
         ),
+        # The queue's name: several selfeval installations (or test runs) may share one Redis.
+        "SELFEVAL_BROKER_QUEUE": (env.get("SELFEVAL_BROKER_QUEUE") or "selfeval").strip(),
         "SELFEVAL_REPORT_PART_SIZE": _whole_number(env, "SELFEVAL_REPORT_PART_SIZE", "40", lower=1, upper=10_000),
         "SELFEVAL_STORAGE": storage,
     }

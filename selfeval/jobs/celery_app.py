@@ -32,7 +32,8 @@ def celery_init_app(app: Flask) -> Celery:
     celery.conf.update(
         broker_url=app.config["SELFEVAL_BROKER_URL"] or "memory://",
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": app.config["SELFEVAL_BROKER_VISIBILITY_TIMEOUT"]},
+        broker_transport_options=_transport_options(app.config["SELFEVAL_BROKER_VISIBILITY_TIMEOUT"]),
+        task_default_queue=app.config["SELFEVAL_BROKER_QUEUE"],
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_ignore_result=True,
@@ -50,3 +51,13 @@ def celery_init_app(app: Flask) -> Celery:
             db.engine.dispose(close=False)
 
     return celery
+
+
+def _transport_options(visibility_timeout: int) -> dict[str, int]:
+    """Redis: a task a vanished worker held comes back after `visibility_timeout`; look for such tasks often enough
+    (kombu's default sweep, every 100 seconds, would add that to every recovery)."""
+    return {
+        "visibility_timeout": visibility_timeout,
+        "unacked_restore_interval": max(1, min(10, visibility_timeout // 4)),
+        "unacked_restore_throttle": 1,
+    }
