@@ -105,26 +105,20 @@ def _render(part: ReportJobPart) -> None:
         raise
     except Exception:
         db.session.rollback()
-        if not _save(part_id, counts):
-            raise Cancelled from None
         log.exception("report job %s: part %s failed", job_id, position)
-        failed = {"done": 0, "failed": len(school_ids)}
-        _save(
-            part_id, failed, state="failed", errors=[f"Die Berichte von {len(school_ids)} Schulen konnten nicht erstellt werden."]
-        )
+        problem = f"Die Berichte von {len(school_ids)} Schulen konnten nicht erstellt werden."
+        _save(part_id, {"done": 0, "failed": len(school_ids)}, state="failed", errors=[problem])  # Cancelled if gone
         return
-    if not _save(part_id, counts, state="done", result_key=key, errors=errors):
-        raise Cancelled
+    _save(part_id, counts, state="done", result_key=key, errors=errors)
 
 
-def _save(part_id: int, counts: dict[str, int], **finished) -> bool:
-    """Write the part's progress (and, at its end, its outcome); raises Cancelled when the part is gone."""
+def _save(part_id: int, counts: dict[str, int], **finished) -> None:
+    """Write the part's progress (and, at its end, its outcome); Cancelled when the part is gone (its job deleted)."""
     statement = update(ReportJobPart).where(ReportJobPart.id == part_id, ReportJobPart.state == "running")
     found = db.session.execute(statement.values(**counts, beat_at=utcnow(), **finished)).rowcount > 0  # type: ignore[attr-defined]
     db.session.commit()
     if not found:
         raise Cancelled
-    return True
 
 
 def assemble_when_complete(job_id: str, heartbeat: float) -> None:

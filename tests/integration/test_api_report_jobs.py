@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 
+from selfeval.reports import batch
 from selfeval.services.users import find_user
 from tests.factories import make_token
 from tests.integration.test_report_jobs import IN_DORTMUND, gate, job_folders  # noqa: F401  (gate: a fixture)
@@ -105,3 +106,25 @@ def test_one_batch_at_a_time_and_no_zip_before_it_is_done(client, tokens, gate):
     )
     gate.set()
     assert poll(client, first.headers["Location"], tokens["adviser"])["status"] == "done"
+
+
+def test_a_report_that_cannot_be_made_is_named_and_the_others_are_in_the_zip(client, tokens, monkeypatch):
+    real = batch.render_pdf
+
+    def broken_for_birken(data):
+        if data.school.schulnummer == "100002":
+            raise ValueError("kaputt")
+        return real(data)
+
+    monkeypatch.setattr(batch, "render_pdf", broken_for_birken)
+    response = call(client, "POST", JOBS, tokens["adviser"], json={"round": "2025-26"})
+    job_url = response.headers["Location"]
+    assert poll(client, job_url, tokens["adviser"]) == {
+        "id": job_url.rsplit("/", 1)[1],
+        "status": "done",
+        "done": 2,
+        "total": 2,
+        "errors": ["Der Bericht für Birken-Gymnasium (100002) konnte nicht erstellt werden."],
+    }
+    with zipfile.ZipFile(io.BytesIO(call(client, "GET", f"{job_url}/download", tokens["adviser"]).data)) as archive:
+        assert archive.namelist() == [IN_DORTMUND[0]]

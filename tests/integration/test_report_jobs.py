@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import shutil
 import stat
 import threading
 import time
+import uuid
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
@@ -22,13 +26,39 @@ from selfeval.models import ReportJobPart, ReportJobRow
 from selfeval.services import privacy
 from selfeval.services import reports as report_service
 from selfeval.services.users import find_user
+from tests.conftest import empty_tables, make_test_app
 from tests.factories import login, make_user
 from tests.integration.test_reports import USERS, pdf_text, populate
 from tests.integration.test_team_pages import csrf, soup_of, text
 
 START = "/auswertung/berichte/"
+REDIS_URL = os.environ.get("SELFEVAL_TEST_BROKER_URL", "redis://127.0.0.1:6379/13")
 OVERVIEW = "/auswertung/?runde=2025-26"
 IN_DORTMUND = ["bericht-2025-26-100001-adler-gesamtschule.pdf", "bericht-2025-26-100002-birken-gymnasium.pdf"]
+
+
+@pytest.fixture(params=["thread", "celery"])
+def app(request, migrated_database, tmp_path):
+    """Every test twice: jobs in a thread of the web process (no broker), and on a Celery worker through Redis.
+
+    The worker runs in this process (Celery's embedded test worker), so a test may hold its reports (`gate`);
+    its queue is the test's own. tests/integration/test_distributed_jobs.py runs workers as separate processes.
+    """
+    config = {}
+    if request.param == "celery":
+        config = {"SELFEVAL_BROKER_URL": REDIS_URL, "SELFEVAL_BROKER_QUEUE": f"selfeval-test-{uuid.uuid4().hex[:8]}"}
+    app = make_test_app(migrated_database, tmp_path / "instance", **config)
+    with contextlib.ExitStack() as running:
+        if request.param == "celery":
+            running.enter_context(start_worker(app.extensions["celery"], pool="solo", perform_ping_check=False))
+        yield app
+    empty_tables(app)
+
+
+def stall_limit(app) -> float:
+    """Seconds of silence after which the app shows an unfinished job as failed (more with a broker)."""
+    with app.app_context():
+        return report_jobs.stall_limit()
 
 
 @pytest.fixture
@@ -209,7 +239,7 @@ def test_a_job_whose_process_died_shows_as_failed_not_running_forever(app, clien
     # As a restart of the web server would leave it: still "running", progress silent for too long.
     change_job(app, job_url, state="running", beat_seconds_ago=0)
     assert client.get(f"{job_url}/stand").get_json()["state"] == "running"
-    change_job(app, job_url, beat_seconds_ago=report_jobs.STALL_AFTER + 1)
+    change_job(app, job_url, beat_seconds_ago=stall_limit(app) + 1)
 
     status = client.get(f"{job_url}/stand").get_json()
     assert (status["state"], status["download_url"]) == ("failed", None)
@@ -403,7 +433,7 @@ def test_a_job_whose_process_died_expires_two_hours_after_its_last_heartbeat(app
     assert wait_until_finished(client, job_url)["state"] == "done"
     # As a restart of the web server would leave a job that started three hours ago: "running", never finished.
     change_job(app, job_url, state="running", finished_at=None, created_at=time.time() - 3 * 3600,
-               beat_seconds_ago=report_jobs.STALL_AFTER + 1)  # fmt: skip
+               beat_seconds_ago=stall_limit(app) + 1)  # fmt: skip
     status = client.get(f"{job_url}/stand").get_json()
     assert (status["state"], status["download_url"]) == ("failed", None)
     assert job_folders(app) == [job_url.removeprefix(START)]
