@@ -55,33 +55,34 @@ def part_key(job_id: str, position: int) -> str:
 
 def run_part(job_id: str, position: int, heartbeat: float) -> None:
     """Render the part's reports into its file in storage; the last part to finish assembles the ZIP."""
-    part = _take(job_id, position)
-    if part is not None:
+    taken = _take(job_id, position)
+    if taken is not None:
+        part_id, school_ids = taken
         try:
-            with _beating(lambda: state.beat_part(part.id), heartbeat):
-                _render(part)
+            with _beating(lambda: state.beat_part(part_id), heartbeat):  # plain values: the beat has its own session
+                _render(part_id, job_id, position, school_ids)
         except Cancelled:
             log.info("report job %s stopped: it was deleted", job_id)
             return
     assemble_when_complete(job_id, heartbeat)
 
 
-def _take(job_id: str, position: int) -> ReportJobPart | None:
-    """The part, marked running by this attempt; None when it is finished (done before) or its job is gone."""
+def _take(job_id: str, position: int) -> tuple[int, list[int]] | None:
+    """The part's id and schools, marked running by this attempt; None when it is finished (done before) or its job is gone."""
     part = db.session.scalar(select(ReportJobPart).where(ReportJobPart.job_id == job_id, ReportJobPart.position == position))
     if part is None or part.state in ("done", "failed"):
         db.session.rollback()
         return None
+    taken = part.id, list(part.school_ids)
     part.state, part.attempts, part.beat_at = "running", part.attempts + 1, utcnow()
     db.session.execute(
         update(ReportJobRow).where(ReportJobRow.id == job_id, ReportJobRow.state == "queued").values(state="running")
     )
     db.session.commit()
-    return part
+    return taken
 
 
-def _render(part: ReportJobPart) -> None:
-    part_id, job_id, position, school_ids = part.id, part.job_id, part.position, list(part.school_ids)
+def _render(part_id: int, job_id: str, position: int, school_ids: list[int]) -> None:
     job = db.session.get_one(ReportJobRow, job_id)
     counts = {"done": 0, "failed": 0}
     errors: list[str] = []
