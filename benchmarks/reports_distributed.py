@@ -42,11 +42,17 @@ class DistributedRun:
     assembly_seconds: float
     zip_megabytes: float
     worker_peak_mb: list[float]  # per rendering child
+    cpu_seconds: float  # CPU time of all rendering children together (user + system)
     load_before: float  # the machine's 1-minute load average when the run started
 
     @property
     def per_second(self) -> float:
         return self.reports / self.seconds
+
+    @property
+    def per_cpu_second(self) -> float:
+        """Reports per second of CPU the workers got: what a core yields, whatever else the machine does."""
+        return self.reports / self.cpu_seconds if self.cpu_seconds else float("nan")
 
 
 def run(app, schools: int, worker_counts: list[int], files: Path, echo: Callable[[str], None]):
@@ -107,8 +113,10 @@ def _one_run(app, count: int, round_id: int, kreise, env: dict[str, str], files:
             assembly = (row.finished_at - last_part).total_seconds() if row.finished_at and last_part else float("nan")
             zip_size = report_jobs.storage().size(row.archive_key) / 1e6 if row.archive_key else 0.0
             peaks = [_peak_rss_mb(worker) for worker in workers]
+            cpu = sum(_cpu_seconds(child) for worker in workers for child in _children(worker.pid))
             echo(f"  {seconds:.1f} s, {job.total / seconds:.1f} reports/s, ZIP assembled in {assembly:.2f} s")
-            return DistributedRun(count, job.total, seconds, assembly, zip_size, [p for each in peaks for p in each], load_before)
+            flat = [peak for each in peaks for peak in each]
+            return DistributedRun(count, job.total, seconds, assembly, zip_size, flat, cpu, load_before)
     finally:
         for worker in workers:
             _stop(worker)
@@ -173,6 +181,15 @@ def _peak_rss_mb(worker: subprocess.Popen) -> list[float]:
     return peaks
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the process so far (/proc/PID/stat, fields 14 and 15)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(worker: subprocess.Popen) -> None:
     try:
         os.killpg(worker.pid, signal.SIGTERM)
@@ -189,14 +206,15 @@ def report(chosen: int, runs: list[DistributedRun], database: str, part_size: in
         f"Distributed report batches: {chosen} reports, parts of {part_size} schools; {database}, Redis broker, "
         f"{os.cpu_count()} CPU cores",
         "",
-        "| worker processes | wall time | reports per second | speed-up vs 1 | ZIP assembly | ZIP size | "
-        "peak RSS per worker | load before |",
-        "|---|---|---|---|---|---|---|---|",
+        "| worker processes | wall time | reports per second | speed-up vs 1 | CPU seconds (workers) | reports per "
+        "CPU second | CPU the workers got | ZIP assembly | ZIP size | peak RSS per worker | load before |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for each in runs:
         peaks = ", ".join(f"{peak:.0f}" for peak in each.worker_peak_mb) or "–"
         lines.append(
             f"| {each.workers} | {each.seconds:.1f} s | {each.per_second:.1f} | {each.per_second / base:.2f}× | "
+            f"{each.cpu_seconds:.1f} s | {each.per_cpu_second:.1f} | {each.cpu_seconds / each.seconds:.2f} cores | "
             f"{each.assembly_seconds:.2f} s | {each.zip_megabytes:.1f} MB | {peaks} MB | {each.load_before:.1f} |"
         )
     return "\n".join(lines)
