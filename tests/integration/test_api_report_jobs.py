@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
+import uuid
 import zipfile
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from kombu import Connection
 
 from selfeval.reports import batch
 from selfeval.services.users import find_user
+from tests.conftest import make_test_app
 from tests.factories import make_token
 from tests.integration.test_report_jobs import IN_DORTMUND, gate, job_folders  # noqa: F401  (gate: a fixture)
 from tests.integration.test_reports import USERS, populate
@@ -128,3 +133,28 @@ def test_a_report_that_cannot_be_made_is_named_and_the_others_are_in_the_zip(cli
     }
     with zipfile.ZipFile(io.BytesIO(call(client, "GET", f"{job_url}/download", tokens["adviser"]).data)) as archive:
         assert archive.namelist() == [IN_DORTMUND[0]]
+
+
+RABBITMQ_URL = os.environ.get("SELFEVAL_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def test_rabbitmq_works_as_the_broker_with_the_same_setting(app, tokens, tmp_path):
+    try:
+        with Connection(RABBITMQ_URL, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1)
+    except OSError as exc:
+        pytest.skip(f"no RabbitMQ at {RABBITMQ_URL} (SELFEVAL_TEST_RABBITMQ_URL): {exc}")
+    queue = f"selfeval-test-{uuid.uuid4().hex[:8]}"
+    rabbit = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "rabbit", SELFEVAL_BROKER_URL=RABBITMQ_URL,
+                           SELFEVAL_BROKER_QUEUE=queue, SELFEVAL_REPORT_PART_SIZE=1)  # fmt: skip
+    client = rabbit.test_client()
+    with start_worker(rabbit.extensions["celery"], pool="solo", perform_ping_check=False, shutdown_timeout=60):
+        response = call(client, "POST", JOBS, tokens["adviser"], json={"round": "2025-26"})
+        assert response.status_code == 202
+        job_url = response.headers["Location"]
+        status = poll(client, job_url, tokens["adviser"])
+    assert (status["status"], status["done"], status["total"]) == ("done", 2, 2)
+    with zipfile.ZipFile(io.BytesIO(call(client, "GET", f"{job_url}/download", tokens["adviser"]).data)) as archive:
+        assert sorted(archive.namelist()) == IN_DORTMUND
+    with Connection(RABBITMQ_URL) as connection:  # the test's queue goes with it
+        connection.default_channel.queue_delete(queue)
