@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404 - starts our own worker processes with fixed arguments
 import sys
 import time
 import uuid
