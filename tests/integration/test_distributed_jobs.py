@@ -38,7 +38,7 @@ from tests.conftest import TEST_SECRET_KEY
 from tests.factories import all_scores, make_round, make_school, make_token, make_user, submitted
 from tests.live_server import CHECKOUT, live_server
 
-REDIS_URL = os.environ.get("SELFEVAL_TEST_BROKER_URL", "redis://127.0.0.1:6379/13")
+REDIS_URL = os.environ.get("SELFEVAL_TEST_DISTRIBUTED_BROKER_URL", "redis://127.0.0.1:6379/13")
 SCHOOLS = 48  # submitted, in the batch
 PART_SIZE = 4  # 12 parts: each worker takes several
 VISIBILITY_TIMEOUT = 10  # seconds: a killed worker's part comes back this soon
@@ -60,7 +60,7 @@ def postgresql(app) -> str:
 @pytest.fixture
 def broker() -> Iterator[str]:
     connection = redis.Redis.from_url(REDIS_URL)
-    assert connection.ping(), f"this test needs Redis at {REDIS_URL} (SELFEVAL_TEST_BROKER_URL)"
+    assert connection.ping(), f"this test needs Redis at {REDIS_URL} (SELFEVAL_TEST_DISTRIBUTED_BROKER_URL)"
     yield REDIS_URL
     connection.close()
 

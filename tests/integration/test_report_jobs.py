@@ -32,7 +32,7 @@ from tests.integration.test_reports import USERS, pdf_text, populate
 from tests.integration.test_team_pages import csrf, soup_of, text
 
 START = "/auswertung/berichte/"
-REDIS_URL = os.environ.get("SELFEVAL_TEST_BROKER_URL", "redis://127.0.0.1:6379/13")
+REDIS_URL = os.environ.get("SELFEVAL_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
 OVERVIEW = "/auswertung/?runde=2025-26"
 IN_DORTMUND = ["bericht-2025-26-100001-adler-gesamtschule.pdf", "bericht-2025-26-100002-birken-gymnasium.pdf"]
 
