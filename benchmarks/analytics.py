@@ -22,7 +22,7 @@ from selfeval.extensions import catalogs, db
 from selfeval.models import Round, School, User
 from selfeval.scoring import aggregate
 from selfeval.services import analytics
-from selfeval.services.users import create_user
+from selfeval.services.accounts import create_user
 
 from .synthetic import fill
 

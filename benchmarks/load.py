@@ -32,9 +32,10 @@ from selfeval.app import create_app
 from selfeval.extensions import catalogs, db
 from selfeval.models import School
 from selfeval.reference import kreise
+from selfeval.services.accounts import create_user, issue_token
+from selfeval.services.accounts.authentication import hash_password
 from selfeval.services.rounds import create_round, current_round
 from selfeval.services.schools import add_school
-from selfeval.services.users import create_user, hash_password, issue_token
 
 from . import CHECKOUT, load_ceiling
 from .load_check import AcceptedWrite, check, stored_assessments

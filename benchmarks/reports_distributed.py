@@ -25,8 +25,8 @@ from sqlalchemy import func, select
 from selfeval.extensions import catalogs, db
 from selfeval.jobs import report_jobs
 from selfeval.models import ReportJobPart, ReportJobRow, Round
+from selfeval.services.accounts import create_user
 from selfeval.services.reports import ReportSelection, batch_schools
-from selfeval.services.users import create_user
 
 from .synthetic import STATUS_SHARES, fill
 

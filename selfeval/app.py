@@ -14,7 +14,7 @@ from .database import create_private_sqlite_file, register_sqlite_pragmas
 from .extensions import catalogs, csrf, db, login_manager, migrate
 from .jobs.celery_app import celery_init_app
 from .paths import PACKAGE_DIR, STATIC_DIR, TEMPLATES_DIR, default_instance_path
-from .services.users import load_by_login_id
+from .services.accounts import load_by_login_id
 from .views import register_blueprints, register_errorhandlers, register_template_helpers
 
 

@@ -1,4 +1,4 @@
-"""Who may see or change what, as small predicates over users and the things they ask for (no Flask here).
+"""Who may see or change what, as small predicates over users and the things they ask for (pure: no Flask, no database).
 
 Every access decision of the views is one of these: a view or a blueprint's guard asks a predicate and
 refuses (403, or 404 where even the existence of the thing is private); no view compares role names.
@@ -7,10 +7,13 @@ refuses (403, or 404 where even the existence of the thing is private); no view 
 from __future__ import annotations
 
 import hashlib
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .models import School, User
 from .reference import kreis
+from .roles import ADMIN, ADVISER, BEZIRK, KREIS, SCHULFORM, SUPERVISOR, TEAM
+
+if TYPE_CHECKING:  # only for the annotations: the predicates read attributes, whatever the objects' class
+    from .models import School, User
 
 
 class Owned(Protocol):
@@ -21,18 +24,18 @@ class Owned(Protocol):
 
 def is_team_member(user: User, school: School) -> bool:
     """A member of the school's Team Digitalisierung (whether active or not: the callers check that)."""
-    return user.role == "team" and any(m.school_id == school.id for m in user.memberships)
+    return user.role == TEAM and any(m.school_id == school.id for m in user.memberships)
 
 
 def is_in_scope(user: User, school: School) -> bool:
     """Supervisors: any listed Kreis or Bezirksregierung, narrowed by listed Schulformen. Advisers: Kreise."""
-    kreise = {s.value for s in user.scopes if s.kind == "kreis"}
-    if user.role == "adviser":
+    kreise = {s.value for s in user.scopes if s.kind == KREIS}
+    if user.role == ADVISER:
         return school.kreis in kreise
-    if user.role != "supervisor":
+    if user.role != SUPERVISOR:
         return False
-    bezirke = {s.value for s in user.scopes if s.kind == "bezirk"}
-    schulformen = {s.value for s in user.scopes if s.kind == "schulform"}
+    bezirke = {s.value for s in user.scopes if s.kind == BEZIRK}
+    schulformen = {s.value for s in user.scopes if s.kind == SCHULFORM}
     school_kreis = kreis(school.kreis)
     in_area = school.kreis in kreise or (school_kreis is not None and school_kreis.bezirksregierung in bezirke)
     return in_area and (not schulformen or school.schulform in schulformen)
@@ -40,14 +43,36 @@ def is_in_scope(user: User, school: School) -> bool:
 
 def can_administer(user: User) -> bool:
     """The administration (schools, directory import, accounts, rounds, audit trail) is the admins' alone."""
-    return user.is_active and user.role == "admin"
+    return user.is_active and user.role == ADMIN
+
+
+def can_maintain_offers(user: User) -> bool:
+    """The offers of the Kreise (page /angebote): a Medienberatung those of its Kreise, an admin all of them.
+
+    Schulaufsicht does not maintain offers; it sees them where schools see them, in the reports.
+    """
+    return user.is_active and user.role in ("adviser", "admin")
+
+
+def offer_kreise(user: User) -> tuple[str, ...] | None:
+    """The Kreise whose offers the user maintains: None for an admin (all), an adviser's Kreise, otherwise none."""
+    if not can_maintain_offers(user):
+        return ()
+    if user.role == "admin":
+        return None
+    return tuple(s.value for s in user.scopes if s.kind == "kreis")
+
+
+def can_maintain_offers_of(user: User, kreis_key: str) -> bool:
+    allowed = offer_kreise(user)
+    return can_maintain_offers(user) and (allowed is None or kreis_key in allowed)
 
 
 def can_view_assessment(user: User, school: School) -> bool:
     """The school's own team, supervisors and advisers whose scope includes it, and admins (results and reports)."""
     if not user.is_active:
         return False
-    return user.role == "admin" or is_team_member(user, school) or is_in_scope(user, school)
+    return user.role == ADMIN or is_team_member(user, school) or is_in_scope(user, school)
 
 
 def can_edit_assessment(user: User, school: School) -> bool:
@@ -57,7 +82,7 @@ def can_edit_assessment(user: User, school: School) -> bool:
 
 def can_use_analytics(user: User) -> bool:
     """Schulaufsicht, Medienberater and admins compare schools (within their scope); teams see only their own."""
-    return user.is_active and user.role in ("supervisor", "adviser", "admin")
+    return user.is_active and user.role in (SUPERVISOR, ADVISER, ADMIN)
 
 
 def can_view_team_names(user: User, school: School) -> bool:
@@ -65,7 +90,7 @@ def can_view_team_names(user: User, school: School) -> bool:
 
     Schulaufsicht and Medienberatung see results and reports without names (DATENSCHUTZ.md).
     """
-    return user.is_active and (user.role == "admin" or is_team_member(user, school))
+    return user.is_active and (user.role == ADMIN or is_team_member(user, school))
 
 
 def can_view_history(user: User, school: School) -> bool:

@@ -10,11 +10,17 @@ state is its "Status" (aktiv, eingeladen, deaktiviert): a different thing, on th
 
 from __future__ import annotations
 
+#: An assessment's status as stored; a school without an assessment has "not_started" (derived, never stored).
+DRAFT_STATUS = "draft"
+SUBMITTED_STATUS = "submitted"
+NOT_STARTED_STATUS = "not_started"
+ASSESSMENT_STATUSES = (DRAFT_STATUS, SUBMITTED_STATUS)
+
 NOT_STARTED = "nicht begonnen"
 DRAFT = "Entwurf"
 SUBMITTED = "abgeschlossen"
 #: status as stored ("draft", "submitted") or derived for schools without an assessment ("not_started").
-STATE_LABELS = {"not_started": NOT_STARTED, "draft": DRAFT, "submitted": SUBMITTED}
+STATE_LABELS = {NOT_STARTED_STATUS: NOT_STARTED, DRAFT_STATUS: DRAFT, SUBMITTED_STATUS: SUBMITTED}
 #: The heading of a column, filter or fact that shows a state.
 STATE_COLUMN = "Stand"
 #: A draft where there is room for a few words only (the PDF's page header).
@@ -29,6 +35,14 @@ def state_label(status: str | None) -> str:
     return STATE_LABELS.get(status or "not_started", status or NOT_STARTED)
 
 
+def shown_status(status: str | None, rated: int) -> str:
+    """The status as pages name it: a draft without a single rating (or no assessment at all) has not begun, as
+    the heatmap and the exports say; a reopened assessment keeps its ratings and is a draft again."""
+    if status == "submitted":
+        return "submitted"
+    return "draft" if status == "draft" and rated else "not_started"
+
+
 def state_text(status: str | None, rated: int, total: int, when: str = "") -> str:
     """The state with what matters about it: when it was completed, or how far a draft has got.
 
@@ -39,3 +53,10 @@ def state_text(status: str | None, rated: int, total: int, when: str = "") -> st
     if status == "draft" and rated:
         return f"{DRAFT} ({rated} von {total} Indikatoren bewertet)"
     return NOT_STARTED
+
+
+#: An account's "Status" on the admin pages: it can log in, it waits for its owner to set a password, or it is switched off.
+ACCOUNT_ACTIVE = "aktiv"
+ACCOUNT_INVITED = "eingeladen"
+ACCOUNT_DEACTIVATED = "deaktiviert"
+ACCOUNT_STATUSES = (ACCOUNT_ACTIVE, ACCOUNT_INVITED, ACCOUNT_DEACTIVATED)

@@ -16,6 +16,7 @@ from selfeval.app import create_app
 from selfeval.config import normalize_database_url
 from selfeval.extensions import db
 from tests.browser import screenshots as browser_screenshots
+from tests.support.cli import Runner
 
 TEST_DATABASE_ENV = "SELFEVAL_TEST_DATABASE_URL"
 TEST_SECRET_KEY = "test-secret-key-0123456789abcdef0123456789abcdef"
@@ -121,6 +122,12 @@ def empty_tables(app) -> None:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """`runner("users", "list")` runs `selfeval users list` against the test's app (see tests/support/cli.py)."""
+    return Runner(app)
 
 
 @pytest.fixture

@@ -8,12 +8,14 @@ import click
 from flask.cli import FlaskGroup
 
 from ..config import ConfigurationError
-from . import directory  # noqa: F401  (registers "schools import")
-from .admin import rounds_cli, schools_cli, users_cli
+from .area_report import area_report_command
 from .backup import backup_command, restore_command
 from .catalog import catalog_cli
 from .demo import demo_command
 from .reports import report_command, reports_command
+from .rounds import rounds_cli
+from .schools import schools_cli
+from .users import users_cli
 from .worker import worker_command
 
 
@@ -40,7 +42,7 @@ cli = FlaskGroup(
 )
 for command in (
     catalog_cli, demo_command, schools_cli, rounds_cli, users_cli, report_command, reports_command,
-    backup_command, restore_command, worker_command,
+    backup_command, restore_command, area_report_command, worker_command,
 ):  # fmt: skip
     cli.add_command(command)
 

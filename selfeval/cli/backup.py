@@ -13,13 +13,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 
+from ..unit_of_work import in_one_transaction
+from .common import fail
+
 #: FILE given as "-" means standard output (backup) or standard input (restore).
 STANDARD_STREAM = "-"
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
 
 
 def _database_problem(exc: OperationalError) -> str:
@@ -41,9 +39,9 @@ def backup_command(file: str) -> None:
     try:
         document = dump()
     except BackupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OperationalError as exc:
-        _fail(_database_problem(exc))
+        fail(_database_problem(exc))
     if file == STANDARD_STREAM:
         for chunk in json_chunks(document):
             sys.stdout.buffer.write(chunk.encode("utf-8"))
@@ -52,7 +50,7 @@ def backup_command(file: str) -> None:
         try:
             write_atomically(Path(file), json_chunks(document))
         except OSError as exc:
-            _fail(f"cannot write {file}: {exc.strerror or exc}")
+            fail(f"cannot write {file}: {exc.strerror or exc}")
     elapsed = time.perf_counter() - start
     summary = f"wrote backup {file}: {describe(counts(document))} in {elapsed:.1f} s"
     click.echo(summary, err=file == STANDARD_STREAM)
@@ -86,15 +84,16 @@ def restore_command(file: str) -> None:
 
     start = time.perf_counter()
     try:
-        table_counts = restore(from_json(_read(file)))
+        # The transaction around the restore alone: a commit the database refuses also ends with a plain message.
+        table_counts = in_one_transaction(restore)(from_json(_read(file)))
     except OSError as exc:
-        _fail(f"cannot read {file}: {exc.strerror or exc}")
+        fail(f"cannot read {file}: {exc.strerror or exc}")
     except UnicodeDecodeError:
-        _fail(f"{file} is not UTF-8 text")
+        fail(f"{file} is not UTF-8 text")
     except BackupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OperationalError as exc:
-        _fail(_database_problem(exc))
+        fail(_database_problem(exc))
     elapsed = time.perf_counter() - start
     click.echo(f"restored {file}: {describe(table_counts)} in {elapsed:.1f} s")
 

@@ -19,9 +19,10 @@ def demo_command(host: str, port: int, reset: bool) -> None:
     from werkzeug.serving import run_simple
 
     from ..app import create_app
-    from ..extensions import catalogs, db
+    from ..extensions import catalogs
     from ..paths import default_instance_path
     from ..services.demo import load_demo_content
+    from ..unit_of_work import in_one_transaction
 
     database = Path(default_instance_path()) / DEMO_DATABASE_FILE
     if reset:
@@ -39,8 +40,8 @@ def demo_command(host: str, port: int, reset: bool) -> None:
     )
     with app.app_context():
         upgrade()
-        demo = load_demo_content(catalogs.active)
-        db.session.commit()
+        # The app is made here, not by the CLI: the demo content is one transaction of its own, before serving.
+        demo = in_one_transaction(load_demo_content)(catalogs.active)
     click.echo("")
     click.echo("selfeval demo")
     click.echo(f"  Database:  {database} (SQLite, demo only; SELFEVAL_DATABASE_URL is not used)")

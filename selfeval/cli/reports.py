@@ -9,20 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..services.errors import InvalidInput, NotFound
-
-
-def _round(value: str):
-    from ..services.rounds import get_round, slugify
-
-    try:
-        return get_round(slugify(value))
-    except NotFound:
-        _fail(f'unknown round "{value}"; give its name (2025/26) or slug (2025-26)')
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
+from .common import fail, round_named
 
 
 @click.command("report")
@@ -38,17 +25,17 @@ def report_command(schulnummer: str, round_name: str, output: Path) -> None:
     from ..services.reports import NothingToReport, report_for
     from ..services.schools import get_school
 
-    round_ = _round(round_name)
+    round_ = round_named(round_name)
     try:
         school = get_school(schulnummer)
     except NotFound:
-        _fail(f"no school with Schulnummer {schulnummer}")
+        fail(f"no school with Schulnummer {schulnummer}")
     try:
         data = report_for(school, round_)
     except NothingToReport:
-        _fail(f"school {schulnummer} has nothing rated in round {round_.name}")
+        fail(f"school {schulnummer} has nothing rated in round {round_.name}")
     if not output.parent.is_dir():
-        _fail(f"folder {output.parent} does not exist")
+        fail(f"folder {output.parent} does not exist")
     output.write_bytes(render_pdf(data))
     status = "submitted" if data.is_submitted else "draft"
     click.echo(f"wrote {output} ({school.schulnummer} {school.name}, round {round_.name}, {status})")
@@ -68,14 +55,14 @@ def reports_command(
     from ..reports.batch import default_workers, render_batch, report_filename
     from ..services.reports import batch_schools, iter_reports, parse_report_selection
 
-    round_ = _round(round_name)
+    round_ = round_named(round_name)
     try:
         selection = parse_report_selection(kreise, schulformen)
     except InvalidInput as exc:
-        _fail("; ".join(f"--{field}: {message}" for field, message in exc.problems.items()))
+        fail("; ".join(f"--{field}: {message}" for field, message in exc.problems.items()))
     schools = batch_schools(None, round_, selection)
     if not schools:
-        _fail(f"no school of this selection has submitted in round {round_.name}; nothing written")
+        fail(f"no school of this selection has submitted in round {round_.name}; nothing written")
     output.mkdir(parents=True, exist_ok=True)
     workers = jobs or default_workers()
 

@@ -7,10 +7,12 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, SelectMult
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from ..limits import MAX_AUDIT_TEXT_LENGTH, MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH
 from ..models import User
 from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreise
+from ..roles import ROLE_LABELS, TEAM
+from ..services.accounts.rules import EMAIL
 from ..services.audit import ACTION_GROUPS, ACTIONS
-from ..services.users import EMAIL, ROLE_LABELS
 from . import GermanForm
 
 SCHULNUMMER = r"^[0-9]{6}$"
@@ -22,7 +24,7 @@ ROLE_FIELDS = {
     "adviser": ("kreise",),
     "admin": (),
 }
-#: Service problem keys (services.users) → the form field that shows the message.
+#: Service problem keys (services.accounts) → the form field that shows the message.
 PROBLEM_FIELDS = {
     "email": "email",
     "name": "display_name",
@@ -61,13 +63,13 @@ def kreis_groups() -> list[tuple[str, set[str]]]:
 
 
 class AccountForm(GermanForm):
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("E-Mail-Adresse", validators=[DataRequired(), Length(max=MAX_EMAIL_LENGTH)])
     display_name = StringField(
         "Name",
-        validators=[DataRequired(), Length(max=120)],
+        validators=[DataRequired(), Length(max=MAX_DISPLAY_NAME_LENGTH)],
         description="So erscheint die Person auf den Seiten und im Protokoll.",
     )
-    role = SelectField("Rolle", choices=choices(ROLE_LABELS.items()), default="team")
+    role = SelectField("Rolle", choices=choices(ROLE_LABELS.items()), default=TEAM)
     school = StringField(
         "Schulnummer",
         validators=[Optional(), Regexp(SCHULNUMMER, message=SCHULNUMMER_MESSAGE)],
@@ -154,13 +156,15 @@ class AuditFilterForm(wtforms.Form):
         locales = ["de_DE", "de"]
 
     art = SelectField("Art", choices=action_choices(), default="")
-    wer = StringField("Wer", validators=[Length(max=120)], description="Teil des Namens")
+    wer = StringField("Wer", validators=[Length(max=MAX_DISPLAY_NAME_LENGTH)], description="Teil des Namens")
     schulnummer = StringField(
         "Schulnummer",
         validators=[Optional(), Regexp(SCHULNUMMER, message=SCHULNUMMER_MESSAGE)],
         filters=[lambda value: value.strip() if value else value],
     )
-    betrifft = StringField("Betrifft", validators=[Length(max=300)], description="z. B. E-Mail-Adresse, Indikator, Schulnummer")
+    betrifft = StringField(
+        "Betrifft", validators=[Length(max=MAX_AUDIT_TEXT_LENGTH)], description="z. B. E-Mail-Adresse, Indikator, Schulnummer"
+    )
     von = DayField("von")
     bis = DayField("bis")
 

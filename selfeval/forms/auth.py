@@ -3,17 +3,18 @@
 from wtforms import EmailField, PasswordField, ValidationError
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..services.users import MIN_PASSWORD_LENGTH, password_problem
+from ..limits import MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from ..services.accounts.rules import password_problem
 from . import GermanForm
 
 
 class LoginForm(GermanForm):
-    email = EmailField("E-Mail-Adresse", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Passwort", validators=[DataRequired(), Length(max=1024)])
+    email = EmailField("E-Mail-Adresse", validators=[DataRequired(), Length(max=MAX_EMAIL_LENGTH)])
+    password = PasswordField("Passwort", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
 
 
 class SetPasswordForm(GermanForm):
-    """The page an invitation or reset link opens; the rule is services.users.password_problem."""
+    """The page an invitation or reset link opens; the rule is services.accounts.rules.password_problem."""
 
     password = PasswordField(
         "Neues Passwort",
@@ -44,5 +45,5 @@ class SetPasswordForm(GermanForm):
 class ForgotPasswordForm(GermanForm):
     email = EmailField(
         "E-Mail-Adresse",
-        validators=[DataRequired(message="Bitte geben Sie Ihre E-Mail-Adresse ein."), Length(max=254)],
+        validators=[DataRequired(message="Bitte geben Sie Ihre E-Mail-Adresse ein."), Length(max=MAX_EMAIL_LENGTH)],
     )

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Regexp
 
 from ..catalog import Criterion, Indicator, Scale, indicator_letter
-from ..models import MAX_COMMENT_LENGTH
+from ..limits import MAX_COMMENT_LENGTH
 from ..services.rating_input import normalize_line_breaks
 from . import GermanForm
 

@@ -8,19 +8,15 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import ASSESSMENT_STATUSES, DRAFT_STATUS
 from .types import UTCDateTime, utcnow
-
-STATUSES = ("draft", "submitted")
-MAX_COMMENT_LENGTH = 2000
-#: Lines (line breaks + 1) a comment may have: bounds what it costs every report that prints it.
-MAX_COMMENT_LINES = 40
 
 
 class Assessment(db.Model):
     __tablename__ = "assessments"
     __table_args__ = (
         UniqueConstraint("school_id", "round_id"),
-        CheckConstraint("status IN ('draft', 'submitted')", name="status"),
+        CheckConstraint("status IN (" + ", ".join(map(repr, ASSESSMENT_STATUSES)) + ")", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,7 +24,7 @@ class Assessment(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     #: The catalogue version this assessment was started with; later YAML edits never change it.
     catalog_snapshot_id: Mapped[int] = mapped_column(ForeignKey("catalog_snapshots.id"))
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT_STATUS)
     #: Optimistic locking: every accepted change increments it; a save names the version it saw.
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -52,7 +48,7 @@ class Rating(db.Model):
     indicator_id: Mapped[str] = mapped_column(String(64))
     #: On the catalogue's scale (0–10 for the Leitfaden); None while not rated.
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    #: "Belege/Anmerkungen", at most MAX_COMMENT_LENGTH characters in MAX_COMMENT_LINES lines (LF only).
+    #: "Belege/Anmerkungen", at most limits.MAX_COMMENT_LENGTH characters in limits.MAX_COMMENT_LINES lines (LF only).
     comment: Mapped[str] = mapped_column(Text, default="")
     #: The assessment version in which this rating last changed: tells a late saver what changed.
     changed_in_version: Mapped[int] = mapped_column(Integer)

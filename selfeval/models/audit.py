@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..limits import MAX_AUDIT_TEXT_LENGTH
 from .types import UTCDateTime, utcnow
 
 
@@ -23,11 +24,11 @@ class AuditEvent(db.Model):
     #: Who did it; NULL for the command line, and after the account was erased.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
     #: The actor's name at the time ("Kommandozeile" for the CLI, a neutral marker after erasure).
-    actor_name: Mapped[str] = mapped_column(String(300))
+    actor_name: Mapped[str] = mapped_column(String(MAX_AUDIT_TEXT_LENGTH))
     #: What kind of change, e.g. "rating.changed", "user.deactivated" (see services.audit.ACTIONS).
     action: Mapped[str] = mapped_column(String(40), index=True)
     #: What was changed, readable: an indicator id, an e-mail address, a Schulnummer, a file name.
-    subject: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(MAX_AUDIT_TEXT_LENGTH))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="SET NULL"), nullable=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"), nullable=True)
     #: The account the change is about, so that erasing it can find every mention.

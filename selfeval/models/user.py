@@ -8,18 +8,16 @@ from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..limits import MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH
 from .types import UTCDateTime, utcnow
-
-ROLES = ("admin", "team", "supervisor", "adviser")
-SCOPE_KINDS = ("kreis", "bezirk", "schulform")
 
 
 class User(db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
-    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH), unique=True)  # stored lower-case
+    display_name: Mapped[str] = mapped_column(String(MAX_DISPLAY_NAME_LENGTH))
     #: scrypt hash (werkzeug.security); never the password itself. NULL until an invitee sets one.
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     role: Mapped[str] = mapped_column(String(20))
@@ -69,7 +67,7 @@ class UserScope(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # one of SCOPE_KINDS
+    kind: Mapped[str] = mapped_column(String(20))  # one of roles.SCOPE_KINDS
     value: Mapped[str] = mapped_column(String(40))
 
 

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import AuditEvent, Round, School, User
 from ..models.types import utcnow
 from ..vocabulary import REOPENED_EVENT, SUBMITTED_EVENT
-from .paging import paginate
+from .paging import Page, paginate
 
 #: The actor of changes made on the command line (an operator on the server).
 CLI_ACTOR = "Kommandozeile"
@@ -49,6 +49,9 @@ ACTIONS: dict[str, str] = {
     "round.opened": "Erhebungsrunde geöffnet",
     "round.closed": "Erhebungsrunde geschlossen",
     "round.deleted": "Erhebungsrunde gelöscht",
+    "offer.created": "Angebot angelegt",
+    "offer.updated": "Angebot geändert",
+    "offer.deleted": "Angebot gelöscht",
 }
 #: Groups of actions an administrator filters by, with their German labels.
 ACTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -56,6 +59,7 @@ ACTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "konten": ("Konten", ("user.",)),
     "schulen": ("Schulen", ("school.", "schools.")),
     "runden": ("Erhebungsrunden", ("round.",)),
+    "angebote": ("Angebote der Medienberatungen", ("offer.",)),
 }
 #: The actions a team sees as the history of its own assessment.
 ASSESSMENT_ACTIONS = ("rating.changed", "assessment.submitted", "assessment.reopened")
@@ -148,22 +152,14 @@ class AuditFilter:
     user_id: int | None = None  # entries made by or about this account
 
 
-@dataclass(frozen=True)
-class AuditPage:
-    events: list[AuditEvent]
-    page: int
-    pages: int
-    total: int
-
-
-def browse(filters: AuditFilter, page: int = 1, per_page: int = 50) -> AuditPage:
+def browse(filters: AuditFilter, page: int = 1, per_page: int = 50) -> Page[AuditEvent]:
     """Newest first, one page of entries matching the filters."""
     query = (
         _filtered(filters)
         .options(selectinload(AuditEvent.school), selectinload(AuditEvent.round))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
-    return AuditPage(*paginate(query, page, per_page))
+    return paginate(query, page, per_page)
 
 
 def _filtered(filters: AuditFilter) -> Select:

@@ -37,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models.types import UTCDateTime, utcnow
 from ..paths import MIGRATIONS_DIR
+from .backup_upgrades import upgraded
 from .errors import ServiceError
 
 FORMAT = "selfeval-backup"
@@ -52,6 +53,7 @@ TABLES = (
     "assessments",
     "ratings",
     "catalog_snapshots",
+    "kreis_offers",
     "audit_events",
 )
 #: Tables deliberately left out (see the module docstring).
@@ -60,6 +62,7 @@ NOT_BACKED_UP = ("password_links", "unsaved_inputs", "report_jobs", "report_job_
 EXCLUDED_COLUMNS: dict[str, dict[str, Callable[[], Any]]] = {
     "users": {"login_id": lambda: secrets.token_urlsafe(32)},
 }
+SCHOOL_TRAEGER_COLUMNS = ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform")
 #: Rows per bulk INSERT (one executemany) on restore.
 BATCH = 5000
 NO_SCHEMA = "the database has no schema yet: run `selfeval db upgrade` first"
@@ -98,6 +101,7 @@ def _snapshot() -> Iterator[Connection]:
         try:
             yield connection
         finally:
+            # Its own connection, not the session: a read-only snapshot beside the unit of work, which it must end.
             connection.rollback()
 
 
@@ -166,22 +170,17 @@ def from_json(text: str) -> Any:
 
 
 def restore(document: Any) -> dict[str, int]:
-    """Load a backup into an empty, migrated database, keeping every id; commits, or changes nothing.
+    """Load a backup into an empty, migrated database, keeping every id, in the caller's transaction.
 
     Returns the number of rows per table. BackupError says what is wrong with the document or the
-    database; nothing is written then.
+    database; the caller rolls back then (the `restore` command does, through in_one_transaction).
     """
-    try:
-        rows = _validated(document)
-        _ensure_empty()
-        for table in db.metadata.sorted_tables:
-            if table.name in rows:
-                _insert(table, rows[table.name])
-        _reset_id_sequences()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    rows = _validated(document)
+    _ensure_empty()
+    for table in db.metadata.sorted_tables:
+        if table.name in rows:
+            _insert(table, rows[table.name])
+    _reset_id_sequences()
     return {name: len(rows[name]) for name in TABLES}
 
 
@@ -197,6 +196,7 @@ def _validated(document: Any) -> dict[str, list[dict[str, Any]]]:
             f"this version of selfeval reads version {FORMAT_VERSION}"
         )
     current = _database_revision(db.session.connection())
+    document = upgraded(document, current)
     if document.get("schema_revision") != current:
         raise BackupError(
             f"the backup is of schema revision {document.get('schema_revision')!r}, the database is at {current!r}: "

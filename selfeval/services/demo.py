@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from ..catalog import Catalog
 from ..models import User
 from . import assessments
-from .accounts import deactivate_user, issue_password_link
+from .accounts import create_user, deactivate_user, issue_password_link
 from .catalog_snapshots import record_snapshot
-from .demo_area import add_area_schools
+from .demo_area import add_area_schools, add_kreis_offers, traeger_of
 from .rating_input import parse_rating_changes
 from .rounds import create_round, set_round_open
 from .schools import add_school, find_school
-from .users import create_user
 
 DEMO_PASSWORD = "selfeval-demo"  # noqa: S105 - printed for the demo on purpose  # nosec B105
 DEMO_SCHOOL = "199001"
@@ -63,14 +62,15 @@ def load_demo_content(catalog: Catalog) -> DemoSummary:
 
 
 def _build(catalog: Catalog) -> None:
-    gesamtschule = add_school(DEMO_SCHOOL, "Demo-Gesamtschule Dortmund-Nord", "15", "05913", "Dortmund")
-    grundschule = add_school("199002", "Demo-Grundschule am Phoenixsee", "02", "05913", "Dortmund")
+    dortmund = traeger_of(DEMO_SCHOOL, "15", "Dortmund")
+    gesamtschule = add_school(DEMO_SCHOOL, "Demo-Gesamtschule Dortmund-Nord", "15", "05913", "Dortmund", **dortmund)
+    grundschule = add_school("199002", "Demo-Grundschule am Phoenixsee", "02", "05913", "Dortmund", **dortmund)
     leader = create_user(LOGINS[0][0], "Ayşe Yılmaz", "team", DEMO_PASSWORD, school=gesamtschule, is_leadership=True)
     teacher = create_user(LOGINS[1][0], "Jan Becker", "team", DEMO_PASSWORD, school=gesamtschule)
     primary = create_user(LOGINS[2][0], "Łukasz Nowak", "team", DEMO_PASSWORD, school=grundschule)
     create_user(LOGINS[3][0], "Dr. Petra Schulte", "supervisor", DEMO_PASSWORD, kreise=["05913"])
     create_user(LOGINS[4][0], "Markus Hoffmann", "supervisor", DEMO_PASSWORD, bezirke=["Arnsberg"], schulformen=["20"])
-    create_user(LOGINS[5][0], "Şebnem Kaya", "adviser", DEMO_PASSWORD, kreise=["05913", "05911"])
+    adviser = create_user(LOGINS[5][0], "Şebnem Kaya", "adviser", DEMO_PASSWORD, kreise=["05913", "05911"])
     create_user(LOGINS[6][0], "Verwaltung selfeval", "admin", DEMO_PASSWORD)
     # For the admin pages: an invitation not yet taken up, and a colleague who left the team.
     invited = create_user("einladung@demo.selfeval.de", "Nina Neumann", "team", None, school=grundschule)
@@ -96,6 +96,7 @@ def _build(catalog: Catalog) -> None:
     assessments.submit(gesamtschule, this_year, teacher, assessments.load_state(gesamtschule, this_year).version)
     _rate(grundschule, this_year, [(primary, [5, 3, 2, 4, 3, 2, 4, 2, 3, 2, 4, 5, 4, 3])], catalog, {})
     add_area_schools(catalog, earlier, last_year, this_year)
+    add_kreis_offers(catalog, adviser)
 
 
 def _rate(school, round_, shares: list[tuple[User, list]], catalog: Catalog, comments: dict[int, str]) -> None:

@@ -1,4 +1,4 @@
-"""Validate rating changes given as plain data (JSON body or form), all or nothing."""
+"""Validate rating changes given as plain data (JSON body or form), all or nothing (pure: no Flask, no database)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import Catalog
-from ..models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
+from ..limits import CONTROL_CHARACTERS, MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
 from .errors import ServiceError
-from .text_rules import CONTROL_CHARACTERS
 
 
 class _Unchanged:

@@ -12,13 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from ..database import lock_for_writing
 from ..directory import DirectoryRow, RowProblem, parse_directory
 from ..extensions import db
+from ..limits import MAX_AUDIT_TEXT_LENGTH
 from ..models import AuditEvent, School, User
 from ..models.types import utcnow
 from . import audit
 from .errors import ServiceError
 
 #: The School columns the directory sets; a difference in any of them updates the school.
-FIELDS = ("name", "schulform", "kreis", "ort")
+FIELDS = ("name", "schulform", "kreis", "ort", "gemeindeschluessel", "traeger_nummer", "rechtsform")
 
 
 class ImportConflict(ServiceError):
@@ -82,7 +83,7 @@ def import_directory(data: bytes, *, actor: User | None, filename: str) -> Impor
         rejected=parsed.rejected,
         warnings=parsed.warnings,
     )
-    audit.record("schools.imported", actor=actor, subject=filename[:300], changes=_summary(result))
+    audit.record("schools.imported", actor=actor, subject=filename[:MAX_AUDIT_TEXT_LENGTH], changes=_summary(result))
     db.session.flush()
     return result
 
@@ -98,12 +99,12 @@ def _summary(result: ImportResult) -> dict[str, list]:
     return {key: [None, count] for key, count in counts.items()}
 
 
-def _values(school: Row | DirectoryRow) -> dict[str, str]:
+def _values(school: Row | DirectoryRow) -> dict[str, str | None]:
     return {name: getattr(school, name) for name in FIELDS}
 
 
 def _created(row: DirectoryRow) -> dict[str, list]:
-    return {name: [None, value] for name, value in _values(row).items()}
+    return {name: [None, value] for name, value in _values(row).items() if value is not None}
 
 
 def _insert_schools(rows: list[DirectoryRow], now: datetime) -> dict[str, int]:

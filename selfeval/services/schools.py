@@ -3,27 +3,48 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from typing import TypedDict, Unpack
 
 from sqlalchemy import or_, select, true
 
+from ..directory import TRAEGERNUMMER
 from ..extensions import db
+from ..limits import CONTROL_CHARACTERS, MAX_ORT_LENGTH, MAX_SCHOOL_NAME_LENGTH
 from ..models import Membership, School, User
-from ..reference import SCHULFORMEN, kreis, unknown_kreis_message
+from ..reference import RECHTSFORMEN, SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
 from . import audit
 from .errors import InvalidInput, NotFound
-from .paging import paginate
-from .text_rules import CONTROL_CHARACTERS
+from .paging import Page, paginate
 
 SCHULNUMMER = re.compile(r"[0-9]{6}")
+GEMEINDESCHLUESSEL = re.compile(r"[0-9]{8}")
+#: What a school has besides its directory core: all optional, all in the directory import too.
+TRAEGER_FIELDS = ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform")
+
+
+class TraegerFields(TypedDict, total=False):
+    """The optional school fields (TRAEGER_FIELDS) as keyword arguments; "" or None: unknown (or: keep, on update)."""
+
+    gemeindeschluessel: str | None
+    traeger_nummer: str | None
+    traeger_name: str | None
+    rechtsform: str | None
 #: Control characters: PostgreSQL refuses NUL, XML (the XLSX export) most of the others.
 
 
 def add_school(
-    schulnummer: str, name: str, schulform: str, kreis_key: str, ort: str = "", *, actor: User | None = None
+    schulnummer: str,
+    name: str,
+    schulform: str,
+    kreis_key: str,
+    ort: str = "",
+    *,
+    actor: User | None = None,
+    **traeger: Unpack[TraegerFields],
 ) -> School:
-    """A new school; InvalidInput names every wrong value."""
+    """A new school; InvalidInput names every wrong value. `traeger`: the optional TRAEGER_FIELDS ("" or None: unknown)."""
     schulnummer, name, ort = schulnummer.strip(), " ".join(name.split()), ort.strip()
     problems: dict[str, str] = {}
     if not SCHULNUMMER.fullmatch(schulnummer):
@@ -31,23 +52,34 @@ def add_school(
     elif find_school(schulnummer) is not None:
         problems["schulnummer"] = f"Es gibt schon eine Schule mit der Schulnummer {schulnummer}."
     problems.update(_school_problems(name, schulform, kreis_key, ort, current_schulform=None))
+    extra = _traeger_values({key: traeger.get(key) for key in TRAEGER_FIELDS}, kreis_key, problems)
     if problems:
         raise InvalidInput(problems)
-    school = School(schulnummer=schulnummer, name=name, schulform=schulform, kreis=kreis_key, ort=ort)
+    school = School(schulnummer=schulnummer, name=name, schulform=schulform, kreis=kreis_key, ort=ort, **extra)
     db.session.add(school)
     db.session.flush()
     audit.record("school.created", actor=actor, subject=schulnummer, school=school, changes=audit.diff({}, school_fields(school)))
     return school
 
 
-def update_school(school: School, *, actor: User | None, name: str, schulform: str, kreis_key: str, ort: str) -> bool:
-    """Change a school's directory data; True if anything changed. The Schulnummer never changes."""
+def update_school(
+    school: School, *, actor: User | None, name: str, schulform: str, kreis_key: str, ort: str, **traeger: Unpack[TraegerFields]
+) -> bool:
+    """Change a school's directory data; True if anything changed. The Schulnummer never changes.
+
+    `traeger`: any of TRAEGER_FIELDS; one left out (or None) keeps its value, "" empties it.
+    """
     name, ort = " ".join(name.split()), ort.strip()
     problems = _school_problems(name, schulform, kreis_key, ort, current_schulform=school.schulform)
+    given = {key: traeger.get(key) for key in TRAEGER_FIELDS}
+    kept = {key: getattr(school, key) if given[key] is None else given[key] for key in TRAEGER_FIELDS}
+    extra = _traeger_values(kept, kreis_key, problems)
     if problems:
         raise InvalidInput(problems)
     before = school_fields(school)
     school.name, school.schulform, school.kreis, school.ort = name, schulform, kreis_key, ort
+    for key, value in extra.items():
+        setattr(school, key, value)
     changes = audit.diff(before, school_fields(school))
     if changes:
         audit.record("school.updated", actor=actor, subject=school.schulnummer, school=school, changes=changes)
@@ -55,8 +87,33 @@ def update_school(school: School, *, actor: User | None, name: str, schulform: s
     return bool(changes)
 
 
-def school_fields(school: School) -> dict[str, str]:
-    return {"name": school.name, "schulform": school.schulform, "kreis": school.kreis, "ort": school.ort}
+def school_fields(school: School) -> dict[str, str | None]:
+    return {
+        "name": school.name, "schulform": school.schulform, "kreis": school.kreis, "ort": school.ort,
+        **{key: getattr(school, key) for key in TRAEGER_FIELDS},
+    }  # fmt: skip
+
+
+def _traeger_values(values: Mapping[str, object], kreis_key: str, problems: dict[str, str]) -> dict[str, str | None]:
+    """The Gemeindeschlüssel, Schulträger and Rechtsform checked (problems added), "" as None."""
+    cleaned = {key: (" ".join(str(values.get(key) or "").split()) or None) for key in TRAEGER_FIELDS}
+    gemeinde, nummer, name = cleaned["gemeindeschluessel"], cleaned["traeger_nummer"], cleaned["traeger_name"]
+    if gemeinde is not None and not GEMEINDESCHLUESSEL.fullmatch(gemeinde):
+        problems["gemeindeschluessel"] = f"Der Gemeindeschlüssel „{gemeinde[:20]}“ hat nicht 8 Ziffern (z. B. 05978036)."
+    elif gemeinde is not None and gemeinde[:5] != kreis_key:
+        problems["gemeindeschluessel"] = (
+            f"Der Gemeindeschlüssel {gemeinde} liegt nicht im gewählten Kreis: seine ersten fünf Ziffern sind der "
+            f"Kreisschlüssel ({gemeinde[:5]})."
+        )
+    if nummer is not None and not TRAEGERNUMMER.fullmatch(nummer):
+        problems["traeger_nummer"] = f"Die Trägernummer „{nummer[:20]}“ besteht nicht aus höchstens 10 Ziffern."
+    if name is not None and len(name) > 200:
+        problems["traeger_name"] = "Der Name des Schulträgers darf höchstens 200 Zeichen lang sein."
+    elif name is not None and CONTROL_CHARACTERS.search(name):
+        problems["traeger_name"] = "Der Name des Schulträgers enthält unzulässige Steuerzeichen."
+    if cleaned["rechtsform"] is not None and cleaned["rechtsform"] not in RECHTSFORMEN:
+        problems["rechtsform"] = "Bitte wählen Sie die Rechtsform aus der Liste (öffentlich oder privat)."
+    return cleaned
 
 
 def _school_problems(name: str, schulform: str, kreis_key: str, ort: str, current_schulform: str | None) -> dict[str, str]:
@@ -64,8 +121,8 @@ def _school_problems(name: str, schulform: str, kreis_key: str, ort: str, curren
     problems: dict[str, str] = {}
     if not name:
         problems["name"] = "Bitte geben Sie den Namen der Schule an."
-    elif len(name) > 300:
-        problems["name"] = "Der Name darf höchstens 300 Zeichen lang sein."
+    elif len(name) > MAX_SCHOOL_NAME_LENGTH:
+        problems["name"] = f"Der Name darf höchstens {MAX_SCHOOL_NAME_LENGTH} Zeichen lang sein."
     elif CONTROL_CHARACTERS.search(name):
         problems["name"] = "Der Name enthält unzulässige Steuerzeichen."
     if schulform not in SCHULFORMEN and schulform != current_schulform:
@@ -73,8 +130,8 @@ def _school_problems(name: str, schulform: str, kreis_key: str, ort: str, curren
         problems["schulform"] = f"Unbekannte Schulform „{schulform}“; bekannt sind: {known}."
     if kreis(kreis_key) is None:
         problems["kreis"] = unknown_kreis_message(kreis_key)
-    if len(ort) > 120:
-        problems["ort"] = "Der Ort darf höchstens 120 Zeichen lang sein."
+    if len(ort) > MAX_ORT_LENGTH:
+        problems["ort"] = f"Der Ort darf höchstens {MAX_ORT_LENGTH} Zeichen lang sein."
     elif CONTROL_CHARACTERS.search(ort):
         problems["ort"] = "Der Ort enthält unzulässige Steuerzeichen."
     return problems
@@ -123,15 +180,7 @@ def _scope_condition(user: User):
     return School.kreis.in_(kreise)
 
 
-@dataclass(frozen=True)
-class SchoolPage:
-    schools: list[School]
-    page: int
-    pages: int
-    total: int
-
-
-def search_schools(text: str = "", kreis_key: str = "", schulform: str = "", page: int = 1, per_page: int = 50) -> SchoolPage:
+def search_schools(text: str = "", kreis_key: str = "", schulform: str = "", page: int = 1, per_page: int = 50) -> Page[School]:
     """Schools by Schulnummer, name or Ort (part), Kreis and Schulform; by Schulnummer."""
     query = select(School)
     if text.strip():
@@ -147,4 +196,4 @@ def search_schools(text: str = "", kreis_key: str = "", schulform: str = "", pag
         query = query.where(School.kreis == kreis_key)
     if schulform:
         query = query.where(School.schulform == schulform)
-    return SchoolPage(*paginate(query.order_by(School.schulnummer), page, per_page))
+    return paginate(query.order_by(School.schulnummer), page, per_page)

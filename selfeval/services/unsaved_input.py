@@ -14,8 +14,6 @@ from many accounts can store. The caller commits.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +24,7 @@ from ..database import changed_rows
 from ..extensions import db
 from ..models import Round, School, UnsavedInput, User
 from ..models.types import utcnow
+from ..tokens import new_token, token_hash
 from .errors import ServiceError
 
 KEEP_FOR = timedelta(hours=4)
@@ -52,10 +51,10 @@ def keep(school: School, round_: Round, criterion_id: str, owner: User, payload:
     _make_room_for(owner)
     if db.session.execute(select(func.count()).select_from(UnsavedInput)).scalar_one() >= MAX_ROWS:
         raise NoRoomToKeep("Zu viele aufbewahrte Eingaben.")
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     db.session.add(
         UnsavedInput(
-            token_hash=_hash(token),
+            token_hash=token_hash(token),
             school_id=school.id,
             round_id=round_.id,
             criterion_id=criterion_id,
@@ -75,7 +74,7 @@ def take(tokens: list[str], school: School, round_: Round, criterion_id: str, us
     ask at once: only the one whose DELETE removed the row gets it.
     """
     purge_expired()
-    by_hash = {_hash(token): token for token in tokens}
+    by_hash = {token_hash(token): token for token in tokens}
     if not by_hash:
         return None
     query = (
@@ -119,6 +118,3 @@ def purge_expired() -> int:
         delete(UnsavedInput).where(UnsavedInput.created_at < utcnow() - KEEP_FOR).execution_options(synchronize_session=False),
     )
 
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()

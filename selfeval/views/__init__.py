@@ -15,15 +15,18 @@ from . import (
     admin,
     api,
     api_report_jobs,  # noqa: F401  (adds the report batches to the API's blueprint)
+    area_report,  # noqa: F401  (adds the area report's pages to the supervision blueprint)
     assessment,
     auth,
     errors,
     health,
     main,
+    offers,
     password_reset,  # noqa: F401  (adds "Passwort vergessen?" to the auth blueprint)
     report_jobs,
     request_guard,
     results,
+    service_errors,
     supervision,
     unsaved,
 )
@@ -33,12 +36,13 @@ from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 def register_blueprints(app: Flask) -> None:
     request_guard.register_converters(app)  # ids in addresses beyond the database's range: 404, before any route
-    for module in (health, main, auth, assessment, results, supervision, report_jobs, admin, api):
+    for module in (health, main, auth, assessment, results, supervision, report_jobs, offers, admin, api):
         app.register_blueprint(module.blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
     errors.register(app)
+    service_errors.register(app)  # a service's refusal: the API's status, or a message on the page the view names
     unsaved.register(app)  # a rating save whose session ended: before the CSRF 400
     request_guard.register(app)  # refuses what would otherwise end in a database error
 

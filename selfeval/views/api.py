@@ -9,18 +9,20 @@ from flask import Blueprint, g, jsonify, make_response, request
 from flask_login import current_user
 
 from ..exports import ExportData, to_csv, to_xlsx
-from ..extensions import catalogs, csrf, db
+from ..extensions import catalogs, csrf
 from ..models import School
 from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment
 from ..reference import kreis
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
 from ..services import analytics, assessments, reports
+from ..services.accounts import user_for_token
+from ..services.area_report import selection_suffix
 from ..services.errors import InvalidInput, NotFound
 from ..services.history import school_history
+from ..services.monitoring import monitoring_csv
 from ..services.rounds import current_round, get_round, previous_round
 from ..services.schools import get_school, schools_visible_to
-from ..services.users import user_for_token
 from .api_models import openapi_document
 from .api_models.errors import error_body
 from .api_models.ratings import InvalidBody, rating_changes
@@ -52,7 +54,7 @@ ENTITY_TAG = re.compile(r'(?:W/)?"([0-9]{1,9})"', re.ASCII)
 
 
 @blueprint.errorhandler(ApiError)
-def _api_error(error: ApiError):
+def api_error_response(error: ApiError):
     log_refusal(error.status)
     response = jsonify(error_body(error.status, error.message, **error.extra))
     if error.status == 401:
@@ -100,14 +102,15 @@ def put_assessment(schulnummer: str, round_slug: str):
     base_version = _if_match_version()
     # The round pins the catalogue its assessments keep: no need to load the assessment twice per save.
     changes = _rating_changes(json_body(), analytics.round_catalog(round_))
-    return _run(lambda: assessments.save_ratings(school, round_, g.api_user, base_version, changes))
+    # A refusal (version conflict, locked) is answered by views.service_errors with the documented status.
+    return _state_response(assessments.save_ratings(school, round_, g.api_user, base_version, changes))
 
 
 @blueprint.post("/schools/<schulnummer>/assessments/<round_slug>/submit")
 def submit_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
-    return _run(lambda: assessments.submit(school, round_, g.api_user, base_version))
+    return _state_response(assessments.submit(school, round_, g.api_user, base_version))
 
 
 @blueprint.get("/schools/<schulnummer>/history")
@@ -158,14 +161,23 @@ def export():
     _require_analytics_role()
     round_ = _round_from_query(required=True)
     file_format = request.args.get("format", "")
-    if file_format not in EXPORT_FORMATS:
-        raise ApiError(422, INVALID_QUERY, errors=[{"location": "format", "message": "Erlaubt sind „csv“ und „xlsx“."}])
-    result = analytics.analyse(g.api_user, round_, _selection_from_query())
+    if file_format not in EXPORT_FORMATS and file_format != "monitoring":
+        message = "Erlaubt sind „csv“, „xlsx“ und „monitoring“."
+        raise ApiError(422, INVALID_QUERY, errors=[{"location": "format", "message": message}])
+    selection = _selection_from_query()
+    if file_format == "monitoring":
+        response = make_response(monitoring_csv(g.api_user, round_, selection))
+        response.mimetype = "text/csv"
+        filename = f"monitoring-{round_.slug}{selection_suffix(selection)}.csv"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    result = analytics.analyse(g.api_user, round_, selection)
     data = ExportData(result.round_name, result.catalog, result.schools, result.indicator_scores, result.criterion_scores)
     render, mimetype = EXPORT_FORMATS[file_format]
     response = make_response(render(data))
     response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="selfeval-{round_.slug}.{file_format}"'
+    filename = f"auswertung-{round_.slug}{selection_suffix(selection)}.{file_format}"  # round and filter in the name
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -188,7 +200,7 @@ def _round_from_query(*, required: bool):
 
 def _selection_from_query() -> analytics.Selection:
     # An empty value means "all", as the page's form sends it.
-    values = {name: [v for v in request.args.getlist(name) if v] for name in ("schulform", "kreis", "bezirk")}
+    values = {name: [v for v in request.args.getlist(name) if v] for name in ("schulform", "kreis", "bezirk", "traeger")}
     try:
         return analytics.parse_selection(values)
     except InvalidInput as exc:
@@ -202,33 +214,6 @@ def _rating_changes(body, catalog):
         return rating_changes(body, catalog)
     except InvalidBody as exc:
         raise ApiError(422, INVALID, errors=[error.as_dict() for error in exc.errors]) from None
-
-
-def _run(action):
-    """Carry out a write; translate the service's refusals into status codes."""
-    try:
-        state = action()
-    except assessments.VersionConflict as exc:
-        db.session.rollback()
-        raise ApiError(
-            412,
-            "Die Bewertung wurde inzwischen geändert; nichts wurde gespeichert.",
-            changed=exc.changed,
-            current=state_to_json(exc.current, _previous_slug(exc.current)),
-        ) from None
-    except assessments.NotReadyToSubmit as exc:
-        db.session.rollback()
-        raise ApiError(
-            422,
-            "Die Bewertung kann noch nicht abgeschlossen werden.",
-            missing=exc.missing,
-            has_leadership=exc.has_leadership,
-        ) from None
-    except assessments.AssessmentLocked as exc:
-        db.session.rollback()
-        raise ApiError(409, str(exc)) from None
-    db.session.commit()
-    return _state_response(state)
 
 
 def _school_and_round(schulnummer: str, round_slug: str, *, write: bool):
@@ -261,13 +246,13 @@ def _if_match_version() -> int:
     return int(match.group(1))
 
 
-def _previous_slug(state: assessments.AssessmentState) -> str | None:
+def previous_slug(state: assessments.AssessmentState) -> str | None:
     """The round before the state's one in school-year order (services.rounds decides which that is)."""
     before = previous_round(get_round(state.round_slug))
     return before.slug if before is not None else None
 
 
 def _state_response(state: assessments.AssessmentState):
-    response = make_response(jsonify(state_to_json(state, _previous_slug(state))))
+    response = make_response(jsonify(state_to_json(state, previous_slug(state))))
     response.headers["ETag"] = f'"{state.version}"'
     return response

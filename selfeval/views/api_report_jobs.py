@@ -24,7 +24,7 @@ PYDANTIC_MESSAGES = {
     "extra_forbidden": "Dieses Feld gibt es nicht.",
     "missing": "Dieses Feld fehlt.",
     "literal_error": "Diesen Wert gibt es nicht.",
-    "string_pattern_mismatch": "Das Format ist ungültig (erwartet z. B. 2025-26).",
+    "string_pattern_mismatch": "Das Format ist ungültig.",
     "list_type": "Erwartet wird eine Liste.",
     "string_type": "Erwartet wird ein Text.",
     "too_long": "Zu viele Werte.",
@@ -37,7 +37,7 @@ def start_report_job():
     request_ = _job_request(json_body())
     try:
         round_ = get_round(request_.round)
-        selection = parse_report_selection(request_.kreis, request_.schulform)
+        selection = parse_report_selection(request_.kreis, request_.schulform, traeger_values=request_.traeger)
         job = report_jobs.start_job(g.api_user, round_, selection)
     except report_jobs.JobAlreadyRunning as exc:
         raise ApiError(409, str(exc)) from None

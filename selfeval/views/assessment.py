@@ -13,13 +13,13 @@ from ..catalog import indicator_letter
 from ..forms.rating import changed_ratings, fill_indicator, form_with_input, make_rating_form
 from ..permissions import can_use_analytics, can_view_team_names
 from ..services import assessments
+from ..services.accounts import team_members, team_size
 from ..services.assessments import AssessmentState
 from ..services.rating_input import InvalidRatings, parse_rating_changes
 from ..services.rounds import current_round
 from ..services.rounds import previous_round as previous_round_of
 from ..services.school_rounds import school_rounds
 from ..services.schools import schools_visible_to
-from ..services.team import team_members, team_size
 from ..unit_of_work import attempt, discard
 from .guards import serve_school_rounds
 from .unsaved import owner_token, take_kept_input

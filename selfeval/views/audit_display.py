@@ -10,9 +10,9 @@ from __future__ import annotations
 from ..catalog import Catalog, indicator_letter
 from ..models import AuditEvent, Round
 from ..reference import kreis_name, schulform_label
+from ..roles import ROLE_LABELS, SCOPE_LABELS
 from ..services import audit
 from ..services.catalog_snapshots import snapshot_catalog
-from ..services.users import ROLE_LABELS, SCOPE_LABELS
 from ..vocabulary import STATE_COLUMN
 
 SHORT_TITLE = 70

@@ -8,14 +8,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from ..forms.auth import LoginForm, SetPasswordForm
 from ..security.sessions import end_session, start_session
 from ..security.throttle import login_throttle
 from ..services import unsaved_input
-from ..services.accounts import LinkInvalid, end_all_sessions, find_password_link, set_password_by_link
+from ..services.accounts import LinkInvalid, authenticate, end_all_sessions, find_password_link, set_password_by_link
 from ..services.errors import InvalidInput
-from ..services.users import authenticate
+from ..unit_of_work import attempt
 from .password_links import reset_by_mail_possible
 
 blueprint = Blueprint("auth", __name__)
@@ -41,7 +40,6 @@ def login():
     throttle.succeeded(form.email.data, address)
     start_session(user)
     unsaved_input.purge_expired()  # rating input kept across a log-in lives a few hours at most
-    db.session.commit()
     next_page = request.args.get("next", "")
     return redirect(next_page if _is_local(next_page) else url_for("assessment.home"))
 
@@ -68,7 +66,6 @@ def logout():
     # Log-out ends the session everywhere: the cookie is signed, not stored, so a copy of it
     # would stay valid unless the account's session key changes.
     end_all_sessions(current_user._get_current_object())
-    db.session.commit()
     end_session()
     # The next page deletes this browser's copies of unsaved rating input once more (browser-copies.js): a copy
     # written by the last page's own save may reach the browser's storage only after the log-out form's clean-up.
@@ -97,16 +94,13 @@ def set_password(token: str):
 def _set_password_form(token: str, link):
     form = SetPasswordForm(email=link.user.email, name=link.user.display_name)
     if form.validate_on_submit():
-        try:
+        with attempt(LinkInvalid, InvalidInput) as failed:
             set_password_by_link(token, form.password.data)
-        except LinkInvalid:
-            db.session.rollback()
+        if isinstance(failed.error, LinkInvalid):
             return _link_invalid()  # another request used the link a moment ago
-        except InvalidInput as exc:
-            db.session.rollback()
-            form.password.errors.append(exc.problems.get("password", str(exc)))
+        if isinstance(failed.error, InvalidInput):
+            form.password.errors.append(failed.error.problems.get("password", str(failed.error)))
         else:
-            db.session.commit()
             end_session()  # whoever was logged in here, the new password is for the link's account
             flash("Ihr Passwort ist gespeichert. Sie können sich jetzt anmelden.", "success")
             return redirect(url_for("auth.login"))

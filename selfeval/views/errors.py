@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException
 
+from .. import unit_of_work
 from ..extensions import db, login_manager
 from ..models import User
 from .refusals import log_refusal
@@ -29,7 +30,7 @@ MESSAGES = {
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(ObjectDeletedError, _deleted_row)
-    app.register_error_handler(Exception, _unexpected_error)
+    app.register_error_handler(Exception, unexpected_error)
 
 
 def http_error(error: HTTPException):
@@ -41,12 +42,12 @@ def http_error(error: HTTPException):
     return body, code, [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
 
 
-def _unexpected_error(error: Exception):
+def unexpected_error(error: Exception):
     # Logged with its traceback for the operator; the user sees a calm page.
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     # A write that failed half-way leaves the session unusable until rolled back, and the page's header reads
     # the current user through it: without this, the error page itself would fail.
-    db.session.rollback()
+    unit_of_work.discard()
     return _respond(500, None)
 
 
@@ -55,14 +56,14 @@ def _deleted_row(error: ObjectDeletedError):
 
     Any other vanished row is an unexpected error as before.
     """
-    db.session.rollback()
+    unit_of_work.discard()
     user = g.get("_login_user")
     if isinstance(user, User) and db.session.get(User, inspect(user).identity[0]) is None:
         logout_user()
         if request.path.startswith("/api/"):
             return _respond(401, None)
         return login_manager.unauthorized()
-    return _unexpected_error(error)
+    return unexpected_error(error)
 
 
 def _respond(code: int, description: str | None):

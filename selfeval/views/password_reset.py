@@ -13,13 +13,12 @@ import threading
 from flask import current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
 from ..forms.auth import ForgotPasswordForm
 from ..security.throttle import reset_throttle
-from ..services.accounts import issue_password_link
+from ..services.accounts import find_user, issue_password_link
 from ..services.audit import RESET_REQUEST_ACTOR
 from ..services.mail import MailNotSent, MailSettings, password_link_message, send
-from ..services.users import find_user
+from ..unit_of_work import commit_now
 from .auth import blueprint
 from .password_links import password_link_url, reset_by_mail_possible
 
@@ -56,7 +55,7 @@ def _mail_link(email: str) -> None:
     purpose = "invite" if user.password_hash is None else "reset"
     # Nobody is logged in: the trail must not name the account holder (anyone may type an address) nor the server's operator.
     link = issue_password_link(user, purpose, actor=None, without_account=RESET_REQUEST_ACTOR)
-    db.session.commit()
+    commit_now()  # the link is stored before the mail that carries it leaves: no mail with a link that never was
     settings = MailSettings.from_config(current_app.config)
     message = password_link_message(settings.sender, user, password_link_url(link.token), purpose, link.expires_at)
     threading.Thread(target=_send_quietly, args=(settings, message), name="selfeval-reset-mail").start()

@@ -4,7 +4,7 @@ PostgreSQL can neither store nor compare text holding NUL (U+0000): such a value
 it reaches a query (a search, a Schulnummer in the address, the audit entry of an import). Nobody types one; only a
 broken or hostile client sends it, so one guard for every form field is safer than a check in each service (a round
 name or a report's round slipped through before). Other control characters are named on their fields by the
-services (services.text_rules); JSON bodies and uploaded files are checked where they are read.
+services (limits.CONTROL_CHARACTERS); JSON bodies and uploaded files are checked where they are read.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from ..services import assessments, unsaved_input
 from ..services.errors import NotFound
 from ..services.rounds import get_round
 from ..services.schools import get_school
+from ..unit_of_work import attempt, commit_now
 from .errors import http_error
 
 RATING_ENDPOINT = "assessment.edit_criterion"
@@ -80,12 +81,10 @@ def keep_or_none(view_args: dict):
     owner = _owner(school, round_)
     if payload is None or owner is None:
         return None
-    try:
+    with attempt(unsaved_input.NoRoomToKeep) as failed:
         token = unsaved_input.keep(school, round_, criterion.id, owner, payload)
-    except unsaved_input.NoRoomToKeep:
-        db.session.rollback()
+    if failed.error is not None:
         return None
-    db.session.commit()
     page = url_for(RATING_ENDPOINT, schulnummer=school.schulnummer, round_slug=round_.slug, criterion_id=criterion.id)
     if not current_user.is_authenticated:
         flash(SESSION_ENDED, "warning")
@@ -103,7 +102,6 @@ def take_kept_input(school: School, round_: Round, criterion_id: str) -> unsaved
     if not tokens:
         return None
     kept = unsaved_input.take(tokens, school, round_, criterion_id, current_user._get_current_object())
-    db.session.commit()
     if kept is not None:
 
         @after_this_request
@@ -121,7 +119,12 @@ def _holds_nul(view_args: dict) -> bool:
 
 def _csrf_failed(error: CSRFError):
     # Before Flask-WTF's 400: a save from a rating page whose session ended keeps its input.
-    return keep_or_none(request.view_args or {}) or http_error(error)
+    kept = keep_or_none(request.view_args or {})
+    if kept is None:
+        return http_error(error)
+    # An error handler: the unit of work has discarded this request, so the input it keeps is committed here.
+    commit_now()
+    return kept
 
 
 def _owner(school: School, round_: Round) -> User | None:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.conftest import fresh_database
-from tests.live_server import live_server
+from tests.support.live_server import live_server
 
 from . import screenshots
 from .scan import Scan

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from selfeval.reference import kreise
-from tests.directory_file import generate_directory
+from tests.support.directory_file import generate_directory
 
 from .a11y import error_announcement
 from .reading import figures, flashes, heading, path_of, rows

@@ -1,6 +1,6 @@
 """The database the browser journeys' server runs on: migrated and given its first admin on the command line.
 
-The server itself is tests/live_server.py (gunicorn in its own process group): the browser talks
+The server itself is tests/support/live_server.py (gunicorn in its own process group): the browser talks
 HTTP to it, and report jobs run in its background threads.
 """
 
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from selfeval.extensions import db
-from selfeval.services.users import create_user
+from selfeval.services.accounts import create_user
 from tests.conftest import make_test_app
 
 SELFEVAL = Path(sys.executable).parent / "selfeval"

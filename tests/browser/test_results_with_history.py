@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from selfeval.extensions import db
 from tests.conftest import fresh_database, make_test_app
-from tests.factories import PASSWORD, all_scores, make_round, make_school, make_user, rate, submitted
-from tests.live_server import live_server
+from tests.support.factories import PASSWORD, all_scores, make_round, make_school, make_user, rate, submitted
+from tests.support.live_server import live_server
 
 from .a11y import reflow_problems
 from .scan import PHONE, Scan, Tabs

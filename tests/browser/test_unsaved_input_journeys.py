@@ -20,8 +20,8 @@ from playwright.sync_api import expect
 from selfeval.extensions import db
 from selfeval.views.unsaved import SESSION_ENDED
 from tests.conftest import fresh_database, make_test_app
-from tests.factories import PASSWORD, make_round, make_school, make_user
-from tests.live_server import live_server
+from tests.support.factories import PASSWORD, make_round, make_school, make_user
+from tests.support.live_server import live_server
 
 from .journey_2_keyboard_rating import shown_ratings
 from .reading import flashes, path_of, squeeze

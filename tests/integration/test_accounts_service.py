@@ -18,11 +18,19 @@ from selfeval.extensions import db
 from selfeval.models import ApiToken, AuditEvent, Membership, PasswordLink, User, UserScope
 from selfeval.models.types import utcnow
 from selfeval.services import accounts
-from selfeval.services.accounts import PASSWORD_LINK_LIFETIME, LinkInvalid
+from selfeval.services.accounts import (
+    PASSWORD_LINK_LIFETIME,
+    LinkInvalid,
+    authenticate,
+    create_user,
+    find_user,
+    issue_token,
+    load_by_login_id,
+    user_for_token,
+)
 from selfeval.services.errors import InvalidInput
-from selfeval.services.users import authenticate, create_user, find_user, issue_token, load_by_login_id, user_for_token
-from tests.factories import PASSWORD, login, make_round, make_school, make_user
-from tests.html import soup_of, text
+from tests.support.factories import PASSWORD, login, make_round, make_school, make_user
+from tests.support.html import soup_of, text
 
 NEW_PASSWORD = "ein neues langes Passwort"
 LAST_ADMIN = "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."
@@ -490,7 +498,7 @@ def directory(app_context):
 
 
 def found(page) -> list[str]:
-    return [user.display_name for user in page.users]
+    return [user.display_name for user in page.items]
 
 
 @pytest.mark.parametrize(
@@ -539,7 +547,7 @@ def test_search_users_pages(directory, page, expected_page, expected):
 def test_search_users_finds_nothing_on_one_empty_page(directory):
     result = accounts.search_users(text="niemand", page=5)
 
-    assert (result.users, result.page, result.pages, result.total) == ([], 1, 1, 0)
+    assert (result.items, result.page, result.pages, result.total) == ([], 1, 1, 0)
 
 
 # --- through the web client --------------------------------------------------------------------------

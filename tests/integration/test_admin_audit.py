@@ -10,13 +10,11 @@ from sqlalchemy import select
 from selfeval.extensions import db
 from selfeval.models import AuditEvent
 from selfeval.services import audit
-from selfeval.services.accounts import update_user
+from selfeval.services.accounts import find_user, update_user
 from selfeval.services.rounds import get_round, set_round_open
 from selfeval.services.schools import find_school
-from selfeval.services.users import find_user
-from tests.factories import login, make_round, make_school, make_user, rate
-from tests.html import soup_of, text
-from tests.integration.test_admin_users import field_errors, rows
+from tests.support.factories import login, make_round, make_school, make_user, rate
+from tests.support.html import field_errors, page_rows, soup_of, text
 
 TRAIL = "/verwaltung/protokoll"
 START = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)  # 09:00 in Germany
@@ -54,7 +52,7 @@ def test_the_trail_lists_every_entry_newest_first_in_words(app, trail):
     page = soup_of(trail.get(TRAIL))
     assert text(page.select_one("table.audit-table caption")) == "Einträge 1 bis 8 von 8, der neueste zuerst"
     assert [text(th) for th in page.select("table.audit-table thead th")] == ["Zeitpunkt", "Wer", "Was", "Betrifft", "Änderungen"]
-    assert rows(page) == [
+    assert page_rows(page) == [
         ["01.03.2025, 16:00 Uhr", "Admin", "Erhebungsrunde geschlossen", "Runde 2025/26", "Stand: offen → geschlossen"],
         ["01.03.2025, 15:00 Uhr", "Admin", "Schulverzeichnis importiert", "schuldaten.csv",
          "neu angelegt: 2 geändert: 1 unverändert: 30 abgelehnt: 0 Warnungen: 1"],
@@ -83,7 +81,7 @@ def test_the_trail_lists_every_entry_newest_first_in_words(app, trail):
 def whats(client, **query) -> list[str]:
     page = soup_of(client.get(TRAIL, query_string=query))
     table = page.select_one("table.audit-table")
-    return [] if table is None else [f"{row[2]} {row[0][-9:-4]}" for row in rows(page, "table.audit-table")]
+    return [] if table is None else [f"{row[2]} {row[0][-9:-4]}" for row in page_rows(page, "table.audit-table")]
 
 
 @pytest.mark.parametrize(
@@ -178,19 +176,19 @@ def test_the_trail_pages_by_fifty_and_keeps_the_filters(app, trail):
         db.session.commit()
     page = soup_of(trail.get(TRAIL, query_string={"art": "schulen"}))
     assert text(page.select_one("table.audit-table caption")) == "Einträge 1 bis 50 von 57, der neueste zuerst"
-    assert len(rows(page)) == 50
+    assert len(page_rows(page)) == 50
     following = page.select_one("nav.pagination a[rel=next]")["href"]
     assert following == f"{TRAIL}?art=schulen&seite=2"
     second = soup_of(trail.get(following))
     assert text(second.select_one("table.audit-table caption")) == "Einträge 51 bis 57 von 57, der neueste zuerst"
-    assert [row[2] for row in rows(second)][-2:] == ["Schulverzeichnis importiert", "Schule angelegt"]
+    assert [row[2] for row in page_rows(second)][-2:] == ["Schulverzeichnis importiert", "Schule angelegt"]
     assert [text(li) for li in second.select("nav.pagination li")] == ["Neuere Einträge", "Seite 2 von 2"]
 
 
 def test_one_accounts_entries_by_or_about_it(app, trail):
     teacher = ids(app)["lehrer@schule.de"]
     page = soup_of(trail.get(TRAIL, query_string={"konto": teacher}))
-    assert [row[2] for row in rows(page)] == ["Konto geändert", "Bewertung geändert", "Konto angelegt"]
+    assert [row[2] for row in page_rows(page)] == ["Konto geändert", "Bewertung geändert", "Konto angelegt"]
     notice = page.select_one("p.notice--info")
     assert text(notice) == "Nur Einträge von oder zu Lena Lehrer. Alle Konten zeigen"
     assert notice.find_all("a")[1]["href"] == TRAIL

@@ -10,13 +10,12 @@ from sqlalchemy import event, select
 from selfeval.extensions import catalogs, db
 from selfeval.models import AuditEvent, Round
 from selfeval.services import assessments
-from selfeval.services.accounts import issue_password_link
+from selfeval.services.accounts import create_user, issue_password_link
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import get_school
-from selfeval.services.users import create_user
-from tests.factories import leader, login, make_round, make_school, make_user, rate, rated, submitted
-from tests.html import csrf, rows, soup_of, text
-from tests.integration.test_rounds_school_years import EXAMPLE, WRONG_NAMES
+from tests.support.factories import leader, login, make_round, make_school, make_user, rate, rated, submitted
+from tests.support.html import csrf, rows, soup_of, text
+from tests.support.school_years import EXAMPLE, WRONG_NAMES
 
 ROUNDS = "/verwaltung/runden"
 CLOSE = "/verwaltung/runden/2025-26/schliessen"

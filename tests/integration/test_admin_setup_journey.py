@@ -12,8 +12,8 @@ import io
 from urllib.parse import urlsplit
 
 from selfeval.directory import COLUMNS
-from tests.factories import login, make_user
-from tests.html import soup_of, text
+from tests.support.factories import login, make_user
+from tests.support.html import soup_of, text
 
 NEW_PASSWORD = "Ein Satz aus sieben Wörtern genügt"
 

@@ -15,32 +15,21 @@ from selfeval.extensions import db
 from selfeval.models import ApiToken, AuditEvent, Membership, PasswordLink, Rating, User
 from selfeval.models.types import utcnow
 from selfeval.services import assessments
-from selfeval.services.accounts import issue_password_link
+from selfeval.services.accounts import create_user, find_user, issue_password_link
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import find_school
-from selfeval.services.users import create_user, find_user
 from selfeval.views.formatting import format_datetime
 from tests.conftest import make_test_app
-from tests.factories import login, make_round, make_school, make_token, make_user, rate
-from tests.integration.test_team_pages import csrf, soup_of, text
+from tests.support.factories import login, make_round, make_school, make_token, make_user, rate
+from tests.support.html import csrf, field_errors, page_rows, soup_of, text
 
 USERS = "/verwaltung/konten"
 NEW = "/verwaltung/konten/neu"
 NEW_PASSWORD = "ein ganz neues Passwort"
 
 
-def rows(page, selector: str = "table.data-table") -> list[list[str]]:
-    """The body rows of the first matching table, cell texts in order."""
-    table = page.select_one(selector)
-    return [[text(cell) for cell in row.find_all(["th", "td"])] for row in table.tbody.find_all("tr")]
-
-
 def flashes(page) -> list[str]:
     return [text(p) for p in page.select("div.flashes p")]
-
-
-def field_errors(page) -> dict[str, str]:
-    return {p["id"].removesuffix("-error"): text(p) for p in page.select("p.field-error")}
 
 
 def account_id(app, email: str) -> int:
@@ -148,7 +137,7 @@ def accounts(app, admin):
 def test_the_list_shows_every_account_with_role_area_and_status(admin, accounts):
     page = soup_of(admin.get(USERS))
     assert text(page.select_one("table.data-table caption")) == "Konten 1 bis 6 von 6, nach Name sortiert"
-    assert rows(page) == [
+    assert page_rows(page) == [
         ["Admin", "admin@amt.de", "Verwaltung", "alle Schulen", "aktiv"],
         [
             "Alt Eingeladen",
@@ -195,7 +184,7 @@ def test_the_list_shows_every_account_with_role_area_and_status(admin, accounts)
 )
 def test_the_list_searches_by_name_or_email_role_and_status(admin, accounts, query, names):
     page = soup_of(admin.get(USERS, query_string=query))
-    assert [row[0] for row in rows(page)] == names
+    assert [row[0] for row in page_rows(page)] == names
 
 
 def test_the_list_keeps_the_search_and_says_when_nothing_matches(admin, accounts):
@@ -214,12 +203,11 @@ def test_the_list_pages_by_fifty(app, admin):
         db.session.commit()
     first = soup_of(admin.get(USERS))
     assert text(first.select_one("table.data-table caption")) == "Konten 1 bis 50 von 52, nach Name sortiert"
-    assert len(rows(first)) == 50
+    assert len(page_rows(first)) == 50
     assert [text(li) for li in first.select("nav.pagination li")] == ["Seite 1 von 2", "Nächste Seite"]
     second = soup_of(admin.get(first.select_one("nav.pagination a[rel=next]")["href"]))
     assert text(second.select_one("table.data-table caption")) == "Konten 51 bis 52 von 52, nach Name sortiert"
-    assert [row[0] for row in rows(second)] == ["Person 49", "Person 50"]
-
+    assert [row[0] for row in page_rows(second)] == ["Person 49", "Person 50"]
 
 
 @pytest.mark.parametrize("value", ["²", "-1", "x", "99999999"])
@@ -506,7 +494,7 @@ def test_the_account_page_shows_data_status_and_the_last_twenty_entries(app, adm
     }
     table = page.select_one("table.audit-table")
     assert text(table.caption) == "Die letzten 20 von 24 Einträgen von oder zu diesem Konto, der neueste zuerst"
-    entries = rows(page, "table.audit-table")
+    entries = page_rows(page, "table.audit-table")
     assert len(entries) == 20
     assert entries[0][1:4] == [
         "Lehrer", "Bewertung geändert",
@@ -772,11 +760,11 @@ def test_erasure_keeps_the_ratings_under_the_neutral_marker(app, admin, teacher)
         },
     )  # fmt: skip
     # The audit trail shows the marker as the author of the ratings and as the erased account.
-    trail = rows(soup_of(admin.get("/verwaltung/protokoll", query_string={"art": "user.erased"})))
+    trail = page_rows(soup_of(admin.get("/verwaltung/protokoll", query_string={"art": "user.erased"})))
     assert [row[1:] for row in trail] == [
         ["Admin", "Konto gelöscht", "100001 Adler-Gesamtschule Gelöschtes Konto", "Rolle: Team Digitalisierung → –"]
     ]
-    authors = {row[1] for row in rows(soup_of(admin.get("/verwaltung/protokoll", query_string={"art": "rating.changed"})))}
+    authors = {row[1] for row in page_rows(soup_of(admin.get("/verwaltung/protokoll", query_string={"art": "rating.changed"})))}
     assert authors == {"Gelöschtes Konto"}
     # The team page of the colleague still shows all ratings.
     colleague = app.test_client()

@@ -13,114 +13,9 @@ from selfeval.extensions import db
 from selfeval.services import analytics, assessments
 from selfeval.services.analytics import Selection, analyse, comparison_group, parse_selection, school_summaries
 from selfeval.services.errors import InvalidInput
-from selfeval.services.users import find_user
-from tests.factories import all_scores, leader, make_round, make_school, make_user, rated, submitted
-
-CRITERIA = {
-    "k1": ["k1a", "k1b", "k1c", "k1d"],
-    "k2": ["k2a", "k2b", "k2c", "k2d"],
-    "k3": ["k3a", "k3b", "k3c"],
-    "k4": ["k4a", "k4b", "k4c", "k4d"],
-    "k5": ["k5a", "k5b", "k5c", "k5d"],
-    "k6": ["k6a", "k6b", "k6c", "k6d"],
-}
-INDICATORS = [indicator for indicators in CRITERIA.values() for indicator in indicators]
-COLUMNS = [*CRITERIA, "overall"]
-STATS = ["n", "mean", "median", "q1", "q3", "min", "max", "std"]
-
-
-
-def stats_rows(frame) -> dict[str, dict[str, float]]:
-    return plain({key: {column: frame.loc[key, column] for column in STATS} for key in frame.index})
-
-
-def plain(rows: dict) -> dict:
-    """Comparable with ==: NaN (pandas' 'no data') becomes the text "NaN"."""
-    return {key: {c: "NaN" if isinstance(v, float) and math.isnan(v) else v for c, v in row.items()} for key, row in rows.items()}
-
-
-NO_DATA = dict.fromkeys(STATS, math.nan) | {"n": 0}
-TWO_FOUR_NINE = {"n": 3, "mean": 5.0, "median": 4.0, "q1": 3.0, "q3": 6.5, "min": 2.0, "max": 9.0, "std": math.sqrt(13)}
-
-
-@pytest.fixture
-def area(app_context):
-    """Dortmund (Arnsberg): three submitted (2, 4, 9), a draft rated 10, one not started; Bochum (Arnsberg):
-    a submitted Grundschule; Gelsenkirchen (Münster) and Düsseldorf: schools no Arnsberg supervisor may see."""
-    round_ = make_round("2025/26")
-    schools = {
-        "100001": ("15", "05913", 2),
-        "100002": ("15", "05913", 4),
-        "100003": ("20", "05913", 9),
-        "100004": ("02", "05913", "draft"),
-        "100005": ("02", "05913", None),
-        "200001": ("02", "05911", 1),
-        "300001": ("15", "05513", 10),
-        "300002": ("20", "05513", None),
-        "400001": ("15", "05111", 7),
-    }
-    made = {}
-    for number, (schulform, kreis, value) in schools.items():
-        made[number] = school = make_school(number, schulform=schulform, kreis=kreis)
-        if value == "draft":
-            rated(school, round_, all_scores(10) | {"k6d": None})
-        elif value is not None:
-            submitted(school, round_, value)
-    users = {
-        "kreis": make_user("kreis@bezreg.test", "supervisor", kreise=["05913"]),
-        "bezirk": make_user("bezirk@bezreg.test", "supervisor", bezirke=["Arnsberg"]),
-        "grundschulen": make_user("gs@bezreg.test", "supervisor", bezirke=["Arnsberg"], schulformen=["02"]),
-        "mixed": make_user("mixed@bezreg.test", "supervisor", kreise=["05513"], bezirke=["Düsseldorf"]),
-        "adviser": make_user("berater@kommune.test", "adviser", kreise=["05911", "05513"]),
-        "admin": make_user("admin@land.test", "admin"),
-        "team": find_user("leitung-100001@schule.test"),
-    }
-    return round_, made, users
-
-
-@pytest.mark.parametrize(
-    ("who", "expected"),
-    [
-        ("kreis", ["100001", "100002", "100003", "100004", "100005"]),
-        ("bezirk", ["100001", "100002", "100003", "100004", "100005", "200001"]),
-        ("grundschulen", ["100004", "100005", "200001"]),
-        ("mixed", ["300001", "300002", "400001"]),
-        ("adviser", ["200001", "300001", "300002"]),
-        ("admin", ["100001", "100002", "100003", "100004", "100005", "200001", "300001", "300002", "400001"]),
-        ("team", ["100001"]),
-    ],
-)
-def test_each_role_sees_exactly_its_scope(area, who, expected):
-    round_, _, users = area
-    result = analyse(users[who], round_)
-    assert list(result.scope.index) == expected
-    assert list(result.schools.index) == expected
-    assert list(result.listed.index) == expected
-    assert list(school_summaries(users[who], round_).index) == expected
-
-
-def test_participation_and_statistics_count_only_submitted_assessments(area):
-    round_, _, users = area
-    result = analyse(users["kreis"], round_)
-    assert result.participation == {"in_scope": 5, "submitted": 3, "draft": 1, "not_started": 1}
-    assert list(result.schools["status"]) == ["submitted", "submitted", "submitted", "draft", "not_started"]
-    assert list(result.indicator_scores.index) == ["100001", "100002", "100003"]  # the draft (all 10) is not there
-    assert list(result.criterion_stats.index) == COLUMNS
-    assert stats_rows(result.criterion_stats) == plain(dict.fromkeys(COLUMNS, TWO_FOUR_NINE))
-    assert list(result.indicator_stats.index) == INDICATORS
-    assert stats_rows(result.indicator_stats) == plain(dict.fromkeys(INDICATORS, TWO_FOUR_NINE))
-
-
-def test_a_single_school_has_no_spread_and_an_empty_selection_no_numbers(area):
-    round_, _, users = area
-    single = analyse(users["bezirk"], round_, Selection(kreise=("05911",)))
-    assert single.participation == {"in_scope": 1, "submitted": 1, "draft": 0, "not_started": 0}
-    one = {"n": 1, "mean": 1.0, "median": 1.0, "q1": 1.0, "q3": 1.0, "min": 1.0, "max": 1.0, "std": math.nan}
-    assert stats_rows(single.criterion_stats) == plain(dict.fromkeys(COLUMNS, one))
-    nothing = analyse(users["grundschulen"], round_, Selection(kreise=("05913",)))
-    assert nothing.participation == {"in_scope": 2, "submitted": 0, "draft": 1, "not_started": 1}
-    assert stats_rows(nothing.criterion_stats) == plain(dict.fromkeys(COLUMNS, NO_DATA))
-    assert stats_rows(nothing.indicator_stats) == plain(dict.fromkeys(INDICATORS, NO_DATA))
+from tests.support.analytics import COLUMNS, stats_rows
+from tests.support.catalogue import CRITERIA
+from tests.support.factories import all_scores, leader, make_round, make_school, make_user, rated, submitted
 
 
 def test_criterion_and_overall_scores_follow_the_schools_own_scores(app_context):
@@ -136,39 +31,6 @@ def test_criterion_and_overall_scores_follow_the_schools_own_scores(app_context)
     own = assessments.load_state(school, round_).scores
     assert (own.criteria, own.overall) == ({k: expected[k] for k in CRITERIA}, row["overall"])
     assert school_summaries(admin, round_)["overall"].to_dict() == {"100001": expected["overall"]}
-
-
-@pytest.mark.parametrize(
-    ("who", "selection", "expected", "participation"),
-    [
-        ("bezirk", Selection(schulformen=("02",)), ["100004", "100005", "200001"], (3, 1, 1, 1)),
-        ("bezirk", Selection(kreise=("05911",)), ["200001"], (1, 1, 0, 0)),
-        ("bezirk", Selection(bezirke=("Arnsberg",), schulformen=("15", "20")), ["100001", "100002", "100003"], (3, 3, 0, 0)),
-        ("bezirk", Selection(bezirke=("Münster",)), [], (0, 0, 0, 0)),  # outside the scope: nothing, not Münster's schools
-        ("kreis", Selection(kreise=("05513",)), [], (0, 0, 0, 0)),
-        ("grundschulen", Selection(schulformen=("15",)), [], (0, 0, 0, 0)),
-        ("adviser", Selection(bezirke=("Münster",)), ["300001", "300002"], (2, 1, 0, 1)),
-        ("admin", Selection(bezirke=("Münster", "Düsseldorf")), ["300001", "300002", "400001"], (3, 2, 0, 1)),
-        ("team", Selection(kreise=("05513",)), [], (0, 0, 0, 0)),
-    ],
-)
-def test_filters_narrow_within_the_scope_and_never_widen_it(area, who, selection, expected, participation):
-    round_, _, users = area
-    result = analyse(users[who], round_, selection)
-    assert list(result.schools.index) == expected
-    assert result.participation == dict(zip(("in_scope", "submitted", "draft", "not_started"), participation, strict=True))
-    assert list(result.indicator_scores.index) == [nr for nr in expected if result.schools.loc[nr, "status"] == "submitted"]
-
-
-def test_the_status_filter_lists_fewer_schools_but_leaves_participation_and_statistics(area):
-    round_, _, users = area
-    result = analyse(users["kreis"], round_, Selection(statuses=("draft", "not_started")))
-    assert list(result.listed.index) == ["100004", "100005"]
-    assert list(result.schools.index) == ["100001", "100002", "100003", "100004", "100005"]
-    assert result.participation == {"in_scope": 5, "submitted": 3, "draft": 1, "not_started": 1}
-    assert stats_rows(result.criterion_stats) == plain(dict.fromkeys(COLUMNS, TWO_FOUR_NINE))
-    submitted_only = analyse(users["kreis"], round_, Selection(statuses=("submitted",)))
-    assert list(submitted_only.listed.index) == ["100001", "100002", "100003"]
 
 
 def test_change_since_the_previous_round_counts_only_schools_submitted_in_both(app_context):

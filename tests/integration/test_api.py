@@ -20,36 +20,13 @@ from sqlalchemy import select
 from selfeval.extensions import db
 from selfeval.models import Assessment, Round, School
 from selfeval.paths import CRITERIA_DIR
-from selfeval.services.users import create_user, find_user
-from tests.factories import login, make_round, make_school, make_token, make_user, rate
+from selfeval.services.accounts import create_user, find_user
+from tests.support.api import ROUND_SLUG, SCHULNUMMER, TEXT, URL, auth, expected_state
+from tests.support.catalogue import CRITERIA, INDICATORS
+from tests.support.factories import login, make_round, make_school, make_token, make_user, rate
 
-CRITERIA = {
-    "k1": ["k1a", "k1b", "k1c", "k1d"],
-    "k2": ["k2a", "k2b", "k2c", "k2d"],
-    "k3": ["k3a", "k3b", "k3c"],
-    "k4": ["k4a", "k4b", "k4c", "k4d"],
-    "k5": ["k5a", "k5b", "k5c", "k5d"],
-    "k6": ["k6a", "k6b", "k6c", "k6d"],
-}
-INDICATORS = [indicator for indicators in CRITERIA.values() for indicator in indicators]
-SCHULNUMMER = "123456"
-ROUND_SLUG = "2025-26"
-URL = f"/api/v1/schools/{SCHULNUMMER}/assessments/{ROUND_SLUG}"
 SUBMIT_URL = URL + "/submit"
 ALLOWED_HOSTILE_STATUSES = {200, 400, 412, 422, 428}
-
-
-class _Text:
-    """Equal to any non-empty string: error messages are German prose, their wording is not the contract."""
-
-    def __eq__(self, other):
-        return isinstance(other, str) and other.strip() != ""
-
-    def __repr__(self) -> str:
-        return "<non-empty text>"
-
-
-TEXT = _Text()
 
 
 @dataclass(frozen=True)
@@ -66,10 +43,6 @@ def team(app) -> Team:
         make_round("2025/26")
         member = make_user("mitglied@schule.test", school=school)
         return Team(member=make_token(member), member_email=member.email)
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def if_match(version) -> dict[str, str]:
@@ -123,36 +96,6 @@ def stored_ratings(app) -> dict[str, tuple[int | None, str]]:
 
 def every(score: int) -> dict[str, int]:
     return dict.fromkeys(INDICATORS, score)
-
-
-def mean(values):
-    return math.fsum(values) / len(values)
-
-
-def expected_state(
-    version: int, ratings: dict[str, tuple[int | None, str]], *, status="draft", submitted_at=None, previous_round=None
-) -> dict:
-    """The API's state body, computed independently of the app's scoring code."""
-    scores = {key: ratings.get(key, (None, ""))[0] for key in INDICATORS}
-    criteria = {}
-    for criterion, indicators in CRITERIA.items():
-        rated = [scores[key] for key in indicators if scores[key] is not None]
-        criteria[criterion] = mean(rated) if rated else None
-    rated_criteria = [value for value in criteria.values() if value is not None]
-    return {
-        "school": SCHULNUMMER,
-        "round": ROUND_SLUG,
-        "previous_round": previous_round,
-        "catalog": {"id": "dortmund-leitfaden", "version": "3"},
-        "status": status,
-        "version": version,
-        "ratings": {
-            key: {"score": ratings.get(key, (None, ""))[0], "comment": ratings.get(key, (None, ""))[1]} for key in INDICATORS
-        },
-        "scores": {"overall": mean(rated_criteria) if rated_criteria else None, "criteria": criteria},
-        "completeness": sum(1 for value in scores.values() if value is not None) / len(INDICATORS),
-        "submitted_at": submitted_at,
-    }
 
 
 def error_body(code: int, **extra) -> dict:

@@ -14,20 +14,10 @@ from selfeval.extensions import db
 from selfeval.models import School
 from selfeval.services import assessments
 from selfeval.services.rounds import get_round
-from tests.factories import login, make_round, make_school, make_token, make_user, rated, submitted
+from tests.support.catalogue import CRITERIA, INDICATORS, VARIED
+from tests.support.factories import login, make_round, make_school, make_token, make_user, rated, submitted
 
-CRITERIA = {
-    "k1": ["k1a", "k1b", "k1c", "k1d"],
-    "k2": ["k2a", "k2b", "k2c", "k2d"],
-    "k3": ["k3a", "k3b", "k3c"],
-    "k4": ["k4a", "k4b", "k4c", "k4d"],
-    "k5": ["k5a", "k5b", "k5c", "k5d"],
-    "k6": ["k6a", "k6b", "k6c", "k6d"],
-}
-INDICATORS = [indicator for indicators in CRITERIA.values() for indicator in indicators]
 STATS = ["n", "mean", "median", "q1", "q3", "min", "max", "std"]
-#: 100001: criterion 1 = 2.5, criterion 2 = 3.5, the rest 6, so overall (2.5 + 3.5 + 4 * 6) / 6 = 5 exactly.
-VARIED = dict.fromkeys(INDICATORS, 6) | {"k1a": 1, "k1b": 2, "k1c": 3, "k1d": 4, "k2a": 3, "k2b": 3, "k2c": 4, "k2d": 4}
 OUT_OF_SCOPE = ["300001", "Zechen-Gesamtschule"]
 
 
@@ -242,7 +232,7 @@ def test_csv_export_has_the_schools_in_scope_only(client, tokens):
     response = client.get("/api/v1/export?round=2025-26&format=csv", headers=auth(tokens["supervisor"]))
     assert response.status_code == 200
     assert (response.mimetype, response.headers["Content-Disposition"]) == (
-        "text/csv", 'attachment; filename="selfeval-2025-26.csv"',
+        "text/csv", 'attachment; filename="auswertung-2025-26.csv"',
     )  # fmt: skip
     assert response.headers["Cache-Control"] == "no-store"
     raw = response.get_data()
@@ -267,15 +257,20 @@ def test_csv_export_follows_the_filters(client, tokens):
     response = client.get("/api/v1/export?round=2025-26&format=csv&kreis=05513", headers=auth(tokens["supervisor"]))
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows == [header_row() + INDICATOR_HEADERS]
+    assert response.headers["Content-Disposition"] == 'attachment; filename="auswertung-2025-26-kreis-05513.csv"'
+    query = "round=2025-26&format=xlsx&kreis=05913&schulform=15&schulform=20"
+    response = client.get(f"/api/v1/export?{query}", headers=auth(tokens["supervisor"]))
+    filename = "auswertung-2025-26-kreis-05913-schulform-15-20.xlsx"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{filename}"'
 
 
-def test_xlsx_export_has_three_sheets_and_one_row_per_school_in_scope(client, tokens):
+def test_xlsx_export_has_four_sheets_and_one_row_per_school_in_scope(client, tokens):
     response = client.get("/api/v1/export?round=2025-26&format=xlsx", headers=auth(tokens["supervisor"]))
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="selfeval-2025-26.xlsx"'
+    assert response.headers["Content-Disposition"] == 'attachment; filename="auswertung-2025-26.xlsx"'
     workbook = load_workbook(io.BytesIO(response.get_data()))
-    assert workbook.sheetnames == ["Kriterien", "Indikatoren", "Legende"]
+    assert workbook.sheetnames == ["Kriterien", "Indikatoren", "Statistik", "Legende"]
     criteria = [list(row) for row in workbook["Kriterien"].iter_rows(values_only=True)]
     assert criteria == [
         header_row(),
@@ -302,7 +297,7 @@ def test_export_rejects_an_unknown_format(client, tokens, query):
     assert (response.status_code, response.get_json()) == (
         422,
         {"error": {"code": 422, "message": "Die Abfrage ist ungültig.",
-                   "errors": [{"location": "format", "message": "Erlaubt sind „csv“ und „xlsx“."}]}},
+                   "errors": [{"location": "format", "message": "Erlaubt sind „csv“, „xlsx“ und „monitoring“."}]}},
     )  # fmt: skip
 
 

@@ -22,17 +22,9 @@ from sqlalchemy import select
 
 from selfeval.extensions import db
 from selfeval.models import Assessment, Round, School
-from tests.factories import make_round, make_school, make_token, make_user
+from tests.support.catalogue import INDICATORS
+from tests.support.factories import make_round, make_school, make_token, make_user
 
-CRITERIA = {
-    "k1": ["k1a", "k1b", "k1c", "k1d"],
-    "k2": ["k2a", "k2b", "k2c", "k2d"],
-    "k3": ["k3a", "k3b", "k3c"],
-    "k4": ["k4a", "k4b", "k4c", "k4d"],
-    "k5": ["k5a", "k5b", "k5c", "k5d"],
-    "k6": ["k6a", "k6b", "k6c", "k6d"],
-}
-INDICATORS = [indicator for indicators in CRITERIA.values() for indicator in indicators]
 SCHULNUMMER = "123456"
 URL = f"/api/v1/schools/{SCHULNUMMER}/assessments/2025-26"
 WRITERS = 8

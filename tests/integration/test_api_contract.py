@@ -29,7 +29,7 @@ from selfeval.paths import DEFAULT_CATALOG
 from selfeval.services import assessments
 from selfeval.views.api_models import openapi_document
 from tests.conftest import empty_tables, make_test_app
-from tests.factories import all_scores, leader, make_round, make_school, make_token, make_user, rate, rated, submitted
+from tests.support.factories import all_scores, leader, make_round, make_school, make_token, make_user, rate, rated, submitted
 
 OWN, OTHER, ELSEWHERE = "199001", "199002", "199003"  # ELSEWHERE lies outside the supervisor's Kreis
 CURRENT, PREVIOUS = "2025-26", "2024-25"  # PREVIOUS is closed

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from selfeval.catalog import load_catalog
-from selfeval.paths import CRITERIA_DIR
-from tests.factories import all_scores, make_round, make_school, make_token, make_user, rate, submitted
+from tests.support.catalogue import LEITFADEN
+from tests.support.factories import all_scores, make_round, make_school, make_token, make_user, rate, submitted
 
-LEITFADEN = load_catalog(CRITERIA_DIR / "dortmund-leitfaden.yaml")
 CRITERIA = [criterion.id for criterion in LEITFADEN.criteria]
 URL = "/api/v1/schools/100001/history"
 

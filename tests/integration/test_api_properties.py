@@ -19,11 +19,13 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from selfeval.extensions import db
-from selfeval.models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES, Assessment, AuditEvent, Rating, Round, School
-from selfeval.services.users import find_user
-from tests.factories import make_round, make_school, make_token, make_user, rate
-from tests.integration.test_api import INDICATORS, ROUND_SLUG, SCHULNUMMER, TEXT, URL, auth, expected_state
-from tests.properties import budget, weighted
+from selfeval.limits import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
+from selfeval.models import Assessment, AuditEvent, Rating, Round, School
+from selfeval.services.accounts import find_user
+from tests.support.api import ROUND_SLUG, SCHULNUMMER, TEXT, URL, auth, expected_state
+from tests.support.catalogue import INDICATORS
+from tests.support.factories import make_round, make_school, make_token, make_user, rate
+from tests.support.properties import budget, weighted
 
 MEMBER = "mitglied@schule.test"
 #: Where every example starts: version 1 with these ratings.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from selfeval.extensions import catalogs
-from tests.factories import make_round, make_school, make_token, make_user
+from tests.support.factories import make_round, make_school, make_token, make_user
 
 URL = "/api/v1/schools/123456/assessments/2025-26"
 

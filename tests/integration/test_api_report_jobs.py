@@ -12,13 +12,16 @@ import zipfile
 import pytest
 from celery.contrib.testing.worker import start_worker
 from kombu import Connection
+from sqlalchemy import update
 
+from selfeval.extensions import db
+from selfeval.models import School
 from selfeval.reports import batch
-from selfeval.services.users import find_user
+from selfeval.services.accounts import find_user
 from tests.conftest import make_test_app
-from tests.factories import make_token
 from tests.integration.test_report_jobs import IN_DORTMUND, gate, job_folders  # noqa: F401  (gate: a fixture)
-from tests.integration.test_reports import USERS, populate
+from tests.support.factories import make_token
+from tests.support.reports import USERS, populate
 
 JOBS = "/api/v1/report-jobs"
 
@@ -78,13 +81,26 @@ def test_filters_narrow_the_batch(client, tokens):
         assert archive.namelist() == ["bericht-2025-26-100002-birken-gymnasium.pdf"]
 
 
+def test_the_traeger_filter_narrows_the_batch_to_the_schools_of_a_schultraeger(app, client, tokens):
+    with app.app_context():
+        db.session.execute(update(School).where(School.schulnummer == "100001").values(traeger_nummer="5913000"))
+        db.session.commit()
+    response = call(client, "POST", JOBS, tokens["adviser"], json={"round": "2025-26", "traeger": ["5913000"]})
+    assert response.status_code == 202
+    assert poll(client, response.headers["Location"], tokens["adviser"])["total"] == 1
+    download = call(client, "GET", f"{response.headers['Location']}/download", tokens["adviser"])
+    with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
+        assert archive.namelist() == [IN_DORTMUND[0]]
+
+
 @pytest.mark.parametrize(
     ("body", "status", "errors"),
     [
         ({}, 422, [{"location": "round", "message": "Dieses Feld fehlt."}]),
         ({"round": "2025-26", "kreis": ["99999"]}, 422, [{"location": "kreis.0", "message": "Diesen Wert gibt es nicht."}]),
-        ({"round": "2025-26", "traeger": ["1234"]}, 422, [{"location": "traeger", "message": "Dieses Feld gibt es nicht."}]),
-        ({"round": "Runde 1"}, 422, [{"location": "round", "message": "Das Format ist ungültig (erwartet z. B. 2025-26)."}]),
+        ({"round": "2025-26", "traeger": ["12a"]}, 422, [{"location": "traeger.0", "message": "Das Format ist ungültig."}]),
+        ({"round": "2025-26", "bezirk": ["Arnsberg"]}, 422, [{"location": "bezirk", "message": "Dieses Feld gibt es nicht."}]),
+        ({"round": "Runde 1"}, 422, [{"location": "round", "message": "Das Format ist ungültig."}]),
         ({"round": "2030-31"}, 404, None),
         ({"round": "2025-26", "schulform": ["02"]}, 404, None),
     ],

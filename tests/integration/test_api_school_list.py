@@ -7,8 +7,8 @@ import pytest
 from selfeval.extensions import db
 from selfeval.services.school_import import import_directory
 from selfeval.services.schools import find_school
-from tests.directory_file import csv_file, record
-from tests.factories import make_round, make_token, make_user
+from tests.support.directory_file import csv_file, record
+from tests.support.factories import make_round, make_token, make_user
 
 
 def auth(token: str) -> dict[str, str]:

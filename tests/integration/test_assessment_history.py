@@ -10,13 +10,11 @@ from sqlalchemy import select
 from selfeval.extensions import db
 from selfeval.models import AuditEvent
 from selfeval.services import assessments
-from selfeval.services.privacy import erase_user
+from selfeval.services.accounts import erase_user, find_user
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import find_school
-from selfeval.services.users import find_user
-from tests.factories import all_scores, login, make_round, make_school, make_user, rate
-from tests.integration.test_admin_users import rows
-from tests.integration.test_team_pages import soup_of, text
+from tests.support.factories import all_scores, login, make_round, make_school, make_user, rate
+from tests.support.html import page_rows, soup_of, text
 
 HISTORY = "/schulen/100001/2025-26/verlauf"
 START = datetime(2025, 9, 1, 6, 0, tzinfo=UTC)  # 08:00 in Germany (summer time)
@@ -57,7 +55,7 @@ def test_the_history_lists_who_changed_what_newest_first(app, client, history):
     login(client, "lehrer@schule.de")
     page = soup_of(client.get(HISTORY))
     assert text(page.h1) == "Verlauf der Bewertung 2025/26"
-    entries = rows(page, "table.audit-table")
+    entries = page_rows(page, "table.audit-table")
     assert text(page.select_one("table.audit-table caption")) == "26 Einträge, der neueste zuerst"
     assert [text(th) for th in page.select("table.audit-table thead th")] == ["Zeitpunkt", "Wer", "Was", "Änderung"]
     assert entries[:3] == [
@@ -146,6 +144,6 @@ def test_after_erasure_the_history_names_the_neutral_marker(app, client, history
         assert (state.rating("k1a").updated_by, state.rating("k1b").updated_by) == ("Gelöschtes Konto", "Leitung")
         assert (state.rating("k1a").score, state.rating("k1a").comment) == (6, LONG)
     login(client, "leitung@schule.de")
-    entries = rows(soup_of(client.get(HISTORY)), "table.audit-table")
+    entries = page_rows(soup_of(client.get(HISTORY)), "table.audit-table")
     assert [entry[1] for entry in entries[-3:]] == ["Gelöschtes Konto", "Leitung", "Gelöschtes Konto"]
     assert "Lehrer" not in {entry[1] for entry in entries}

@@ -10,11 +10,11 @@ from sqlalchemy import delete, func, select
 from selfeval.extensions import db
 from selfeval.models import AuditEvent, User
 from selfeval.services import assessments, audit
+from selfeval.services.accounts import create_user
 from selfeval.services.audit import MERGE_WINDOW, AuditFilter, browse
 from selfeval.services.rating_input import RatingChange
 from selfeval.services.schools import update_school
-from selfeval.services.users import create_user
-from tests.factories import PASSWORD, all_scores, make_round, make_school, make_user, rate
+from tests.support.factories import PASSWORD, all_scores, make_round, make_school, make_user, rate
 
 
 @pytest.fixture
@@ -330,7 +330,7 @@ def trail(app_context):
 
 def names(page, ids) -> list[str]:
     by_id = {event_id: name for name, event_id in ids.items()}
-    return [by_id[event.id] for event in page.events]
+    return [by_id[event.id] for event in page.items]
 
 
 NEWEST_FIRST = ["closed", "deactivated", "imported", "submitted", "k1b", "k1a", "created", "round", "school"]
@@ -412,8 +412,8 @@ def test_browse_by_local_dates_in_summer_time(app_context):
     july_1 = browse(AuditFilter(since=date(2026, 7, 1), until=date(2026, 7, 1)))
     july_2 = browse(AuditFilter(since=date(2026, 7, 2), until=date(2026, 7, 2)))
 
-    assert [event.subject for event in july_1.events] == ["spät"]
-    assert [event.subject for event in july_2.events] == ["mitternacht"]
+    assert [event.subject for event in july_1.items] == ["spät"]
+    assert [event.subject for event in july_2.items] == ["mitternacht"]
 
 
 def test_browse_by_account_finds_entries_made_by_it_and_about_it(trail):
@@ -450,7 +450,7 @@ def test_browse_pages_clamp_to_the_existing_ones(trail, page, expected_page, exp
 def test_browse_with_nothing_found_has_one_empty_page(trail):
     result = browse(AuditFilter(actor="niemand"), page=3)
 
-    assert (result.events, result.page, result.pages, result.total) == ([], 1, 1, 0)
+    assert (result.items, result.page, result.pages, result.total) == ([], 1, 1, 0)
 
 
 def test_browse_orders_entries_at_the_same_moment_newest_id_first(app_context):
@@ -462,7 +462,7 @@ def test_browse_orders_entries_at_the_same_moment_newest_id_first(app_context):
     second.at = moment
     db.session.commit()
 
-    assert [event.subject for event in browse(AuditFilter()).events] == ["b.csv", "a.csv"]
+    assert [event.subject for event in browse(AuditFilter()).items] == ["b.csv", "a.csv"]
 
 
 def test_browse_by_actor_ignores_the_case_of_umlauts(app_context):
@@ -474,7 +474,7 @@ def test_browse_by_actor_ignores_the_case_of_umlauts(app_context):
 
     found = browse(AuditFilter(actor="özdemir"))
 
-    assert [(event.action, event.actor_name) for event in found.events] == [("user.token_issued", "Zeynep Özdemir")]
+    assert [(event.action, event.actor_name) for event in found.items] == [("user.token_issued", "Zeynep Özdemir")]
 
 
 # --- assessment history and events_about ---------------------------------------------------------------

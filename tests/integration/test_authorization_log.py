@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.factories import login, make_round, make_school, make_token, make_user
+from tests.support.factories import login, make_round, make_school, make_token, make_user
 
 CLIENT = {"REMOTE_ADDR": "203.0.113.7"}
 

@@ -14,23 +14,20 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from selfeval.extensions import db
-from tests.html import soup_of, text
-from tests.integration.authorization_table import ACTORS, LOGIN, REFUSALS, TABLE, Check, Outcome
-from tests.integration.authorization_world import World, WriteWatch, build_world, restore, snapshot, wait_for_report_jobs
+from tests.support.authorization_table import ACTORS, LOGIN, REFUSALS, TABLE, Outcome
+from tests.support.authorization_world import (
+    World,
+    WriteWatch,
+    build_world,
+    request,
+    restore,
+    routes,
+    snapshot,
+    wait_for_report_jobs,
+)
+from tests.support.html import soup_of, text
 
-IGNORED_METHODS = {"HEAD", "OPTIONS"}
 NEW_JOB = re.compile(r"(?<=^/auswertung/berichte/)[A-Za-z0-9_-]{22}$")
-
-
-def routes(app) -> list[tuple[str, str, object]]:
-    """(endpoint, method, rule) for every rule but `static`, by endpoint and method."""
-    found = [
-        (rule.endpoint, method, rule)
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint != "static"
-        for method in rule.methods - IGNORED_METHODS
-    ]
-    return sorted(found, key=lambda item: item[:2])
 
 
 def test_the_table_has_exactly_one_entry_for_every_route_and_method(app):
@@ -79,21 +76,6 @@ def test_every_route_answers_every_actor_as_the_table_says(matrix_app):
 
     assert mismatches == []
     assert checked == len(TABLE) * len(ACTORS)
-
-
-def request(app, world: World, actor: str, method: str, path: str, check: Check, *, api: bool):
-    """One request as `actor`: pages with the actor's session, the API with the actor's token only."""
-    client = app.test_client()
-    headers = {}
-    if api:
-        if world.tokens[actor] is not None:
-            headers["Authorization"] = f"Bearer {world.tokens[actor]}"
-    elif world.cookies[actor] is not None:
-        client.set_cookie(app.config["SESSION_COOKIE_NAME"], world.cookies[actor])
-    if check.if_match:
-        headers["If-Match"] = f'"{world.version}"'
-    body = {"json": check.json} if check.json is not None else {"data": check.form}
-    return client.open(path, method=method, query_string=check.query, headers=headers, **body)
 
 
 def outcome(response, path: str, world: World) -> Outcome:

@@ -9,15 +9,19 @@ import re
 import stat
 
 import pytest
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
-from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
 from selfeval.models import Assessment, PasswordLink, Round, User
-from selfeval.services.accounts import deactivate_user, issue_password_link
+from selfeval.services.accounts import (
+    authenticate,
+    create_user,
+    deactivate_user,
+    issue_password_link,
+    load_by_login_id,
+    user_for_token,
+)
 from selfeval.services.backup import (
     EXCLUDED_COLUMNS,
     NOT_BACKED_UP,
@@ -29,9 +33,10 @@ from selfeval.services.backup import (
     restore,
     to_json,
 )
-from selfeval.services.users import authenticate, create_user, load_by_login_id, user_for_token
+from selfeval.services.offers import OfferValues, create_offer
 from tests.conftest import PRODUCTION_PASSWORD_HASH, make_test_app
-from tests.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
+from tests.support.cli import outcome, run
+from tests.support.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
 
 COMMENT = "Tablets in allen Klassen.\nWLAN im Altbau: „ausbaufähig“ – Prüfung läuft."
 NO_SCHEMA = "the database has no schema yet: run `selfeval db upgrade` first"
@@ -39,7 +44,7 @@ UTC_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00")
 #: Every column a backup carries. A new column fails here on purpose: decide whether backups carry
 #: it (add it here) or not (add it to EXCLUDED_COLUMNS with what a restore fills in).
 BACKED_UP_COLUMNS = {
-    "schools": "id schulnummer name schulform ort kreis created_at",
+    "schools": "id schulnummer name schulform ort kreis gemeindeschluessel traeger_nummer traeger_name rechtsform created_at",
     "rounds": "id name slug school_year is_open catalog_snapshot_id created_at",
     "users": "id email display_name password_hash role active created_at",
     "memberships": "id user_id school_id is_leadership",
@@ -48,6 +53,8 @@ BACKED_UP_COLUMNS = {
     "assessments": "id school_id round_id catalog_snapshot_id status version created_at updated_at submitted_at submitted_by_id",
     "ratings": "id assessment_id indicator_id score comment changed_in_version updated_at updated_by_id",
     "catalog_snapshots": "id catalog_id version digest content created_at",
+    "kreis_offers": "id kreis title provider description contact url schulformen schulstufen target_groups fits version "
+    "created_at updated_at",
     "audit_events": "id at actor_id actor_name action subject school_id round_id subject_user_id changes",
 }
 
@@ -70,6 +77,8 @@ def build_data() -> str:
     invitee = create_user("neu@nord.test", "Zoë Çelik", "team", None, actor=admin, school=north)
     issue_password_link(invitee, "invite", actor=admin)
     deactivate_user(make_user("ehemalig@sued.test", school=south), actor=admin)
+    offer = OfferValues("05911", "Netzwerk Bochum", "Medienzentrum Bochum", "Viermal im Jahr.", fits=("k1",))
+    create_offer(offer, actor=admin, catalog=catalogs.active, allowed_kreise=None)
     db.session.commit()
     return token
 
@@ -119,6 +128,7 @@ def test_backup_restore_backup_gives_the_same_document_except_created_at(app, ta
 
     with target.app_context():
         restored = restore(from_json(to_json(first)))
+        db.session.commit()  # restore writes in the caller's transaction
     second = dump_of(target)
 
     assert without_created_at(second) == without_created_at(first)
@@ -134,6 +144,7 @@ def test_backup_restore_backup_gives_the_same_document_except_created_at(app, ta
         "api_tokens": 1,
         "assessments": 3,
         "catalog_snapshots": 1,
+        "kreis_offers": 1,
     }
     assert restored["ratings"] == indicators + 2 + 1
 
@@ -198,6 +209,7 @@ def test_restored_accounts_log_in_with_their_passwords_and_get_new_session_keys(
 
     with target.app_context():
         restore(document)
+        db.session.commit()
         teacher = authenticate("lehrkraft@nord.test", PASSWORD)
         assert (teacher.email, teacher.role, [m.school.schulnummer for m in teacher.memberships]) == (
             "lehrkraft@nord.test",
@@ -223,6 +235,7 @@ def test_after_a_restore_new_rows_get_the_next_ids(app, target):
 
     with target.app_context():
         restore(document)
+        db.session.commit()
         school = make_school("100009", name="Neue Schule")
         user = make_user("neu@neue-schule.test", school=school, leadership=True)
         rated(school, db.session.scalars(select(Round).filter_by(slug="2025-26")).one(), 4)
@@ -275,7 +288,7 @@ CASES = [
         ("tables", "password_links"),
         [],
         "unknown table password_links in the backup; it holds only: schools, rounds, users, memberships, "
-        "user_scopes, api_tokens, assessments, ratings, catalog_snapshots, audit_events",
+        "user_scopes, api_tokens, assessments, ratings, catalog_snapshots, kreis_offers, audit_events",
     ),
     (("tables", "rounds"), {}, "table rounds: expected a list of rows"),
     (("tables", "schools", 0), "100001", "table schools, row 1: expected an object"),
@@ -383,17 +396,6 @@ def test_a_database_without_the_current_schema_gets_a_plain_message(empty_databa
 # --- the command line ------------------------------------------------------------------------------
 
 
-def run(app, *args: str, input: str | bytes | None = None):
-    """`selfeval ARGS` against this app; unexpected exceptions propagate, tracebacks never print."""
-    result = CliRunner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def outcome(result) -> tuple[int, str, str]:
-    return result.exit_code, result.stdout, result.stderr
-
-
 def summary(verb: str, file, counts: dict[str, int]) -> re.Pattern:
     return re.compile(rf"{verb} {re.escape(str(file))}: {re.escape(counts_text(counts))} in \d+\.\d s\n")
 
@@ -482,3 +484,33 @@ def test_cli_dash_means_standard_output_and_input(app, target):
     assert (restored.exit_code, restored.stderr) == (0, "")
     assert summary("restored", "-", counts).fullmatch(restored.stdout)
     assert table_counts(target) == counts
+
+
+def test_a_backup_from_before_the_traeger_columns_restores_with_them_empty(app, target):
+    """Backups written before revision b7d2e4a9c1f3 lack the schools' Gemeindeschlüssel, Träger and Rechtsform."""
+    with app.app_context():
+        build_data()
+    current = dump_of(app)
+    old = copy.deepcopy(current)
+    old["schema_revision"] = "c5f126c3663d"
+    del old["tables"]["kreis_offers"]  # revision 3b8e4f2a9c61 added it
+    for row in old["tables"]["schools"]:
+        for column in ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform"):
+            del row[column]
+
+    with target.app_context():
+        restored = restore(from_json(to_json(old)))
+        db.session.commit()
+    again = dump_of(target)
+
+    assert restored["schools"] == len(current["tables"]["schools"])
+    expected = [
+        {**row, "gemeindeschluessel": None, "traeger_nummer": None, "traeger_name": None, "rechtsform": None}
+        for row in current["tables"]["schools"]
+    ]
+    assert again["tables"]["schools"] == expected
+    assert again["schema_revision"] == code_revision() == "b7d2e4a9c1f3"
+    assert again["tables"]["kreis_offers"] == []
+    assert {name: rows for name, rows in again["tables"].items() if name not in ("schools", "kreis_offers")} == {
+        name: rows for name, rows in current["tables"].items() if name not in ("schools", "kreis_offers")
+    }

@@ -10,10 +10,9 @@ actor, so a route added later is covered without anyone thinking of it.
 from __future__ import annotations
 
 from selfeval.extensions import db
-from tests.factories import login, make_school, make_user
-from tests.integration.authorization_table import ACTORS, TABLE
-from tests.integration.authorization_world import WriteWatch, build_world, restore, snapshot, wait_for_report_jobs
-from tests.integration.test_authorization_matrix import request, routes
+from tests.support.authorization_table import ACTORS, TABLE
+from tests.support.authorization_world import WriteWatch, build_world, request, restore, routes, snapshot, wait_for_report_jobs
+from tests.support.factories import login, make_school, make_user
 
 #: Nobody is logged in: no session user (the deactivated account's old cookie no longer logs anyone in).
 NOT_LOGGED_IN = frozenset({"anonymous", "deactivated"})

@@ -6,13 +6,10 @@ import hashlib
 import threading
 
 import pytest
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 from sqlalchemy import event, func, select, text
 from werkzeug.security import check_password_hash
 
 from selfeval.catalog import catalog_digest
-from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
 from selfeval.models import ApiToken, AuditEvent, CatalogSnapshot, Membership, Round, School, User, UserScope
 from selfeval.services import rounds as rounds_service
@@ -20,8 +17,9 @@ from selfeval.services.catalog_snapshots import snapshot_catalog
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import get_school
 from tests.conftest import PRODUCTION_PASSWORD_HASH
-from tests.factories import rated
-from tests.integration.test_rounds_school_years import WRONG_NAMES
+from tests.support.cli import outcome, run
+from tests.support.factories import rated
+from tests.support.school_years import WRONG_NAMES
 
 PASSWORD = "correct horse battery staple"
 SCHOOL_ARGS = ["schools", "add", "100001", "Gesamtschule Nord", "--schulform", "15", "--kreis", "05913", "--ort", "Dortmund"]
@@ -32,18 +30,6 @@ SCHULFORM_PROBLEM = (
     "16 Gemeinschaftsschule (Schulversuch), 17 Waldorfschule, 18 Hiberniaschule, "
     "19 Freie Waldorfförderschule, 20 Gymnasium, 25 Weiterbildungskolleg, 30 Berufskolleg."
 )
-
-
-def run(app, *args: str, input: str | None = None):
-    """Invoke `selfeval ARGS` against the test app; unexpected exceptions propagate, tracebacks never print."""
-    result = CliRunner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.stdout
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def outcome(result) -> tuple[int, str, str]:
-    return result.exit_code, result.stdout, result.stderr
 
 
 def row_counts(app) -> dict[str, int]:

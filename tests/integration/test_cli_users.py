@@ -10,34 +10,20 @@ import stat
 
 import pytest
 from bs4 import BeautifulSoup
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 from sqlalchemy import func, select
 
-from selfeval.cli import cli
 from selfeval.extensions import db
 from selfeval.models import ApiToken, AuditEvent, PasswordLink, Round, User
-from selfeval.services import accounts, privacy
-from selfeval.services.users import authenticate, find_user, issue_token, user_for_token
+from selfeval.services import accounts
+from selfeval.services.accounts import authenticate, find_user, issue_token, privacy, user_for_token
 from tests.conftest import make_test_app
-from tests.factories import PASSWORD, login, make_round, make_school, make_user, rate
+from tests.support.cli import outcome, run
+from tests.support.factories import PASSWORD, login, make_round, make_school, make_user, rate
 
 BASE = "https://selfeval.example.org"
 NEW_PASSWORD = "ein neues langes Passwort"
 BOTH_OR_NEITHER = "error: password: give it on standard input with --password-stdin (never as an argument), or use --invite\n"
 LAST_ADMIN = "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."
-
-
-def run(app, *args: str, input: str | None = None):
-    """Invoke `selfeval ARGS` against the test app; unexpected exceptions propagate, tracebacks never print."""
-    result = CliRunner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app), input=input, catch_exceptions=False)
-    assert "Traceback" not in result.stdout
-    assert "Traceback" not in result.stderr
-    return result
-
-
-def outcome(result) -> tuple[int, str, str]:
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

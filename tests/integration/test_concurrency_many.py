@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from selfeval.extensions import catalogs, db
 from selfeval.models import Assessment, AuditEvent, Round, School
-from tests.factories import make_round, make_school, make_token, make_user
-from tests.integration.audit_chain import audit_chain_problems
+from tests.support.audit_chain import audit_chain_problems
+from tests.support.factories import make_round, make_school, make_token, make_user
 
 SCHOOLS = [f"2000{number:02d}" for number in range(6)]
 WRITERS_PER_SCHOOL = 3

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from selfeval.extensions import db
 from selfeval.models import AuditEvent, School
-from selfeval.services.users import create_user, find_user
-from tests.directory_file import csv_file, record
-from tests.factories import login, make_round, make_school, make_token, make_user
-from tests.html import csrf, soup_of
+from selfeval.services.accounts import create_user, find_user
+from tests.support.directory_file import csv_file, record
+from tests.support.factories import login, make_round, make_school, make_token, make_user
+from tests.support.html import csrf, soup_of
 
 ADMIN = "admin@land.test"
 REFUSED = "Die Anfrage enthält ein unzulässiges Steuerzeichen (U+0000); nichts wurde verarbeitet."

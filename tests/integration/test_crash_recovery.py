@@ -22,9 +22,9 @@ from sqlalchemy.pool import NullPool
 
 from selfeval.extensions import catalogs
 from selfeval.models import Assessment, AuditEvent, Round, School
-from tests.factories import make_round, make_school, make_token, make_user
-from tests.integration.audit_chain import audit_chain_problems
-from tests.live_server import live_server
+from tests.support.audit_chain import audit_chain_problems
+from tests.support.factories import make_round, make_school, make_token, make_user
+from tests.support.live_server import live_server
 
 SCHOOLS = [f"3100{number:02d}" for number in range(6)]
 WRITERS_PER_SCHOOL = 2

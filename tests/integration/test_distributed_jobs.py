@@ -35,8 +35,8 @@ from sqlalchemy.pool import NullPool
 from selfeval.extensions import db
 from selfeval.models import Assessment, ReportJobPart, Round, School
 from tests.conftest import TEST_SECRET_KEY
-from tests.factories import all_scores, make_round, make_school, make_token, make_user, submitted
-from tests.live_server import CHECKOUT, live_server
+from tests.support.factories import all_scores, make_round, make_school, make_token, make_user, submitted
+from tests.support.live_server import CHECKOUT, live_server
 
 REDIS_URL = os.environ.get("SELFEVAL_TEST_DISTRIBUTED_BROKER_URL", "redis://127.0.0.1:6379/13")
 SCHOOLS = 48  # submitted, in the batch

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from selfeval.catalog import load_catalog
-from selfeval.paths import CRITERIA_DIR, STATIC_DIR
-from tests.factories import login, make_round, make_school, make_user, rate
-from tests.html import soup_of, text
+from selfeval.paths import STATIC_DIR
+from tests.support.catalogue import LEITFADEN
+from tests.support.factories import login, make_round, make_school, make_user, rate
+from tests.support.html import soup_of, text
 
 RESULTS = "/schulen/100001/2025-26/ergebnis"
 REPORT = "/schulen/100001/2025-26/bericht"
-LEITFADEN = load_catalog(CRITERIA_DIR / "dortmund-leitfaden.yaml")
 CSS = STATIC_DIR / "css" / "selfeval.css"
 
 
@@ -58,7 +57,7 @@ def test_the_html_report_of_a_draft_carries_the_mark_on_screen_and_on_every_prin
 
 
 def test_a_submitted_report_has_no_draft_mark(app, client):
-    from tests.factories import all_scores, submitted
+    from tests.support.factories import all_scores, submitted
 
     with app.app_context():
         school = make_school("100001")
@@ -72,7 +71,7 @@ def test_a_submitted_report_has_no_draft_mark(app, client):
 
 def test_the_results_page_shows_the_school_years_as_line_charts_and_a_table(app, client):
     """Issue 16: all earlier submitted rounds, per criterion and overall; drafts with their completeness only."""
-    from tests.factories import all_scores, submitted
+    from tests.support.factories import all_scores, submitted
 
     with app.app_context():
         school = make_school("100001")
@@ -105,7 +104,7 @@ def test_the_results_page_shows_the_school_years_as_line_charts_and_a_table(app,
 
 def test_while_rating_last_years_score_and_comment_stand_read_only_beside_each_indicator(app, client):
     """Issue 16: the team rates against its own history (the previous round's submitted assessment)."""
-    from tests.factories import all_scores, submitted
+    from tests.support.factories import all_scores, submitted
 
     with app.app_context():
         school = make_school("100001")
@@ -147,7 +146,7 @@ def test_without_a_submitted_previous_round_the_rating_page_shows_no_last_year(a
 
 
 def test_without_an_earlier_submitted_school_year_the_history_is_a_sentence_not_seven_lone_points(app, client):
-    from tests.factories import all_scores, submitted
+    from tests.support.factories import all_scores, submitted
 
     with app.app_context():
         school = make_school("100001")
@@ -168,7 +167,7 @@ def test_last_years_score_is_not_shown_beside_an_indicator_whose_text_changed_si
 
     from selfeval.extensions import catalogs, db
     from selfeval.services.rounds import create_round
-    from tests.factories import all_scores, submitted
+    from tests.support.factories import all_scores, submitted
 
     with app.app_context():
         school = make_school("100001")

@@ -8,10 +8,10 @@ import io
 
 import pytest
 
-from tests.directory_file import csv_file, record
-from tests.factories import login, make_school, make_user
-from tests.html import csrf, soup_of
-from tests.payloads import PAYLOADS, as_name, as_place, hostile_markup_in
+from tests.support.directory_file import csv_file, record
+from tests.support.factories import login, make_school, make_user
+from tests.support.html import csrf, soup_of
+from tests.support.payloads import PAYLOADS, as_name, as_place, hostile_markup_in
 
 ADMIN = "admin@land.test"
 EDIT, SCHOOL, IMPORT = "/verwaltung/schulen/100001/bearbeiten", "/verwaltung/schulen/100001", "/verwaltung/import"

@@ -12,9 +12,9 @@ import io
 import openpyxl
 import pytest
 
-from tests.factories import login
-from tests.integration.escaping_area import ADVISER, ROUND_SLUG, SCHOOLS, populated_app
-from tests.payloads import FORMULA_TRIGGERS, as_name, as_place
+from tests.support.escaping_area import ADVISER, ROUND_SLUG, SCHOOLS, populated_app
+from tests.support.factories import login
+from tests.support.payloads import FORMULA_TRIGGERS, as_name, as_place
 
 EXPORT = "/api/v1/export"
 NUMBER, NAME, PLACE = 0, 1, 4  # columns of the metadata: Schulnummer, Schule, …, Ort

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import login
-from tests.html import soup_of
-from tests.integration.escaping_area import ADMIN, FIRST, LEADER_NAME, SCHOOLS, member_email, populated_app
-from tests.payloads import PAYLOADS, as_comment, as_name, as_place, hostile_markup_in, new_comment_in
+from tests.support.escaping_area import ADMIN, FIRST, LEADER_NAME, SCHOOLS, member_email, populated_app
+from tests.support.factories import login
+from tests.support.html import soup_of
+from tests.support.payloads import PAYLOADS, as_comment, as_name, as_place, hostile_markup_in, new_comment_in
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Escaping in the team's pages and the report page: every payload shows as the text typed, never as markup.
 
 Comments (Belege/Anmerkungen), the school's name and Ort, and the names of the team members who wrote them
-(see tests/integration/escaping_area.py). Each page is parsed with BeautifulSoup: no element or event attribute
+(see tests/support/escaping_area.py). Each page is parsed with BeautifulSoup: no element or event attribute
 came from a payload, and the text node where the value is shown equals the stored text exactly.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import login
-from tests.html import soup_of
-from tests.integration.escaping_area import ADVISER, BASE, FIRST, LEADER_NAME, SCHOOLS, member_email, populated_app
-from tests.payloads import PAYLOADS, as_comment, as_name, as_place, hostile_markup_in, new_comment_in
+from tests.support.escaping_area import ADVISER, BASE, FIRST, LEADER_NAME, SCHOOLS, member_email, populated_app
+from tests.support.factories import login
+from tests.support.html import soup_of
+from tests.support.payloads import PAYLOADS, as_comment, as_name, as_place, hostile_markup_in, new_comment_in
 
 NAME, PLACE = as_name(SCHOOLS[FIRST]), as_place(SCHOOLS[FIRST])
 COMMENTS = [as_comment(payload) for payload in PAYLOADS]

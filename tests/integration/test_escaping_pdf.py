@@ -16,10 +16,11 @@ from selfeval.reports.content import ReportInput, build_report
 from selfeval.reports.model import Comparison, ReportSchool
 from selfeval.reports.pdf import render_pdf
 from selfeval.reports.text import TITLE
-from tests.factories import login
-from tests.integration.escaping_area import ADVISER, BASE, FIRST, SCHOOLS, populated_app
-from tests.payloads import PAYLOADS, as_comment, as_name, as_place
-from tests.unit.test_report_pdf import LEITFADEN, SCORES
+from tests.support.catalogue import LEITFADEN
+from tests.support.escaping_area import ADVISER, BASE, FIRST, SCHOOLS, populated_app
+from tests.support.factories import login
+from tests.support.payloads import PAYLOADS, as_comment, as_name, as_place
+from tests.support.report_pdf import SCORES
 
 #: The largest font of the report's own styles (the title); <font size="80"> in a text must not get through.
 LARGEST_FONT = 18

@@ -2,7 +2,7 @@
 
 Two admins, each in their own browser, deactivate (or erase, or demote) the other at the same instant. Each request
 checks "is another active admin left?" and then acts. Without a lock both checks see two admins and both act: no
-active admin remains. `tests.rendezvous.meet_after` holds each request right after its check until the other has
+active admin remains. `tests.support.rendezvous.meet_after` holds each request right after its check until the other has
 checked too, so the race is certain, not lucky. The rule now takes a lock on the admin rows first (PostgreSQL: row
 locks; SQLite: the write lock), so the second request waits, then sees one admin left and is refused.
 """
@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from selfeval.extensions import db
 from selfeval.models import User
-from tests.factories import login, make_school, make_user
-from tests.html import csrf
-from tests.rendezvous import meet_after, run_together
+from tests.support.factories import login, make_school, make_user
+from tests.support.html import csrf
+from tests.support.rendezvous import meet_after, run_together
 
 USERS = "/verwaltung/konten"
 LAST_ADMIN = "Das ist das einzige aktive Verwaltungskonto; es muss eines bleiben."

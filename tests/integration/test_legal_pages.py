@@ -8,8 +8,8 @@ import pytest
 from selfeval.app import create_app
 from selfeval.config import ConfigurationError
 from tests.conftest import empty_tables, make_test_app
-from tests.factories import login, make_school, make_user
-from tests.html import soup_of, text
+from tests.support.factories import login, make_school, make_user
+from tests.support.html import soup_of, text
 
 BUILT_IN = [("Impressum", "/impressum"), ("Datenschutz", "/datenschutz"), ("Barrierefreiheit", "/barrierefreiheit")]
 OPERATOR = {

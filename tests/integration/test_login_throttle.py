@@ -15,7 +15,7 @@ from limits.storage import MemoryStorage
 
 from selfeval.security.throttle import EXTENSION, LoginThrottle
 from tests.conftest import empty_tables, make_test_app
-from tests.factories import PASSWORD, make_school, make_user
+from tests.support.factories import PASSWORD, make_school, make_user
 
 WRONG = "falsches-passwort-123"
 FAILED = "E-Mail-Adresse oder Passwort sind nicht richtig."

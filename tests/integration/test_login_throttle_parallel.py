@@ -16,8 +16,8 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.factories import PASSWORD, make_school, make_user
-from tests.live_server import live_server
+from tests.support.factories import PASSWORD, make_school, make_user
+from tests.support.live_server import live_server
 
 REDIS_URL = os.environ.get("SELFEVAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 WRONG = "falsches-passwort-123"

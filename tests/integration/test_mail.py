@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email import policy as email_policy
@@ -14,35 +13,13 @@ from selfeval.config import ConfigurationError, mail_config
 from selfeval.display import LOCAL_TIME
 from selfeval.extensions import db
 from selfeval.services import accounts
+from selfeval.services.accounts import create_user
 from selfeval.services.mail import MailNotSent, MailSettings, password_link_message, send
-from selfeval.services.users import create_user
-from tests.factories import make_school
+from tests.support.factories import make_school
+from tests.support.mail import Recorder, free_port
 
 SENDER = "selfeval@example.org"
 URL = "https://selfeval.example.org/passwort-festlegen/abc123"
-
-
-class Recorder:
-    """An SMTP handler that keeps every envelope; refuses recipients whose address starts with 'refuse'."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's name
-        if address.startswith("refuse"):
-            return "550 5.1.1 unknown recipient"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

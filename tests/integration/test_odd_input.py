@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 
 from selfeval.extensions import db
 from selfeval.models import AuditEvent, Round
-from selfeval.services.users import find_user
-from tests.factories import login, make_round, make_school, make_user, submitted
-from tests.html import csrf, soup_of, text
-from tests.properties import budget
+from selfeval.services.accounts import find_user
+from tests.support.factories import login, make_round, make_school, make_user, submitted
+from tests.support.html import csrf, soup_of, text
+from tests.support.properties import budget
 
 ADMIN = "admin@land.test"
 REFUSED_TITLE = "Ungültige Anfrage"

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from selfeval.extensions import db
 from selfeval.models import AuditEvent, PasswordLink
 from selfeval.services import accounts
-from selfeval.services.users import authenticate, create_user
-from tests.factories import make_school
-from tests.live_server import live_server
+from selfeval.services.accounts import authenticate, create_user
+from tests.support.factories import make_school
+from tests.support.live_server import live_server
 
 PARALLEL = 12
 

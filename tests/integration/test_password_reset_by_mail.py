@@ -17,9 +17,9 @@ from selfeval.extensions import db
 from selfeval.models import AuditEvent, PasswordLink, User
 from selfeval.services import accounts
 from tests.conftest import make_test_app
-from tests.factories import PASSWORD, login, make_school, make_user
-from tests.html import soup_of, text
-from tests.integration.test_mail import Recorder, free_port
+from tests.support.factories import PASSWORD, login, make_school, make_user
+from tests.support.html import soup_of, text
+from tests.support.mail import Recorder, free_port
 
 PAGE = "/passwort-vergessen"
 SENT = [

@@ -13,11 +13,11 @@ from sqlalchemy import MetaData, func, select
 from selfeval.extensions import db
 from selfeval.models import ApiToken, Assessment, AuditEvent, Membership, PasswordLink, Rating, User, UserScope
 from selfeval.models.types import utcnow
-from selfeval.services import accounts, assessments, audit, privacy
+from selfeval.services import accounts, assessments, audit
+from selfeval.services.accounts import create_user, find_user, issue_token, privacy, user_for_token
 from selfeval.services.audit import ERASED_ACCOUNT
 from selfeval.services.errors import InvalidInput
-from selfeval.services.users import create_user, find_user, issue_token, user_for_token
-from tests.factories import PASSWORD, all_scores, login, make_round, make_school, make_user, rate
+from tests.support.factories import PASSWORD, all_scores, login, make_round, make_school, make_user, rate
 
 COMMENT = "Medienkonzept 2024 beschlossen"
 #: Every trace of the person: both names and both e-mail addresses she had.

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from tests.integration.test_cli_admin import outcome, run
-from tests.integration.test_reports import pdf_text, populate
+from tests.support.reports import pdf_text, populate
 
 SUBMITTED = [
     "bericht-2025-26-100001-adler-gesamtschule.pdf",
@@ -33,9 +32,9 @@ def out(tmp_path):
 
 
 @pytest.mark.parametrize("round_name", ["2025/26", "2025-26"])
-def test_report_writes_the_pdf_of_one_school(app, area, out, round_name):
+def test_report_writes_the_pdf_of_one_school(app, runner, area, out, round_name):
     target = out / "adler.pdf"
-    assert outcome(run(app, "report", "100001", round_name, "-o", str(target))) == (
+    assert runner.outcome("report", "100001", round_name, "-o", str(target)) == (
         0,
         f"wrote {target} (100001 Adler-Gesamtschule, round 2025/26, submitted)\n",
         "",
@@ -47,9 +46,9 @@ def test_report_writes_the_pdf_of_one_school(app, area, out, round_name):
     assert "Gesamtwert 5,0 von 10" in content
 
 
-def test_report_of_a_draft_says_draft(app, area, out):
+def test_report_of_a_draft_says_draft(app, runner, area, out):
     target = out / "castell.pdf"
-    assert outcome(run(app, "report", "100003", "2025-26", "--output", str(target))) == (
+    assert runner.outcome("report", "100003", "2025-26", "--output", str(target)) == (
         0,
         f"wrote {target} (100003 Castell-Gesamtschule, round 2025/26, draft)\n",
         "",
@@ -65,15 +64,15 @@ def test_report_of_a_draft_says_draft(app, area, out):
         (["100004", "2025/26"], "school 100004 has nothing rated in round 2025/26"),
     ],
 )
-def test_report_fails_with_one_line_and_writes_nothing(app, area, out, args, message):
+def test_report_fails_with_one_line_and_writes_nothing(app, runner, area, out, args, message):
     target = out / "bericht.pdf"
-    assert outcome(run(app, "report", *args, "-o", str(target))) == (1, "", f"error: {message}\n")
+    assert runner.outcome("report", *args, "-o", str(target)) == (1, "", f"error: {message}\n")
     assert list(out.iterdir()) == []
 
 
-def test_report_into_a_missing_folder_fails(app, area, out):
+def test_report_into_a_missing_folder_fails(app, runner, area, out):
     target = out / "fehlt" / "bericht.pdf"
-    assert outcome(run(app, "report", "100001", "2025/26", "-o", str(target))) == (
+    assert runner.outcome("report", "100001", "2025/26", "-o", str(target)) == (
         1,
         "",
         f"error: folder {out / 'fehlt'} does not exist\n",
@@ -84,9 +83,9 @@ def test_report_into_a_missing_folder_fails(app, area, out):
 SUMMARY = r"wrote {count} of {count} reports to {folder} in \d+\.\d s \(\d+\.\d per second, {workers}, \d+\.\d MB\)\n"
 
 
-def test_reports_writes_one_pdf_per_submitted_school_in_parallel(app, area, out):
+def test_reports_writes_one_pdf_per_submitted_school_in_parallel(app, runner, area, out):
     folder = out / "berichte"
-    result = run(app, "reports", "2025/26", "-o", str(folder), "--jobs", "2")
+    result = runner("reports", "2025/26", "-o", str(folder), "--jobs", "2")
 
     assert result.exit_code == 0
     assert re.fullmatch(SUMMARY.format(count=3, folder=re.escape(str(folder)), workers="2 workers"), result.stdout)
@@ -96,10 +95,10 @@ def test_reports_writes_one_pdf_per_submitted_school_in_parallel(app, area, out)
     assert "Zechen-Gesamtschule" in pdf_text((folder / SUBMITTED[2]).read_bytes())
 
 
-def test_reports_filters_and_replaces_files_of_the_same_name(app, area, out):
+def test_reports_filters_and_replaces_files_of_the_same_name(app, runner, area, out):
     (out / SUBMITTED[0]).write_bytes(b"stale")
     (out / "notiz.txt").write_text("bleibt")
-    result = run(app, "reports", "2025-26", "--kreis", "05913", "--schulform", "15", "-o", str(out), "--jobs", "1")
+    result = runner("reports", "2025-26", "--kreis", "05913", "--schulform", "15", "-o", str(out), "--jobs", "1")
 
     assert result.exit_code == 0
     assert re.fullmatch(SUMMARY.format(count=1, folder=re.escape(str(out)), workers="1 worker"), result.stdout)
@@ -117,14 +116,14 @@ def test_reports_filters_and_replaces_files_of_the_same_name(app, area, out):
         (["--schulform", "02"], "no school of this selection has submitted in round 2025/26; nothing written"),
     ],
 )
-def test_reports_with_a_bad_or_empty_selection_fails_and_writes_nothing(app, area, out, options, message):
+def test_reports_with_a_bad_or_empty_selection_fails_and_writes_nothing(app, runner, area, out, options, message):
     folder = out / "berichte"
-    assert outcome(run(app, "reports", "2025/26", *options, "-o", str(folder))) == (1, "", f"error: {message}\n")
+    assert runner.outcome("reports", "2025/26", *options, "-o", str(folder)) == (1, "", f"error: {message}\n")
     assert folder.exists() is False
 
 
-def test_reports_for_an_unknown_round_fails(app, area, out):
-    assert outcome(run(app, "reports", "1999", "-o", str(out / "x"))) == (
+def test_reports_for_an_unknown_round_fails(app, runner, area, out):
+    assert runner.outcome("reports", "1999", "-o", str(out / "x")) == (
         1,
         "",
         'error: unknown round "1999"; give its name (2025/26) or slug (2025-26)\n',
@@ -132,8 +131,8 @@ def test_reports_for_an_unknown_round_fails(app, area, out):
     assert list(out.iterdir()) == []
 
 
-def test_worker_without_a_broker_says_why_it_cannot_start(app):
-    assert outcome(run(app, "worker", "--concurrency", "1")) == (
+def test_worker_without_a_broker_says_why_it_cannot_start(runner):
+    assert runner.outcome("worker", "--concurrency", "1") == (
         1,
         "",
         "selfeval worker: SELFEVAL_BROKER_URL is not set; without a broker, report jobs run in the web process.\n",

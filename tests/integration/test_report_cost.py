@@ -17,9 +17,9 @@ from selfeval.models import Assessment, Rating, School
 from selfeval.reports.cache import shared_cache
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import get_school
-from tests.factories import leader, login, rate
-from tests.integration.test_reports import PDF, USERS, assert_pdf_download, pdf_text, populate
-from tests.integration.test_team_pages import soup_of, text
+from tests.support.factories import leader, login, rate
+from tests.support.html import soup_of, text
+from tests.support.reports import PDF, USERS, assert_pdf_download, pdf_text, populate
 
 HTML = PDF.removesuffix(".pdf")
 #: The attack of issue 15: 2,000 characters, 1,000 lines, in every one of the 23 comments.

@@ -23,13 +23,12 @@ from werkzeug.datastructures import MultiDict
 from selfeval.extensions import db
 from selfeval.jobs import report_jobs
 from selfeval.models import ReportJobPart, ReportJobRow
-from selfeval.services import privacy
 from selfeval.services import reports as report_service
-from selfeval.services.users import find_user
+from selfeval.services.accounts import find_user, privacy
 from tests.conftest import empty_tables, make_test_app
-from tests.factories import login, make_user
-from tests.integration.test_reports import USERS, pdf_text, populate
-from tests.integration.test_team_pages import csrf, soup_of, text
+from tests.support.factories import login, make_user
+from tests.support.html import csrf, soup_of, text
+from tests.support.reports import USERS, pdf_text, populate
 
 START = "/auswertung/berichte/"
 REDIS_URL = os.environ.get("SELFEVAL_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")

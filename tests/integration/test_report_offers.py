@@ -8,9 +8,9 @@ import pytest
 from selfeval.reference import schulstufen_of
 from selfeval.reports.pdf import render_pdf
 from selfeval.services.reports import report_for
-from tests.factories import all_scores, leader, login, make_round, make_school, submitted
-from tests.integration.test_reports import pdf_text
-from tests.integration.test_team_pages import soup_of, text
+from tests.support.factories import all_scores, leader, login, make_round, make_school, submitted
+from tests.support.html import soup_of, text
+from tests.support.reports import pdf_text
 
 #: Six indicators tied at 1 – all six are Entwicklungsfelder – whose offers include limited ones.
 WEAK = ("k1b", "k1d", "k3b", "k4c", "k6a", "k6b")

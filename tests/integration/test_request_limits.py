@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from selfeval.extensions import db
-from selfeval.models import MAX_COMMENT_LENGTH, Assessment
-from tests.factories import make_round, make_school, make_token, make_user
+from selfeval.limits import MAX_COMMENT_LENGTH
+from selfeval.models import Assessment
+from tests.support.factories import make_round, make_school, make_token, make_user
 
 URL = "/api/v1/schools/100001/assessments/2025-26"
 

@@ -25,29 +25,10 @@ from selfeval.services.rounds import (
 )
 from selfeval.services.schools import get_school
 from tests.conftest import make_test_app
-from tests.factories import login, make_round, make_school, make_user, rate, rated, submitted
-from tests.html import rows, soup_of
-from tests.html import text as page_text
-
-EXAMPLE = "Bitte geben Sie das Schuljahr in der Form JJJJ/JJ an, z. B. 2026/27."
-#: Names an admin may type and the message each gets; nothing is stored for any of them.
-WRONG_NAMES = [
-    ("2026/28", "„2026/28“ ist kein Schuljahr: Auf 2026 folgt 2027. Meinen Sie 2026/27?"),
-    ("2026/2027", f"„2026/2027“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}"),
-    ("Schuljahr 2026/27", f"„Schuljahr 2026/27“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}"),
-    ("2026-27", f"„2026-27“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}"),
-    (
-        "Schuljahr 2026/2027 <b>x</b>",
-        f"„Schuljahr 2026/2027 <b>x</b>“ ist nicht in der Form JJJJ/JJ. Meinen Sie 2026/27? {EXAMPLE}",
-    ),
-    ("Testrunde", f"„Testrunde“ ist kein Schuljahr. {EXAMPLE}"),
-    ("//", f"„//“ ist kein Schuljahr. {EXAMPLE}"),
-    ("2026/\x0027", f"Der Name enthält Steuerzeichen (etwa aus einer Kopie). {EXAMPLE}"),
-    ("2026/27\x1b[31m", f"Der Name enthält Steuerzeichen (etwa aus einer Kopie). {EXAMPLE}"),
-    ("2026\u0085/27", f"Der Name enthält Steuerzeichen (etwa aus einer Kopie). {EXAMPLE}"),
-    ("1999/00", "Bitte ein Schuljahr von 2000/01 bis 2098/99 angeben."),
-    ("2099/00", "Bitte ein Schuljahr von 2000/01 bis 2098/99 angeben."),
-]
+from tests.support.factories import login, make_round, make_school, make_user, rate, rated, submitted
+from tests.support.html import rows, soup_of
+from tests.support.html import text as page_text
+from tests.support.school_years import WRONG_NAMES
 
 
 def names(rounds) -> list[str]:
@@ -211,8 +192,6 @@ def test_the_migration_fills_the_school_year_where_the_name_is_one_and_keeps_eve
             back = connection.execute(text("SELECT id, name FROM rounds ORDER BY id")).all()
         assert [row[0] for row in back] == [1, 2, 3, 4, 5, 6, 7]
         db.engine.dispose()
-
-
 
 
 def test_deleting_a_round_while_a_team_starts_its_draft_never_loses_the_draft(app):

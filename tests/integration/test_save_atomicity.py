@@ -16,9 +16,9 @@ from sqlalchemy import event, select
 
 from selfeval.extensions import db
 from selfeval.models import Assessment, AuditEvent, Rating
-from tests.factories import login, make_round, make_school, make_token, make_user, rate
-from tests.html import soup_of, text
-from tests.integration.test_team_pages import form_data
+from tests.support.factories import login, make_round, make_school, make_token, make_user, rate
+from tests.support.html import soup_of, text
+from tests.support.rating_form import form_data
 
 SCHULNUMMER = "100001"
 API = f"/api/v1/schools/{SCHULNUMMER}/assessments/2025-26"

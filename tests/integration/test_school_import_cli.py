@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 from sqlalchemy import func, select
 
-from selfeval.cli import cli
 from selfeval.extensions import db
 from selfeval.models import AuditEvent, School
-from tests.directory_file import csv_file, record
+from tests.support.cli import outcome, run
+from tests.support.directory_file import csv_file, record
 
 UNKNOWN_12 = "Schulform „12“ steht nicht im Schlüsselverzeichnis; die Schule wird trotzdem importiert."
 DATA = csv_file(
@@ -25,17 +23,6 @@ REJECTED = [
     {"line": 5, "reason": "Schulnummer „10003“ hat nicht 6 Ziffern."},
     {"line": 6, "reason": "Gemeindeschluessel „09162000“ liegt in keinem Kreis von NRW (Kreisschlüssel „09162“)."},
 ]
-
-
-def run(app, *args: str):
-    """Invoke `selfeval ARGS` against the test app; unexpected exceptions propagate, tracebacks never print."""
-    result = CliRunner().invoke(cli, list(args), obj=ScriptInfo(create_app=lambda: app), catch_exceptions=False)
-    assert "Traceback" not in result.stdout + result.stderr
-    return result
-
-
-def outcome(result) -> tuple[int, str, str]:
-    return result.exit_code, result.stdout, result.stderr
 
 
 def stored(app) -> tuple[list[tuple], int]:

@@ -12,10 +12,9 @@ from hypothesis import HealthCheck, event, given
 from selfeval.directory import DirectoryFileError, DirectoryParse, parse_directory
 from selfeval.extensions import db
 from selfeval.services.school_import import ImportResult, import_directory
-from tests.directory_file import generate_directory
-from tests.integration.test_school_import import school_rows, schools, trail
-from tests.properties import budget
-from tests.unit.test_directory_properties import damaged
+from tests.support.directory_file import damaged, generate_directory
+from tests.support.properties import budget
+from tests.support.school_import import school_rows, schools, trail
 
 FILENAME = "schuldaten.csv"
 

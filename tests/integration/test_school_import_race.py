@@ -2,7 +2,7 @@
 
 Both imports read the stored schools, find the same differences and write them. Without a lock both read before
 either writes, so every change was written and audited twice (3,000 `school.updated` entries for 1,500 changes).
-`tests.rendezvous.meet_after` holds each import right after its first statement on the schools table until the
+`tests.support.rendezvous.meet_after` holds each import right after its first statement on the schools table until the
 other has run its own, so the race is certain. The import now locks the schools table for writing first; the second
 import waits, then finds nothing left to change.
 """
@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from selfeval.extensions import db
 from selfeval.models import AuditEvent, School
 from selfeval.services.school_import import import_directory
-from tests.directory_file import csv_file, record
-from tests.factories import make_school
-from tests.rendezvous import meet_after, run_together
+from tests.support.directory_file import csv_file, record
+from tests.support.factories import make_school
+from tests.support.rendezvous import meet_after, run_together
 
 SCHOOLS = [str(number) for number in range(100001, 100021)]
 CHANGED = csv_file(*(record(Schulnummer=number, Schulbezeichnung_1=f"Neuer Name {number}") for number in SCHOOLS))

@@ -6,7 +6,7 @@ import pytest
 
 from selfeval.security.headers import CONTENT_SECURITY_POLICY
 from tests.conftest import empty_tables, make_test_app
-from tests.factories import all_scores, login, make_round, make_school, make_user, rated
+from tests.support.factories import all_scores, login, make_round, make_school, make_user, rated
 
 EXPECTED_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "

@@ -9,7 +9,7 @@ import pytest
 
 from selfeval.security.sessions import LOGGED_IN_AT
 from tests.conftest import empty_tables, make_test_app
-from tests.factories import PASSWORD, login, make_school, make_user
+from tests.support.factories import PASSWORD, login, make_school, make_user
 
 HOME = "/schule"
 LOGIN_REDIRECT = "/anmelden?next=%2Fschule"

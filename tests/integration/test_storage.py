@@ -16,9 +16,9 @@ from moto.server import ThreadedMotoServer
 
 from selfeval.storage import FileStorage, S3Storage, StorageError, open_storage
 from tests.conftest import make_test_app
-from tests.factories import login
 from tests.integration.test_report_jobs import IN_DORTMUND, START, change_job, start_from_the_overview, wait_until_finished
-from tests.integration.test_reports import USERS, populate
+from tests.support.factories import login
+from tests.support.reports import USERS, populate
 
 BUCKET = "selfeval-test"
 

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from selfeval.services.rounds import get_round
-from tests.factories import all_scores, login, make_round, make_school, make_user, rated, submitted
-from tests.html import soup_of, text
+from tests.support.factories import all_scores, login, make_round, make_school, make_user, rated, submitted
+from tests.support.html import soup_of, text
 
 OVERVIEW = "/auswertung/"
 DASH = "–"

@@ -6,8 +6,9 @@ from selfeval.extensions import catalogs, db
 from selfeval.services import assessments
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import get_school
-from tests.factories import login, make_round, make_school, make_user
-from tests.integration.test_team_pages import csrf, form_data, soup_of, text
+from tests.support.factories import login, make_round, make_school, make_user
+from tests.support.html import csrf, soup_of, text
+from tests.support.rating_form import form_data
 
 BASE = "/schulen/100001/2025-26"
 

@@ -12,8 +12,8 @@ import pytest
 from selfeval.extensions import db
 from selfeval.models import Assessment
 from selfeval.views.formatting import format_datetime
-from tests.factories import login, make_round, make_school, make_user, submitted
-from tests.html import soup_of, text
+from tests.support.factories import login, make_round, make_school, make_user, submitted
+from tests.support.html import soup_of, text
 
 OVERVIEW = "/schulen/100001/2025-26/"
 NAMES = ["Leitung-100001", "Lehrer", "leitung-100001@schule.test", "lehrer@schule.test"]

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 
 from selfeval.extensions import db
-from selfeval.models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
+from selfeval.limits import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
 from selfeval.services import assessments
-from selfeval.services.users import create_user
-from tests.factories import all_scores, login, make_round, make_school, make_user, rate
-from tests.html import soup_of, text
-
-OVERVIEW = "/schulen/100001/2025-26/"
-K1 = "/schulen/100001/2025-26/kriterien/k1"
+from selfeval.services.accounts import create_user
+from tests.support.factories import all_scores, login, make_round, make_school, make_user, rate
+from tests.support.html import soup_of, text
+from tests.support.rating_form import K1, OVERVIEW, form_data, stored
 
 
 @pytest.fixture
@@ -29,31 +26,6 @@ def team(app):
 
 def csrf(client, url: str) -> str:
     return soup_of(client.get(url)).find("meta", attrs={"name": "csrf-token"})["content"]
-
-
-def form_data(page: BeautifulSoup) -> dict[str, str]:
-    """What the browser would send for the rating form as it is shown."""
-    form = page.find("form", class_="rating-form")
-    data = {}
-    for field in form.find_all(["input", "textarea"]):
-        name = field.get("name")
-        if not name or (field.get("type") == "radio" and not field.has_attr("checked")):
-            continue
-        # A browser drops the one newline that starts a textarea's content.
-        if field.name == "textarea":
-            data[name] = field.get_text().removeprefix("\r\n").removeprefix("\n")
-        else:
-            data[name] = field.get("value", "")
-    return data
-
-
-def stored(app, school, indicator_id: str) -> tuple[int | None, str, int]:
-    with app.app_context():
-        from selfeval.services.rounds import get_round
-
-        state = assessments.load_state(db.session.merge(school), get_round("2025-26"))
-        rating = state.rating(indicator_id)
-        return rating.score, rating.comment, state.version
 
 
 def test_login_with_wrong_password_shows_a_generic_message(client, team):

@@ -6,8 +6,8 @@ import pytest
 
 from selfeval.extensions import catalogs
 from selfeval.services.schools import get_school
-from tests.factories import login, make_round, make_school, make_user, rated, submitted
-from tests.html import csrf, soup_of, text
+from tests.support.factories import login, make_round, make_school, make_user, rated, submitted
+from tests.support.html import csrf, soup_of, text
 
 HOME = "/schule"
 

@@ -9,8 +9,10 @@ from sqlalchemy.exc import IntegrityError
 
 from selfeval.extensions import db
 from selfeval.models import School
-from selfeval.services.errors import InvalidInput
+from selfeval.services.assessments import AssessmentLocked
+from selfeval.services.errors import InvalidInput, NotFound
 from selfeval.unit_of_work import attempt, in_one_transaction
+from selfeval.views.service_errors import refusals_go_to
 
 
 def _schulnummern(app) -> list[str]:
@@ -119,3 +121,86 @@ def test_a_command_that_exits_with_an_error_code_rolls_back(app):
             with pytest.raises(SystemExit):
                 exits(code)
     assert _schulnummern(app) == ["100010"]
+
+
+# --- a service's refusal that a view lets through (views.service_errors) --------------------------------------
+
+
+@pytest.fixture
+def refusing_app(app):
+    """Routes that write and then let a service's refusal through, as the admin pages and the API do."""
+    probe = Blueprint("refusing", __name__)
+
+    @probe.get("/probe/page/<int:number>")
+    def page(number: int):
+        return f"page {number}"
+
+    @probe.post("/probe/refused/<int:number>/<word>")
+    @refusals_go_to("refusing.page")
+    def refused(number: int, word: str):
+        _add("100011")
+        db.session.flush()
+        if word == "fields":
+            raise InvalidInput({"name": "Bitte einen Namen angeben.", "ort": "Bitte einen Ort angeben."})
+        raise NotFound("Diese Schule gibt es nicht mehr.")
+
+    api = Blueprint("refusing_api", __name__, url_prefix="/api/probe")
+
+    @api.post("/locked")
+    def locked():
+        _add("100012")
+        db.session.flush()
+        raise AssessmentLocked("Die Erhebungsrunde 2025/26 ist geschlossen.")
+
+    @api.post("/unexpected")
+    def unexpected():
+        _add("100013")
+        raise InvalidInput({"name": "Bitte einen Namen angeben."})
+
+    app.register_blueprint(probe)
+    app.register_blueprint(api)
+    app.config["WTF_CSRF_ENABLED"] = False
+    return app
+
+
+def _flashes(client) -> list[tuple[str, str]]:
+    with client.session_transaction() as session:
+        return list(session.get("_flashes", []))
+
+
+@pytest.mark.parametrize(
+    ("word", "flashed"),
+    [
+        ("fields", [("error", "Bitte einen Namen angeben."), ("error", "Bitte einen Ort angeben.")]),
+        ("gone", [("error", "Diese Schule gibt es nicht mehr.")]),
+    ],
+)
+def test_a_page_refusal_is_flashed_on_the_declared_page_and_nothing_is_written(refusing_app, word, flashed):
+    client = refusing_app.test_client()
+    response = client.post(f"/probe/refused/7/{word}")
+    # Only the arguments the declared page takes are passed on: no "?word=…" in its address.
+    assert (response.status_code, response.headers["Location"], _flashes(client), _schulnummern(refusing_app)) == (
+        302,
+        "/probe/page/7",
+        flashed,
+        [],
+    )
+
+
+def test_an_api_refusal_gets_its_documented_status_and_nothing_is_written(refusing_app):
+    response = refusing_app.test_client().post("/api/probe/locked")
+    assert (response.status_code, response.json, _schulnummern(refusing_app)) == (
+        409,
+        {"error": {"code": 409, "message": "Die Erhebungsrunde 2025/26 ist geschlossen."}},
+        [],
+    )
+
+
+def test_a_refusal_nobody_declared_is_an_unexpected_error_on_the_api_too(refusing_app):
+    response = refusing_app.test_client().post("/api/probe/unexpected")
+    message = "Ein Fehler ist aufgetreten. Das hat leider nicht geklappt. Bitte versuchen Sie es später erneut."
+    assert (response.status_code, response.json, _schulnummern(refusing_app)) == (
+        500,
+        {"error": {"code": 500, "message": message}},
+        [],
+    )

@@ -22,9 +22,9 @@ from selfeval.services.rounds import get_round, set_round_open
 from selfeval.services.schools import get_school
 from selfeval.views.unsaved import COOKIE, OLD_PAGE, OTHER_ACCOUNT, SESSION_ENDED
 from tests.conftest import empty_tables, make_test_app
-from tests.factories import PASSWORD, all_scores, login, make_round, make_school, make_user, rate
-from tests.html import soup_of, text
-from tests.integration.test_team_pages import K1, OVERVIEW, csrf, form_data, stored
+from tests.support.factories import PASSWORD, all_scores, login, make_round, make_school, make_user, rate
+from tests.support.html import csrf, soup_of, text
+from tests.support.rating_form import K1, OVERVIEW, form_data, stored
 
 LOGIN_AGAIN = "/anmelden?next=%2Fschulen%2F100001%2F2025-26%2Fkriterien%2Fk1"
 COMMENT = "Medienkonzept 2024 beschlossen,\nÜberarbeitung läuft."

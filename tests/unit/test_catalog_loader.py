@@ -19,33 +19,11 @@ from selfeval.catalog import (
     parse_catalog,
 )
 from selfeval.paths import CRITERIA_DIR
-
-VALID = """\
-id: mini
-version: 1
-title: Mini-Katalog
-scale: {min: 0, max: 10}
-criteria:
-  - id: k1
-    title: Erstes Kriterium
-    indicators:
-      - id: k1a
-        text: Erster Indikator
-        examples: [Beispiel eins, Beispiel zwei]
-      - id: k1b
-        text: Zweiter Indikator
-"""
+from tests.support.catalog_files import VALID, problems_of
 
 
 def yaml_text(body: str) -> bytes:
     return textwrap.dedent(body).encode("utf-8")
-
-
-def problems_of(raw: bytes | str) -> list[str]:
-    data = raw.encode("utf-8") if isinstance(raw, str) else raw
-    with pytest.raises(CatalogError) as caught:
-        parse_catalog(data, "test.yaml")
-    return [str(problem) for problem in caught.value.problems]
 
 
 def test_valid_minimal_catalog_builds_frozen_dataclasses():

@@ -23,7 +23,7 @@ from selfeval.catalog import (
 from selfeval.cli import cli
 from selfeval.paths import CRITERIA_DIR
 from selfeval.reference import SCHULFORMEN, SCHULSTUFEN, schulstufen_of
-from tests.unit.test_catalog_offers import WITH_OFFERS, line_of
+from tests.support.catalog_files import WITH_OFFERS, line_of
 
 LIMITED = WITH_OFFERS.replace(
     "    source: LWL/LVR, Kap. III\n",

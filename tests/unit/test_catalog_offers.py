@@ -19,61 +19,11 @@ from selfeval.catalog import (
 )
 from selfeval.paths import CRITERIA_DIR
 from selfeval.reference import SCHULFORMEN
-from tests.unit.test_catalog_loader import VALID, problems_of
-
-WITH_OFFERS = """\
-id: mini
-version: 1
-title: Mini-Katalog
-scale: {min: 0, max: 10}
-offers_note: Es gibt viele Unterstützungsangebote.
-offers:
-  - id: o1
-    title: Angebot eins
-    provider: Medienzentrum
-    description: Beschreibung eins
-    source: Masterplan, Anhang 2
-    url: https://example.org/eins
-  - id: o2
-    title: Angebot zwei
-    provider: Land NRW
-    description: Beschreibung zwei
-    source: LWL/LVR, Kap. III
-  - id: o3
-    title: Angebot drei
-    provider: Kompetenzteam
-    description: Beschreibung drei
-    source: Masterplan, Anhang 2
-criteria:
-  - id: k1
-    title: Erstes Kriterium
-    offers: [o1, o3]
-    indicators:
-      - id: k1a
-        text: Erster Indikator
-        offers: [o2, o1]
-      - id: k1b
-        text: Zweiter Indikator
-  - id: k2
-    title: Zweites Kriterium
-    indicators:
-      - id: k2a
-        text: Dritter Indikator
-        offers: [o3]
-      - id: k2b
-        text: Vierter Indikator
-"""
+from tests.support.catalog_files import VALID, WITH_OFFERS, line_of, problems_of
 
 O1 = SupportOffer("o1", "Angebot eins", "Medienzentrum", "Beschreibung eins", "Masterplan, Anhang 2", "https://example.org/eins")
 O2 = SupportOffer("o2", "Angebot zwei", "Land NRW", "Beschreibung zwei", "LWL/LVR, Kap. III")
 O3 = SupportOffer("o3", "Angebot drei", "Kompetenzteam", "Beschreibung drei", "Masterplan, Anhang 2")
-
-
-def line_of(source: str, needle: str) -> int:
-    """1-based number of the only line of `source` that contains `needle`."""
-    found = [number for number, line in enumerate(source.splitlines(), 1) if needle in line]
-    assert len(found) == 1, (needle, found)
-    return found[0]
 
 
 def replaced(old: str, new: str) -> str:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from selfeval.catalog import Catalog, CatalogError, catalog_from_dict, catalog_to_dict, parse_catalog
 from selfeval.catalog.validate import CRITERION_KEYS, INDICATOR_KEYS, OFFER_KEYS, SCALE_KEYS, SOURCE_KEYS, TOP_KEYS, format_path
 from selfeval.paths import CRITERIA_DIR
-from tests.properties import budget
+from tests.support.properties import budget
 
 DORTMUND_TEXT = (CRITERIA_DIR / "dortmund-leitfaden.yaml").read_text(encoding="utf-8")
 DORTMUND = yaml.safe_load(DORTMUND_TEXT)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from selfeval.reports import text
 from selfeval.reports.chart import report_radar
 from selfeval.reports.pdf import render_pdf
-
-from .test_report_pdf import CRITERIA, LEITFADEN, make_report, pages_text
+from tests.support.catalogue import CRITERIA, LEITFADEN
+from tests.support.report_pdf import make_report, pages_text
 
 ONE_RATED = {CRITERIA["k1"][0]: 9}
 

@@ -10,7 +10,7 @@ import pytest
 from reportlab import rl_config
 
 from selfeval.catalog import load_catalog
-from selfeval.models.assessment import MAX_COMMENT_LINES
+from selfeval.limits import MAX_COMMENT_LINES
 from selfeval.paths import CRITERIA_DIR
 from selfeval.reports import pdf
 from selfeval.reports.cache import PdfCache, report_key

@@ -1,7 +1,7 @@
 """Report jobs and their parts in the database, shared by every app server and worker (issue 20).
 
 Revision ID: 3b8d0e6f1a27
-Revises: c5f126c3663d
+Revises: b7d2e4a9c1f3
 Create Date: 2026-12-06 08:30:00 UTC
 
 Reviewed by hand. Jobs used to be JSON files in one server's instance folder; those are not carried over
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "3b8d0e6f1a27"
-down_revision = "c5f126c3663d"
+down_revision = "b7d2e4a9c1f3"
 branch_labels = None
 depends_on = None
 

@@ -34,7 +34,7 @@ def audit_trail():
         form=form,
         page=page,
         account=account,
-        titles=round_indicator_titles(page.events) if page else {},
+        titles=round_indicator_titles(page.items) if page else {},
         per_page=PER_PAGE,
         page_url=_page_url,
         all_accounts_url=url_for("admin.audit", **_args_without("seite", "konto")),

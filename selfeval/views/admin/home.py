@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import render_template
 
 from ...reference import BEZIRKSREGIERUNGEN
-from ...services.round_stats import accounts_by_role, open_invitations, round_summaries, schools_by_kreis
-from ...services.users import ROLE_LABELS
+from ...roles import ROLE_LABELS
+from ...services.accounts import accounts_by_role, open_invitations
+from ...services.round_stats import round_summaries, schools_by_kreis
 from . import blueprint
 
 

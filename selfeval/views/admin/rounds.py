@@ -10,12 +10,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ...extensions import catalogs, db
+from ...extensions import catalogs
 from ...forms.admin_schools import RoundForm
 from ...services.errors import InvalidInput, NotFound
 from ...services.round_stats import round_summaries
 from ...services.rounds import (
-    RoundNotEmpty,
     assessment_count,
     create_round,
     created_meanwhile_message,
@@ -25,6 +24,8 @@ from ...services.rounds import (
     open_drafts,
     set_round_open,
 )
+from ...unit_of_work import attempt
+from ..service_errors import refusals_go_to
 from . import blueprint
 
 
@@ -32,16 +33,12 @@ from . import blueprint
 def rounds():
     form = RoundForm()
     if form.validate_on_submit():
-        try:
-            created = create_round(form.name.data, catalogs.active, actor=current_user)
-            name = created.name
-            db.session.commit()
-        except InvalidInput as exc:
-            db.session.rollback()
-            form.name.errors.extend(exc.problems.values())
-        except IntegrityError:
+        with attempt(InvalidInput, IntegrityError) as failed:
+            name = create_round(form.name.data, catalogs.active, actor=current_user).name
+        if isinstance(failed.error, InvalidInput):
+            form.name.errors.extend(failed.error.problems.values())
+        elif failed.error is not None:
             # A double-submitted form: the other request passed the same check and inserted first.
-            db.session.rollback()
             form.name.errors.append(created_meanwhile_message(form.name.data))
         else:
             flash(f"Die Erhebungsrunde {name} ist angelegt und geöffnet.", "success")
@@ -67,6 +64,7 @@ def open_round(slug: str):
 
 
 @blueprint.route("/runden/<slug>/loeschen", methods=["GET", "POST"], endpoint="delete_round")
+@refusals_go_to("admin.rounds")
 def delete_round_page(slug: str):
     """GET asks first; POST deletes. A round with assessments is never deleted, only closed."""
     round_ = _round_or_404(slug)
@@ -77,13 +75,7 @@ def delete_round_page(slug: str):
             flash(not_empty_message(name, count), "error")
             return redirect(url_for("admin.rounds"))
         return render_template("admin/round_delete.html", round=round_)
-    try:
-        delete_round(round_, actor=current_user)
-    except (RoundNotEmpty, NotFound) as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("admin.rounds"))
-    db.session.commit()
+    delete_round(round_, actor=current_user)  # RoundNotEmpty or NotFound: the message on the list (service_errors)
     flash(f"Die Erhebungsrunde {name} ist gelöscht.", "success")
     return redirect(url_for("admin.rounds"))
 
@@ -97,7 +89,6 @@ def _round_or_404(slug: str):
 
 def _set_open(round_, is_open: bool):
     changed = set_round_open(round_, is_open, actor=current_user)
-    db.session.commit()
     state = "geöffnet" if is_open else "geschlossen"
     if changed:
         flash(f"Die Erhebungsrunde {round_.name} ist {'wieder ' if is_open else ''}{state}.", "success")

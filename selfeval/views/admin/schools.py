@@ -6,18 +6,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ...directory import DirectoryFileError
-from ...extensions import db
 from ...forms.admin_schools import DirectoryImportForm, NewSchoolForm, SchoolForm, SchoolSearchForm
 from ...permissions import can_administer
-from ...reference import SCHULFORMEN, kreis, kreis_name
+from ...reference import SCHULFORMEN, kreis, kreis_name, rechtsform_label
 from ...services import assessments, audit
+from ...services.accounts import team_accounts
 from ...services.errors import InvalidInput, NotFound
-from ...services.round_stats import team_accounts
 from ...services.rounds import all_rounds
 from ...services.school_import import ImportConflict
 from ...services.school_import import import_directory as import_directory_service
+from ...services.schools import TRAEGER_FIELDS, get_school, search_schools, update_school
 from ...services.schools import add_school as add_school_service
-from ...services.schools import get_school, search_schools, update_school
+from ...unit_of_work import attempt
 from ..audit_display import round_indicator_titles
 from . import blueprint
 
@@ -65,8 +65,9 @@ def school(schulnummer: str):
         has_leadership=assessments.has_leadership_member(found),
         states=[(r, assessments.load_state(found, r)) for r in rounds],
         history=history,
-        indicator_titles=round_indicator_titles(history.events),
+        indicator_titles=round_indicator_titles(history.items),
         known_schulformen=SCHULFORMEN,
+        rechtsform=rechtsform_label(found.rechtsform),
     )
 
 
@@ -75,13 +76,11 @@ def edit_school(schulnummer: str):
     found = _school_or_404(schulnummer)
     form = SchoolForm(obj=found, current_schulform=found.schulform)
     if form.validate_on_submit():
-        try:
+        with attempt(InvalidInput) as failed:
             changed = update_school(found, actor=current_user, **_school_values(form))
-        except InvalidInput as exc:
-            db.session.rollback()
-            _attach(form, exc)
+        if isinstance(failed.error, InvalidInput):
+            _attach(form, failed.error)
         else:
-            db.session.commit()
             flash("Die Änderungen sind gespeichert." if changed else "Es gab nichts zu ändern.", "success" if changed else "info")
             return redirect(url_for("admin.school", schulnummer=found.schulnummer))
     return render_template("admin/school_form.html", form=form, school=found)
@@ -91,13 +90,11 @@ def edit_school(schulnummer: str):
 def add_school():
     form = NewSchoolForm()
     if form.validate_on_submit():
-        try:
+        with attempt(InvalidInput) as failed:
             created = add_school_service(form.schulnummer.data, actor=current_user, **_school_values(form))
-        except InvalidInput as exc:
-            db.session.rollback()
-            _attach(form, exc)
+        if isinstance(failed.error, InvalidInput):
+            _attach(form, failed.error)
         else:
-            db.session.commit()
             flash(f"Die Schule {created.name} ({created.schulnummer}) ist angelegt.", "success")
             return redirect(url_for("admin.school", schulnummer=created.schulnummer))
     return render_template("admin/school_form.html", form=form, school=None)
@@ -109,6 +106,7 @@ def _school_values(form: SchoolForm) -> dict[str, str]:
         "schulform": form.schulform.data,
         "kreis_key": form.kreis.data,
         "ort": form.ort.data or "",
+        **{name: form[name].data or "" for name in TRAEGER_FIELDS},
     }
 
 
@@ -143,13 +141,11 @@ def import_directory():
     form = DirectoryImportForm()
     if form.validate_on_submit():
         filename = (form.file.data.filename or "").strip() or "schuldaten.csv"
-        try:
+        with attempt(DirectoryFileError, ImportConflict) as failed:
             result = import_directory_service(form.file.data.read(), actor=current_user, filename=filename)
-        except (DirectoryFileError, ImportConflict) as exc:
-            db.session.rollback()
-            form.file.errors.append(str(exc))
+        if failed.error is not None:
+            form.file.errors.append(str(failed.error))
         else:
-            db.session.commit()
             return render_template(
                 "admin/import_result.html",
                 result=result,

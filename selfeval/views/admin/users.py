@@ -1,7 +1,8 @@
 """Accounts (/verwaltung/konten): find, invite, change, deactivate, export and erase.
 
-Every change goes through services.users/accounts/privacy, which write the audit trail; a view
-commits on success and rolls back when a service refuses (its German message is shown).
+Every change goes through services.accounts, which writes the audit trail. The request commits once
+(unit_of_work); a refusal on the account's page is shown there (service_errors), one on the form goes onto its
+fields.
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ import json
 from flask import Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...extensions import db
 from ...forms.admin_users import AccountForm, EraseForm, kreis_groups
 from ...models import School, User
 from ...reference import kreis_name, schulform_label
+from ...roles import ADMIN, ROLE_LABELS, SCOPE_LABELS, TEAM
 from ...services import audit
 from ...services.accounts import (
+    AccountStatus,
     IssuedLink,
+    account_fields,
+    account_statuses,
+    create_user,
     deactivate_user,
+    erase_user,
+    export_user,
     get_user,
     issue_password_link,
     pending_link,
@@ -28,17 +35,17 @@ from ...services.accounts import (
 )
 from ...services.errors import InvalidInput
 from ...services.mail import MailNotSent, MailSettings, password_link_message, send
-from ...services.privacy import erase_user, export_user
 from ...services.schools import find_school
-from ...services.users import ROLE_LABELS, SCOPE_LABELS, account_fields, create_user
+from ...unit_of_work import attempt, commit_now
+from ...vocabulary import ACCOUNT_INVITED, ACCOUNT_STATUSES
 from ..audit_display import round_indicator_titles
 from ..formatting import format_datetime
 from ..password_links import NO_BASE_URL, links_possible, password_link_url
+from ..service_errors import refusals_go_to
 from . import blueprint
 
 PER_PAGE = 50
 RECENT_ENTRIES = 20
-STATUSES = ("aktiv", "eingeladen", "deaktiviert")
 SENT = {
     "invite": "Die Einladung wurde an {email} gesendet.",
     "reset": "Der Link zum Zurücksetzen des Passworts wurde an {email} gesendet.",
@@ -52,7 +59,7 @@ SENT = {
 def users():
     text = request.args.get("suche", "")[:200]
     role = request.args.get("rolle", "") if request.args.get("rolle") in ROLE_LABELS else ""
-    status = request.args.get("status", "") if request.args.get("status") in STATUSES else ""
+    status = request.args.get("status", "") if request.args.get("status") in ACCOUNT_STATUSES else ""
     page = search_users(text, role, status, page=request.args.get("seite", 1, type=int), per_page=PER_PAGE)
     return render_template(
         "admin/users.html",
@@ -60,30 +67,27 @@ def users():
         per_page=PER_PAGE,
         search={"suche": text, "rolle": role, "status": status},
         roles=ROLE_LABELS,
-        statuses=STATUSES,
-        status_of={user.id: account_status(user) for user in page.users},
-        assignment_of={user.id: assignment_text(user) for user in page.users},
+        statuses=ACCOUNT_STATUSES,
+        status_of={user_id: status_text(status) for user_id, status in account_statuses(page.items).items()},
+        assignment_of={user.id: assignment_text(user) for user in page.items},
         page_url=_page_url,
     )
 
 
-def account_status(user: User) -> str:
+def status_text(status: AccountStatus) -> str:
     """aktiv / eingeladen (bis when the link can be used) / deaktiviert, in words."""
-    if not user.active:
-        return "deaktiviert"
-    if user.password_hash is not None:
-        return "aktiv"
-    link = pending_link(user)
-    if link is None:
-        return "eingeladen, Einladung abgelaufen"
-    return f"eingeladen, Einladung offen bis {format_datetime(link.expires_at)}"
+    if status.word != ACCOUNT_INVITED:
+        return status.word
+    if status.invitation_open_until is None:
+        return f"{ACCOUNT_INVITED}, Einladung abgelaufen"
+    return f"{ACCOUNT_INVITED}, Einladung offen bis {format_datetime(status.invitation_open_until)}"
 
 
 def assignment_text(user: User) -> str:
     """The school of a team member, the area of a supervisor or adviser."""
-    if user.role == "admin":
+    if user.role == ADMIN:
         return "alle Schulen"
-    if user.role == "team":
+    if user.role == TEAM:
         return (
             "; ".join(
                 f"{m.school.name} ({m.school.schulnummer}){', Schulleitung' if m.is_leadership else ''}" for m in user.memberships
@@ -140,17 +144,15 @@ def _preselect(form: AccountForm) -> None:
 def _create(form: AccountForm) -> tuple[User, IssuedLink | None] | None:
     """The new account and its invitation (None when links cannot be made: the account is kept)."""
     school = _school(form)
-    try:
+    with attempt(InvalidInput) as failed:
         user = create_user(
             form.email.data, form.display_name.data, form.role.data, None,
             actor=current_user, school=school, **form.assignments(),
         )  # fmt: skip
         link = issue_password_link(user, "invite", actor=current_user) if links_possible() else None
-    except InvalidInput as exc:
-        db.session.rollback()
-        _show_problems(form, exc)
+    if isinstance(failed.error, InvalidInput):
+        _show_problems(form, failed.error)
         return None
-    db.session.commit()
     return user, link
 
 
@@ -168,17 +170,15 @@ def edit_user(user_id: int):
 def _update(account: User, form: AccountForm) -> bool:
     school = _school(form)
     before = account_fields(account)
-    try:
+    with attempt(InvalidInput) as failed:
         update_user(
             account, actor=current_user, email=form.email.data, display_name=form.display_name.data,
             role=form.role.data, school=school, **form.assignments(),
         )  # fmt: skip
-    except InvalidInput as exc:
-        db.session.rollback()
-        _show_problems(form, exc)
+    if isinstance(failed.error, InvalidInput):
+        _show_problems(form, failed.error)
         return False
     changed = account_fields(account) != before
-    db.session.commit()
     flash("Die Änderungen sind gespeichert." if changed else "Es gab nichts zu ändern.", "success" if changed else "info")
     return True
 
@@ -212,16 +212,17 @@ def user(user_id: int):
         "admin/user.html",
         account=account,
         role_label=ROLE_LABELS.get(account.role, account.role),
-        status=account_status(account),
+        status=status_text(account_statuses([account])[account.id]),
         assignment=assignment_text(account),
         link=pending_link(account) if account.active else None,
         entries=entries,
-        titles=round_indicator_titles(entries.events),
+        titles=round_indicator_titles(entries.items),
         mail_configured=MailSettings.from_config(current_app.config) is not None,
     )
 
 
 @blueprint.post("/konten/<int:user_id>/passwort-link", endpoint="user_link")
+@refusals_go_to("admin.user")
 def user_link(user_id: int):
     """A new invitation (no password yet) or reset link; mailed if possible, else shown once."""
     account = _account_or_404(user_id)
@@ -229,12 +230,7 @@ def user_link(user_id: int):
     if not links_possible():
         flash(NO_BASE_URL, "error")  # no link made, so the account's current link stays valid
         return redirect(url_for("admin.user", user_id=account.id))
-    try:
-        link = issue_password_link(account, purpose, actor=current_user)
-    except InvalidInput as exc:
-        return _refused(account, exc)
-    db.session.commit()
-    return _hand_over(account, purpose, link)
+    return _hand_over(account, purpose, issue_password_link(account, purpose, actor=current_user))
 
 
 def _hand_over(account: User, purpose: str, link: IssuedLink):
@@ -242,6 +238,7 @@ def _hand_over(account: User, purpose: str, link: IssuedLink):
     url = password_link_url(link.token)
     settings = MailSettings.from_config(current_app.config)
     if settings is not None:
+        commit_now()  # the link is stored before the mail that carries it leaves: no mail with a link that never was
         try:
             send(settings, password_link_message(settings.sender, account, url, purpose, link.expires_at))
         except MailNotSent as exc:
@@ -257,13 +254,10 @@ def _hand_over(account: User, purpose: str, link: IssuedLink):
 
 
 @blueprint.post("/konten/<int:user_id>/deaktivieren", endpoint="deactivate_user")
+@refusals_go_to("admin.user")
 def deactivate(user_id: int):
     account = _account_or_404(user_id)
-    try:
-        deactivate_user(account, actor=current_user)
-    except InvalidInput as exc:
-        return _refused(account, exc)
-    db.session.commit()
+    deactivate_user(account, actor=current_user)
     flash(f"Das Konto von {account.display_name} ist deaktiviert; alle Sitzungen und API-Tokens sind beendet.", "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
@@ -272,7 +266,6 @@ def deactivate(user_id: int):
 def reactivate(user_id: int):
     account = _account_or_404(user_id)
     reactivate_user(account, actor=current_user)
-    db.session.commit()
     flash(f"Das Konto von {account.display_name} ist wieder aktiv.", "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
@@ -282,24 +275,20 @@ def export(user_id: int):
     """Everything stored about the account as JSON (DSGVO Art. 15); the export itself is audited."""
     account = _account_or_404(user_id)
     document = export_user(account, actor=current_user)
-    db.session.commit()
     response = Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="selfeval-auskunft-{user_id}.json"'
     return response
 
 
 @blueprint.route("/konten/<int:user_id>/loeschen", methods=["GET", "POST"], endpoint="erase_user")
+@refusals_go_to("admin.user")
 def erase(user_id: int):
     """Erasure (DSGVO Art. 17) after an explicit confirmation."""
     account = _account_or_404(user_id)
     form = EraseForm()
     if form.validate_on_submit():
         name = account.display_name
-        try:
-            counts = erase_user(account, actor=current_user)
-        except InvalidInput as exc:
-            return _refused(account, exc)
-        db.session.commit()
+        counts = erase_user(account, actor=current_user)
         flash(erased_message(name, counts), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_erase.html", account=account, form=form)
@@ -327,14 +316,6 @@ def _account_or_404(user_id: int) -> User:
     if account is None:
         abort(404)
     return account
-
-
-def _refused(account: User, error: InvalidInput):
-    """A service said no: nothing changed; its reasons are shown on the account's page."""
-    db.session.rollback()
-    for message in error.problems.values():
-        flash(message, "error")
-    return redirect(url_for("admin.user", user_id=account.id))
 
 
 def _page_url(number: int) -> str:

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, Field, StrictInt, ValidationErro
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from ...catalog import Catalog
-from ...models import MAX_COMMENT_LENGTH
+from ...limits import CONTROL_CHARACTER_CLASS, MAX_COMMENT_LENGTH
 from ...services.rating_input import (
     COMMENT_NOT_TEXT,
     BrokenRule,
@@ -25,8 +25,8 @@ from ...services.rating_input import (
 )
 from .common import Closed
 
-#: What the document says a comment may not hold: the control characters services.text_rules refuses.
-COMMENT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+#: What the document says a comment may not hold: the control characters selfeval.limits refuses everywhere.
+COMMENT_PATTERN = f"^[^{CONTROL_CHARACTER_CLASS}]*$"
 RATINGS_DESCRIPTION = (
     "Only the indicators to change, each with `score` and/or `comment`. The indicators and the scale are those of the "
     "active catalogue (GET /catalog); a round keeps the catalogue version it was opened with, so an older round may "

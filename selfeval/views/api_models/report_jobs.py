@@ -11,6 +11,8 @@ from .common import Closed, Count, RoundSlug
 
 KreisKey = Literal[tuple(sorted(kreise()))]  # type: ignore[valid-type]
 SchulformCode = Literal[tuple(sorted(SCHULFORMEN))]  # type: ignore[valid-type]
+#: A Trägernummer of the school directory (the Schulträger): up to 10 digits.
+Traegernummer = Annotated[str, Field(pattern=r"^[0-9]{1,10}$")]
 #: A job's id: random, URL-safe, 22 characters.
 JobId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{22}$")]
 
@@ -21,6 +23,7 @@ class ReportJobRequest(Closed):
     round: RoundSlug = Field(description="The round, e.g. 2025-26")
     kreis: list[KreisKey] = Field(default=[], description="5-digit Kreisschlüssel", max_length=100)  # type: ignore[valid-type]
     schulform: list[SchulformCode] = Field(default=[], description="Two-digit Schulform code", max_length=100)  # type: ignore[valid-type]
+    traeger: list[Traegernummer] = Field(default=[], description="Trägernummer of the Schulträger", max_length=1000)
 
 
 class ReportJobStatus(Closed):

@@ -2,7 +2,8 @@
 
 Two schools in different Kreise, a closed last round in which school A submitted, a current round with
 a draft of A (some ratings and comments, so that results and reports have content), one account per
-actor of authorization_table.ACTORS, a report job of the supervisor in scope, an invitation link.
+actor of authorization_table.ACTORS, a report job of the supervisor in scope, an invitation link, a support offer
+of Dortmund kept by the Medienberatung.
 """
 
 from __future__ import annotations
@@ -15,11 +16,17 @@ from sqlalchemy import Engine, event
 
 from selfeval.extensions import db
 from selfeval.jobs.report_jobs import start_job
-from selfeval.services.accounts import deactivate_user, issue_password_link
+from selfeval.services.accounts import create_user, deactivate_user, issue_password_link
+from selfeval.services.offers import OfferValues, create_offer
 from selfeval.services.reports import ReportSelection
-from selfeval.services.users import create_user
-from tests.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, submitted
-from tests.integration.authorization_table import ACTORS, CURRENT_ROUND, SCHULNUMMER_A, SCHULNUMMER_B
+from tests.support.authorization_table import (
+    ACTORS,
+    CURRENT_ROUND,
+    SCHULNUMMER_A,
+    SCHULNUMMER_B,
+    Check,
+)
+from tests.support.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, submitted
 
 #: actor -> (e-mail, role, school: "A", "B" or None, scopes)
 ACCOUNTS = {
@@ -58,13 +65,16 @@ def build_world(app: Flask) -> World:
                  for actor, (email, role, school, scopes) in ACCOUNTS.items()}  # fmt: skip
         submitted(schools["A"], last, 6)
         draft = rate(schools["A"], current, users["team_a"], {"k1a": 7, "k1b": 4, "k2a": 8}, {"k1a": "Steuergruppe seit 2023"})
+        offer = create_offer(OfferValues("05913", "Sprechstunde", "Medienzentrum Dortmund", "Beratung.", fits=("k1b",)),
+                             actor=None, catalog=app.extensions["selfeval.catalogs"], allowed_kreise=None)  # fmt: skip
         invitee = create_user("eingeladen@schule.test", "Eingeladen", "team", None, school=schools["B"])
         link = issue_password_link(invitee, "invite", actor=None)
         db.session.commit()
         tokens = {actor: make_token(user) for actor, user in users.items()}
         world = World(
             url_values={"schulnummer": SCHULNUMMER_A, "round_slug": CURRENT_ROUND, "criterion_id": "k1",
-                        "slug": CURRENT_ROUND, "user_id": users["team_b"].id, "token": link.token},
+                        "slug": CURRENT_ROUND, "user_id": users["team_b"].id, "token": link.token,
+                        "offer_id": offer.id},
             version=draft.version,
             tokens={"anonymous": None, **tokens},
         )  # fmt: skip
@@ -138,3 +148,32 @@ def restore(engine: Engine, saved: Snapshot) -> None:
             keys = [column.key for column in table.columns]
             if saved[table.name]:
                 connection.execute(table.insert(), [dict(zip(keys, row, strict=True)) for row in saved[table.name]])
+
+
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def routes(app) -> list[tuple[str, str, object]]:
+    """(endpoint, method, rule) for every rule but `static`, by endpoint and method."""
+    found = [
+        (rule.endpoint, method, rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - IGNORED_METHODS
+    ]
+    return sorted(found, key=lambda item: item[:2])
+
+
+def request(app, world: World, actor: str, method: str, path: str, check: Check, *, api: bool):
+    """One request as `actor`: pages with the actor's session, the API with the actor's token only."""
+    client = app.test_client()
+    headers = {}
+    if api:
+        if world.tokens[actor] is not None:
+            headers["Authorization"] = f"Bearer {world.tokens[actor]}"
+    elif world.cookies[actor] is not None:
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], world.cookies[actor])
+    if check.if_match:
+        headers["If-Match"] = f'"{world.version}"'
+    body = {"json": check.json} if check.json is not None else {"data": check.form}
+    return client.open(path, method=method, query_string=check.query, headers=headers, **body)

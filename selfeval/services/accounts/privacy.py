@@ -13,15 +13,15 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..jobs import report_jobs
-from ..models import ApiToken, Assessment, AuditEvent, PasswordLink, Rating, User
-from ..models.types import utcnow
-from ..permissions import is_own_account
-from . import audit
-from .accounts import LAST_ADMIN, is_last_active_admin
-from .errors import InvalidInput
-from .users import ROLE_LABELS
+from ...extensions import db
+from ...jobs import report_jobs
+from ...models import ApiToken, Assessment, AuditEvent, PasswordLink, Rating, User
+from ...models.types import utcnow
+from ...permissions import is_own_account
+from ...roles import ROLE_LABELS
+from .. import audit
+from ..errors import InvalidInput
+from .lifecycle import last_admin_problem
 
 EXPORT_FORMAT = "selfeval-personal-data"
 
@@ -116,8 +116,8 @@ def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
     """
     if is_own_account(actor, user):
         raise InvalidInput({"account": "Sie können Ihr eigenes Konto nicht löschen."})
-    if user.role == "admin" and is_last_active_admin(user):
-        raise InvalidInput({"account": LAST_ADMIN})
+    if problem := last_admin_problem(user):
+        raise InvalidInput({"account": problem})
     counts = {
         "ratings": _count(select(func.count()).select_from(Rating).where(Rating.updated_by_id == user.id)),
         "submissions": _count(select(func.count()).select_from(Assessment).where(Assessment.submitted_by_id == user.id)),

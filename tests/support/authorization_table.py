@@ -1,7 +1,7 @@
 """The authorization matrix as data: for every route and method, what each actor gets.
 
 One row per (endpoint, method) of app.url_map (except `static`), one column per actor of ACTORS.
-The data set behind it is built by tests/integration/authorization_world.py; the test that walks
+The data set behind it is built by tests/support/authorization_world.py; the test that walks
 the URL map and compares is tests/integration/test_authorization_matrix.py.
 
 An outcome is the status and what identifies the answer: the content type of a page or file, the
@@ -117,6 +117,9 @@ TABLE: dict[tuple[str, str], Check] = {
     ("results.report", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
     ("results.report_pdf", "GET"): Check((LOGIN, LOGIN, PDF, DENY, PDF, DENY, PDF, DENY, PDF)),
     ("supervision.overview", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    # The area report of whatever each reader may see (out of scope: an area without schools, under the same rule).
+    ("supervision.area_report", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("supervision.area_report_pdf", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PDF, PDF, PDF, PDF, PDF)),
     ("report_jobs.start", "POST"): Check(
         (LOGIN, LOGIN, DENY, DENY, JOB, NOTHING_TO_REPORT, JOB, NOTHING_TO_REPORT, JOB), form={"runde": LAST_ROUND}
     ),
@@ -124,6 +127,15 @@ TABLE: dict[tuple[str, str], Check] = {
     ("report_jobs.show", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
     ("report_jobs.status", "GET"): Check((LOGIN, LOGIN, DENY, DENY, JSON, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
     ("report_jobs.download", "GET"): Check((LOGIN, LOGIN, DENY, DENY, ZIP, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
+    # The offers of the Kreise: advisers (their Kreise) and admins. The offer {offer_id} is one of Dortmund (school A's
+    # Kreis). An empty form is shown again with its messages; deleting without the version seen asks again.
+    ("offers.index", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, PAGE)),
+    ("offers.new", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, PAGE)),
+    ("offers.new", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, PAGE)),
+    ("offers.edit", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
+    ("offers.edit", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
+    ("offers.delete", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
+    ("offers.delete", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
     ("admin.home", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.schools", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),

@@ -1,22 +1,43 @@
-"""`selfeval schools import FILE`: read the NRW school directory (schuldaten.csv) into the database."""
+"""`selfeval schools add` and `selfeval schools import FILE` (the NRW school directory, schuldaten.csv)."""
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
+from flask.cli import AppGroup
 
 from ..directory import DirectoryFileError
-from ..extensions import db
+from ..services.errors import InvalidInput
 from ..services.school_import import ImportConflict, ImportResult, import_directory
-from .admin import schools_cli
+from ..services.schools import add_school
+from ..unit_of_work import in_one_transaction
+from .common import fail, fail_with
+
+schools_cli = AppGroup("schools", help="Manage schools.")
+
+
+@schools_cli.command("add")
+@click.argument("schulnummer")
+@click.argument("name")
+@click.option("--schulform", required=True, help="Two-digit Schulform code, e.g. 02 (Grundschule).")
+@click.option("--kreis", "kreis_key", required=True, help="5-digit Kreisschlüssel, e.g. 05913 (Dortmund).")
+@click.option("--ort", default="", help="Town.")
+@in_one_transaction
+def add_school_command(schulnummer: str, name: str, schulform: str, kreis_key: str, ort: str) -> None:
+    """Add a school."""
+    try:
+        school = add_school(schulnummer, name, schulform, kreis_key, ort)
+    except InvalidInput as exc:
+        fail_with(exc.problems)
+    click.echo(f"added school {school.schulnummer} {school.name}")
 
 
 @schools_cli.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@in_one_transaction
 def import_command(file: Path, as_json: bool) -> None:
     """Import the NRW school directory (schuldaten.csv).
 
@@ -27,22 +48,15 @@ def import_command(file: Path, as_json: bool) -> None:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        _fail(f"cannot read {file}: {exc.strerror or exc}")
+        fail(f"cannot read {file}: {exc.strerror or exc}")
     try:
         result = import_directory(data, actor=None, filename=file.name)
     except (DirectoryFileError, ImportConflict) as exc:
-        db.session.rollback()
-        _fail(f"{file.name}: {exc} Nothing was imported.")
-    db.session.commit()
+        fail(f"{file.name}: {exc} Nothing was imported.")
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(summary(file.name, result))
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
 
 
 def summary(filename: str, result: ImportResult) -> str:

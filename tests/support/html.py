@@ -23,3 +23,13 @@ def rows(table) -> list[list[str]]:
 def csrf(client, url: str = "/") -> str:
     """The CSRF token a page carries in its <meta name="csrf-token">."""
     return soup_of(client.get(url)).find("meta", attrs={"name": "csrf-token"})["content"]
+
+
+def page_rows(page, selector: str = "table.data-table") -> list[list[str]]:
+    """The body rows of the first matching table, cell texts in order."""
+    table = page.select_one(selector)
+    return [[text(cell) for cell in row.find_all(["th", "td"])] for row in table.tbody.find_all("tr")]
+
+
+def field_errors(page) -> dict[str, str]:
+    return {p["id"].removesuffix("-error"): text(p) for p in page.select("p.field-error")}

@@ -14,7 +14,11 @@ import io
 import random
 from dataclasses import dataclass, field
 
-from selfeval.directory import COLUMNS
+from hypothesis import strategies as st
+
+from selfeval.directory import (
+    COLUMNS,
+)
 from selfeval.reference import SCHULFORMEN, kreise
 
 PREFIXES = ["Städtische", "Katholische", "Evangelische", "Private", "Bischöfliche", ""]
@@ -29,8 +33,6 @@ BROKEN = [
 LONG_NAME = "Schule " + "x" * 300
 LONG_ORT = "Ort" * 41
 LEADING_ZERO_LOST = "; vermutlich ging eine führende Null verloren (in Excel gespeichert?)"
-
-
 HEADER = ";".join(COLUMNS) + ";"
 #: The values of a valid row for record(); other columns are empty.
 GOOD = {"Schulnummer": "100001", "Schulform": "15", "Schulbezeichnung_1": "Gesamtschule Nord", "Ort": "Dortmund",
@@ -53,8 +55,9 @@ def csv_file(*lines: str, preamble: tuple[str, ...] = ("sep=;", HEADER)) -> byte
 @dataclass
 class GeneratedDirectory:
     data: bytes = b""
-    #: (schulnummer, name, schulform, kreis, ort, line) of every row that must be imported, in file order.
-    rows: list[tuple[str, str, str, str, str, int]] = field(default_factory=list)
+    #: (schulnummer, name, schulform, kreis, ort, line, gemeindeschluessel, traeger_nummer, rechtsform) of every row
+    #: that must be imported, in file order.
+    rows: list[tuple[str, str, str, str, str, int, str, str, str]] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
 
@@ -191,7 +194,46 @@ def _break(kind: str, fields: dict[str, str], last_good: tuple[str, int]) -> str
     return ""
 
 
-def _expected_row(fields: dict[str, str], line: int) -> tuple[str, str, str, str, str, int]:
+def _expected_row(fields: dict[str, str], line: int) -> tuple[str, str, str, str, str, int, str, str, str]:
+    """Schulnummer, name, Schulform, Kreis, Ort, line, then the Gemeindeschlüssel, Trägernummer and Rechtsform."""
     parts = [" ".join(fields[f"Schulbezeichnung_{n}"].split()) for n in (1, 2, 3)]
     name = " ".join(part for part in parts if part)
-    return (fields["Schulnummer"], name, fields["Schulform"], fields["Gemeindeschluessel"][:5], fields["Ort"], line)
+    gemeinde = fields["Gemeindeschluessel"]
+    return (
+        fields["Schulnummer"], name, fields["Schulform"], gemeinde[:5], fields["Ort"], line,
+        gemeinde, fields["Traegernummer"], fields["Rechtsform"],
+    )  # fmt: skip
+
+
+BOM = b"\xef\xbb\xbf"
+PIECES = st.sampled_from([b"\x00", b";", b'"', b'""', b"\r", b"\n", b"\r\n", BOM, b",", b"\t", b"\xff", b"\xc3", b"sep=;"])
+
+
+@st.composite
+def damaged(draw) -> bytes:
+    """A generated directory (every 50th row from the eighth broken in a documented way) changed in one to five places."""
+    data = bytearray(generate_directory(draw(st.integers(min_value=5, max_value=120)), seed=draw(st.integers(0, 10**6))).data)
+    for _ in range(draw(st.integers(min_value=1, max_value=5))):
+        # Mostly among the rows: damage to the header is a file error, and soon found.
+        start = 0 if draw(st.integers(min_value=0, max_value=4)) == 0 else len(PREAMBLE)
+        position = draw(st.integers(min_value=start, max_value=max(len(data) - 1, start)))
+        action = draw(st.sampled_from(["overwrite", "insert", "delete", "cut_line", "swap_separators", "line_ends"]))
+        if action == "overwrite":
+            piece = draw(st.binary(min_size=1, max_size=3) | PIECES)
+            data[position : position + len(piece)] = piece
+        elif action == "insert":
+            data[position:position] = draw(st.binary(min_size=1, max_size=3) | PIECES)
+        elif action == "delete":
+            del data[position : position + draw(st.integers(min_value=1, max_value=40))]
+        elif action == "cut_line":  # the rest of a line is lost, its line end kept
+            end = data.find(b"\n", position)
+            del data[position : end if end >= 0 else len(data)]
+        elif action == "swap_separators":
+            old, new = draw(st.sampled_from([(b";", b","), (b";", b"\t"), (b'"', b"'"), (b";", b"")]))
+            data = bytearray(data.replace(old, new, draw(st.integers(min_value=1, max_value=50))))
+        else:
+            data = bytearray(data.replace(b"\r\n", draw(st.sampled_from([b"\n", b"\r", b"\n\r", b"\r\r\n"]))))
+    return bytes(data)
+
+
+PREAMBLE = f"sep=;\r\n{HEADER}\r\n".encode()

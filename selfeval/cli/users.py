@@ -1,4 +1,4 @@
-"""Operator commands: schools, rounds, users and API tokens (thin wrappers over services)."""
+"""`selfeval users …`: accounts and their API tokens (thin wrappers over the account services)."""
 
 from __future__ import annotations
 
@@ -9,58 +9,18 @@ from pathlib import Path
 import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
-from sqlalchemy.exc import IntegrityError
 
-from ..extensions import catalogs, db
-from ..models import ROLES, User
-from ..services import accounts, privacy
+from ..models import User
+from ..roles import ROLES
+from ..services import accounts
+from ..services.accounts import create_user, find_user, issue_token, privacy
 from ..services.errors import InvalidInput, NotFound
-from ..services.rounds import RoundNotEmpty, create_round, created_meanwhile_message, delete_round, get_round, set_round_open
-from ..services.schools import add_school, get_school
-from ..services.users import create_user, find_user, issue_token
+from ..services.schools import get_school
+from ..unit_of_work import in_one_transaction
 from .backup import write_atomically
+from .common import fail_with
 
-schools_cli = AppGroup("schools", help="Manage schools.")
-rounds_cli = AppGroup("rounds", help="Manage Erhebungsrunden (rounds).")
 users_cli = AppGroup("users", help="Manage accounts and API tokens.")
-
-
-def _fail(problems: dict[str, str]) -> None:
-    for field, message in problems.items():
-        click.echo(f"error: {field}: {message}", err=True)
-    db.session.rollback()
-    sys.exit(1)
-
-
-@schools_cli.command("add")
-@click.argument("schulnummer")
-@click.argument("name")
-@click.option("--schulform", required=True, help="Two-digit Schulform code, e.g. 02 (Grundschule).")
-@click.option("--kreis", "kreis_key", required=True, help="5-digit Kreisschlüssel, e.g. 05913 (Dortmund).")
-@click.option("--ort", default="", help="Town.")
-def add_school_command(schulnummer: str, name: str, schulform: str, kreis_key: str, ort: str) -> None:
-    """Add a school."""
-    try:
-        school = add_school(schulnummer, name, schulform, kreis_key, ort)
-    except InvalidInput as exc:
-        _fail(exc.problems)
-    db.session.commit()
-    click.echo(f"added school {school.schulnummer} {school.name}")
-
-
-@rounds_cli.command("create")
-@click.argument("name")
-def create_round_command(name: str) -> None:
-    """Create an open round for a school year, named YYYY/YY (e.g. 2025/26), using the active catalogue; prints its slug."""
-    try:
-        new_round = create_round(name, catalogs.active)
-        slug = new_round.slug
-        db.session.commit()
-    except InvalidInput as exc:
-        _fail(exc.problems)
-    except IntegrityError:  # another process created the same round in the same moment
-        _fail({"name": created_meanwhile_message(name)})
-    click.echo(slug)
 
 
 @users_cli.command("create")
@@ -74,27 +34,27 @@ def create_round_command(name: str) -> None:
 @click.option("--schulform", "schulformen", multiple=True, help="Schulform code narrowing the scope; repeatable.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--invite", is_flag=True, help="No password: print a one-time link (72 hours) for its owner to set one.")
+@in_one_transaction
 def create_user_command(email, display_name, role, schulnummer, leadership, kreise, bezirke, schulformen, password_stdin, invite):
     """Create an account, with a password from standard input or as an invitation (--invite)."""
     if password_stdin == invite:
         how = "give it on standard input with --password-stdin (never as an argument), or use --invite"
-        _fail({"password": how})
+        fail_with({"password": how})
     if invite:
         _require_base_url()
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     try:
         school = get_school(schulnummer) if schulnummer else None
     except NotFound:
-        _fail({"school": f"no school with Schulnummer {schulnummer}"})
+        fail_with({"school": f"no school with Schulnummer {schulnummer}"})
     try:
         user = create_user(
             email, display_name, role, password, school=school, is_leadership=leadership,
             kreise=kreise, bezirke=bezirke, schulformen=schulformen,
         )  # fmt: skip
     except InvalidInput as exc:
-        _fail(exc.problems)
+        fail_with(exc.problems)
     link = accounts.issue_password_link(user, "invite", actor=None) if invite else None
-    db.session.commit()
     click.echo(f"created {user.role} {user.email}")
     if link is not None:
         _echo_link(link)
@@ -102,19 +62,20 @@ def create_user_command(email, display_name, role, schulnummer, leadership, krei
 
 @users_cli.command("token")
 @click.argument("email")
+@in_one_transaction
 def token_command(email: str) -> None:
     """Issue a new API token; it is printed once, alone on the last line."""
     user = find_user(email)
     if user is None:
-        _fail({"email": f"no account {email}"})
+        fail_with({"email": f"no account {email}"})
     token = issue_token(user)
-    db.session.commit()
     click.echo(f"API token for {user.email} (shown once; store it safely):")
     click.echo(token)
 
 
 @users_cli.command("invite")
 @click.argument("email")
+@in_one_transaction
 def invite_command(email: str) -> None:
     """Print a new one-time link to set the password (72 hours); earlier links stop working."""
     _echo_link(_new_link(email, "invite"))
@@ -122,6 +83,7 @@ def invite_command(email: str) -> None:
 
 @users_cli.command("reset-password")
 @click.argument("email")
+@in_one_transaction
 def reset_password_command(email: str) -> None:
     """Print a one-time link to set a new password (72 hours); the old password works until then."""
     _echo_link(_new_link(email, "reset"))
@@ -133,16 +95,15 @@ def _new_link(email: str, purpose: str) -> accounts.IssuedLink:
     try:
         link = accounts.issue_password_link(user, purpose, actor=None)
     except InvalidInput as exc:
-        _fail(exc.problems)
-    db.session.commit()
+        fail_with(exc.problems)
     return link
 
 
 def _require_base_url() -> None:
     """No link without the site's address, unless this is a test or debug run (then localhost)."""
     if not (current_app.config["SELFEVAL_BASE_URL"] or current_app.testing or current_app.debug):
-        _fail({"SELFEVAL_BASE_URL": "not set, so the link would not know the site's address; "
-               "set it to the address people open, e.g. https://selfeval.example.org"})  # fmt: skip
+        fail_with({"SELFEVAL_BASE_URL": "not set, so the link would not know the site's address; "
+                   "set it to the address people open, e.g. https://selfeval.example.org"})  # fmt: skip
 
 
 def _echo_link(link: accounts.IssuedLink) -> None:
@@ -158,6 +119,7 @@ def _echo_link(link: accounts.IssuedLink) -> None:
 
 @users_cli.command("deactivate")
 @click.argument("email")
+@in_one_transaction
 def deactivate_command(email: str) -> None:
     """Deactivate an account: no log-in, sessions and API tokens end at once; its data stay."""
     user = _existing_user(email)
@@ -165,25 +127,25 @@ def deactivate_command(email: str) -> None:
     try:
         accounts.deactivate_user(user, actor=None)
     except InvalidInput as exc:
-        _fail(exc.problems)
-    db.session.commit()
+        fail_with(exc.problems)
     click.echo(f"deactivated {user.email}" if was_active else f"{user.email} was deactivated already")
 
 
 @users_cli.command("reactivate")
 @click.argument("email")
+@in_one_transaction
 def reactivate_command(email: str) -> None:
     """Allow log-in again (with the old password); API tokens must be issued anew."""
     user = _existing_user(email)
     was_active = user.active
     accounts.reactivate_user(user, actor=None)
-    db.session.commit()
     click.echo(f"{user.email} is active already" if was_active else f"reactivated {user.email}")
 
 
 @users_cli.command("export")
 @click.argument("email")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write (default: standard output).")
+@in_one_transaction
 def export_command(email: str, output: str | None) -> None:
     """Everything stored about one account, as JSON (DSGVO Art. 15)."""
     user = _existing_user(email)
@@ -195,24 +157,23 @@ def export_command(email: str, output: str | None) -> None:
         try:
             write_atomically(Path(output), [text])  # mode 600: personal data, for the operator only
         except OSError as exc:
-            _fail({"output": f"cannot write {output}: {exc.strerror or exc}"})
+            fail_with({"output": f"cannot write {output}: {exc.strerror or exc}"})
         click.echo(f"wrote the data of {user.email} to {output}", err=True)
-    db.session.commit()
 
 
 @users_cli.command("erase")
 @click.argument("email")
 @click.option("--yes", is_flag=True, help="Confirm: this cannot be undone.")
+@in_one_transaction
 def erase_command(email: str, yes: bool) -> None:
     """Delete an account (DSGVO Art. 17); its ratings stay, the author becomes "Gelöschtes Konto"."""
     user = _existing_user(email)
     if not yes:
-        _fail({"confirm": f"erasing {user.email} cannot be undone; repeat with --yes"})
+        fail_with({"confirm": f"erasing {user.email} cannot be undone; repeat with --yes"})
     try:
         counts = privacy.erase_user(user, actor=None)
     except InvalidInput as exc:
-        _fail(exc.problems)
-    db.session.commit()
+        fail_with(exc.problems)
     click.echo(
         f"erased {email.strip().lower()}: {counts['ratings']} ratings, {counts['submissions']} submissions and "
         f"{counts['audit_entries']} audit entries now name \"Gelöschtes Konto\""
@@ -222,46 +183,5 @@ def erase_command(email: str, yes: bool) -> None:
 def _existing_user(email: str) -> User:
     user = find_user(email)
     if user is None:
-        _fail({"email": f"no account {email}"})
+        fail_with({"email": f"no account {email}"})
     return user
-
-
-@rounds_cli.command("delete")
-@click.argument("slug")
-def delete_round_command(slug: str) -> None:
-    """Delete a round in which no school has rated yet (a round with assessments can only be closed)."""
-    try:
-        round_ = get_round(slug)
-        name = round_.name
-        delete_round(round_, actor=None)
-    except NotFound:
-        _fail({"round": f"no round {slug}"})
-    except RoundNotEmpty as exc:
-        _fail({"round": str(exc)})
-    db.session.commit()
-    click.echo(f"round {name} deleted")
-
-
-@rounds_cli.command("close")
-@click.argument("slug")
-def close_round_command(slug: str) -> None:
-    """Close a round: drafts become read-only, nothing can be submitted or reopened."""
-    _set_open(slug, False)
-
-
-@rounds_cli.command("open")
-@click.argument("slug")
-def open_round_command(slug: str) -> None:
-    """Open a closed round again."""
-    _set_open(slug, True)
-
-
-def _set_open(slug: str, is_open: bool) -> None:
-    try:
-        round_ = get_round(slug)
-    except NotFound:
-        _fail({"round": f"no round {slug}"})
-    changed = set_round_open(round_, is_open, actor=None)
-    db.session.commit()
-    state = "open" if is_open else "closed"
-    click.echo(f"round {round_.name} is now {state}" if changed else f"round {round_.name} was {state} already")

@@ -1,4 +1,4 @@
-"""Data for the escaping tests: every payload of tests/payloads.py typed wherever people type text.
+"""Data for the escaping tests: every payload of tests/support/payloads.py typed wherever people type text.
 
 Schools 100001… are named after the payloads (name and Ort). School 100001 has one team member per payload,
 named after it, who wrote that payload as the comment of one indicator (the n-th payload on the n-th indicator);
@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from flask import Flask
 
 from selfeval.extensions import catalogs, db
+from selfeval.services.accounts import create_user
 from selfeval.services.schools import add_school
-from selfeval.services.users import create_user
 from tests.conftest import empty_tables, make_test_app
-from tests.factories import PASSWORD, leader, make_round, make_user, rate, rated
-from tests.payloads import PAYLOADS
+from tests.support.factories import PASSWORD, leader, make_round, make_user, rate, rated
+from tests.support.payloads import PAYLOADS
 
 ROUND_NAME, ROUND_SLUG = "2025/26", "2025-26"
 SCHOOLS = {f"{100001 + n}": payload for n, payload in enumerate(PAYLOADS)}

@@ -7,18 +7,21 @@ import itertools
 from selfeval.extensions import catalogs, db
 from selfeval.models import Round, School, User
 from selfeval.services import assessments
+from selfeval.services.accounts import create_user, find_user, issue_token
 from selfeval.services.rating_input import parse_rating_changes
 from selfeval.services.rounds import create_round
 from selfeval.services.schools import add_school
-from selfeval.services.users import create_user, find_user, issue_token
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(100001)
 
 
-def make_school(schulnummer: str | None = None, *, schulform: str = "15", kreis: str = "05913", name: str = "") -> School:
+def make_school(
+    schulnummer: str | None = None, *, schulform: str = "15", kreis: str = "05913", name: str = "", **traeger: str
+) -> School:
+    """A school as an admin adds it; `traeger`: gemeindeschluessel, traeger_nummer, traeger_name, rechtsform."""
     number = schulnummer or str(next(_numbers))
-    school = add_school(number, name or f"Testschule {number}", schulform, kreis, "Dortmund")
+    school = add_school(number, name or f"Testschule {number}", schulform, kreis, "Dortmund", **traeger)
     db.session.commit()
     return school
 
