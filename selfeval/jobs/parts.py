@@ -74,7 +74,14 @@ def _take(job_id: str, position: int) -> tuple[int, list[int]] | None:
         db.session.rollback()
         return None
     taken = part.id, list(part.school_ids)
-    part.state, part.attempts, part.beat_at = "running", part.attempts + 1, utcnow()
+    claim = (
+        update(ReportJobPart)
+        .where(ReportJobPart.id == part.id)
+        .values(state="running", attempts=ReportJobPart.attempts + 1, beat_at=utcnow())
+    )
+    if db.session.execute(claim).rowcount == 0:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return None  # its job was deleted a moment ago
     db.session.execute(
         update(ReportJobRow).where(ReportJobRow.id == job_id, ReportJobRow.state == "queued").values(state="running")
     )

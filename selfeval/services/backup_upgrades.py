@@ -16,6 +16,8 @@ SCHOOL_TRAEGER_COLUMNS = ("gemeindeschluessel", "traeger_nummer", "traeger_name"
 DOCUMENT_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "c5f126c3663d": ("3b8e4f2a9c61", lambda tables: _add_table(tables, "kreis_offers")),
     "3b8e4f2a9c61": ("b7d2e4a9c1f3", lambda tables: _add_columns(tables, "schools", SCHOOL_TRAEGER_COLUMNS)),
+    # The report job tables are not backed up (services.backup): the document is the same.
+    "b7d2e4a9c1f3": ("3b8d0e6f1a27", lambda tables: None),
 }
 
 
