@@ -17,7 +17,7 @@ def bench_cli() -> None:
 
 
 @contextmanager
-def _bench_app(database_url: str | None) -> Iterator[tuple[object, str]]:
+def _bench_app(database_url: str | None, **config) -> Iterator[tuple[object, str]]:
     """A migrated app on an empty database (default: a temporary SQLite file), and the database's name."""
     from flask_migrate import upgrade
 
@@ -27,7 +27,7 @@ def _bench_app(database_url: str | None) -> Iterator[tuple[object, str]]:
 
     with tempfile.TemporaryDirectory(prefix="selfeval-bench-") as folder:
         url = normalize_database_url(database_url) if database_url else f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": folder, "WTF_CSRF_ENABLED": False})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": folder, "WTF_CSRF_ENABLED": False, **config})
         with app.app_context():
             upgrade()
             version = ".".join(str(part) for part in db.engine.dialect.server_version_info or ())
@@ -61,15 +61,49 @@ def analytics_command(schools: int, rounds: int, repeat: int, database_url: str 
 @click.option("--schools", default=6000, show_default=True, type=click.IntRange(10, 100_000), help="Size of the large batch.")
 @click.option("--repeat", default=50, show_default=True, type=click.IntRange(3, 1000), help="Runs per single measurement.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes [default: the CPU cores].")
-@click.option("--database-url", help="An EMPTY database to fill; default: a temporary SQLite file.")
-def reports_command(schools: int, repeat: int, jobs: int | None, database_url: str | None) -> None:
-    """Time one PDF report, a minimal reportlab floor, and batches of 1,000 and SCHOOLS reports."""
+@click.option("--database-url", help="An EMPTY database to fill; default: a temporary SQLite file (--distributed: PostgreSQL).")
+@click.option("--distributed", is_flag=True, help="Batches on Celery workers (PostgreSQL and Redis needed) instead.")
+@click.option("--worker-counts", default="1,2,4", show_default=True, help="--distributed: worker processes per run.")
+@click.option("--broker-url", default="redis://127.0.0.1:6379/12", show_default=True, help="--distributed: the broker.")
+@click.option(
+    "--part-size", default=40, show_default=True, type=click.IntRange(1, 10_000), help="--distributed: schools per task."
+)
+def reports_command(
+    schools: int, repeat: int, jobs: int | None, database_url: str | None, distributed: bool, worker_counts: str,
+    broker_url: str, part_size: int,
+) -> None:  # fmt: skip
+    """Time one PDF report, a minimal reportlab floor, and batches of 1,000 and SCHOOLS reports.
+
+    With --distributed: SCHOOLS reports as one batch through 1, 2 and 4 Celery worker processes of this machine."""
+    if distributed:
+        _distributed(schools, database_url, [int(count) for count in worker_counts.split(",")], broker_url, part_size)
+        return
     from .reports import report, run
 
     with _bench_app(database_url) as (app, database):
         figures = run(app, schools, repeat, jobs, click.echo)
     click.echo("")
     click.echo(report(figures, database))
+
+
+def _distributed(schools: int, database_url: str | None, counts: list[int], broker_url: str, part_size: int) -> None:
+    import tempfile as _tempfile
+    import uuid
+
+    from .load_server import load_database
+    from .reports_distributed import report, run
+
+    with _tempfile.TemporaryDirectory(prefix="selfeval-bench-files-") as files, load_database(database_url) as url:
+        settings = {
+            "SELFEVAL_BROKER_URL": broker_url,
+            "SELFEVAL_BROKER_QUEUE": f"selfeval-bench-{uuid.uuid4().hex[:8]}",
+            "SELFEVAL_STORAGE": Path(files).as_uri(),
+            "SELFEVAL_REPORT_PART_SIZE": part_size,
+        }
+        with _bench_app(url, **settings) as (app, database):
+            chosen, runs = run(app, schools, counts, Path(files), click.echo)
+    click.echo("")
+    click.echo(report(chosen, runs, database, part_size))
 
 
 @bench_cli.command("load")

@@ -12,6 +12,7 @@ from . import models, security, unit_of_work  # noqa: F401  (models: registers t
 from .config import build_config
 from .database import create_private_sqlite_file, register_sqlite_pragmas
 from .extensions import catalogs, csrf, db, login_manager, migrate
+from .jobs.celery_app import celery_init_app
 from .paths import PACKAGE_DIR, STATIC_DIR, TEMPLATES_DIR, default_instance_path
 from .services.accounts import load_by_login_id
 from .views import register_blueprints, register_errorhandlers, register_template_helpers
@@ -37,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    celery_init_app(app)
     return app
 
 

@@ -54,6 +54,7 @@ def build_config(instance_path: str, overrides: Mapping[str, Any] | None = None)
     config.update(mail_config(env))
     config.update(security_config(env))
     config.update(legal_config(env))
+    config.update(jobs_config(env, instance_path))
     #: How links in e-mails and on the command line start, e.g. https://selfeval.kreis-unna.de
     config["SELFEVAL_BASE_URL"] = env.get("SELFEVAL_BASE_URL", "").rstrip("/")
     config.update(overrides)
@@ -105,6 +106,29 @@ def security_config(env: Mapping[str, str]) -> dict[str, Any]:
         # "Passwort vergessen?": mails to one address, and requests from one client address.
         "SELFEVAL_RESET_LIMIT_EMAIL": _rate(env, "SELFEVAL_RESET_LIMIT_EMAIL", "3 per hour"),
         "SELFEVAL_RESET_LIMIT_ADDRESS": _rate(env, "SELFEVAL_RESET_LIMIT_ADDRESS", "10 per hour"),
+    }
+
+
+def jobs_config(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    """Background report jobs: the broker (none: a thread of the web process), the parts' size, the files' place."""
+    broker = (env.get("SELFEVAL_BROKER_URL") or "").strip()
+    if broker and broker.split("://", 1)[0] not in ("redis", "rediss", "amqp", "amqps", "pyamqp", "sentinel"):
+        raise ConfigurationError(
+            f"SELFEVAL_BROKER_URL must be a Redis or RabbitMQ URL such as redis://127.0.0.1:6379/1, not {broker!r}"
+        )
+    storage = (env.get("SELFEVAL_STORAGE") or "").strip() or (Path(instance_path) / "report-jobs").as_uri()
+    if not storage.startswith(("file:///", "s3://")):
+        raise ConfigurationError(f"SELFEVAL_STORAGE must be file:///a/folder or s3://bucket/prefix, not {storage!r}")
+    return {
+        "SELFEVAL_BROKER_URL": broker,
+        # Above the longest part: a part whose worker was lost is delivered again after this many seconds.
+        "SELFEVAL_BROKER_VISIBILITY_TIMEOUT": _whole_number(
+            env, "SELFEVAL_BROKER_VISIBILITY_TIMEOUT", "3600", lower=10, upper=7 * 24 * 3600
+        ),
+        # The queue's name: several selfeval installations (or test runs) may share one Redis.
+        "SELFEVAL_BROKER_QUEUE": (env.get("SELFEVAL_BROKER_QUEUE") or "selfeval").strip(),
+        "SELFEVAL_REPORT_PART_SIZE": _whole_number(env, "SELFEVAL_REPORT_PART_SIZE", "40", lower=1, upper=10_000),
+        "SELFEVAL_STORAGE": storage,
     }
 
 

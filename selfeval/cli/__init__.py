@@ -16,6 +16,7 @@ from .reports import report_command, reports_command
 from .rounds import rounds_cli
 from .schools import schools_cli
 from .users import users_cli
+from .worker import worker_command
 
 
 def _create_app():
@@ -41,7 +42,7 @@ cli = FlaskGroup(
 )
 for command in (
     catalog_cli, demo_command, schools_cli, rounds_cli, users_cli, report_command, reports_command,
-    backup_command, restore_command, area_report_command,
+    backup_command, restore_command, area_report_command, worker_command,
 ):  # fmt: skip
     cli.add_command(command)
 

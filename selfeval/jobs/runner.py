@@ -1,60 +1,63 @@
-"""Running a job's work outside the request that started it: a daemon thread of this process, with a heartbeat.
+"""Handing a job's parts to whoever renders them: a thread of this process, or Celery workers through a broker.
 
-A queue's worker (the scale-out issue) replaces `ThreadRunner` behind the same `start`; it would take the work
-as a task name and arguments rather than a function, which is why the work is a module-level function with
-plain arguments (ids, not loaded objects) today already.
+Both take the same steps (parts.run_part for each part; the last one assembles the ZIP) and keep the same state in
+the database, so the pages, the API and the tests see one kind of job whichever runs it. Without a broker
+(SELFEVAL_BROKER_URL unset: the demo, a single school's server) the parts run one after another in a daemon thread
+of the web process that started the job, as before; a restart of that process loses the job (it shows as failed).
+With a broker, every part is a task any worker on any machine may take, and one a lost worker held is delivered again.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from flask import Flask
 
 from ..extensions import db
+from . import parts
+
+THREAD_PREFIX = "report-job-"
+PART_TASK = "selfeval.report_part"
 
 
 class Runner(Protocol):
-    def start(self, name: str, work: Callable[[], None], beat: Callable[[], bool]) -> None: ...
+    def dispatch(self, job_id: str, positions: list[int], heartbeat: float) -> None: ...
+
+
+def runner(app: Flask) -> Runner:
+    if app.config.get("SELFEVAL_BROKER_URL"):
+        return CeleryRunner(app)
+    return ThreadRunner(app)
 
 
 class ThreadRunner:
-    """Runs `work` in a daemon thread within an app context; `beat` is called every `heartbeat` seconds meanwhile.
+    """The parts one after another in a daemon thread, within an app context of its own."""
 
-    The heartbeat shows the job is alive however long one step of the work takes; it stops when `beat` says
-    the job is gone. The thread's database session is closed when the work ends.
-    """
+    def __init__(self, app: Flask):
+        self.app = app
 
-    def __init__(self, app: Flask, heartbeat: float):
-        self.app, self.heartbeat = app, heartbeat
+    def dispatch(self, job_id: str, positions: list[int], heartbeat: float) -> None:
+        thread = threading.Thread(
+            target=self._run, args=(job_id, positions, heartbeat), name=f"{THREAD_PREFIX}{job_id}", daemon=True
+        )
+        thread.start()
 
-    def start(self, name: str, work: Callable[[], None], beat: Callable[[], bool]) -> None:
-        threading.Thread(target=self._run, args=(work, beat), name=name, daemon=True).start()
-
-    def _run(self, work: Callable[[], None], beat: Callable[[], bool]) -> None:
-        with self.app.app_context(), _heartbeat(beat, self.heartbeat):
+    def _run(self, job_id: str, positions: list[int], heartbeat: float) -> None:
+        with self.app.app_context():
             try:
-                work()
+                for position in positions:
+                    parts.run_part(job_id, position, heartbeat)
             finally:
                 db.session.remove()
 
 
-@contextlib.contextmanager
-def _heartbeat(beat: Callable[[], bool], every: float) -> Iterator[None]:
-    """Call `beat` every `every` seconds while the block runs, until it returns False."""
-    stop = threading.Event()
+class CeleryRunner:
+    """One task per part, sent to the broker; any worker takes it (selfeval worker)."""
 
-    def beating() -> None:
-        while not stop.wait(every) and beat():
-            pass
+    def __init__(self, app: Flask):
+        self.celery = app.extensions["celery"]
 
-    thread = threading.Thread(target=beating, name=f"{threading.current_thread().name}-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
+    def dispatch(self, job_id: str, positions: list[int], heartbeat: float) -> None:
+        for position in positions:
+            self.celery.send_task(PART_TASK, args=(job_id, position, heartbeat))

@@ -1,185 +1,120 @@
-"""Where a job's state and result live: one folder per job with job.json and the result file, shared by all workers.
+"""Where a job's state lives: the tables report_jobs and report_job_parts, which every app server and worker shares.
 
-The rules a store keeps, whatever it is made of (a database-backed store would keep the same):
+The rules the store keeps:
 
-- `locked()` is exclusive across threads and worker processes (flock), so "check, then claim" holds under load;
-- a job's record is written atomically (a poll never reads half of it), and its last write or `beat` is its
-  last sign of life (`last_beat`);
-- deleting a job takes it away in one step: work still running finds it gone (`exists`) and stops;
-- files are created 0600 and folders 0700: only the server's own account reads them.
+- "check, then claim" holds across threads, processes and machines: `claiming()` locks the jobs table for writing
+  until the transaction ends (PostgreSQL: a table lock readers pass; SQLite: its single write lock);
+- a job's last sign of life is the latest beat of the job or any of its parts (`last_beat`);
+- deleting a job deletes its parts with it: work still running finds its part's row gone and stops;
+- callbacks registered with `after_commit` run once the transaction that created a job is committed, so a worker
+  never looks for a job that another transaction has not yet stored (or that was rolled back).
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
-import logging
-import os
-import re
 import secrets
-import shutil
-import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import asdict
-from pathlib import Path
-from typing import IO, Generic, Protocol, TypeVar
+from collections.abc import Callable
+from datetime import datetime
 
-FILE_MODE = 0o600
-FOLDER_MODE = 0o700
-JOB_ID = re.compile(r"[A-Za-z0-9_-]{22}")
-RECORD = "job.json"
-log = logging.getLogger(__name__)
+from sqlalchemy import delete, event, func, select, update
+from sqlalchemy.orm import Session
 
+from ..database import lock_for_writing
+from ..extensions import db
+from ..models import ReportJobPart, ReportJobRow
+from ..models.types import utcnow
 
-class Job(Protocol):
-    """What a store needs of a job's record: an id (the record is a dataclass, stored field by field)."""
-
-    id: str
-
-
-J = TypeVar("J", bound=Job)
-
-
-class JobStore(Protocol[J]):
-    """The state of jobs as the runner and the pages see it; `FileJobStore` is the one there is."""
-
-    def locked(self) -> contextlib.AbstractContextManager[None]: ...
-    def all(self) -> list[J]: ...
-    def get(self, job_id: str) -> J | None: ...
-    def create(self, job: J) -> None: ...
-    def save(self, job: J) -> None: ...
-    def beat(self, job_id: str) -> bool: ...
-    def last_beat(self, job_id: str) -> float | None: ...
-    def exists(self, job_id: str) -> bool: ...
-    def delete(self, job_id: str) -> None: ...
-    def sweep(self, expired: Callable[[J, float | None], bool], orphans_after: float) -> None: ...
-    def result(self, job_id: str) -> Path | None: ...
-    def writing_result(self, job_id: str) -> contextlib.AbstractContextManager[IO[bytes]]: ...
+_AFTER_COMMIT = "selfeval_after_commit"
 
 
 def new_job_id() -> str:
     return secrets.token_urlsafe(16)
 
 
-class FileJobStore(Generic[J]):
-    """Jobs as folders under `root` (<root>/<id>/job.json and <root>/<id>/<result_name>), locked by <root>.lock."""
-
-    def __init__(self, root: Path, record: Callable[..., J], result_name: str):
-        self.root, self.record, self.result_name = root, record, result_name
-
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        """An exclusive lock across threads and processes (flock on a file beside the job folders)."""
-        self.root.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-        descriptor = os.open(self.root.with_name(f"{self.root.name}.lock"), os.O_RDWR | os.O_CREAT, FILE_MODE)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(descriptor)  # releases the lock
-
-    def all(self) -> list[J]:
-        return [job for job_id in self._ids() if (job := self.get(job_id)) is not None]
-
-    def get(self, job_id: str) -> J | None:
-        """The job's record; None for an unknown id, a record that cannot be read, or an id that is no job's."""
-        if not JOB_ID.fullmatch(job_id):
-            return None
-        try:
-            return self.record(**json.loads((self._folder(job_id) / RECORD).read_text("utf-8")))
-        except (OSError, ValueError, TypeError):
-            return None
-
-    def create(self, job: J) -> None:
-        self._folder(job.id).mkdir(mode=FOLDER_MODE)
-        self.save(job)
-
-    def save(self, job: J) -> None:
-        """Write the record atomically, so that a poll never reads half a file; a deleted job stays deleted."""
-        path = self._folder(job.id) / RECORD
-        temporary = path.with_name(f".job.{threading.get_ident()}.tmp")
-        try:
-            with open(temporary, "w", encoding="utf-8", opener=_private) as file:
-                json.dump(asdict(job), file)  # type: ignore[call-overload]  # records are dataclasses
-            os.replace(temporary, path)
-        except FileNotFoundError:
-            log.info("job %s was deleted while it ran", job.id)
-
-    def beat(self, job_id: str) -> bool:
-        """A sign of life of the work; False once the job is gone."""
-        try:
-            os.utime(self._folder(job_id) / RECORD)
-        except OSError:
-            return False
-        return True
-
-    def last_beat(self, job_id: str) -> float | None:
-        """When the job's record was last written or beaten; None if it is gone."""
-        try:
-            return (self._folder(job_id) / RECORD).stat().st_mtime
-        except OSError:
-            return None
-
-    def exists(self, job_id: str) -> bool:
-        return self._folder(job_id).is_dir()
-
-    def delete(self, job_id: str) -> None:
-        _delete(self._folder(job_id))
-
-    def sweep(self, expired: Callable[[J, float | None], bool], orphans_after: float) -> None:
-        """Delete every expired job; a folder without a readable record goes `orphans_after` seconds after its last change."""
-        if not self.root.is_dir():
-            return
-        now = time.time()
-        for folder in self.root.iterdir():
-            if not folder.is_dir():
-                continue
-            job = self.get(folder.name)
-            try:
-                stale = expired(job, self.last_beat(job.id)) if job else now - folder.stat().st_mtime > orphans_after
-            except OSError:
-                continue  # removed meanwhile
-            if stale:
-                _delete(folder)
-
-    def result(self, job_id: str) -> Path | None:
-        path = self._folder(job_id) / self.result_name
-        return path if path.is_file() else None
-
-    @contextlib.contextmanager
-    def writing_result(self, job_id: str) -> Iterator[IO[bytes]]:
-        """A private file for the job's result, in its place only once the block has finished without an error."""
-        final = self._folder(job_id) / self.result_name
-        partial = final.with_name(f"{self.result_name}.part")
-        with open(partial, "xb", opener=_private) as file:
-            yield file
-        os.replace(partial, final)
-
-    def _ids(self) -> list[str]:
-        if not self.root.is_dir():
-            return []
-        return [folder.name for folder in self.root.iterdir() if folder.is_dir() and JOB_ID.fullmatch(folder.name)]
-
-    def _folder(self, job_id: str) -> Path:
-        return self.root / job_id
+def claiming() -> None:
+    """Hold the right to create jobs until this transaction ends: parallel starts of one account wait here."""
+    lock_for_writing(db.session, ReportJobRow)
 
 
-def _delete(folder: Path) -> None:
-    """Take the folder away in one step, then empty it: work still running finds its path gone at once
-    and cannot write into the folder while it is being emptied."""
-    doomed = folder.with_name(f".deleted-{folder.name}-{secrets.token_hex(4)}")
-    try:
-        os.rename(folder, doomed)
-    except OSError:
-        return  # already gone
-    shutil.rmtree(doomed, ignore_errors=True)
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the session's current transaction is committed; never if it is rolled back."""
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
-def _private(path: str, flags: int) -> int:
-    """An opener for open(): the file is created readable by the server's account only."""
-    return os.open(path, flags, FILE_MODE)
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        callback()
 
 
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
+
+def jobs_of(owner: str) -> list[ReportJobRow]:
+    return list(db.session.scalars(select(ReportJobRow).where(ReportJobRow.owner == owner)))
+
+
+def all_jobs() -> list[ReportJobRow]:
+    return list(db.session.scalars(select(ReportJobRow)))
+
+
+def get_job(job_id: str) -> ReportJobRow | None:
+    return db.session.get(ReportJobRow, job_id) if len(job_id) == 22 else None
+
+
+def last_beats(job_ids: list[str]) -> dict[str, datetime]:
+    """job id -> the latest sign of life of the job or any of its parts."""
+    if not job_ids:
+        return {}
+    beats = {row.id: row.beat_at for row in db.session.execute(
+        select(ReportJobRow.id, ReportJobRow.beat_at).where(ReportJobRow.id.in_(job_ids))
+    )}  # fmt: skip
+    parts = select(ReportJobPart.job_id, func.max(ReportJobPart.beat_at)).where(ReportJobPart.job_id.in_(job_ids))
+    for job_id, beat in db.session.execute(parts.group_by(ReportJobPart.job_id)):
+        if beat is not None:
+            beat = _aware(beat)
+            beats[job_id] = max(beats[job_id], beat)
+    return beats
+
+
+def progress(job_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """job id -> (reports made, reports that could not be made), summed over the parts."""
+    if not job_ids:
+        return {}
+    query = (
+        select(ReportJobPart.job_id, func.sum(ReportJobPart.done), func.sum(ReportJobPart.failed))
+        .where(ReportJobPart.job_id.in_(job_ids))
+        .group_by(ReportJobPart.job_id)
+    )
+    return {job_id: (int(done or 0), int(failed or 0)) for job_id, done, failed in db.session.execute(query)}
+
+
+def delete_jobs(job_ids: list[str]) -> None:
+    if job_ids:
+        db.session.execute(delete(ReportJobPart).where(ReportJobPart.job_id.in_(job_ids)))
+        db.session.execute(delete(ReportJobRow).where(ReportJobRow.id.in_(job_ids)))
+
+
+def beat_job(job_id: str) -> bool:
+    """The job shows it is alive; False once it is gone."""
+    return _updated(update(ReportJobRow).where(ReportJobRow.id == job_id).values(beat_at=utcnow()))
+
+
+def beat_part(part_id: int) -> bool:
+    """The part's worker shows it is alive; False once the part is gone (its job deleted)."""
+    return _updated(update(ReportJobPart).where(ReportJobPart.id == part_id).values(beat_at=utcnow()))
+
+
+def _updated(statement) -> bool:
+    found = db.session.execute(statement).rowcount > 0  # type: ignore[attr-defined]
+    db.session.commit()  # a beat is its own transaction, in the worker's own session
+    return found
+
+
+def _aware(moment: datetime) -> datetime:
+    """A max() over a column comes back without the column's type on SQLite: naive, in UTC."""
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

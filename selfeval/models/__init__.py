@@ -4,6 +4,7 @@ from .assessment import Assessment, MemberRating, MemberSheet, Rating
 from .audit import AuditEvent
 from .catalog_snapshot import CatalogSnapshot
 from .offer import KreisOffer
+from .report_job import ReportJobPart, ReportJobRow
 from .school import Round, School
 from .unsaved_input import UnsavedInput
 from .user import ApiToken, Membership, PasswordLink, User, UserScope
@@ -19,6 +20,8 @@ __all__ = [
     "Membership",
     "PasswordLink",
     "Rating",
+    "ReportJobPart",
+    "ReportJobRow",
     "Round",
     "School",
     "UnsavedInput",

@@ -8,7 +8,9 @@ column travels along unless it is named in EXCLUDED_COLUMNS. Left out on purpose
 - the table `password_links` (one-time invitation and reset links): a backup must not carry a way
   into an account, and the links expire soon anyway. Invite again after a restore;
 - the table `unsaved_inputs` (rating input kept for at most a few hours across a new log-in):
-  it is only of use to the browser holding its cookie, which a restore cannot give back.
+  it is only of use to the browser holding its cookie, which a restore cannot give back;
+- the tables `report_jobs` and `report_job_parts` (background report batches): they live two hours
+  at most, and the ZIPs they name are files in SELFEVAL_STORAGE, which a backup does not hold.
 
 Password hashes (scrypt) and API token hashes (SHA-256) are kept, so that people can log in and
 integrations keep working after a restore. The file is therefore as sensitive as the database.
@@ -57,7 +59,7 @@ TABLES = (
     "audit_events",
 )
 #: Tables deliberately left out (see the module docstring).
-NOT_BACKED_UP = ("password_links", "unsaved_inputs")
+NOT_BACKED_UP = ("password_links", "unsaved_inputs", "report_jobs", "report_job_parts")
 #: Columns deliberately left out, each with what a restore fills in instead.
 EXCLUDED_COLUMNS: dict[str, dict[str, Callable[[], Any]]] = {
     "users": {"login_id": lambda: secrets.token_urlsafe(32)},

@@ -18,6 +18,8 @@ DOCUMENT_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "3b8e4f2a9c61": ("b7d2e4a9c1f3", lambda tables: _add_columns(tables, "schools", SCHOOL_TRAEGER_COLUMNS)),
     "b7d2e4a9c1f3": ("9d41b7e2a6c8", lambda tables: None),  # an index only: the rows are the same
     "9d41b7e2a6c8": ("d870c8273d2d", lambda tables: _add_consensus(tables)),
+    # The report job tables are not backed up (services.backup): the document is the same.
+    "d870c8273d2d": ("3b8d0e6f1a27", lambda tables: None),
 }
 #: What revision d870c8273d2d's server defaults give an assessment stored before it: the shared form, options off.
 ASSESSMENT_PHASE_DEFAULTS = {

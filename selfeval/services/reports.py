@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Row, select, true
 
 from ..catalog import indicator_letter
+from ..directory import TRAEGERNUMMER
 from ..display import local_date
 from ..extensions import catalogs as registry
 from ..extensions import db
@@ -64,12 +65,18 @@ class ReportSelection:
     kreise: tuple[str, ...] = ()
     schulformen: tuple[str, ...] = ()
     bezirke: tuple[str, ...] = ()
+    traeger: tuple[str, ...] = ()  # Trägernummern (the school directory's Schulträger)
 
 
 def parse_report_selection(
-    kreise_values: Iterable[str], schulform_values: Iterable[str], bezirk_values: Iterable[str] = ()
+    kreise_values: Iterable[str],
+    schulform_values: Iterable[str],
+    bezirk_values: Iterable[str] = (),
+    traeger_values: Iterable[str] = (),
 ) -> ReportSelection:
-    """Kreis keys, Schulform codes and Bezirksregierungen from the command line or a form; InvalidInput names unknown ones."""
+    """Kreis keys, Schulform codes, Bezirksregierungen and Trägernummern from the command line, a form or the API;
+    InvalidInput names unknown ones."""
+    chosen_traeger = _unique(traeger_values)
     chosen_kreise = _unique(kreise_values)
     chosen_schulformen = _unique(schulform_values)
     chosen_bezirke = _unique(bezirk_values)
@@ -83,9 +90,12 @@ def parse_report_selection(
     unknown = [value for value in chosen_bezirke if value not in BEZIRKSREGIERUNGEN]
     if unknown:
         problems["bezirk"] = f"unbekannte Bezirksregierung „{unknown[0][:40]}“"
+    wrong = [value for value in chosen_traeger if not TRAEGERNUMMER.fullmatch(value)]
+    if wrong:
+        problems["traeger"] = f"„{wrong[0][:40]}“ ist keine Trägernummer (höchstens 10 Ziffern)"
     if problems:
         raise InvalidInput(problems)
-    return ReportSelection(chosen_kreise, chosen_schulformen, chosen_bezirke)
+    return ReportSelection(chosen_kreise, chosen_schulformen, chosen_bezirke, chosen_traeger)
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -125,6 +135,8 @@ def batch_schools(user: User | None, round_: Round, selection: ReportSelection =
     if selection.bezirke:
         in_bezirke = [key for key, found in kreise().items() if found.bezirksregierung in selection.bezirke]
         query = query.where(School.kreis.in_(in_bezirke))
+    if selection.traeger:
+        query = query.where(School.traeger_nummer.in_(selection.traeger))
     return list(db.session.scalars(query))
 
 

@@ -14,11 +14,13 @@ from ..legal import LEGAL_PAGES, legal_links
 from . import (
     admin,
     api,
+    api_report_jobs,  # noqa: F401  (adds the report batches to the API's blueprint)
     area_report,  # noqa: F401  (adds the area report's pages to the supervision blueprint)
     assessment,
     auth,
     consensus,
     errors,
+    health,
     main,
     offers,
     password_reset,  # noqa: F401  (adds "Passwort vergessen?" to the auth blueprint)
@@ -35,7 +37,7 @@ from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 def register_blueprints(app: Flask) -> None:
     request_guard.register_converters(app)  # ids in addresses beyond the database's range: 404, before any route
-    for module in (main, auth, assessment, consensus, results, supervision, report_jobs, offers, admin, api):
+    for module in (health, main, auth, assessment, consensus, results, supervision, report_jobs, offers, admin, api):
         app.register_blueprint(module.blueprint)
 
 

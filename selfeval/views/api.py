@@ -31,6 +31,7 @@ from .api_models import openapi_document
 from .api_models.consensus import PhaseChange
 from .api_models.errors import error_body
 from .api_models.ratings import InvalidBody, rating_changes
+from .api_requests import ApiError, json_body
 from .downloads import pdf_response
 from .json_body import JsonBody
 from .paging_links import page_links
@@ -65,11 +66,6 @@ ENTITY_TAG = re.compile(r'(?:W/)?"([0-9]{1,9})"', re.ASCII)
 
 #: "The caller has not read the previous round's slug": distinct from None, which means there is none.
 _UNKNOWN: Any = object()
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str, **extra: Any):
-        self.status, self.message, self.extra = status, message, extra
 
 
 @blueprint.errorhandler(ApiError)
@@ -156,7 +152,7 @@ def put_phase(schulnummer: str, round_slug: str):
     """How the team rates (issue 21): a Schulleitung member of the team; the refusals are services.consensus's."""
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
-    change = _phase_change(JsonBody.read(ApiError).value())
+    change = _phase_change(json_body())
     current = consensus_phase.team_options(school, round_)
     given = change.model_dump(exclude_unset=True)
     options = consensus_phase.TeamOptions(**{
@@ -176,7 +172,7 @@ def get_my_sheet(schulnummer: str, round_slug: str):
 def put_my_sheet(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
     base_version = _if_match_version()
-    changes = _rating_changes(JsonBody.read(ApiError).value(), analytics.round_catalog(round_))
+    changes = _rating_changes(json_body(), analytics.round_catalog(round_))
     return _sheet_response(member_sheets.save_sheet(school, round_, g.api_user, base_version, changes))
 
 

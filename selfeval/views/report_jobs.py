@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..jobs import report_jobs
 from ..services.errors import InvalidInput, NotFound
 from ..services.reports import NothingToReport, parse_report_selection
 from ..services.rounds import get_round
+from .downloads import stored_file_response
 from .guards import analytics_audience
 
 blueprint = Blueprint("report_jobs", __name__, url_prefix="/auswertung/berichte")
@@ -39,7 +40,7 @@ def start():
 @blueprint.get("/<job_id>")
 def show(job_id: str):
     job = _job_or_404(job_id)
-    return render_template("supervision/report_job.html", job=job)
+    return render_template("supervision/report_job.html", job=job, state=_page_state(job))
 
 
 @blueprint.get("/<job_id>/stand")
@@ -48,7 +49,7 @@ def status(job_id: str):
     job = _job_or_404(job_id)
     download = url_for("report_jobs.download", job_id=job.id) if job.state == "done" else None
     response = jsonify(
-        {"state": job.state, "done": job.done, "total": job.total, "failed": job.failed, "download_url": download}
+        {"state": _page_state(job), "done": job.done, "total": job.total, "failed": job.failed, "download_url": download}
     )
     return response
 
@@ -57,11 +58,17 @@ def status(job_id: str):
 def download(job_id: str):
     job = _job_or_404(job_id)
     try:
-        path = report_jobs.job_archive(job)
+        key = report_jobs.job_archive(job)
     except NotFound:
         abort(404)
-    response = send_file(path, mimetype="application/zip", as_attachment=True, download_name=job.download_name)
+    response = stored_file_response(report_jobs.storage(), key, "application/zip")
+    response.headers.set("Content-Disposition", "attachment", filename=job.download_name)
     return response
+
+
+def _page_state(job: report_jobs.ReportJob) -> str:
+    """The page knows running, done and failed: a job waiting for a worker is, to its reader, being made."""
+    return "running" if job.state == "queued" else job.state
 
 
 def _job_or_404(job_id: str) -> report_jobs.ReportJob:

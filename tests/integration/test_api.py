@@ -176,6 +176,9 @@ def test_openapi_document_without_authentication_describes_the_paths(client):
         "/analytics",
         "/catalog",
         "/export",
+        "/report-jobs",
+        "/report-jobs/{job_id}",
+        "/report-jobs/{job_id}/download",
         "/schools",
         "/schools/{schulnummer}/assessments/{round}",
         "/schools/{schulnummer}/assessments/{round}/mine",
@@ -190,6 +193,9 @@ def test_openapi_document_without_authentication_describes_the_paths(client):
         "/analytics": ["get"],
         "/catalog": ["get"],
         "/export": ["get"],
+        "/report-jobs": ["post"],  # issue 20
+        "/report-jobs/{job_id}": ["get"],
+        "/report-jobs/{job_id}/download": ["get"],
         "/schools": ["get"],
         "/schools/{schulnummer}/assessments/{round}": ["get", "put"],
         "/schools/{schulnummer}/assessments/{round}/mine": ["get", "put"],  # issue 21

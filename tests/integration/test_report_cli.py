@@ -1,4 +1,4 @@
-"""Operator commands `selfeval report` and `selfeval reports`: exact output, the files written, no tracebacks."""
+"""Operator commands `selfeval report`, `reports` and `worker`: exact output, the files written, no tracebacks."""
 
 from __future__ import annotations
 
@@ -129,3 +129,11 @@ def test_reports_for_an_unknown_round_fails(app, runner, area, out):
         'error: unknown round "1999"; give its name (2025/26) or slug (2025-26)\n',
     )
     assert list(out.iterdir()) == []
+
+
+def test_worker_without_a_broker_says_why_it_cannot_start(runner):
+    assert runner.outcome("worker", "--concurrency", "1") == (
+        1,
+        "",
+        "selfeval worker: SELFEVAL_BROKER_URL is not set; without a broker, report jobs run in the web process.\n",
+    )

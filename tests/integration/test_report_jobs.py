@@ -2,31 +2,62 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
-import json
 import os
 import re
 import shutil
 import stat
 import threading
 import time
+import uuid
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
 from selfeval.extensions import db
 from selfeval.jobs import report_jobs
+from selfeval.models import ReportJobPart, ReportJobRow
 from selfeval.services import reports as report_service
 from selfeval.services.accounts import find_user, privacy
+from tests.conftest import empty_tables, make_test_app
 from tests.support.factories import login, make_user
 from tests.support.html import csrf, soup_of, text
 from tests.support.reports import USERS, pdf_text, populate
 
 START = "/auswertung/berichte/"
+REDIS_URL = os.environ.get("SELFEVAL_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
 OVERVIEW = "/auswertung/?runde=2025-26"
 IN_DORTMUND = ["bericht-2025-26-100001-adler-gesamtschule.pdf", "bericht-2025-26-100002-birken-gymnasium.pdf"]
+
+
+@pytest.fixture(params=["thread", "celery"])
+def app(request, migrated_database, tmp_path):
+    """Every test twice: jobs in a thread of the web process (no broker), and on a Celery worker through Redis.
+
+    The worker runs in this process (Celery's embedded test worker), so a test may hold its reports (`gate`);
+    its queue is the test's own. tests/integration/test_distributed_jobs.py runs workers as separate processes.
+    """
+    config = {}
+    if request.param == "celery":
+        config = {"SELFEVAL_BROKER_URL": REDIS_URL, "SELFEVAL_BROKER_QUEUE": f"selfeval-test-{uuid.uuid4().hex[:8]}"}
+    app = make_test_app(migrated_database, tmp_path / "instance", **config)
+    with contextlib.ExitStack() as running:
+        if request.param == "celery":
+            running.enter_context(start_worker(app.extensions["celery"], pool="solo", perform_ping_check=False))
+        yield app
+    empty_tables(app)
+
+
+def stall_limit(app) -> float:
+    """Seconds of silence after which the app shows an unfinished job as failed (more with a broker)."""
+    with app.app_context():
+        return report_jobs.stall_limit()
 
 
 @pytest.fixture
@@ -58,8 +89,32 @@ def wait_until_finished(client, job_url: str, seconds: float = 20) -> dict:
 
 
 def job_folders(app) -> list[str]:
+    """The ids of the jobs there are (their rows: the state every app server shares)."""
+    with app.app_context():
+        return sorted(db.session.scalars(select(ReportJobRow.id)))
+
+
+def file_folders(app) -> list[str]:
+    """The jobs' folders in the default storage (the instance folder)."""
     root = Path(app.instance_path) / "report-jobs"
-    return sorted(path.name for path in root.iterdir()) if root.is_dir() else []
+    return sorted(path.name for path in root.iterdir() if not path.name.startswith(".")) if root.is_dir() else []
+
+
+def change_job(app, job_url: str, *, beat_seconds_ago: float | None = None, **changes) -> None:
+    """Change the job's row (as a process that died, or time that passed, would leave it); `beat_seconds_ago`
+    moves the last sign of life of the job and all its parts into the past."""
+    job_id = job_url.rstrip("/").rsplit("/", 1)[1]
+    with app.app_context():
+        values = {
+            key: datetime.fromtimestamp(value, UTC) if key.endswith("_at") and value else value for key, value in changes.items()
+        }
+        if beat_seconds_ago is not None:
+            silent = datetime.fromtimestamp(time.time() - beat_seconds_ago, UTC)
+            values["beat_at"] = silent
+            db.session.execute(update(ReportJobPart).where(ReportJobPart.job_id == job_id).values(beat_at=silent))
+        if values:
+            db.session.execute(update(ReportJobRow).where(ReportJobRow.id == job_id).values(**values))
+        db.session.commit()
 
 
 def test_an_adviser_gets_a_zip_of_the_submitted_schools_in_scope(app, client, area):
@@ -180,12 +235,10 @@ def test_a_job_whose_process_died_shows_as_failed_not_running_forever(app, clien
     login(client, USERS["adviser"])
     job_url = start_from_the_overview(client).headers["Location"]
     assert wait_until_finished(client, job_url)["state"] == "done"
-    job_file = Path(app.instance_path) / "report-jobs" / job_url.rsplit("/", 1)[1] / "job.json"
     # As a restart of the web server would leave it: still "running", progress silent for too long.
-    job_file.write_text(job_file.read_text("utf-8").replace('"state": "done"', '"state": "running"'), "utf-8")
+    change_job(app, job_url, state="running", beat_seconds_ago=0)
     assert client.get(f"{job_url}/stand").get_json()["state"] == "running"
-    stalled = time.time() - report_jobs.STALL_AFTER - 1
-    os.utime(job_file, (stalled, stalled))
+    change_job(app, job_url, beat_seconds_ago=stall_limit(app) + 1)
 
     status = client.get(f"{job_url}/stand").get_json()
     assert (status["state"], status["download_url"]) == ("failed", None)
@@ -282,13 +335,9 @@ def test_a_job_stays_running_while_its_thread_works_however_long_a_report_takes(
 
 
 def age_job(app, job_url: str, hours: float) -> Path:
-    """Move the job's times into the past, as if it had finished `hours` ago."""
-    job_file = Path(app.instance_path) / "report-jobs" / job_url.rsplit("/", 1)[1] / "job.json"
-    job = json.loads(job_file.read_text("utf-8"))
-    job["started_at"] = time.time() - hours * 3600 - 60
-    job["finished_at"] = time.time() - hours * 3600
-    job_file.write_text(json.dumps(job), "utf-8")
-    return job_file.parent
+    """Move the job's times into the past, as if it had finished `hours` ago; its folder of files."""
+    change_job(app, job_url, created_at=time.time() - hours * 3600 - 60, finished_at=time.time() - hours * 3600)
+    return Path(app.instance_path) / "report-jobs" / job_url.rsplit("/", 1)[1]
 
 
 @pytest.mark.parametrize("asked", ["berichte.zip", "stand", ""])
@@ -300,9 +349,10 @@ def test_an_expired_job_is_deleted_on_any_access_not_only_when_a_new_one_starts(
     assert client.get(f"{job_url}/berichte.zip").status_code == 200  # within the two hours
     age_job(app, job_url, 3)
 
+    assert folder.is_dir()
     response = client.get(f"{job_url}/{asked}".rstrip("/"))
     assert (response.status_code, text(soup_of(response).h1)) == (404, "Seite nicht gefunden")
-    assert (folder.exists(), job_folders(app)) == (False, [])
+    assert (folder.exists(), job_folders(app), file_folders(app)) == (False, [], [])
 
 
 def test_job_files_are_readable_by_the_server_account_only(app, client, area):
@@ -311,7 +361,7 @@ def test_job_files_are_readable_by_the_server_account_only(app, client, area):
     assert wait_until_finished(client, job_url)["state"] == "done"
     folder = Path(app.instance_path) / "report-jobs" / job_url.rsplit("/", 1)[1]
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in [folder.parent, folder, *folder.iterdir()]}
-    assert modes == {"report-jobs": 0o700, folder.name: 0o700, "job.json": 0o600, "berichte.zip": 0o600}
+    assert modes == {"report-jobs": 0o700, folder.name: 0o700, "berichte.zip": 0o600}  # the state is in the database
 
 
 def erase(app, email: str) -> None:
@@ -328,8 +378,9 @@ def test_erasing_an_account_deletes_its_jobs_and_zips(app, client, area):
     other_job = other.post(START, data=overview_form(other)).headers["Location"]
     assert wait_until_finished(other, other_job)["state"] == "done"
 
+    assert file_folders(app) == sorted([job_url.removeprefix(START), other_job.removeprefix(START)])
     erase(app, USERS["adviser"])
-    assert job_folders(app) == [other_job.removeprefix(START)]
+    assert job_folders(app) == file_folders(app) == [other_job.removeprefix(START)]
 
 
 def test_a_new_account_that_gets_an_erased_ones_id_inherits_none_of_its_jobs(app, area, tmp_path):
@@ -341,11 +392,17 @@ def test_a_new_account_that_gets_an_erased_ones_id_inherits_none_of_its_jobs(app
     assert wait_until_finished(first, job_url)["state"] == "done"
     kept = tmp_path / "kept"
     shutil.copytree(Path(app.instance_path) / "report-jobs", kept)
+    with app.app_context():
+        row = db.session.get_one(ReportJobRow, job_url.removeprefix(START))
+        kept_row = {column.key: getattr(row, column.key) for column in ReportJobRow.__table__.columns}
 
     erase(app, "neu@kommune.test")
-    # Even a ZIP left behind (a copy restored from a backup, say) is not the new account's.
+    # Even a job left behind (its row and ZIP restored from a backup, say) is not the new account's.
     shutil.rmtree(Path(app.instance_path) / "report-jobs")
     shutil.copytree(kept, Path(app.instance_path) / "report-jobs")
+    with app.app_context():
+        db.session.add(ReportJobRow(**kept_row))
+        db.session.commit()
     with app.app_context():
         make_user("neu@kommune.test", "adviser", kreise=["05913"])
         second_id = find_user("neu@kommune.test").id
@@ -357,22 +414,14 @@ def test_a_new_account_that_gets_an_erased_ones_id_inherits_none_of_its_jobs(app
     assert second.post(START, data=overview_form(second)).status_code == 303  # not held up by the old job either
 
 
-def rewrite_job(job_url: str, app, **changes) -> Path:
-    """Change fields of the job's job.json (writing it is a sign of life, as the job's own writes are)."""
-    job_file = Path(app.instance_path) / "report-jobs" / job_url.rsplit("/", 1)[1] / "job.json"
-    job = json.loads(job_file.read_text("utf-8"))
-    job_file.write_text(json.dumps(job | changes), "utf-8")
-    return job_file
-
-
 def test_a_job_running_longer_than_the_lifetime_is_not_deleted_while_its_heartbeat_lives(app, client, area, gate):
     login(client, USERS["adviser"])
     job_url = start_from_the_overview(client).headers["Location"]
-    job_file = rewrite_job(job_url, app, started_at=time.time() - 3 * 3600)  # started three hours ago, still alive
+    change_job(app, job_url, created_at=time.time() - 3 * 3600, beat_seconds_ago=0)  # started three hours ago, still alive
 
     status = client.get(f"{job_url}/stand").get_json()
     assert (status["state"], status["done"], status["download_url"]) == ("running", 0, None)
-    assert job_folders(app) == [job_file.parent.name]
+    assert job_folders(app) == [job_url.removeprefix(START)]
     gate.set()
     assert wait_until_finished(client, job_url)["state"] == "done"
 
@@ -382,14 +431,12 @@ def test_a_job_whose_process_died_expires_two_hours_after_its_last_heartbeat(app
     job_url = start_from_the_overview(client).headers["Location"]
     assert wait_until_finished(client, job_url)["state"] == "done"
     # As a restart of the web server would leave a job that started three hours ago: "running", never finished.
-    job_file = rewrite_job(job_url, app, state="running", finished_at=None, started_at=time.time() - 3 * 3600)
-    silent = time.time() - report_jobs.STALL_AFTER - 1
-    os.utime(job_file, (silent, silent))
+    change_job(app, job_url, state="running", finished_at=None, created_at=time.time() - 3 * 3600,
+               beat_seconds_ago=stall_limit(app) + 1)  # fmt: skip
     status = client.get(f"{job_url}/stand").get_json()
     assert (status["state"], status["download_url"]) == ("failed", None)
-    assert job_folders(app) == [job_file.parent.name]
+    assert job_folders(app) == [job_url.removeprefix(START)]
 
-    silent = time.time() - report_jobs.JOB_LIFETIME.total_seconds() - 1
-    os.utime(job_file, (silent, silent))
+    change_job(app, job_url, beat_seconds_ago=report_jobs.JOB_LIFETIME.total_seconds() + 1)
     response = client.get(f"{job_url}/stand")
-    assert (response.status_code, job_folders(app)) == (404, [])
+    assert (response.status_code, job_folders(app), file_folders(app)) == (404, [], [])

@@ -53,6 +53,8 @@ DENY = error_page(403, "Kein Zugriff")
 HIDDEN = error_page(404, "Seite nicht gefunden")
 A401 = api_error(401)
 A403 = api_error(403)
+A404 = api_error(404)
+STARTED = Outcome(202, "application/json")
 #: Answers that refuse: a request answered so must change nothing in the database.
 REFUSALS = frozenset({LOGIN, DENY, HIDDEN, A401, A403})
 
@@ -211,4 +213,12 @@ TABLE: dict[tuple[str, str], Check] = {
     ("api.export", "GET"): Check(
         (A401, A401, A403, A403, CSV, CSV, CSV, CSV, CSV), query={"round": CURRENT_ROUND, "format": "csv"}
     ),
+    # Report batches: the job of the world is the supervisor's in scope; others' jobs do not exist for a caller.
+    ("api.start_report_job", "POST"): Check(
+        (A401, A401, A403, A403, STARTED, A404, STARTED, A404, STARTED), json={"round": LAST_ROUND}
+    ),
+    ("api.get_report_job", "GET"): Check((A401, A401, A403, A403, JSON, A404, A404, A404, A404)),
+    ("api.download_report_job", "GET"): Check((A401, A401, A403, A403, ZIP, A404, A404, A404, A404)),
+    # For load balancers: no log-in, the same answer for everyone.
+    ("health.healthz", "GET"): Check((JSON, JSON, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
 }  # fmt: skip

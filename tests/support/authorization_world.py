@@ -85,6 +85,7 @@ def build_world(app: Flask) -> World:
         db.session.commit()
         supervisor = db.session.merge(users["supervisor_in"])
         job = start_job(supervisor, db.session.merge(last), ReportSelection())
+        db.session.commit()  # the job's work starts once it is stored
     wait_for_report_jobs()
     world.url_values["job_id"] = job.id
     assert sorted(world.cookies) == sorted(ACTORS) == sorted(world.tokens)

@@ -93,6 +93,7 @@ def parameter_schema(annotation: Any) -> dict[str, Any]:
 PATH_PARAMETERS = {
     "schulnummer": {"schema": parameter_schema(Schulnummer), "example": "199001"},
     "round": {"schema": parameter_schema(RoundSlug), "example": "2025-26"},
+    "job_id": {"schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{22}$"}, "example": "Xk3vQ0aZ9bC8dE7fG6hI5j"},
 }
 
 

@@ -21,6 +21,7 @@ from .common import RoundSlug
 from .consensus import PhaseChange, Sheet, Spread
 from .openapi import Headers, Operation, Response, generate, parameter_schema
 from .ratings import model_for as ratings_model
+from .report_jobs import ReportJobRequest, ReportJobStatus
 
 INFO = {
     "title": "selfeval API",
@@ -341,6 +342,54 @@ OPERATIONS = [
         ),
     ),
 ]  # fmt: skip
+
+
+REPORT_JOB = "/report-jobs/{job_id}"
+LOCATION = {"Location": {"required": True, "description": "The job's address", "schema": {"type": "string"}}}
+JOB_ERRORS = {
+    **ANY_REQUEST,
+    **UNAUTHENTICATED,
+    403: refusal(403, "Report batches are for supervisors, advisers and admins"),
+    404: refusal(404, "Unknown job, someone else's, or deleted (two hours after it finished)"),
+}
+REPORT_JOB_OPERATIONS = [
+    Operation(
+        "post", "/report-jobs", "startReportJob",
+        "Start a batch: the reports of the submitted schools of the selection (within the caller's scope) as one ZIP",
+        {
+            202: Response(
+                "Started; poll the job at Location",
+                ReportJobStatus,
+                headers=NO_STORE | LOCATION,
+            ),
+            **JOB_ERRORS,
+            400: write_errors(reads_body=True)[400],
+            404: refusal(404, "Unknown round, or no school of the selection has submitted in it"),
+            409: refusal(409, "The caller's previous batch is still running: one at a time"),
+            422: refusal(422, "Invalid body: `errors` names every problem", errors.invalid_input()),
+        },
+        description="The job belongs to the caller alone. Its reports are made in the background (by the workers when a "
+        "broker is configured); the ZIP is kept for two hours after the job finished.",
+        body=lambda _catalog: ReportJobRequest,
+    ),
+    Operation(
+        "get", REPORT_JOB, "getReportJob", "A batch's progress and outcome",
+        {200: Response("The job", ReportJobStatus, headers=NO_STORE), **JOB_ERRORS},
+    ),
+    Operation(
+        "get", REPORT_JOB + "/download", "downloadReportJob", "A finished batch's ZIP of PDFs",
+        {
+            200: Response(
+                "The ZIP, as an attachment",
+                content={"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+                headers=attachment("zip") | NO_STORE,
+            ),
+            **JOB_ERRORS,
+            409: refusal(409, "The job has not finished, or it failed: there is no ZIP"),
+        },
+    ),
+]  # fmt: skip
+OPERATIONS += REPORT_JOB_OPERATIONS
 
 
 def openapi_document(catalog: Catalog) -> dict[str, Any]:
