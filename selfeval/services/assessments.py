@@ -111,24 +111,6 @@ def load_state(school: School, round_: Round) -> AssessmentState:
     fetched = rows.fetch(ids=(school.id, round_.id)) or rows.Fetched()
     return state_of(fetched, school.schulnummer, round_facts(round_))
 
-def load_states(school: School, rounds: list[Round]) -> dict[int, AssessmentState]:
-    """`load_state` for several rounds by round id, in one statement whatever their number (the start page)."""
-    query = (
-        select(Assessment)
-        .where(Assessment.school_id == school.id, Assessment.round_id.in_([round_.id for round_ in rounds]))
-        .options(
-            joinedload(Assessment.ratings).joinedload(Rating.updated_by),
-            joinedload(Assessment.submitted_by),
-            joinedload(Assessment.catalog_snapshot),
-        )
-        .execution_options(populate_existing=True)
-    )
-    found = {assessment.round_id: assessment for assessment in db.session.scalars(query).unique()}
-    empty = rows.Fetched()
-    return {
-        r.id: _state(found[r.id]) if r.id in found else state_of(empty, school.schulnummer, round_facts(r)) for r in rounds
-    }
-
 
 def fetch_addressed(schulnummer: str, round_slug: str, merge: rows.MergeQuery | None = None) -> rows.Fetched:
     """School, round and assessment of an address in one statement (the API's hot path); NotFound if none exists.
@@ -253,15 +235,15 @@ def submit(school: School, round_: Round, user: User, base_version: int) -> Asse
         raise NotReadyToSubmit(state.missing, has_leadership_member(school))
     _ensure_editable(assessment.status, round_facts(assessment.round), assessment.phase)
     if assessment.version != base_version:
-        raise VersionConflict(_state(assessment), base_version)
-    state = _state(assessment)
+        raise VersionConflict(state_of_model(assessment), base_version)
+    state = state_of_model(assessment)
     if state.missing or not has_leadership_member(school):
         raise NotReadyToSubmit(state.missing, has_leadership_member(school))
     _claim_next_version(assessment, base_version, status="submitted", submitted_at=_now(), submitted_by_id=user.id)
     delete_sheets_if_chosen(assessment)  # the team's choice for its individual sheets (services.consensus)
     audit.record("assessment.submitted", actor=user, school=school, round_=round_)
     db.session.flush()
-    return _state(assessment)
+    return state_of_model(assessment)
 
 
 def reopen(school: School, round_: Round, user: User) -> AssessmentState:
@@ -273,7 +255,7 @@ def reopen(school: School, round_: Round, user: User) -> AssessmentState:
     _claim_next_version(assessment, assessment.version, status="draft", submitted_at=None, submitted_by_id=None)
     audit.record("assessment.reopened", actor=user, school=school, round_=round_)
     db.session.flush()
-    return _state(assessment)
+    return state_of_model(assessment)
 
 
 def reopen_refusal(school: School, round_: Round, user: User) -> ServiceError | None:
@@ -377,12 +359,13 @@ def _claim_next_version(assessment: Assessment, base_version: int, **values) -> 
         # A colleague's save came first. What they committed is read afresh (this statement sees it: READ COMMITTED
         # on PostgreSQL, SQLite's write lock); the caller's transaction ends with the error (unit_of_work).
         db.session.expire_all()
-        raise VersionConflict(_state(_existing(id=assessment.id)), base_version)
+        raise VersionConflict(state_of_model(_existing(id=assessment.id)), base_version)
     db.session.refresh(assessment)
     return base_version + 1
 
 
-def _state(assessment: Assessment) -> AssessmentState:
+def state_of_model(assessment: Assessment) -> AssessmentState:
+    """The state of an assessment loaded as a model with its ratings (submit, reopen, the start page)."""
     round_ = assessment.round
     ratings = {
         r.indicator_id: RatingState(r.score, r.comment, r.changed_in_version, r.updated_at, _author(r.updated_by))

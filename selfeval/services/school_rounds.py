@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Assessment, Round, School
-from .assessments import AssessmentState, load_states
+from ..models import Assessment, Rating, Round, School
+from . import assessment_rows as rows
+from .assessments import AssessmentState, round_facts, state_of, state_of_model
 from .rounds import all_rounds, current_of
 
 
@@ -57,3 +59,23 @@ def school_rounds(school: School) -> SchoolRounds:
         else:
             (open_drafts if entry.is_open_draft else archive).append(entry)
     return SchoolRounds(school, open_drafts, current_entry, archive)
+
+
+def load_states(school: School, rounds: list[Round]) -> dict[int, AssessmentState]:
+    """`load_state` for several rounds by round id, in one statement whatever their number (the start page)."""
+    query = (
+        select(Assessment)
+        .where(Assessment.school_id == school.id, Assessment.round_id.in_([round_.id for round_ in rounds]))
+        .options(
+            joinedload(Assessment.ratings).joinedload(Rating.updated_by),
+            joinedload(Assessment.submitted_by),
+            joinedload(Assessment.catalog_snapshot),
+        )
+        .execution_options(populate_existing=True)
+    )
+    found = {assessment.round_id: assessment for assessment in db.session.scalars(query).unique()}
+    empty = rows.Fetched()
+    return {
+        r.id: state_of_model(found[r.id]) if r.id in found else state_of(empty, school.schulnummer, round_facts(r))
+        for r in rounds
+    }
