@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .limits import CONTROL_CHARACTERS, MAX_ORT_LENGTH, MAX_SCHOOL_NAME_LENGTH
-from .reference import SCHULFORMEN, kreis
+from .reference import RECHTSFORMEN, SCHULFORMEN, kreis
 
 COLUMNS = (
     "Schulnummer", "Schulform", "Schulbezeichnung_1", "Schulbezeichnung_2", "Schulbezeichnung_3", "Kurzbezeichnung",
@@ -30,8 +30,10 @@ COLUMNS = (
 HEADER_START = "Schulnummer;Schulform"
 NAME_COLUMNS = ("Schulbezeichnung_1", "Schulbezeichnung_2", "Schulbezeichnung_3")
 #: The columns the import reads; the others are not checked.
-USED_COLUMNS = ("Schulnummer", "Schulform", *NAME_COLUMNS, "Ort", "Gemeindeschluessel")
+USED_COLUMNS = ("Schulnummer", "Schulform", *NAME_COLUMNS, "Ort", "Gemeindeschluessel", "Rechtsform", "Traegernummer")
 _SCHULNUMMER = re.compile(r"[0-9]{6}")
+#: The directory's Trägernummer: digits (the length of School.traeger_nummer at most).
+TRAEGERNUMMER = re.compile(r"[0-9]{1,10}")
 _LEADING_ZERO_LOST = "; vermutlich ging eine führende Null verloren (in Excel gespeichert?)"
 
 
@@ -54,6 +56,9 @@ class DirectoryRow:
     kreis: str  # 5-digit Kreisschlüssel, the first five digits of the Gemeindeschluessel
     ort: str
     line: int
+    gemeindeschluessel: str | None = None  # the 8-digit AGS
+    traeger_nummer: str | None = None  # None when the file leaves it empty or it is not a number (a warning says so)
+    rechtsform: str | None = None  # "1" öffentlich, "2" privat; None when empty or unknown (a warning says so)
 
 
 @dataclass
@@ -166,10 +171,25 @@ def _read_record(
     ort = _ort(fields["Ort"], problems)
     if problems:
         return None, problems, ""
-    warning = "" if schulform in SCHULFORMEN else (
+    warnings = [] if schulform in SCHULFORMEN else [
         f"Schulform „{schulform}“ steht nicht im Schlüsselverzeichnis; die Schule wird trotzdem importiert."
-    )  # fmt: skip
-    return DirectoryRow(schulnummer, name, schulform, kreis_key, ort, line), [], warning
+    ]  # fmt: skip
+    traeger_nummer = _optional_key(record[positions["Traegernummer"]], TRAEGERNUMMER, "Traegernummer", warnings)
+    rechtsform = _optional_key(record[positions["Rechtsform"]], re.compile("|".join(RECHTSFORMEN)), "Rechtsform", warnings)
+    gemeinde = fields["Gemeindeschluessel"]
+    row = DirectoryRow(schulnummer, name, schulform, kreis_key, ort, line, gemeinde, traeger_nummer, rechtsform)
+    return row, [], " ".join(warnings)
+
+
+def _optional_key(value: str, pattern: re.Pattern, column: str, warnings: list[str]) -> str | None:
+    """A key the import keeps when it can (Trägernummer, Rechtsform): a wrong one is left out with a warning."""
+    value = value.strip()
+    if not value:
+        return None
+    if pattern.fullmatch(value):
+        return value
+    warnings.append(f"{column} „{CONTROL_CHARACTERS.sub('', value)[:20]}“ ist ungültig und wird nicht übernommen.")
+    return None
 
 
 def _shape_problem(record: list[str]) -> str:

@@ -20,13 +20,27 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .catalog import Catalog, indicator_letter
 from .reference import kreis, schulform_label
-from .scoring.aggregate import OVERALL
+from .scoring.aggregate import MIN_GROUP_SIZE, MIN_QUARTILE_GROUP_SIZE, OVERALL, area_statistics
 from .vocabulary import STATE_COLUMN, state_label
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: Numbers show one decimal (Excel writes the comma in German); the cell keeps the full value.
+ONE_DECIMAL = "0.0"
+WHOLE = "0"
+STATISTICS_HEADERS = [
+    "Merkmal", "Hinweis", "n", "Mittelwert", "Median", "unteres Quartil", "oberes Quartil", "Standardabweichung",
+]  # fmt: skip
+MAX_COLUMN_WIDTH = 60
+STAT_COLUMNS = ["mean", "median", "q1", "q3", "std"]
+STATISTICS_RULE = (
+    f"Abgeschlossene Bewertungen. Mittelwert ab {MIN_GROUP_SIZE} Schulen, Median, Quartile und Standardabweichung ab "
+    f"{MIN_QUARTILE_GROUP_SIZE} Schulen; kleinster und größter Wert nie (sie wären der Wert einer einzelnen Schule)."
+)
 METADATA_HEADERS = [
     "Schulnummer", "Schule", "Schulform", "Schulform-Schlüssel", "Ort", "Kreis", "Kreisschlüssel",
     "Bezirksregierung", "Erhebungsrunde", STATE_COLUMN,
@@ -74,22 +88,86 @@ def to_csv(data: ExportData) -> bytes:
 
 
 def to_xlsx(data: ExportData) -> bytes:
-    """Sheets: criterion scores, indicator scores (both with school metadata), and what the columns mean."""
+    """Sheets: criterion scores, indicator scores (both with school metadata), statistics, what the columns mean.
+
+    Made for a meeting: columns as wide as their content, the header row and the school's number and name frozen,
+    an autofilter, numbers shown with one decimal (the cell keeps full precision), and a print layout (landscape,
+    one page wide, the header row on every page).
+    """
     workbook = Workbook(write_only=True)
-    criteria_sheet = workbook.create_sheet("Kriterien")
-    indicators_sheet = workbook.create_sheet("Indikatoren")
-    bold = Font(bold=True)
-    criteria_sheet.append([_text_cell(criteria_sheet, h, bold) for h in METADATA_HEADERS + criterion_headers(data.catalog)])
-    indicators_sheet.append([_text_cell(indicators_sheet, h, bold) for h in METADATA_HEADERS + indicator_headers(data.catalog)])
-    for metadata, criteria, indicators in _rows(data):
-        texts = [_text_cell(criteria_sheet, value) for value in metadata]
-        criteria_sheet.append(texts + [_number(value) for value in criteria])
-        texts = [_text_cell(indicators_sheet, value) for value in metadata]
-        indicators_sheet.append(texts + [_number(value) for value in indicators])
-    _legend(workbook.create_sheet("Legende"), data, bold)
+    rows = list(_rows(data))
+    criteria = [(metadata, values) for metadata, values, _ in rows]
+    indicators = [(metadata, values) for metadata, _, values in rows]
+    _table_sheet(workbook.create_sheet("Kriterien"), METADATA_HEADERS + criterion_headers(data.catalog), criteria)
+    _table_sheet(workbook.create_sheet("Indikatoren"), METADATA_HEADERS + indicator_headers(data.catalog), indicators)
+    _statistics(workbook.create_sheet("Statistik"), data)
+    _legend(workbook.create_sheet("Legende"), data, Font(bold=True))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _table_sheet(
+    sheet, headers: list[str], rows: list[tuple[list[str], list[float | None]]], frozen: str = "C2", integers: int = 0
+) -> None:
+    """Headers, then rows of texts and numbers (the first `integers` numbers without decimals); widths, freeze,
+    filter and print layout set before any row is written (a write-only sheet writes them first)."""
+    texts = [[*metadata, *(_shown(value) for value in values)] for metadata, values in rows]
+    for index, header in enumerate(headers):
+        longest = max([len(header), *(len(row[index]) for row in texts)])
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(longest + 2, 6), MAX_COLUMN_WIDTH)
+    sheet.freeze_panes = frozen
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    _print_layout(sheet)
+    bold = Font(bold=True)
+    sheet.append([_text_cell(sheet, header, bold) for header in headers])
+    for metadata, values in rows:
+        numbers = [_number_cell(sheet, value, WHOLE if i < integers else ONE_DECIMAL) for i, value in enumerate(values)]
+        sheet.append([_text_cell(sheet, value) for value in metadata] + numbers)
+
+
+def _print_layout(sheet) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as needed
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+
+
+def _shown(value: float | None) -> str:
+    """The value as the sheet shows it (for the column width)."""
+    return "" if value is None else f"{value:.1f}"
+
+
+def _number_cell(sheet, value: float | None, number_format: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=_number(value))
+    cell.number_format = number_format
+    return cell
+
+
+def _statistics(sheet, data: ExportData) -> None:
+    """Per overall score, criterion and indicator: what the small-group rule lets be shown of the submitted schools."""
+    labels = [("Gesamtwert", OVERALL)] + [(f"{n}. {c.title}", c.id) for n, c in enumerate(data.catalog.criteria, 1)]
+    criterion_stats = area_statistics(data.criterion_scores, [key for _, key in labels])
+    indicator_ids = [indicator.id for indicator in data.catalog.indicators]
+    indicator_stats = area_statistics(data.indicator_scores, indicator_ids)
+    rows = [(label, criterion_stats.loc[key]) for label, key in labels]
+    headers = indicator_headers(data.catalog)
+    rows += [(header, indicator_stats.loc[key]) for header, key in zip(headers, indicator_ids, strict=True)]
+    table = [
+        ([label, _rule_note(int(row["n"]))], [float(row["n"]), *(_value(row[column]) for column in STAT_COLUMNS)])
+        for label, row in rows
+    ]
+    _table_sheet(sheet, STATISTICS_HEADERS, table, frozen="B2", integers=1)
+    sheet.append([])
+    sheet.append([_text_cell(sheet, "Regel"), _text_cell(sheet, STATISTICS_RULE)])
+
+
+def _rule_note(n: int) -> str:
+    if n < MIN_GROUP_SIZE:
+        return f"weniger als {MIN_GROUP_SIZE} Schulen: nicht gezeigt"
+    return f"unter {MIN_QUARTILE_GROUP_SIZE} Schulen: nur Mittelwert" if n < MIN_QUARTILE_GROUP_SIZE else ""
 
 
 def _rows(data: ExportData) -> Iterable[tuple[list[str], list[float | None], list[float | None]]]:

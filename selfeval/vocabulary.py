@@ -35,6 +35,14 @@ def state_label(status: str | None) -> str:
     return STATE_LABELS.get(status or "not_started", status or NOT_STARTED)
 
 
+def shown_status(status: str | None, rated: int) -> str:
+    """The status as pages name it: a draft without a single rating (or no assessment at all) has not begun, as
+    the heatmap and the exports say; a reopened assessment keeps its ratings and is a draft again."""
+    if status == "submitted":
+        return "submitted"
+    return "draft" if status == "draft" and rated else "not_started"
+
+
 def state_text(status: str | None, rated: int, total: int, when: str = "") -> str:
     """The state with what matters about it: when it was completed, or how far a draft has got.
 

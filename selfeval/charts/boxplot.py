@@ -40,6 +40,8 @@ class BoxStats:
     q3: float | None = None
     maximum: float | None = None
     mean: float | None = None
+    #: Said instead of the box when there is none ("" : "keine abgeschlossenen Bewertungen").
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class BoxRow:
     center_y: float
     box: tuple[float, float, float, float] | None  # x, y, width, height
     median_x: float | None
-    whisker: tuple[float, float] | None  # x of minimum, x of maximum
+    whisker: tuple[float, float] | None  # x of minimum, x of maximum; None where they are not shown (area report)
     mean_x: float | None
 
 
@@ -87,13 +89,14 @@ def boxplot_geometry(rows: Sequence[BoxStats], *, scale_min: int, scale_max: int
     for index, stats in enumerate(rows):
         center = TOP_MARGIN + ROW_HEIGHT * index + ROW_HEIGHT / 2
         numbers = _five_numbers(stats)
-        if numbers is None:
-            box, median_x, whisker, mean_x = None, None, None, None
-        else:
+        box, median_x, whisker = None, None, None
+        if numbers is not None:
             minimum, q1, median, q3, maximum = numbers
             box = (x_of(q1), center - 10, x_of(q3) - x_of(q1), 20)
             median_x, whisker = x_of(median), (x_of(minimum), x_of(maximum))
-            mean_x = x_of(stats.mean) if stats.mean is not None else None
+        elif stats.n and stats.q1 is not None and stats.median is not None and stats.q3 is not None:
+            box, median_x = (x_of(stats.q1), center - 10, x_of(stats.q3) - x_of(stats.q1), 20), x_of(stats.median)
+        mean_x = x_of(stats.mean) if stats.mean is not None and stats.n else None
         laid_out.append(
             BoxRow(
                 stats=stats,
@@ -147,24 +150,34 @@ def _row(row: BoxRow) -> list[str]:
         for i, line in enumerate(lines)
     ]
     out.append("</text>")
-    if row.box is None or row.whisker is None or row.median_x is None:  # all three are None together
-        out.append(
-            f'<text x="{number(row.label_x + 20)}" y="{number(row.center_y + FONT_SIZE * 0.35)}" fill="{TEXT_COLOR}">'
-            "keine abgeschlossenen Bewertungen</text>"
-        )
-        return out
+    if row.box is None or row.median_x is None:  # both are None together
+        if row.mean_x is None:
+            out.append(
+                f'<text x="{number(row.label_x + 20)}" y="{number(row.center_y + FONT_SIZE * 0.35)}" fill="{TEXT_COLOR}">'
+                f"{text(row.stats.note or 'keine abgeschlossenen Bewertungen')}</text>"
+            )
+            return out
+        return out + _mean_mark(row)
     x, y, width, height = row.box
-    low, high = row.whisker
+    out.append(f'<g stroke="{BOX_STROKE}" stroke-width="1.5"><title>{text(_summary(row.stats))}</title>')
+    if row.whisker is not None:
+        low, high = row.whisker
+        out += [
+            f'<line x1="{number(low)}" y1="{number(row.center_y)}" x2="{number(high)}" y2="{number(row.center_y)}"/>',
+            f'<line x1="{number(low)}" y1="{number(row.center_y - 7)}" x2="{number(low)}" y2="{number(row.center_y + 7)}"/>',
+            f'<line x1="{number(high)}" y1="{number(row.center_y - 7)}" x2="{number(high)}" y2="{number(row.center_y + 7)}"/>',
+        ]
     out += [
-        f'<g stroke="{BOX_STROKE}" stroke-width="1.5"><title>{text(_summary(row.stats))}</title>',
-        f'<line x1="{number(low)}" y1="{number(row.center_y)}" x2="{number(high)}" y2="{number(row.center_y)}"/>',
-        f'<line x1="{number(low)}" y1="{number(row.center_y - 7)}" x2="{number(low)}" y2="{number(row.center_y + 7)}"/>',
-        f'<line x1="{number(high)}" y1="{number(row.center_y - 7)}" x2="{number(high)}" y2="{number(row.center_y + 7)}"/>',
         f'<rect x="{number(x)}" y="{number(y)}" width="{number(max(width, 1.5))}" height="{number(height)}" fill="{BOX_FILL}"/>',
         f'<line x1="{number(row.median_x)}" y1="{number(y)}" x2="{number(row.median_x)}" y2="{number(y + height)}"'
         ' stroke-width="3"/>',
         "</g>",
     ]
+    return out + _mean_mark(row)
+
+
+def _mean_mark(row: BoxRow) -> list[str]:
+    out = []
     if row.mean_x is not None:
         m, c = row.mean_x, row.center_y
         out.append(

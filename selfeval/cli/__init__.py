@@ -8,6 +8,7 @@ import click
 from flask.cli import FlaskGroup
 
 from ..config import ConfigurationError
+from .area_report import area_report_command
 from .backup import backup_command, restore_command
 from .catalog import catalog_cli
 from .demo import demo_command
@@ -40,7 +41,7 @@ cli = FlaskGroup(
 )
 for command in (
     catalog_cli, demo_command, schools_cli, rounds_cli, users_cli, report_command, reports_command,
-    backup_command, restore_command,
+    backup_command, restore_command, area_report_command,
 ):  # fmt: skip
     cli.add_command(command)
 

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from ..limits import MAX_ORT_LENGTH, MAX_ROUND_NAME_LENGTH, MAX_SCHOOL_NAME_LENGTH
-from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreise
+from ..reference import BEZIRKSREGIERUNGEN, RECHTSFORMEN, SCHULFORMEN, kreise
 from . import GermanForm
 
 CHOOSE = "Bitte wählen …"
@@ -25,6 +25,10 @@ SCHULFORM_CODE = re.compile(r"[0-9]{2}")
 def at_most(limit: int) -> Length:
     """A length limit with a German message."""
     return Length(max=limit, message=too_long(limit))
+
+
+def _stripped(value: str | None) -> str | None:
+    return value.strip() if value else value
 
 
 def too_long(limit: int) -> str:
@@ -99,11 +103,37 @@ class SchoolForm(GermanForm):
         validators=[Optional(), at_most(MAX_ORT_LENGTH)],
         filters=[lambda value: value.strip() if value else value],
     )
+    gemeindeschluessel = StringField(
+        "Gemeindeschlüssel (AGS)",
+        validators=[Optional(), Regexp(r"^[0-9]{8}$", message="Der Gemeindeschlüssel hat 8 Ziffern, z. B. 05978036.")],
+        filters=[_stripped],
+        description="8 Ziffern; die ersten fünf sind der Kreisschlüssel, z. B. 05978036 für die Stadt Unna im Kreis Unna.",
+    )
+    traeger_nummer = StringField(
+        "Trägernummer",
+        validators=[Optional(), Regexp(r"^[0-9]{1,10}$", message="Die Trägernummer besteht aus höchstens 10 Ziffern.")],
+        filters=[_stripped],
+        description="Die Nummer des Schulträgers im Schulverzeichnis des Landes.",
+    )
+    traeger_name = StringField(
+        "Schulträger",
+        validators=[Optional(), at_most(200)],
+        filters=[lambda value: " ".join(value.split()) if value else value],
+        description="Der Name des Schulträgers, z. B. Stadt Unna (das Schulverzeichnis nennt nur die Nummer).",
+    )
+    rechtsform = SelectField(
+        "Rechtsform",
+        default="",
+        choices=[SelectChoice("", "nicht angegeben"), *(SelectChoice(code, label) for code, label in RECHTSFORMEN.items())],
+        invalid_choice_message="Bitte wählen Sie die Rechtsform aus der Liste.",
+    )
 
     def __init__(self, *args, current_schulform: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.schulform.choices = schulform_choices(CHOOSE, current_schulform)
         self.kreis.choices = kreis_choices(CHOOSE)
+        if self.rechtsform.data is None:  # a school without one (None) shows, and keeps, "nicht angegeben"
+            self.rechtsform.data = ""
 
 
 class NewSchoolForm(SchoolForm):
@@ -117,7 +147,9 @@ class NewSchoolForm(SchoolForm):
         description="6 Ziffern, wie im Schulverzeichnis des Landes (Schulnummer der amtlichen Schuldaten)",
     )
 
-    field_order = ("schulnummer", "name", "schulform", "kreis", "ort")
+    field_order = (
+        "schulnummer", "name", "schulform", "kreis", "ort", "gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform",
+    )  # fmt: skip
 
     def __iter__(self):
         """The Schulnummer first, in the error summary too."""

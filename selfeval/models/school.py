@@ -24,6 +24,15 @@ class School(db.Model):
     ort: Mapped[str] = mapped_column(String(MAX_ORT_LENGTH), default="")
     #: 5-digit Kreisschlüssel; the Bezirksregierung is derived from it (selfeval.reference).
     kreis: Mapped[str] = mapped_column(String(5), index=True)
+    #: The 8-digit official municipality key (AGS, "Gemeindeschlüssel"), e.g. "05978036" Stadt Unna; its first five
+    #: digits are `kreis`. None for a school added by hand without it.
+    gemeindeschluessel: Mapped[str | None] = mapped_column(String(8), index=True, nullable=True)
+    #: The directory's number of the Schulträger (the municipality or private body that runs the school).
+    traeger_nummer: Mapped[str | None] = mapped_column(String(10), index=True, nullable=True)
+    #: The Schulträger's name where it is known (the directory file has only the number; admins fill it in).
+    traeger_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: The directory's Rechtsform key: "1" öffentlich, "2" privat (selfeval.reference.RECHTSFORMEN).
+    rechtsform: Mapped[str | None] = mapped_column(String(1), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships = relationship("Membership", back_populates="school", cascade="all, delete-orphan")

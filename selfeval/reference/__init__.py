@@ -32,6 +32,15 @@ SCHULFORMEN: dict[str, str] = {
     "30": "Berufskolleg",
 }
 
+#: The directory's Rechtsform key table (key_rechtsform.csv).
+RECHTSFORMEN: dict[str, str] = {"1": "öffentlich", "2": "privat"}
+
+
+def rechtsform_label(code: str | None) -> str:
+    """"öffentlich", "privat", or "" when unknown."""
+    return RECHTSFORMEN.get(code or "", "")
+
+
 #: The Schulstufen (and the two school kinds NRW counts apart) that support offers can be limited to.
 SCHULSTUFEN: dict[str, str] = {
     "primarstufe": "Primarstufe",

@@ -111,10 +111,15 @@ def select(
     kreise: Iterable[str] = (),
     bezirke: Iterable[str] = (),
     statuses: Iterable[str] = (),
+    traeger: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """The schools matching every given filter; an empty filter does not narrow."""
+    """The schools matching every given filter; an empty filter does not narrow (`traeger`: the column traeger_nummer)."""
     mask = pd.Series(True, index=schools.index)
-    for column, wanted in (("schulform", schulformen), ("kreis", kreise), ("bezirksregierung", bezirke), ("status", statuses)):
+    filters = (
+        ("schulform", schulformen), ("kreis", kreise), ("bezirksregierung", bezirke), ("status", statuses),
+        ("traeger_nummer", traeger),
+    )  # fmt: skip
+    for column, wanted in filters:
         wanted = set(wanted)
         if wanted:
             mask &= schools[column].isin(wanted)
@@ -189,6 +194,37 @@ def comparison_group(group_scores: pd.DataFrame, minimum: int = MIN_GROUP_SIZE) 
         return ComparisonGroup(size, None)
     columns = GROUP_COLUMNS if size >= MIN_QUARTILE_GROUP_SIZE else ["mean"]
     return ComparisonGroup(size, describe(group_scores)[columns].map(round_to_step))
+
+
+#: The area report's rule (the same thresholds as the comparison group, for readers outside the schools): a value of
+#: fewer than MIN_GROUP_SIZE schools is not published; from MIN_GROUP_SIZE on the mean, from MIN_QUARTILE_GROUP_SIZE
+#: on also median, quartiles and standard deviation (from fewer schools they describe single schools, not a spread).
+#: Minimum and maximum are never published: each is one school's value.
+AREA_COLUMNS = ["n", "mean", "median", "q1", "q3", "std"]
+#: "Fortbildungsbedarf": an indicator rated below this at a school.
+WEAK_BELOW = 4
+
+
+def area_statistics(scores: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per column: n (schools with a value) and what the small-group rule lets be shown of them; NaN where not."""
+    stats = describe(scores, columns)[AREA_COLUMNS].copy()
+    stats.loc[stats["n"] < MIN_GROUP_SIZE, "mean"] = np.nan
+    stats.loc[stats["n"] < MIN_QUARTILE_GROUP_SIZE, ["median", "q1", "q3", "std"]] = np.nan
+    return stats
+
+
+def is_small(n: int) -> bool:
+    """A group whose mean is shown but whose spread is not (MIN_GROUP_SIZE to MIN_QUARTILE_GROUP_SIZE - 1)."""
+    return MIN_GROUP_SIZE <= n < MIN_QUARTILE_GROUP_SIZE
+
+
+def weak_counts(indicator_scores: pd.DataFrame, columns: Sequence[str], below: float = WEAK_BELOW) -> pd.DataFrame:
+    """Per indicator: n (schools that rated it) and weak (how many rated it below `below`); weak is NaN below
+    MIN_GROUP_SIZE, where a count would tell how single schools rated."""
+    frame = indicator_scores.reindex(columns=list(columns)).astype("float64")
+    n = frame.count().astype("int64")
+    weak = (frame < below).sum().astype("float64").where(n >= MIN_GROUP_SIZE)
+    return pd.DataFrame({"n": n, "weak": weak}, index=pd.Index(list(columns), name="id"))
 
 
 def round_to_step(value: float, step: float = GROUP_VALUE_STEP) -> float:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 
 from ..catalog import Catalog
+from ..directory import TRAEGERNUMMER
 from ..extensions import db
 from ..models import Assessment, Rating, Round, School, User
 from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis, kreise
@@ -33,10 +34,14 @@ class Selection:
     kreise: tuple[str, ...] = ()
     bezirke: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    traeger: tuple[str, ...] = ()  # Trägernummern
 
     def schools_in(self, scope: pd.DataFrame) -> pd.DataFrame:
-        """The schools of `scope` in the selected Schulformen, Kreise and Bezirke (the status filter is the table's)."""
-        return aggregate.select(scope, schulformen=self.schulformen, kreise=self.kreise, bezirke=self.bezirke)
+        """The schools of `scope` in the selected Schulformen, Kreise, Bezirke and Schulträger (the status filter is
+        the table's)."""
+        return aggregate.select(
+            scope, schulformen=self.schulformen, kreise=self.kreise, bezirke=self.bezirke, traeger=self.traeger
+        )
 
 
 def parse_selection(values: dict[str, list[str]]) -> Selection:
@@ -52,13 +57,16 @@ def parse_selection(values: dict[str, list[str]]) -> Selection:
         wrong = [value for value in values.get(name, []) if value not in allowed]
         if wrong:
             problems[name] = f"unbekannter Wert „{wrong[0][:40]}“"
+    wrong = [value for value in values.get("traeger", []) if not TRAEGERNUMMER.fullmatch(value)]
+    if wrong:
+        problems["traeger"] = f"„{wrong[0][:40]}“ ist keine Trägernummer (höchstens 10 Ziffern)"
     if problems:
         raise InvalidInput(problems)
 
     def unique(name: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(values.get(name, [])))
 
-    return Selection(unique("schulform"), unique("kreis"), unique("bezirk"), unique("status"))
+    return Selection(unique("schulform"), unique("kreis"), unique("bezirk"), unique("status"), unique("traeger"))
 
 
 @dataclass(frozen=True)
@@ -165,23 +173,31 @@ def round_catalog(round_: Round) -> Catalog:
     return snapshot_catalog(round_.catalog_snapshot)
 
 
-def scope_schools(user: User, round_: Round) -> pd.DataFrame:
-    """The schools `user` may see, indexed by Schulnummer, with their status in `round_` and their school id."""
-    condition = visibility_condition(user)
+def scope_schools(user: User | None, round_: Round) -> pd.DataFrame:
+    """The schools `user` may see (None: the operator at the command line, every school), indexed by Schulnummer,
+    with their status in `round_` and their school id."""
+    condition = true() if user is None else visibility_condition(user)
     if condition is None:
-        return aggregate.empty_schools().assign(school_id=pd.Series(dtype="int64"))
+        empty = aggregate.empty_schools().assign(school_id=pd.Series(dtype="int64"))
+        return empty.assign(**{name: pd.Series(dtype="object") for name in AREA_KEYS})
+    columns = [School.schulnummer, School.id, School.name, School.schulform, School.kreis, School.ort, Assessment.status]
     query = (
-        select(School.schulnummer, School.id, School.name, School.schulform, School.kreis, School.ort, Assessment.status)
+        select(*columns, *(getattr(School, name) for name in AREA_KEYS))
         .outerjoin(Assessment, and_(Assessment.school_id == School.id, Assessment.round_id == round_.id))
         .where(condition)
         .order_by(School.schulnummer)
     )
     rows = db.session.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["schulnummer", "school_id", "name", "schulform", "kreis", "ort", "status"], dtype=object)
+    names = ["schulnummer", "school_id", "name", "schulform", "kreis", "ort", "status", *AREA_KEYS]
+    frame = pd.DataFrame(rows, columns=names, dtype=object)
     frame["status"] = frame["status"].fillna("not_started")
     frame["school_id"] = frame["school_id"].astype("int64")
     frame["bezirksregierung"] = frame["kreis"].map(_bezirk_of)
-    return frame.set_index("schulnummer")[[*aggregate.SCHOOL_COLUMNS, "school_id"]]
+    return frame.set_index("schulnummer")[[*aggregate.SCHOOL_COLUMNS, "school_id", *AREA_KEYS]]
+
+
+#: The columns of the scope frame besides SCHOOL_COLUMNS and school_id: the school's municipality and Schulträger.
+AREA_KEYS = ("gemeindeschluessel", "traeger_nummer", "traeger_name")
 
 
 def _bezirk_of(kreis_key: str) -> str:

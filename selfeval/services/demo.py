@@ -13,7 +13,7 @@ from ..models import User
 from . import assessments
 from .accounts import create_user, deactivate_user, issue_password_link
 from .catalog_snapshots import record_snapshot
-from .demo_area import add_area_schools
+from .demo_area import add_area_schools, traeger_of
 from .rating_input import parse_rating_changes
 from .rounds import create_round, set_round_open
 from .schools import add_school, find_school
@@ -62,8 +62,9 @@ def load_demo_content(catalog: Catalog) -> DemoSummary:
 
 
 def _build(catalog: Catalog) -> None:
-    gesamtschule = add_school(DEMO_SCHOOL, "Demo-Gesamtschule Dortmund-Nord", "15", "05913", "Dortmund")
-    grundschule = add_school("199002", "Demo-Grundschule am Phoenixsee", "02", "05913", "Dortmund")
+    dortmund = traeger_of(DEMO_SCHOOL, "15", "Dortmund")
+    gesamtschule = add_school(DEMO_SCHOOL, "Demo-Gesamtschule Dortmund-Nord", "15", "05913", "Dortmund", **dortmund)
+    grundschule = add_school("199002", "Demo-Grundschule am Phoenixsee", "02", "05913", "Dortmund", **dortmund)
     leader = create_user(LOGINS[0][0], "Ayşe Yılmaz", "team", DEMO_PASSWORD, school=gesamtschule, is_leadership=True)
     teacher = create_user(LOGINS[1][0], "Jan Becker", "team", DEMO_PASSWORD, school=gesamtschule)
     primary = create_user(LOGINS[2][0], "Łukasz Nowak", "team", DEMO_PASSWORD, school=grundschule)

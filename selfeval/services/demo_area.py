@@ -16,7 +16,7 @@ from ..models import Round
 from . import assessments
 from .accounts import create_user
 from .rating_input import parse_rating_changes
-from .schools import add_school
+from .schools import TraegerFields, add_school
 
 #: (Schulnummer, name, Schulform, Kreisschlüssel, Ort, level, what it has done: "both" the last
 #: two rounds submitted (and the one before, 2023/24), "current" only, "draft", or "none")
@@ -51,7 +51,27 @@ AREA_SCHOOLS = (
     ("199042", "Demo-Förderschule Hattingen", "08", "05954", "Hattingen", 3.3, "none"),
     ("199050", "Demo-Berufskolleg Dortmund-Mitte", "30", "05913", "Dortmund", 6.6, "both"),
     ("199051", "Demo-Berufskolleg Bochum", "30", "05911", "Bochum", 5.6, "current"),
+    # A kreisangehörige Gemeinde with several schools under one Schulträger (Stadt Unna, Kreis Unna), for the area
+    # report: five schools with three school years, so that its figures and its trend are shown (n = 5 to 9).
+    ("199060", "Demo-Grundschule Unna-Massen", "02", "05978", "Unna", 4.2, "both"),
+    ("199061", "Demo-Grundschule Unna-Hemmerde", "02", "05978", "Unna", 3.4, "both"),
+    ("199062", "Demo-Grundschule Unna-Mitte", "02", "05978", "Unna", 5.6, "both"),
+    ("199063", "Demo-Gymnasium Unna", "20", "05978", "Unna", 5.0, "both"),
+    ("199064", "Demo-Realschule Unna", "10", "05978", "Unna", 3.8, "both"),
+    ("199065", "Demo-Hauptschule Unna-Königsborn", "04", "05978", "Unna", 3.1, "none"),
 )
+#: The real Gemeindeschlüssel (AGS) of each demo place.
+GEMEINDEN = {
+    "Dortmund": "05913000", "Bochum": "05911000", "Hagen": "05914000", "Hamm": "05915000", "Gelsenkirchen": "05513000",
+    "Unna": "05978036", "Kamen": "05978020", "Lünen": "05978024", "Schwerte": "05978028", "Witten": "05954036",
+    "Hattingen": "05954016", "Iserlohn": "05962024", "Lüdenscheid": "05962032", "Recklinghausen": "05562032",
+}  # fmt: skip
+#: The Kreise that run Förderschulen in their towns (elsewhere the town runs its schools).
+KREIS_TRAEGER = {
+    "05954": "Ennepe-Ruhr-Kreis", "05978": "Kreis Unna", "05962": "Märkischer Kreis", "05562": "Kreis Recklinghausen",
+}  # fmt: skip
+#: The demo's one private school and its Schulträger.
+PRIVATE = {"199016": ("9913001", "Demo-Schulwerk Dortmund e. V.")}
 #: Per criterion: how far schools typically are above or below their level.
 CRITERION_OFFSET = (0.4, -0.3, 0.2, 0.6, -1.2, 0.9)
 LAST_YEAR_GAIN = 0.8
@@ -62,7 +82,7 @@ def add_area_schools(catalog: Catalog, earlier: Round, last_year: Round, this_ye
     # A separate sequence for 2023/24, so that the two later years keep the scores they always had.
     earlier_chance = random.Random(20231122)  # noqa: S311 - demo data, not security  # nosec B311
     for number, name, schulform, kreis_key, ort, level, done in AREA_SCHOOLS:
-        school = add_school(number, name, schulform, kreis_key, ort)
+        school = add_school(number, name, schulform, kreis_key, ort, **traeger_of(number, schulform, ort))
         email, display_name = f"team-{number}@demo.selfeval.de", f"Team {name.removeprefix('Demo-')}"
         member = create_user(email, display_name, "team", _password(chance), school=school, is_leadership=True)
         if done == "both":
@@ -73,6 +93,22 @@ def add_area_schools(catalog: Catalog, earlier: Round, last_year: Round, this_ye
         if done == "draft":
             scores = _scores(catalog, level, chance)
             _save(school, this_year, member, dict(list(scores.items())[: len(scores) // 2]))
+
+
+def traeger_of(schulnummer: str, schulform: str, ort: str) -> TraegerFields:
+    """The school's Gemeindeschlüssel, Schulträger and Rechtsform.
+
+    The Trägernummern are invented (the Träger's AGS; the directory's real numbers differ): demo data only.
+    """
+    gemeinde = GEMEINDEN[ort]
+    if schulnummer in PRIVATE:
+        nummer, name = PRIVATE[schulnummer]
+        return {"gemeindeschluessel": gemeinde, "traeger_nummer": nummer, "traeger_name": name, "rechtsform": "2"}
+    if schulform == "08" and gemeinde[:5] in KREIS_TRAEGER:
+        nummer, name = gemeinde[:5] + "000", KREIS_TRAEGER[gemeinde[:5]]
+    else:
+        nummer, name = gemeinde, f"Stadt {ort}"
+    return {"gemeindeschluessel": gemeinde, "traeger_nummer": nummer, "traeger_name": name, "rechtsform": "1"}
 
 
 def _password(chance: random.Random) -> str:

@@ -19,7 +19,7 @@ from . import audit
 from .errors import ServiceError
 
 #: The School columns the directory sets; a difference in any of them updates the school.
-FIELDS = ("name", "schulform", "kreis", "ort")
+FIELDS = ("name", "schulform", "kreis", "ort", "gemeindeschluessel", "traeger_nummer", "rechtsform")
 
 
 class ImportConflict(ServiceError):
@@ -99,12 +99,12 @@ def _summary(result: ImportResult) -> dict[str, list]:
     return {key: [None, count] for key, count in counts.items()}
 
 
-def _values(school: Row | DirectoryRow) -> dict[str, str]:
+def _values(school: Row | DirectoryRow) -> dict[str, str | None]:
     return {name: getattr(school, name) for name in FIELDS}
 
 
 def _created(row: DirectoryRow) -> dict[str, list]:
-    return {name: [None, value] for name, value in _values(row).items()}
+    return {name: [None, value] for name, value in _values(row).items() if value is not None}
 
 
 def _insert_schools(rows: list[DirectoryRow], now: datetime) -> dict[str, int]:

@@ -3,26 +3,47 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TypedDict, Unpack
 
 from sqlalchemy import or_, select, true
 
+from ..directory import TRAEGERNUMMER
 from ..extensions import db
 from ..limits import CONTROL_CHARACTERS, MAX_ORT_LENGTH, MAX_SCHOOL_NAME_LENGTH
 from ..models import Membership, School, User
-from ..reference import SCHULFORMEN, kreis, unknown_kreis_message
+from ..reference import RECHTSFORMEN, SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
 from . import audit
 from .errors import InvalidInput, NotFound
 from .paging import Page, paginate
 
 SCHULNUMMER = re.compile(r"[0-9]{6}")
-#: Control characters: PostgreSQL refuses NUL, XML (the XLSX export) most of the others.
+GEMEINDESCHLUESSEL = re.compile(r"[0-9]{8}")
+#: What a school has besides its directory core: all optional, all in the directory import too.
+TRAEGER_FIELDS = ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform")
+
+
+class TraegerFields(TypedDict, total=False):
+    """The optional school fields (TRAEGER_FIELDS) as keyword arguments; "" or None: unknown (or: keep, on update)."""
+
+    gemeindeschluessel: str | None
+    traeger_nummer: str | None
+    traeger_name: str | None
+    rechtsform: str | None
 
 
 def add_school(
-    schulnummer: str, name: str, schulform: str, kreis_key: str, ort: str = "", *, actor: User | None = None
+    schulnummer: str,
+    name: str,
+    schulform: str,
+    kreis_key: str,
+    ort: str = "",
+    *,
+    actor: User | None = None,
+    **traeger: Unpack[TraegerFields],
 ) -> School:
-    """A new school; InvalidInput names every wrong value."""
+    """A new school; InvalidInput names every wrong value. `traeger`: the optional TRAEGER_FIELDS ("" or None: unknown)."""
     schulnummer, name, ort = schulnummer.strip(), " ".join(name.split()), ort.strip()
     problems: dict[str, str] = {}
     if not SCHULNUMMER.fullmatch(schulnummer):
@@ -30,23 +51,34 @@ def add_school(
     elif find_school(schulnummer) is not None:
         problems["schulnummer"] = f"Es gibt schon eine Schule mit der Schulnummer {schulnummer}."
     problems.update(_school_problems(name, schulform, kreis_key, ort, current_schulform=None))
+    extra = _traeger_values({key: traeger.get(key) for key in TRAEGER_FIELDS}, kreis_key, problems)
     if problems:
         raise InvalidInput(problems)
-    school = School(schulnummer=schulnummer, name=name, schulform=schulform, kreis=kreis_key, ort=ort)
+    school = School(schulnummer=schulnummer, name=name, schulform=schulform, kreis=kreis_key, ort=ort, **extra)
     db.session.add(school)
     db.session.flush()
     audit.record("school.created", actor=actor, subject=schulnummer, school=school, changes=audit.diff({}, school_fields(school)))
     return school
 
 
-def update_school(school: School, *, actor: User | None, name: str, schulform: str, kreis_key: str, ort: str) -> bool:
-    """Change a school's directory data; True if anything changed. The Schulnummer never changes."""
+def update_school(
+    school: School, *, actor: User | None, name: str, schulform: str, kreis_key: str, ort: str, **traeger: Unpack[TraegerFields]
+) -> bool:
+    """Change a school's directory data; True if anything changed. The Schulnummer never changes.
+
+    `traeger`: any of TRAEGER_FIELDS; one left out (or None) keeps its value, "" empties it.
+    """
     name, ort = " ".join(name.split()), ort.strip()
     problems = _school_problems(name, schulform, kreis_key, ort, current_schulform=school.schulform)
+    given = {key: traeger.get(key) for key in TRAEGER_FIELDS}
+    kept = {key: getattr(school, key) if given[key] is None else given[key] for key in TRAEGER_FIELDS}
+    extra = _traeger_values(kept, kreis_key, problems)
     if problems:
         raise InvalidInput(problems)
     before = school_fields(school)
     school.name, school.schulform, school.kreis, school.ort = name, schulform, kreis_key, ort
+    for key, value in extra.items():
+        setattr(school, key, value)
     changes = audit.diff(before, school_fields(school))
     if changes:
         audit.record("school.updated", actor=actor, subject=school.schulnummer, school=school, changes=changes)
@@ -54,8 +86,33 @@ def update_school(school: School, *, actor: User | None, name: str, schulform: s
     return bool(changes)
 
 
-def school_fields(school: School) -> dict[str, str]:
-    return {"name": school.name, "schulform": school.schulform, "kreis": school.kreis, "ort": school.ort}
+def school_fields(school: School) -> dict[str, str | None]:
+    return {
+        "name": school.name, "schulform": school.schulform, "kreis": school.kreis, "ort": school.ort,
+        **{key: getattr(school, key) for key in TRAEGER_FIELDS},
+    }  # fmt: skip
+
+
+def _traeger_values(values: Mapping[str, object], kreis_key: str, problems: dict[str, str]) -> dict[str, str | None]:
+    """The Gemeindeschlüssel, Schulträger and Rechtsform checked (problems added), "" as None."""
+    cleaned = {key: (" ".join(str(values.get(key) or "").split()) or None) for key in TRAEGER_FIELDS}
+    gemeinde, nummer, name = cleaned["gemeindeschluessel"], cleaned["traeger_nummer"], cleaned["traeger_name"]
+    if gemeinde is not None and not GEMEINDESCHLUESSEL.fullmatch(gemeinde):
+        problems["gemeindeschluessel"] = f"Der Gemeindeschlüssel „{gemeinde[:20]}“ hat nicht 8 Ziffern (z. B. 05978036)."
+    elif gemeinde is not None and gemeinde[:5] != kreis_key:
+        problems["gemeindeschluessel"] = (
+            f"Der Gemeindeschlüssel {gemeinde} liegt nicht im gewählten Kreis: seine ersten fünf Ziffern sind der "
+            f"Kreisschlüssel ({gemeinde[:5]})."
+        )
+    if nummer is not None and not TRAEGERNUMMER.fullmatch(nummer):
+        problems["traeger_nummer"] = f"Die Trägernummer „{nummer[:20]}“ besteht nicht aus höchstens 10 Ziffern."
+    if name is not None and len(name) > 200:
+        problems["traeger_name"] = "Der Name des Schulträgers darf höchstens 200 Zeichen lang sein."
+    elif name is not None and CONTROL_CHARACTERS.search(name):
+        problems["traeger_name"] = "Der Name des Schulträgers enthält unzulässige Steuerzeichen."
+    if cleaned["rechtsform"] is not None and cleaned["rechtsform"] not in RECHTSFORMEN:
+        problems["rechtsform"] = "Bitte wählen Sie die Rechtsform aus der Liste (öffentlich oder privat)."
+    return cleaned
 
 
 def _school_problems(name: str, schulform: str, kreis_key: str, ort: str, current_schulform: str | None) -> dict[str, str]:

@@ -14,6 +14,7 @@ from ..legal import LEGAL_PAGES, legal_links
 from . import (
     admin,
     api,
+    area_report,  # noqa: F401  (adds the area report's pages to the supervision blueprint)
     assessment,
     auth,
     errors,

@@ -19,8 +19,10 @@ from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
 from ..services import analytics, assessments, reports
 from ..services.accounts import user_for_token
+from ..services.area_report import selection_suffix
 from ..services.errors import InvalidInput, NotFound
 from ..services.history import school_history
+from ..services.monitoring import monitoring_csv
 from ..services.rounds import current_round, get_round, previous_round
 from ..services.schools import get_school, schools_visible_to
 from .api_models import openapi_document
@@ -165,14 +167,23 @@ def export():
     _require_analytics_role()
     round_ = _round_from_query(required=True)
     file_format = request.args.get("format", "")
-    if file_format not in EXPORT_FORMATS:
-        raise ApiError(422, INVALID_QUERY, errors=[{"location": "format", "message": "Erlaubt sind „csv“ und „xlsx“."}])
-    result = analytics.analyse(g.api_user, round_, _selection_from_query())
+    if file_format not in EXPORT_FORMATS and file_format != "monitoring":
+        message = "Erlaubt sind „csv“, „xlsx“ und „monitoring“."
+        raise ApiError(422, INVALID_QUERY, errors=[{"location": "format", "message": message}])
+    selection = _selection_from_query()
+    if file_format == "monitoring":
+        response = make_response(monitoring_csv(g.api_user, round_, selection))
+        response.mimetype = "text/csv"
+        filename = f"monitoring-{round_.slug}{selection_suffix(selection)}.csv"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    result = analytics.analyse(g.api_user, round_, selection)
     data = ExportData(result.round_name, result.catalog, result.schools, result.indicator_scores, result.criterion_scores)
     render, mimetype = EXPORT_FORMATS[file_format]
     response = make_response(render(data))
     response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="selfeval-{round_.slug}.{file_format}"'
+    filename = f"auswertung-{round_.slug}{selection_suffix(selection)}.{file_format}"  # round and filter in the name
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -195,7 +206,7 @@ def _round_from_query(*, required: bool):
 
 def _selection_from_query() -> analytics.Selection:
     # An empty value means "all", as the page's form sends it.
-    values = {name: [v for v in request.args.getlist(name) if v] for name in ("schulform", "kreis", "bezirk")}
+    values = {name: [v for v in request.args.getlist(name) if v] for name in ("schulform", "kreis", "bezirk", "traeger")}
     try:
         return analytics.parse_selection(values)
     except InvalidInput as exc:

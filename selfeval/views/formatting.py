@@ -9,7 +9,7 @@ from ..catalog import indicator_letter
 from ..display import LOCAL_TIME, format_score, format_signed_score, round_half_up
 from ..permissions import can_view_history
 from ..reference import schulform_label
-from ..vocabulary import STATE_COLUMN, state_label, state_text
+from ..vocabulary import STATE_COLUMN, shown_status, state_label, state_text
 
 __all__ = ["LOCAL_TIME", "format_score", "format_signed_score", "round_half_up"]
 
@@ -53,7 +53,7 @@ TEMPLATE_FILTERS = {
 }
 TEMPLATE_GLOBALS = {
     "field_aria": field_aria, "form_errors": form_errors, "can_view_history": can_view_history,
-    "state_label": state_label, "state_text": state_text, "state_column": STATE_COLUMN,
+    "state_label": state_label, "state_text": state_text, "state_column": STATE_COLUMN, "shown_status": shown_status,
     # The length limits and role names, as models, forms and services use them (maxlength=limits.MAX_…).
     "limits": limits, "account_roles": roles,
 }  # fmt: skip

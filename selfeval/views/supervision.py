@@ -16,7 +16,9 @@ from .guards import analytics_audience
 from .heatmap import heat_legend, heatmap_page, parse_sorting
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/auswertung")
-FILTERS = {"schulform": "Schulform", "kreis": "Kreis", "bezirk": "Bezirksregierung", "status": STATE_COLUMN}
+FILTERS = {
+    "schulform": "Schulform", "kreis": "Kreis", "bezirk": "Bezirksregierung", "traeger": "Schulträger", "status": STATE_COLUMN,
+}  # fmt: skip
 
 
 blueprint.before_request(analytics_audience)
@@ -27,8 +29,8 @@ def overview():
     rounds = all_rounds()
     if not rounds:
         return render_template("supervision/overview.html", analytics=None, rounds=[])
-    round_ = _requested_round()
-    selection, ignored = _selection_from_query()
+    round_ = requested_round()
+    selection, ignored = selection_from_query()
     analytics = analytics_service.analyse(current_user, round_, selection)
     criterion_ids = [criterion.id for criterion in analytics.catalog.criteria]
     sorting = parse_sorting(request.args.get("sortierung"), request.args.get("richtung"), criterion_ids)
@@ -50,10 +52,11 @@ def overview():
         sort_url=_sort_url,
         page_url=_page_url,
         export_url=_export_url,
+        area_url=_area_url,
     )
 
 
-def _requested_round():
+def requested_round():
     slug = request.args.get("runde")
     if not slug:
         return current_round()
@@ -63,7 +66,7 @@ def _requested_round():
         abort(404)
 
 
-def _selection_from_query() -> tuple[analytics_service.Selection, list[str]]:
+def selection_from_query() -> tuple[analytics_service.Selection, list[str]]:
     """The filters of the query; a value we do not know is left out and named on the page."""
     values = {name: [v for v in request.args.getlist(name) if v] for name in FILTERS}
     ignored = []
@@ -89,8 +92,19 @@ def _filter_choices(analytics, selection) -> dict[str, list[tuple[str, str]]]:
         "schulform": [(code, schulform_label(code)) for code in schulformen],
         "kreis": [(key, kreis_name(key)) for key in kreise],
         "bezirk": [(name, name) for name in BEZIRKSREGIERUNGEN if name in bezirke],
+        "traeger": _traeger_choices(scope, selection),
         "status": list(STATE_LABELS.items()),
     }
+
+
+def _traeger_choices(scope, selection) -> list[tuple[str, str]]:
+    """The Schulträger of the schools in scope by name (a chosen one always shows)."""
+    known = scope.dropna(subset=["traeger_nummer"]).drop_duplicates("traeger_nummer")
+    names = {row.traeger_nummer: row.traeger_name or "Schulträger" for row in known.itertuples()}
+    for nummer in selection.traeger:
+        names.setdefault(nummer, "Schulträger")
+    ordered = sorted(names.items(), key=lambda item: (item[1].casefold(), item[0]))
+    return [(nummer, f"{name} ({nummer})") for nummer, name in ordered]
 
 
 def _current_query(**changes) -> dict:
@@ -115,11 +129,20 @@ def _page_url(number: int) -> str:
 
 
 def _export_url(round_slug: str, file_format: str, selection) -> str:
-    return url_for(
-        "api.export",
-        round=round_slug,
-        format=file_format,
-        schulform=list(selection.schulformen),
-        kreis=list(selection.kreise),
-        bezirk=list(selection.bezirke),
-    )
+    return url_for("api.export", round=round_slug, format=file_format, **selection_query(selection))
+
+
+def _area_url(round_slug: str, selection, *, pdf: bool = False) -> str:
+    endpoint = "supervision.area_report_pdf" if pdf else "supervision.area_report"
+    return url_for(endpoint, runde=round_slug, **selection_query(selection))
+
+
+def selection_query(selection) -> dict[str, list[str]]:
+    """The selection's filters as query parameters (the status filter is the table's and stays out)."""
+    return {
+        "schulform": list(selection.schulformen),
+        "kreis": list(selection.kreise),
+        "bezirk": list(selection.bezirke),
+        "traeger": list(selection.traeger),
+    }
+

@@ -128,6 +128,9 @@ def test_school_page_shows_data_team_assessments_and_history(app, client, admin)
         "Ort": "Dortmund",
         "Kreis": "Dortmund (kreisfreie Stadt, 05913)",
         "Bezirksregierung": "Arnsberg",
+        "Gemeindeschlüssel (AGS)": "nicht angegeben",
+        "Schulträger": "nicht angegeben",
+        "Rechtsform": "nicht angegeben",
     }
     tables = page.find_all("table")
     assert rows(tables[0]) == [
@@ -351,7 +354,9 @@ def test_import_page_explains_the_file(client, admin):
 
 def test_import_gives_the_exact_report_and_writes_the_schools(app, client, admin):
     with app.app_context():
-        make_school("100006", name="Gymnasium Park", schulform="20", kreis="05911")
+        make_school("100006", name="Gymnasium Park", schulform="20", kreis="05911", gemeindeschluessel="05911000")
+        db.session.scalars(select(School).filter_by(schulnummer="100001")).one().gemeindeschluessel = "05913000"
+        db.session.commit()  # both as the directory has them
     login(client, admin)
     response = upload(client, SMALL_FILE.encode("utf-8"))
     page = soup_of(response)
@@ -439,3 +444,38 @@ def test_the_larger_limit_is_for_the_import_of_administrators_only(app, client, 
     data = {"csrf_token": csrf(client, EDIT), "name": "Adler-Schule", "file": (io.BytesIO(two_megabytes), "schuldaten.csv")}
     assert client.post(EDIT, data=data, content_type="multipart/form-data").status_code == 413
     assert schools_in_db(app) == [("100001", "Adler-Gesamtschule", "15", "05913", "Dortmund")]
+
+
+def test_the_schulträger_gemeindeschlüssel_and_rechtsform_are_shown_and_edited(app, client, admin):
+    login(client, admin)
+    facts = {text(d.dt): text(d.dd) for d in soup_of(client.get(SCHOOL)).select("dl.facts > div")}
+    assert [facts[key] for key in ("Gemeindeschlüssel (AGS)", "Schulträger", "Rechtsform")] == ["nicht angegeben"] * 3
+    data = {
+        "csrf_token": csrf(client, EDIT), "name": "Adler-Gesamtschule", "schulform": "15", "kreis": "05978", "ort": "Unna",
+        "gemeindeschluessel": "05913000", "traeger_nummer": "12a", "traeger_name": "Stadt Unna", "rechtsform": "3",
+    }  # fmt: skip
+    page = soup_of(client.post(EDIT, data=data))
+    assert [text(li) for li in page.select("#fehler li")] == [
+        "Trägernummer: Die Trägernummer besteht aus höchstens 10 Ziffern.",
+        "Rechtsform: Bitte wählen Sie die Rechtsform aus der Liste.",
+    ]
+    data |= {"traeger_nummer": "978036", "rechtsform": "1"}
+    page = soup_of(client.post(EDIT, data=data))
+    assert [text(li) for li in page.select("#fehler li")] == [
+        "Gemeindeschlüssel (AGS): Der Gemeindeschlüssel 05913000 liegt nicht im gewählten Kreis: seine ersten fünf Ziffern "
+        "sind der Kreisschlüssel (05913)."
+    ]
+    assert page.find("input", attrs={"name": "traeger_name"})["value"] == "Stadt Unna"
+    data["gemeindeschluessel"] = "05978036"
+    assert client.post(EDIT, data=data).headers["Location"] == SCHOOL
+    facts = {text(d.dt): text(d.dd) for d in soup_of(client.get(SCHOOL)).select("dl.facts > div")}
+    assert [facts[key] for key in ("Gemeindeschlüssel (AGS)", "Schulträger", "Rechtsform")] == [
+        "05978036", "Stadt Unna (Trägernummer 978036)", "öffentlich",
+    ]  # fmt: skip
+    assert events(app, "school.updated")[-1][3] == {
+        "kreis": ["05913", "05978"], "ort": ["Dortmund", "Unna"], "gemeindeschluessel": [None, "05978036"],
+        "traeger_nummer": [None, "978036"], "traeger_name": [None, "Stadt Unna"], "rechtsform": [None, "1"],
+    }  # fmt: skip
+    form = soup_of(client.get(EDIT))
+    assert form.find("input", attrs={"name": "gemeindeschluessel"})["value"] == "05978036"
+    assert form.find("select", attrs={"name": "rechtsform"}).find("option", selected=True)["value"] == "1"

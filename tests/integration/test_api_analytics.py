@@ -232,7 +232,7 @@ def test_csv_export_has_the_schools_in_scope_only(client, tokens):
     response = client.get("/api/v1/export?round=2025-26&format=csv", headers=auth(tokens["supervisor"]))
     assert response.status_code == 200
     assert (response.mimetype, response.headers["Content-Disposition"]) == (
-        "text/csv", 'attachment; filename="selfeval-2025-26.csv"',
+        "text/csv", 'attachment; filename="auswertung-2025-26.csv"',
     )  # fmt: skip
     assert response.headers["Cache-Control"] == "no-store"
     raw = response.get_data()
@@ -257,15 +257,20 @@ def test_csv_export_follows_the_filters(client, tokens):
     response = client.get("/api/v1/export?round=2025-26&format=csv&kreis=05513", headers=auth(tokens["supervisor"]))
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows == [header_row() + INDICATOR_HEADERS]
+    assert response.headers["Content-Disposition"] == 'attachment; filename="auswertung-2025-26-kreis-05513.csv"'
+    query = "round=2025-26&format=xlsx&kreis=05913&schulform=15&schulform=20"
+    response = client.get(f"/api/v1/export?{query}", headers=auth(tokens["supervisor"]))
+    filename = "auswertung-2025-26-kreis-05913-schulform-15-20.xlsx"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{filename}"'
 
 
-def test_xlsx_export_has_three_sheets_and_one_row_per_school_in_scope(client, tokens):
+def test_xlsx_export_has_four_sheets_and_one_row_per_school_in_scope(client, tokens):
     response = client.get("/api/v1/export?round=2025-26&format=xlsx", headers=auth(tokens["supervisor"]))
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="selfeval-2025-26.xlsx"'
+    assert response.headers["Content-Disposition"] == 'attachment; filename="auswertung-2025-26.xlsx"'
     workbook = load_workbook(io.BytesIO(response.get_data()))
-    assert workbook.sheetnames == ["Kriterien", "Indikatoren", "Legende"]
+    assert workbook.sheetnames == ["Kriterien", "Indikatoren", "Statistik", "Legende"]
     criteria = [list(row) for row in workbook["Kriterien"].iter_rows(values_only=True)]
     assert criteria == [
         header_row(),
@@ -292,7 +297,7 @@ def test_export_rejects_an_unknown_format(client, tokens, query):
     assert (response.status_code, response.get_json()) == (
         422,
         {"error": {"code": 422, "message": "Die Abfrage ist ungültig.",
-                   "errors": [{"location": "format", "message": "Erlaubt sind „csv“ und „xlsx“."}]}},
+                   "errors": [{"location": "format", "message": "Erlaubt sind „csv“, „xlsx“ und „monitoring“."}]}},
     )  # fmt: skip
 
 

@@ -43,7 +43,7 @@ UTC_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00")
 #: Every column a backup carries. A new column fails here on purpose: decide whether backups carry
 #: it (add it here) or not (add it to EXCLUDED_COLUMNS with what a restore fills in).
 BACKED_UP_COLUMNS = {
-    "schools": "id schulnummer name schulform ort kreis created_at",
+    "schools": "id schulnummer name schulform ort kreis gemeindeschluessel traeger_nummer traeger_name rechtsform created_at",
     "rounds": "id name slug school_year is_open catalog_snapshot_id created_at",
     "users": "id email display_name password_hash role active created_at",
     "memberships": "id user_id school_id is_leadership",
@@ -478,3 +478,31 @@ def test_cli_dash_means_standard_output_and_input(app, target):
     assert (restored.exit_code, restored.stderr) == (0, "")
     assert summary("restored", "-", counts).fullmatch(restored.stdout)
     assert table_counts(target) == counts
+
+
+def test_a_backup_from_before_the_traeger_columns_restores_with_them_empty(app, target):
+    """Backups written before revision b7d2e4a9c1f3 lack the schools' Gemeindeschlüssel, Träger and Rechtsform."""
+    with app.app_context():
+        build_data()
+    current = dump_of(app)
+    old = copy.deepcopy(current)
+    old["schema_revision"] = "c5f126c3663d"
+    for row in old["tables"]["schools"]:
+        for column in ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform"):
+            del row[column]
+
+    with target.app_context():
+        restored = restore(from_json(to_json(old)))
+        db.session.commit()  # restore writes in the caller's transaction
+    again = dump_of(target)
+
+    assert restored["schools"] == len(current["tables"]["schools"])
+    expected = [
+        {**row, "gemeindeschluessel": None, "traeger_nummer": None, "traeger_name": None, "rechtsform": None}
+        for row in current["tables"]["schools"]
+    ]
+    assert again["tables"]["schools"] == expected
+    assert again["schema_revision"] == code_revision() == "b7d2e4a9c1f3"
+    assert {name: rows for name, rows in again["tables"].items() if name != "schools"} == {
+        name: rows for name, rows in current["tables"].items() if name != "schools"
+    }

@@ -6,10 +6,10 @@ import re
 from statistics import mean
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from selfeval.extensions import catalogs, db
-from selfeval.models import Assessment
+from selfeval.models import Assessment, School
 from selfeval.services import assessments
 from selfeval.services.demo import LOGINS, load_demo_content
 from selfeval.services.rounds import all_rounds, previous_round
@@ -51,7 +51,7 @@ def test_each_demo_login_sees_a_meaningful_scope(demo):
     client = demo.test_client()
     emails = {who: email for email, _, who in LOGINS}
     assert participation(client, emails["Verwaltung (alle Schulen)"]) == (
-        32, 25, {"05911", "05913", "05914", "05915", "05954", "05962", "05978", "05513", "05562"},
+        38, 30, {"05911", "05913", "05914", "05915", "05954", "05962", "05978", "05513", "05562"},
         {"02", "04", "08", "10", "15", "20", "30"},
     )  # fmt: skip
     assert participation(client, emails["Schulaufsicht Dortmund (nur lesen)"]) == (
@@ -61,7 +61,7 @@ def test_each_demo_login_sees_a_meaningful_scope(demo):
         17, 14, {"05911", "05913"}, {"02", "04", "08", "10", "15", "20", "30"},
     )  # fmt: skip
     assert participation(client, emails["Schulaufsicht Gymnasien, Bezirksregierung Arnsberg"]) == (
-        7, 6, {"05911", "05913", "05914", "05915", "05962", "05978"}, {"20"},
+        8, 7, {"05911", "05913", "05914", "05915", "05962", "05978"}, {"20"},
     )  # fmt: skip
 
 
@@ -96,7 +96,7 @@ def test_the_demo_has_three_school_years_with_a_rising_trend(demo):
             found = db.session.scalars(query).all()
             submitted_counts.append(len(found))
             means.append(mean(assessments.load_state(a.school, round_).scores.overall for a in found))
-        assert submitted_counts == [15, 15, 25]
+        assert submitted_counts == [20, 20, 30]
         assert means == sorted(means) and len(set(means)) == 3
 
 
@@ -156,3 +156,18 @@ DORTMUND_TITLES = {
     "Arbeit mit digitalen Medien in spezifischen Projektzusammenhängen",
     "Stärkung der zielgenauen Ausbildung",
 }
+
+
+def test_the_demo_has_a_kreisangehoerige_gemeinde_with_several_schools_under_one_schultraeger(demo):
+    with demo.app_context():
+        query = select(School.schulnummer, School.gemeindeschluessel, School.traeger_name, School.rechtsform).where(
+            School.traeger_nummer == "05978036"
+        )
+        unna = db.session.execute(query.order_by(School.schulnummer)).all()
+        assert [tuple(row) for row in unna] == [
+            (number, "05978036", "Stadt Unna", "1")
+            for number in ("199005", "199060", "199061", "199062", "199063", "199064", "199065")
+        ]
+        assert db.session.scalar(select(func.count()).select_from(School).where(School.gemeindeschluessel.is_(None))) == 0
+        private = db.session.execute(select(School.traeger_name, School.rechtsform).filter_by(schulnummer="199016")).one()
+        assert tuple(private) == ("Demo-Schulwerk Dortmund e. V.", "2")

@@ -32,7 +32,9 @@ def summary(created: int, updated: int, unchanged: int, rejected: int, warnings:
 
 
 def created(name: str, schulform: str, kreis: str, ort: str) -> dict[str, list]:
-    return {"name": [None, name], "schulform": [None, schulform], "kreis": [None, kreis], "ort": [None, ort]}
+    """A created school's audit entry; the test files' Gemeindeschlüssel is the Kreis's and 000 (no Träger, no Rechtsform)."""
+    values = {"name": name, "schulform": schulform, "kreis": kreis, "ort": ort, "gemeindeschluessel": kreis + "000"}
+    return {key: [None, value] for key, value in values.items()}
 
 
 SMALL = csv_file(
@@ -85,9 +87,10 @@ def test_importing_the_same_file_again_changes_nothing(app_context):
 
 def test_changed_values_update_the_school_and_record_old_and_new(app_context):
     admin = make_user("verwaltung@land.test", "admin")
-    make_school("100001", name="Gesamtschule Nord", schulform="15", kreis="05913")  # ort "Dortmund"
-    make_school("100002", name="Alte Realschule", schulform="10", kreis="05913")
-    make_school("100003", name="Gesamtschule Nord", schulform="15", kreis="05913")
+    ags = "05913000"  # as the directory has it
+    make_school("100001", name="Gesamtschule Nord", schulform="15", kreis="05913", gemeindeschluessel=ags)  # ort "Dortmund"
+    make_school("100002", name="Alte Realschule", schulform="10", kreis="05913", gemeindeschluessel=ags)
+    make_school("100003", name="Gesamtschule Nord", schulform="15", kreis="05913", gemeindeschluessel=ags)
     make_school("199999", name="Nicht in der Datei", schulform="02", kreis="05911")
     ids = dict(db.session.execute(select(School.schulnummer, School.id)).all())
     last_event = last_event_id()
@@ -120,7 +123,13 @@ def test_changed_values_update_the_school_and_record_old_and_new(app_context):
             "100002",
             {"name": ["Alte Realschule", "Neue Sekundarschule"], "schulform": ["10", "14"]},
         ),
-        ("school.updated", "100003", name, "100003", {"kreis": ["05913", "05911"], "ort": ["Dortmund", "Bochum"]}),
+        (
+            "school.updated",
+            "100003",
+            name,
+            "100003",
+            {"kreis": ["05913", "05911"], "ort": ["Dortmund", "Bochum"], "gemeindeschluessel": ["05913000", "05911000"]},
+        ),
         ("schools.imported", "schuldaten.csv", name, None, summary(0, 2, 1, 0, 0)),
     ]
     assert set(db.session.scalars(select(AuditEvent.actor_id).where(AuditEvent.id > last_event))) == {admin.id}
@@ -212,5 +221,6 @@ def test_a_generated_directory_imports_exactly_and_a_newer_one_updates_what_chan
 
 
 def _diff(old: tuple, new: tuple) -> dict[str, list]:
-    fields = ("name", "schulform", "kreis", "ort")
-    return {field: [a, b] for field, a, b in zip(fields, old[1:5], new[1:5], strict=True) if a != b}
+    fields = ("name", "schulform", "kreis", "ort", "gemeindeschluessel", "traeger_nummer", "rechtsform")
+    olds, news = old[1:5] + old[6:9], new[1:5] + new[6:9]
+    return {field: [a, b] for field, a, b in zip(fields, olds, news, strict=True) if a != b}

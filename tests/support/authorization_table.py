@@ -115,6 +115,8 @@ TABLE: dict[tuple[str, str], Check] = {
     ("results.report", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
     ("results.report_pdf", "GET"): Check((LOGIN, LOGIN, PDF, DENY, PDF, DENY, PDF, DENY, PDF)),
     ("supervision.overview", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("supervision.area_report", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("supervision.area_report_pdf", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PDF, PDF, PDF, PDF, PDF)),
     ("report_jobs.start", "POST"): Check(
         (LOGIN, LOGIN, DENY, DENY, JOB, NOTHING_TO_REPORT, JOB, NOTHING_TO_REPORT, JOB), form={"runde": LAST_ROUND}
     ),

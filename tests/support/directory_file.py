@@ -55,8 +55,9 @@ def csv_file(*lines: str, preamble: tuple[str, ...] = ("sep=;", HEADER)) -> byte
 @dataclass
 class GeneratedDirectory:
     data: bytes = b""
-    #: (schulnummer, name, schulform, kreis, ort, line) of every row that must be imported, in file order.
-    rows: list[tuple[str, str, str, str, str, int]] = field(default_factory=list)
+    #: (schulnummer, name, schulform, kreis, ort, line, gemeindeschluessel, traeger_nummer, rechtsform) of every row
+    #: that must be imported, in file order.
+    rows: list[tuple[str, str, str, str, str, int, str, str, str]] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
 
@@ -193,10 +194,15 @@ def _break(kind: str, fields: dict[str, str], last_good: tuple[str, int]) -> str
     return ""
 
 
-def _expected_row(fields: dict[str, str], line: int) -> tuple[str, str, str, str, str, int]:
+def _expected_row(fields: dict[str, str], line: int) -> tuple[str, str, str, str, str, int, str, str, str]:
+    """Schulnummer, name, Schulform, Kreis, Ort, line, then the Gemeindeschlüssel, Trägernummer and Rechtsform."""
     parts = [" ".join(fields[f"Schulbezeichnung_{n}"].split()) for n in (1, 2, 3)]
     name = " ".join(part for part in parts if part)
-    return (fields["Schulnummer"], name, fields["Schulform"], fields["Gemeindeschluessel"][:5], fields["Ort"], line)
+    gemeinde = fields["Gemeindeschluessel"]
+    return (
+        fields["Schulnummer"], name, fields["Schulform"], gemeinde[:5], fields["Ort"], line,
+        gemeinde, fields["Traegernummer"], fields["Rechtsform"],
+    )  # fmt: skip
 
 
 BOM = b"\xef\xbb\xbf"

@@ -16,9 +16,12 @@ PASSWORD = "correct horse battery"
 _numbers = itertools.count(100001)
 
 
-def make_school(schulnummer: str | None = None, *, schulform: str = "15", kreis: str = "05913", name: str = "") -> School:
+def make_school(
+    schulnummer: str | None = None, *, schulform: str = "15", kreis: str = "05913", name: str = "", **traeger: str
+) -> School:
+    """A school as an admin adds it; `traeger`: gemeindeschluessel, traeger_nummer, traeger_name, rechtsform."""
     number = schulnummer or str(next(_numbers))
-    school = add_school(number, name or f"Testschule {number}", schulform, kreis, "Dortmund")
+    school = add_school(number, name or f"Testschule {number}", schulform, kreis, "Dortmund", **traeger)
     db.session.commit()
     return school
 

@@ -12,8 +12,12 @@ from tests.support.directory_file import GOOD, HEADER, LEADING_ZERO_LOST, csv_fi
 UTF8_ADVICE = "Bitte speichern Sie sie als UTF-8 (in Excel: „CSV UTF-8“) und importieren Sie sie erneut."
 
 
-def school(schulnummer: str, name: str, line: int, schulform: str = "15", kreis: str = "05913", ort: str = "Dortmund"):
-    return DirectoryRow(schulnummer, name, schulform, kreis, ort, line)
+def school(
+    schulnummer: str, name: str, line: int, schulform: str = "15", kreis: str = "05913", ort: str = "Dortmund",
+    gemeinde: str = "000",
+):  # fmt: skip
+    """A row as parsed; its Gemeindeschlüssel is the Kreisschlüssel and `gemeinde` (the tests' kreisfreie Städte: 000)."""
+    return DirectoryRow(schulnummer, name, schulform, kreis, ort, line, kreis + gemeinde)
 
 
 def rejected_only(line: str) -> list[tuple[int, str]]:

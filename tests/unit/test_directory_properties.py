@@ -120,6 +120,7 @@ def test_other_line_ends_and_a_bom_give_exactly_the_report_of_the_original(n_row
 
     parsed = parse_directory(converted)
 
-    assert [(r.schulnummer, r.name, r.schulform, r.kreis, r.ort, r.line) for r in parsed.rows] == expected.rows
+    found = [(r.schulnummer, r.name, r.schulform, r.kreis, r.ort, r.line) for r in parsed.rows]
+    assert found == [row[:6] for row in expected.rows]
     assert [(p.line, p.reason) for p in parsed.rejected] == expected.rejected
     assert [(p.line, p.reason) for p in parsed.warnings] == expected.warnings

@@ -189,7 +189,7 @@ def test_csv_with_dortmund_catalogue_header():
 
 
 def test_xlsx_sheets():
-    assert workbook(sample()).sheetnames == ["Kriterien", "Indikatoren", "Legende"]
+    assert workbook(sample()).sheetnames == ["Kriterien", "Indikatoren", "Statistik", "Legende"]
 
 
 def test_xlsx_criteria_sheet():
@@ -252,8 +252,8 @@ def test_xlsx_hostile_text_is_never_a_formula():
 def test_xlsx_contains_no_formula_element():
     with zipfile.ZipFile(io.BytesIO(to_xlsx(hostile()))) as archive:
         sheets = sorted(name for name in archive.namelist() if name.startswith("xl/worksheets/"))
-        assert sheets == ["xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"]
-        assert [b"<f>" in archive.read(name) or b"<f " in archive.read(name) for name in sheets] == [False] * 3
+        assert sheets == [f"xl/worksheets/sheet{number}.xml" for number in (1, 2, 3, 4)]
+        assert [b"<f>" in archive.read(name) or b"<f " in archive.read(name) for name in sheets] == [False] * 4
 
 
 def test_xlsx_carriage_return_reads_back_as_line_feed_and_stays_text():
@@ -299,3 +299,47 @@ def test_xlsx_legend_lists_every_dortmund_indicator():
     }
     assert codes == expected
     assert len(codes) == len(catalog.indicators)
+
+
+# --- XLSX for a meeting ---------------------------------------------------------------------------------
+
+
+def test_xlsx_sheets_are_laid_out_for_screen_and_print():
+    book = workbook(sample())
+    for name, columns, rows in (("Kriterien", "M", 5), ("Indikatoren", "O", 5), ("Statistik", "H", 9)):
+        sheet = book[name]
+        assert (sheet.freeze_panes, sheet.auto_filter.ref, sheet.print_title_rows) == (
+            "B2" if name == "Statistik" else "C2", f"A1:{columns}{rows}", "$1:$1",
+        )  # fmt: skip
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    widths = book["Kriterien"].column_dimensions
+    # the longest of header and values, plus two: "Schulnummer" (11), "Gesamtschule Nord" (17), "Schulform-Schlüssel" (19)
+    assert [widths[column].width for column in "ABCD"] == [13, 19, 14, 21]
+
+
+def test_xlsx_numbers_show_one_decimal_and_keep_their_value():
+    sheet = workbook(sample())["Kriterien"]
+    assert [(cell.value, cell.number_format) for cell in sheet[2][10:]] == [(6.25, "0.0"), (7.5, "0.0"), (5, "0.0")]
+    assert [cell.number_format for cell in sheet[2][:10]] == ["General"] * 10  # keys stay text: "05913", "02"
+    assert [sheet.cell(2, column).value for column in (4, 7)] == ["02", "05913"]
+
+
+def test_xlsx_statistics_follow_the_small_group_rule():
+    rows = list(workbook(sample())["Statistik"].iter_rows(values_only=True))
+    assert rows[0] == (
+        "Merkmal", "Hinweis", "n", "Mittelwert", "Median", "unteres Quartil", "oberes Quartil", "Standardabweichung",
+    )  # fmt: skip
+    assert rows[1] == ("Gesamtwert", "weniger als 5 Schulen: nicht gezeigt", 2, None, None, None, None, None)
+    assert [row[0] for row in rows[1:9]] == ["Gesamtwert", "1. Erstes Kriterium", "2. Zweites Kriterium", *INDICATORS]
+    assert rows[10][0] == "Regel"
+
+
+def test_xlsx_statistics_of_ten_schools_show_mean_median_and_quartiles():
+    rows = [(f"1000{n:02d}", f"Schule {n}", "02", "05913", "Arnsberg", "Dortmund", "submitted") for n in range(10)]
+    values = {row[0]: [float(n)] * 5 for n, row in enumerate(rows)}
+    criteria = {row[0]: [float(n)] * 3 for n, row in enumerate(rows)}
+    statistics = list(workbook(export(rows, values, criteria))["Statistik"].iter_rows(values_only=True))
+    assert statistics[1][:7] == ("Gesamtwert", None, 10, 4.5, 4.5, 2.25, 6.75)  # an empty note reads back as None
+    assert round(statistics[1][7], 10) == round(3.0276503540974917, 10)

@@ -8,15 +8,15 @@ from flask_login import current_user
 from ...directory import DirectoryFileError
 from ...forms.admin_schools import DirectoryImportForm, NewSchoolForm, SchoolForm, SchoolSearchForm
 from ...permissions import can_administer
-from ...reference import SCHULFORMEN, kreis, kreis_name
+from ...reference import SCHULFORMEN, kreis, kreis_name, rechtsform_label
 from ...services import assessments, audit
 from ...services.accounts import team_accounts
 from ...services.errors import InvalidInput, NotFound
 from ...services.rounds import all_rounds
 from ...services.school_import import ImportConflict
 from ...services.school_import import import_directory as import_directory_service
+from ...services.schools import TRAEGER_FIELDS, get_school, search_schools, update_school
 from ...services.schools import add_school as add_school_service
-from ...services.schools import get_school, search_schools, update_school
 from ...unit_of_work import attempt
 from ..audit_display import round_indicator_titles
 from . import blueprint
@@ -67,6 +67,7 @@ def school(schulnummer: str):
         history=history,
         indicator_titles=round_indicator_titles(history.items),
         known_schulformen=SCHULFORMEN,
+        rechtsform=rechtsform_label(found.rechtsform),
     )
 
 
@@ -105,6 +106,7 @@ def _school_values(form: SchoolForm) -> dict[str, str]:
         "schulform": form.schulform.data,
         "kreis_key": form.kreis.data,
         "ort": form.ort.data or "",
+        **{name: form[name].data or "" for name in TRAEGER_FIELDS},
     }
 
 

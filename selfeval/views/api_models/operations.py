@@ -67,6 +67,13 @@ SELECTION_QUERY = tuple(
         ("kreis", "5-digit Kreisschlüssel", sorted(kreise())),
         ("bezirk", "Bezirksregierung", list(BEZIRKSREGIERUNGEN)),
     )
+) + (
+    {
+        "name": "traeger",
+        "in": "query",
+        "description": "Trägernummer of a Schulträger; repeatable, always within the caller's scope; an empty value means all",
+        "schema": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{0,10}$"}},
+    },
 )
 
 
@@ -233,7 +240,9 @@ OPERATIONS = [
         description="For the school's own team, supervisors and advisers whose scope includes the school, and admins.",
     ),
     Operation(
-        "get", "/export", "exportScores", "Scores of the schools in the caller's scope as CSV (German Excel) or XLSX",
+        "get", "/export", "exportScores",
+        "Scores of the schools in the caller's scope as CSV (German Excel) or XLSX, or the monitoring table (long format, "
+        "every school year up to the round; see the README)",
         {
             200: Response(
                 "The file, as an attachment",
@@ -249,7 +258,7 @@ OPERATIONS = [
         },
         parameters=(
             ROUND_QUERY,
-            {"name": "format", "in": "query", "required": True, "schema": {"enum": ["csv", "xlsx"]}},
+            {"name": "format", "in": "query", "required": True, "schema": {"enum": ["csv", "xlsx", "monitoring"]}},
             *SELECTION_QUERY,
         ),
     ),
