@@ -10,7 +10,7 @@ import hashlib
 from typing import TYPE_CHECKING, Protocol
 
 from .reference import kreis
-from .roles import ADMIN, ADVISER, BEZIRK, KREIS, SCHULFORM, SUPERVISOR, TEAM
+from .roles import ADMIN, ADVISER, BEZIRK, KREIS, SCHULFORM, SCHULTRAEGER, SUPERVISOR, TEAM, TRAEGER
 
 if TYPE_CHECKING:  # only for the annotations: the predicates read attributes, whatever the objects' class
     from .models import School, User
@@ -28,16 +28,24 @@ def is_team_member(user: User, school: School) -> bool:
 
 
 def is_in_scope(user: User, school: School) -> bool:
-    """Supervisors: any listed Kreis or Bezirksregierung, narrowed by listed Schulformen. Advisers: Kreise."""
+    """Supervisors: any listed Kreis, Bezirksregierung or Schulträger, narrowed by listed Schulformen.
+    Advisers: Kreise. Schulträger: the schools of their Trägernummern (services.schools.visibility_condition alike)."""
     kreise = {s.value for s in user.scopes if s.kind == KREIS}
+    traeger = {s.value for s in user.scopes if s.kind == SCHULTRAEGER}
     if user.role == ADVISER:
         return school.kreis in kreise
+    if user.role == TRAEGER:
+        return school.traeger_nummer is not None and school.traeger_nummer in traeger
     if user.role != SUPERVISOR:
         return False
     bezirke = {s.value for s in user.scopes if s.kind == BEZIRK}
     schulformen = {s.value for s in user.scopes if s.kind == SCHULFORM}
     school_kreis = kreis(school.kreis)
-    in_area = school.kreis in kreise or (school_kreis is not None and school_kreis.bezirksregierung in bezirke)
+    in_area = (
+        school.kreis in kreise
+        or (school_kreis is not None and school_kreis.bezirksregierung in bezirke)
+        or (school.traeger_nummer is not None and school.traeger_nummer in traeger)
+    )
     return in_area and (not schulformen or school.schulform in schulformen)
 
 
@@ -59,8 +67,8 @@ def can_edit_assessment(user: User, school: School) -> bool:
 
 
 def can_use_analytics(user: User) -> bool:
-    """Schulaufsicht, Medienberater and admins compare schools (within their scope); teams see only their own."""
-    return user.is_active and user.role in (SUPERVISOR, ADVISER, ADMIN)
+    """Schulaufsicht, Medienberater, Schulträger and admins compare schools (within their scope); teams see only their own."""
+    return user.is_active and user.role in (SUPERVISOR, ADVISER, TRAEGER, ADMIN)
 
 
 def can_view_team_names(user: User, school: School) -> bool:

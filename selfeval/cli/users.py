@@ -30,12 +30,15 @@ users_cli = AppGroup("users", help="Manage accounts and API tokens.")
 @click.option("--school", "schulnummer", help="Schulnummer of the team's school (role team).")
 @click.option("--leadership", is_flag=True, help="Member of the Schulleitung (role team).")
 @click.option("--kreis", "kreise", multiple=True, help="Kreisschlüssel in scope (supervisor, adviser); repeatable.")
+@click.option("--traeger", "traeger", multiple=True, metavar="NR", help="Trägernummer in scope (traeger, supervisor); repeatable.")
 @click.option("--bezirk", "bezirke", multiple=True, help="Bezirksregierung in scope (supervisor); repeatable.")
 @click.option("--schulform", "schulformen", multiple=True, help="Schulform code narrowing the scope; repeatable.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--invite", is_flag=True, help="No password: print a one-time link (72 hours) for its owner to set one.")
 @in_one_transaction
-def create_user_command(email, display_name, role, schulnummer, leadership, kreise, bezirke, schulformen, password_stdin, invite):
+def create_user_command(
+    email, display_name, role, schulnummer, leadership, kreise, traeger, bezirke, schulformen, password_stdin, invite
+):
     """Create an account, with a password from standard input or as an invitation (--invite)."""
     if password_stdin == invite:
         how = "give it on standard input with --password-stdin (never as an argument), or use --invite"
@@ -50,7 +53,7 @@ def create_user_command(email, display_name, role, schulnummer, leadership, krei
     try:
         user = create_user(
             email, display_name, role, password, school=school, is_leadership=leadership,
-            kreise=kreise, bezirke=bezirke, schulformen=schulformen,
+            kreise=kreise, bezirke=bezirke, schulformen=schulformen, traeger=traeger,
         )  # fmt: skip
     except InvalidInput as exc:
         fail_with(exc.problems)

@@ -12,6 +12,7 @@ from ..directory import TRAEGERNUMMER
 from ..extensions import db
 from ..limits import CONTROL_CHARACTERS, MAX_ORT_LENGTH, MAX_SCHOOL_NAME_LENGTH
 from ..models import Membership, School, User
+from ..roles import BEZIRK, KREIS, SCHULFORM, SCHULTRAEGER, SCOPED_ROLES, SUPERVISOR, TRAEGER
 from ..reference import RECHTSFORMEN, SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
 from . import audit
@@ -147,6 +148,12 @@ def get_school(schulnummer: str) -> School:
     return school
 
 
+def traeger_name(traeger_nummer: str) -> str:
+    """The Schulträger's name as a school of this Trägernummer gives it ("" if none does)."""
+    query = select(School.traeger_name).where(School.traeger_nummer == traeger_nummer, School.traeger_name.is_not(None))
+    return db.session.scalars(query.limit(1)).first() or ""
+
+
 def schools_visible_to(user: User) -> list[School]:
     """The schools a user may see, by Schulnummer (the same rule as permissions.can_view_assessment)."""
     condition = visibility_condition(user)
@@ -163,19 +170,25 @@ def visibility_condition(user: User):
         return true()
     if user.role == "team":
         return School.id.in_(select(Membership.school_id).where(Membership.user_id == user.id))
-    if user.role in ("supervisor", "adviser"):
+    if user.role in SCOPED_ROLES:
         return _scope_condition(user)
     return None
 
 
 def _scope_condition(user: User):
-    kreise = {s.value for s in user.scopes if s.kind == "kreis"}
-    if user.role == "supervisor":
-        bezirke = {s.value for s in user.scopes if s.kind == "bezirk"}
+    """The SQL of permissions.is_in_scope: the same rule, for lists and statistics."""
+    kreise = {s.value for s in user.scopes if s.kind == KREIS}
+    traeger = {s.value for s in user.scopes if s.kind == SCHULTRAEGER}
+    if user.role == TRAEGER:
+        return School.traeger_nummer.in_(traeger)
+    if user.role == SUPERVISOR:
+        bezirke = {s.value for s in user.scopes if s.kind == BEZIRK}
         kreise |= {k.key for k in all_kreise().values() if k.bezirksregierung in bezirke}
-        schulformen = {s.value for s in user.scopes if s.kind == "schulform"}
+        area = or_(School.kreis.in_(kreise), School.traeger_nummer.in_(traeger))
+        schulformen = {s.value for s in user.scopes if s.kind == SCHULFORM}
         if schulformen:
-            return School.kreis.in_(kreise) & School.schulform.in_(schulformen)
+            return area & School.schulform.in_(schulformen)
+        return area
     return School.kreis.in_(kreise)
 
 
