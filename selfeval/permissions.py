@@ -11,9 +11,17 @@ from typing import TYPE_CHECKING, Protocol
 
 from .reference import kreis
 from .roles import ADMIN, ADVISER, BEZIRK, KREIS, SCHULFORM, SCHULTRAEGER, SUPERVISOR, TEAM, TRAEGER
+from .vocabulary import SUBMITTED_STATUS as SUBMITTED
 
 if TYPE_CHECKING:  # only for the annotations: the predicates read attributes, whatever the objects' class
     from .models import School, User
+
+
+class Shared(Protocol):
+    """What the sharing rule reads of an assessment (models.Assessment, or a row of its columns)."""
+
+    status: str
+    comments_released: bool
 
 
 class Owned(Protocol):
@@ -59,6 +67,34 @@ def can_view_assessment(user: User, school: School) -> bool:
     if not user.is_active:
         return False
     return user.role == ADMIN or is_team_member(user, school) or is_in_scope(user, school)
+
+
+def can_view_scores(user: User, school: School, assessment: Shared | None) -> bool:
+    """A draft is the team's: everyone else who may see the school sees only its status and how far it got.
+
+    A submitted assessment's scores are open to supervision, the Medienberatung and the Schulträger in scope,
+    and the admins (DATENSCHUTZ.md, "Was eine Schule teilt").
+    """
+    if not can_view_assessment(user, school):
+        return False
+    if is_team_member(user, school):
+        return True
+    return assessment is not None and assessment.status == SUBMITTED
+
+
+def can_view_shared_texts(user: User, school: School, assessment: Shared | None) -> bool:
+    """A submitted assessment's texts (Belege/Anmerkungen, the plan): the team's own, the Medienberatung in scope
+    (who advises the school), and supervision, the Schulträger and the admins only when the team released them."""
+    if not can_view_scores(user, school, assessment):
+        return False
+    if is_team_member(user, school) or user.role == ADVISER:
+        return True
+    return assessment is not None and bool(assessment.comments_released)
+
+
+def can_release_texts(user: User, school: School) -> bool:
+    """Releasing the texts, or taking the release back, is the Schulleitung's decision within the team."""
+    return user.is_active and any(m.school_id == school.id and m.is_leadership for m in user.memberships if user.role == TEAM)
 
 
 def can_edit_assessment(user: User, school: School) -> bool:

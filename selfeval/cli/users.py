@@ -30,7 +30,9 @@ users_cli = AppGroup("users", help="Manage accounts and API tokens.")
 @click.option("--school", "schulnummer", help="Schulnummer of the team's school (role team).")
 @click.option("--leadership", is_flag=True, help="Member of the Schulleitung (role team).")
 @click.option("--kreis", "kreise", multiple=True, help="Kreisschlüssel in scope (supervisor, adviser); repeatable.")
-@click.option("--traeger", "traeger", multiple=True, metavar="NR", help="Trägernummer in scope (traeger, supervisor); repeatable.")
+@click.option(
+    "--traeger", "traeger", multiple=True, metavar="NR", help="Trägernummer in scope (traeger, supervisor); repeatable."
+)
 @click.option("--bezirk", "bezirke", multiple=True, help="Bezirksregierung in scope (supervisor); repeatable.")
 @click.option("--schulform", "schulformen", multiple=True, help="Schulform code narrowing the scope; repeatable.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")

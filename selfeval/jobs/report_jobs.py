@@ -30,6 +30,7 @@ from flask import current_app
 
 from ..models import Round, User
 from ..permissions import account_key, can_view_report_job
+from ..services.accounts.queries import get_user
 from ..services.errors import NotFound, ServiceError
 from ..services.reports import NothingToReport, ReportSelection, batch_by_ids, batch_schools, write_reports
 from .runner import Runner, ThreadRunner
@@ -110,7 +111,7 @@ def start_job(user: User, round_: Round, selection: ReportSelection) -> ReportJo
             raise JobAlreadyRunning(running)
         job = ReportJob(new_job_id(), owner, round_.name, round_.slug, len(schools), started_at=time.time())
         store.create(job)
-    work = partial(_render, job, round_.id, [school.id for school in schools])
+    work = partial(_render, job, round_.id, [school.id for school in schools], user.id)
     _runner().start(f"{THREAD_PREFIX}{job.id}", work, beat=partial(store.beat, job.id))
     return job
 
@@ -161,7 +162,7 @@ def _state(job: ReportJob) -> str:
     return "failed" if time.time() - last_beat > STALL_AFTER else "running"
 
 
-def _render(job: ReportJob, round_id: int, school_ids: list[int]) -> None:
+def _render(job: ReportJob, round_id: int, school_ids: list[int], reader_id: int) -> None:
     """The job's work (run by the runner, in an app context): the reports into the job's ZIP, progress into its state."""
     store = _store()
     last_saved = 0.0
@@ -178,8 +179,12 @@ def _render(job: ReportJob, round_id: int, school_ids: list[int]) -> None:
 
     try:
         round_, schools = batch_by_ids(round_id, school_ids)  # the round gone meanwhile: the job fails (below)
+        # Each report holds what its school shares with whoever started the job (their comments only if released).
+        reader = get_user(reader_id)
+        if reader is None:  # erased meanwhile (its jobs go with it): never render as if for the operator
+            raise NotFound("the account that started the job is gone")
         with store.writing_result(job.id) as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
-            write_reports(round_, schools, archive.writestr, progress=progress)
+            write_reports(round_, schools, archive.writestr, progress=progress, reader=reader)
         job.state = "done" if job.failed < job.total else "failed"
     except _Cancelled:
         log.info("report job %s stopped: it was deleted", job.id)

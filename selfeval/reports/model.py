@@ -108,6 +108,10 @@ class ReportData:
     offers_note: str  # empty where the catalogue's note does not apply to the school's Kreis
     # Indicators tied with the last Entwicklungsfeld that would have made too many to work out: named, not cut.
     tied_areas: tuple[Highlight, ...] = ()
+    #: The team did not release its comments to this report's reader: none are printed, and the report says so.
+    texts_withheld: bool = False
+    #: A draft, made for a reader outside the team: never rendered (services.reports.DraftNotShared).
+    scores_withheld: bool = False
 
     @property
     def has_previous(self) -> bool:

@@ -160,3 +160,11 @@ PRIVACY_NOTE = (
     "Dieser Bericht enthält die Kommentare des Teams Digitalisierung. Bitte nur an die Schule und die "
     "Beratung weitergeben und nicht länger als nötig aufbewahren."
 )
+
+#: Where the team did not release its Belege/Anmerkungen to the reader (supervision, Schulträger): one calm sentence.
+TEXTS_WITHHELD = "Die Anmerkungen des Teams sind nicht enthalten, weil die Schule sie nicht freigegeben hat."
+#: A draft, for everyone outside the team: only how far it got.
+DRAFT_WITHHELD = (
+    "Die Bewertung ist noch nicht abgeschlossen. Ein Entwurf gehört dem Team: Werte und Anmerkungen "
+    "sind erst nach dem Abschluss sichtbar."
+)

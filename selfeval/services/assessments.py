@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
@@ -15,6 +15,7 @@ from ..database import changed_rows, insert_or_ignore, undo_only_this_statement
 from ..extensions import db
 from ..models import Assessment, Membership, Rating, Round, School, User
 from ..models.types import utcnow
+from ..permissions import can_release_texts
 from ..scoring import AssessmentScores, missing_indicators, score_assessment
 from . import audit
 from .catalog_snapshots import snapshot_catalog
@@ -48,6 +49,8 @@ class AssessmentState:
     ratings: dict[str, RatingState]
     submitted_at: datetime | None = None
     submitted_by: str = ""
+    #: The team released its comments to supervision and the Schulträger (permissions.can_view_shared_texts).
+    comments_released: bool = False
 
     def rating(self, indicator_id: str) -> RatingState:
         return self.ratings.get(indicator_id, EMPTY_RATING)
@@ -66,6 +69,10 @@ class AssessmentState:
     @property
     def is_editable(self) -> bool:
         return self.status == "draft" and self.round_is_open
+
+    def without_texts(self) -> AssessmentState:
+        """The same assessment with every comment left out: what a reader sees whom the team did not share them with."""
+        return replace(self, ratings={key: replace(r, comment="") for key, r in self.ratings.items()})
 
 
 class AssessmentLocked(ServiceError):
@@ -135,8 +142,13 @@ def save_ratings(
     return _state(assessment)
 
 
-def submit(school: School, round_: Round, user: User, base_version: int) -> AssessmentState:
-    """Close the assessment: every indicator rated, a Schulleitung member on the team."""
+def submit(
+    school: School, round_: Round, user: User, base_version: int, *, release_comments: bool = False
+) -> AssessmentState:
+    """Close the assessment: every indicator rated, a Schulleitung member on the team.
+
+    `release_comments`: the team shares its Belege/Anmerkungen with supervision and the Schulträger (off by default).
+    """
     assessment = _find(school, round_)
     if assessment is None:
         state = load_state(school, round_)
@@ -149,8 +161,34 @@ def submit(school: School, round_: Round, user: User, base_version: int) -> Asse
         raise NotReadyToSubmit(state.missing, has_leadership_member(school))
     _claim_next_version(assessment, base_version, status="submitted", submitted_at=_now(), submitted_by_id=user.id)
     audit.record("assessment.submitted", actor=user, school=school, round_=round_)
+    if release_comments != assessment.comments_released:
+        _record_release(assessment, release_comments, user)
     db.session.flush()
     return _state(assessment)
+
+
+def set_comments_released(school: School, round_: Round, user: User, released: bool) -> AssessmentState:
+    """Release the comments to supervision and the Schulträger, or take the release back: a Schulleitung member's
+    decision, audited; also after submission and in a closed round (it changes who reads, not what was rated)."""
+    if not can_release_texts(user, school):
+        raise NotLeadership("Nur ein Mitglied der Schulleitung im Team kann die Freigabe ändern.")
+    assessment = _find(school, round_)
+    if assessment is None:
+        raise NotFound("Diese Schule hat in dieser Runde noch keine Bewertung.")
+    if released != assessment.comments_released:
+        _record_release(assessment, released, user)
+    db.session.flush()
+    return _state(assessment)
+
+
+def _record_release(assessment: Assessment, released: bool, user: User) -> None:
+    before = {"comments_released": assessment.comments_released}
+    assessment.comments_released = released
+    changes = audit.diff(before, {"comments_released": released})
+    audit.record(
+        "assessment.comments_released" if released else "assessment.comments_withdrawn",
+        actor=user, school=assessment.school, round_=assessment.round, changes=changes,
+    )  # fmt: skip
 
 
 def reopen(school: School, round_: Round, user: User) -> AssessmentState:
@@ -294,6 +332,7 @@ def _state(assessment: Assessment) -> AssessmentState:
         ratings=ratings,
         submitted_at=assessment.submitted_at,
         submitted_by=_author(assessment.submitted_by) if assessment.submitted_at else "",
+        comments_released=bool(assessment.comments_released),
     )
 
 

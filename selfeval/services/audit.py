@@ -32,6 +32,8 @@ ACTIONS: dict[str, str] = {
     "rating.changed": "Bewertung geändert",
     "assessment.submitted": SUBMITTED_EVENT,
     "assessment.reopened": REOPENED_EVENT,
+    "assessment.comments_released": "Anmerkungen freigegeben",
+    "assessment.comments_withdrawn": "Freigabe der Anmerkungen zurückgenommen",
     "user.created": "Konto angelegt",
     "user.updated": "Konto geändert",
     "user.invited": "Einladung erstellt",
@@ -58,7 +60,10 @@ ACTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "runden": ("Erhebungsrunden", ("round.",)),
 }
 #: The actions a team sees as the history of its own assessment.
-ASSESSMENT_ACTIONS = ("rating.changed", "assessment.submitted", "assessment.reopened")
+ASSESSMENT_ACTIONS = (
+    "rating.changed", "assessment.submitted", "assessment.reopened", "assessment.comments_released",
+    "assessment.comments_withdrawn",
+)  # fmt: skip
 
 
 def actor_name(actor: User | None, without_account: str = CLI_ACTOR) -> str:

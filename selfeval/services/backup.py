@@ -64,6 +64,8 @@ SCHOOL_TRAEGER_COLUMNS = ("gemeindeschluessel", "traeger_nummer", "traeger_name"
 #: Older backups still go the documented way: restore with the version that wrote them, then `selfeval db upgrade`.
 DOCUMENT_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "c5f126c3663d": ("b7d2e4a9c1f3", lambda tables: _add_columns(tables, "schools", SCHOOL_TRAEGER_COLUMNS)),
+    # Nothing was released before the column existed (the migration's default too).
+    "b7d2e4a9c1f3": ("e3a8f1c6b2d7", lambda tables: _add_columns(tables, "assessments", ("comments_released",), False)),
 }
 #: Rows per bulk INSERT (one executemany) on restore.
 BATCH = 5000
@@ -234,11 +236,11 @@ def _upgraded(document: dict[str, Any], current: str) -> dict[str, Any]:
     return {**document, "schema_revision": current, "tables": tables}
 
 
-def _add_columns(tables: dict[str, Any], table: str, columns: tuple[str, ...]) -> None:
+def _add_columns(tables: dict[str, Any], table: str, columns: tuple[str, ...], value: Any = None) -> None:
     for row in tables.get(table) or []:
         if isinstance(row, dict):
             for column in columns:
-                row.setdefault(column, None)
+                row.setdefault(column, value)
 
 
 def _table_rows(table: Table, rows: Any) -> list[dict[str, Any]]:

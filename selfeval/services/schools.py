@@ -12,9 +12,9 @@ from ..directory import TRAEGERNUMMER
 from ..extensions import db
 from ..limits import CONTROL_CHARACTERS, MAX_ORT_LENGTH, MAX_SCHOOL_NAME_LENGTH
 from ..models import Membership, School, User
-from ..roles import BEZIRK, KREIS, SCHULFORM, SCHULTRAEGER, SCOPED_ROLES, SUPERVISOR, TRAEGER
 from ..reference import RECHTSFORMEN, SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
+from ..roles import BEZIRK, KREIS, SCHULFORM, SCHULTRAEGER, SCOPED_ROLES, SUPERVISOR, TRAEGER
 from . import audit
 from .errors import InvalidInput, NotFound
 from .paging import Page, paginate

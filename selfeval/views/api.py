@@ -13,7 +13,7 @@ from flask_login import current_user
 from ..exports import ExportData, to_csv, to_xlsx
 from ..extensions import catalogs, csrf
 from ..models import School
-from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment
+from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment, can_view_scores, can_view_shared_texts
 from ..reference import kreis
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
@@ -99,7 +99,12 @@ def catalog():
 @blueprint.get("/schools/<schulnummer>/assessments/<round_slug>")
 def get_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=False)
-    return _state_response(assessments.load_state(school, round_))
+    state = assessments.load_state(school, round_)
+    shared = {
+        "scores_shown": can_view_scores(g.api_user, school, state),
+        "texts_shown": can_view_shared_texts(g.api_user, school, state),
+    }
+    return _state_response(state, **shared)
 
 
 @blueprint.put("/schools/<schulnummer>/assessments/<round_slug>")
@@ -132,9 +137,11 @@ def report_pdf(schulnummer: str, round_slug: str):
     """The improvement report of one school and round as PDF (drafts are marked as such)."""
     school, round_ = _school_and_round(schulnummer, round_slug, write=False)
     try:
-        data = reports.report_for(school, round_)
+        data = reports.report_for(school, round_, reader=g.api_user)
     except reports.NothingToReport as exc:
         raise ApiError(404, str(exc)) from None
+    except reports.DraftNotShared as exc:
+        raise ApiError(403, str(exc)) from None
     return pdf_response(cached_pdf(data), report_filename(data, round_.slug))
 
 
@@ -289,7 +296,9 @@ def previous_slug(state: assessments.AssessmentState) -> str | None:
     return before.slug if before is not None else None
 
 
-def _state_response(state: assessments.AssessmentState):
-    response = make_response(jsonify(state_to_json(state, previous_slug(state))))
+def _state_response(state: assessments.AssessmentState, *, scores_shown: bool = True, texts_shown: bool = True):
+    """PUT and submit answer the team, which sees everything; GET answers what the school shares with the caller."""
+    document = state_to_json(state, previous_slug(state), scores_shown=scores_shown, texts_shown=texts_shown)
+    response = make_response(jsonify(document))
     response.headers["ETag"] = f'"{state.version}"'
     return response

@@ -49,7 +49,10 @@ BACKED_UP_COLUMNS = {
     "memberships": "id user_id school_id is_leadership",
     "user_scopes": "id user_id kind value",
     "api_tokens": "id user_id token_hash created_at",
-    "assessments": "id school_id round_id catalog_snapshot_id status version created_at updated_at submitted_at submitted_by_id",
+    "assessments": (
+        "id school_id round_id catalog_snapshot_id status version created_at updated_at submitted_at submitted_by_id "
+        "comments_released"
+    ),
     "ratings": "id assessment_id indicator_id score comment changed_in_version updated_at updated_by_id",
     "catalog_snapshots": "id catalog_id version digest content created_at",
     "audit_events": "id at actor_id actor_name action subject school_id round_id subject_user_id changes",
@@ -502,7 +505,7 @@ def test_a_backup_from_before_the_traeger_columns_restores_with_them_empty(app, 
         for row in current["tables"]["schools"]
     ]
     assert again["tables"]["schools"] == expected
-    assert again["schema_revision"] == code_revision() == "b7d2e4a9c1f3"
+    assert again["schema_revision"] == code_revision() == "e3a8f1c6b2d7"
     assert {name: rows for name, rows in again["tables"].items() if name != "schools"} == {
         name: rows for name, rows in current["tables"].items() if name != "schools"
     }

@@ -15,8 +15,19 @@ from pathlib import Path
 from ...limits import CONTROL_CHARACTERS, MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from ...reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis, unknown_kreis_message
 from ...roles import (
-    ADVISER, BEZIRK, KREIS, ROLE_LABELS, ROLES, SCHULFORM, SCHULTRAEGER, SCOPE_KINDS_OF_ROLE, SCOPE_LABELS, SCOPED_ROLES,
-    SUPERVISOR, TEAM, TRAEGER,
+    ADVISER,
+    BEZIRK,
+    KREIS,
+    ROLE_LABELS,
+    ROLES,
+    SCHULFORM,
+    SCHULTRAEGER,
+    SCOPE_KINDS_OF_ROLE,
+    SCOPE_LABELS,
+    SCOPED_ROLES,
+    SUPERVISOR,
+    TEAM,
+    TRAEGER,
 )  # fmt: skip
 
 #: A Trägernummer as the school directory writes it (directory.TRAEGERNUMMER).
