@@ -58,8 +58,10 @@ class World:
 def build_world(app: Flask) -> World:
     """The data set, every actor logged in once, the former team member deactivated, the report job done."""
     with app.app_context():
-        schools = {"A": make_school(SCHULNUMMER_A, kreis="05913", name="Adler-Gesamtschule", traeger_nummer=TRAEGER_A),
-                   "B": make_school(SCHULNUMMER_B, kreis="05111", name="Birken-Gesamtschule", traeger_nummer="5111000")}  # fmt: skip
+        schools = {
+            "A": make_school(SCHULNUMMER_A, kreis="05913", name="Adler-Gesamtschule", traeger_nummer=TRAEGER_A),
+            "B": make_school(SCHULNUMMER_B, kreis="05111", name="Birken-Gesamtschule", traeger_nummer="5111000"),
+        }
         last, current = make_round("2024/25", is_open=False), make_round("2025/26")
         users = {actor: make_user(email, role, school=schools.get(school), leadership=actor == "team_a", **scopes)
                  for actor, (email, role, school, scopes) in ACCOUNTS.items()}  # fmt: skip
