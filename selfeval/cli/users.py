@@ -18,7 +18,7 @@ from ..services.errors import InvalidInput, NotFound
 from ..services.schools import get_school
 from ..unit_of_work import in_one_transaction
 from .backup import write_atomically
-from .common import fail_with
+from .common import fail, fail_with
 
 users_cli = AppGroup("users", help="Manage accounts and API tokens.")
 
@@ -63,6 +63,31 @@ def create_user_command(
     click.echo(f"created {user.role} {user.email}")
     if link is not None:
         _echo_link(link)
+
+
+@users_cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@in_one_transaction
+def import_command(file) -> None:
+    """Create and invite team accounts from a CSV: Schulnummer;E-Mail;Name;Schulleitung (ja/nein); all or nothing.
+
+    Prints one one-time link per account (72 hours), or every wrong row by its line (then nothing is created).
+    """
+    from ..services.accounts.bulk import InvitationFileError, InvitationRowsRefused, invite_team_members, read_invitations
+
+    _require_base_url()
+    try:
+        invitees = read_invitations(file.read())
+    except InvitationFileError as exc:
+        fail(f"{file.name}: {exc}")
+    except InvitationRowsRefused as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {file.name}, line {problem.line}: {problem.reason}", err=True)
+        fail(f"{len(exc.problems)} wrong row(s); no account was created")
+    for invited in invite_team_members(invitees, actor=None):
+        click.echo(f"created team {invited.user.email}")
+        if invited.link is not None:
+            _echo_link(invited.link)
 
 
 @users_cli.command("token")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import wtforms
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
@@ -135,6 +136,13 @@ class AccountForm(GermanForm):
             else:
                 self[name].errors = [*self[name].errors, message]
         return left
+
+
+class InvitationFileForm(GermanForm):
+    file = FileField(
+        "CSV-Datei mit den Teammitgliedern",
+        validators=[FileRequired("Bitte wählen Sie die CSV-Datei aus.")],
+    )
 
 
 class EraseForm(GermanForm):

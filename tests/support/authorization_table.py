@@ -154,6 +154,8 @@ TABLE: dict[tuple[str, str], Check] = {
     ("admin.delete_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
     ("admin.open_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
     ("admin.users", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.invite_team", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.invite_team", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.new_user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.new_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
