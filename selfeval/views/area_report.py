@@ -12,7 +12,8 @@ from ..services.area_report import area_filename
 from ..services.area_report import area_report as build_report
 from ..services.rounds import all_rounds
 from .downloads import pdf_response
-from .supervision import blueprint, requested_round, selection_from_query, selection_query
+from .selection_query import requested_round, selection_from_query, selection_query
+from .supervision import blueprint
 
 
 @blueprint.get("/gebietsbericht")

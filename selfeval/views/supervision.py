@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from ..reference import BEZIRKSREGIERUNGEN, kreis_name, schulform_label
 from ..scoring.aggregate import MIN_GROUP_SIZE
 from ..services import analytics as analytics_service
-from ..services.errors import InvalidInput, NotFound
-from ..services.rounds import all_rounds, current_round, get_round
-from ..vocabulary import STATE_COLUMN, STATE_LABELS
+from ..services.rounds import all_rounds
+from ..vocabulary import STATE_LABELS
 from .charts import distribution_chart
 from .guards import analytics_audience
 from .heatmap import heat_legend, heatmap_page, parse_sorting
+from .selection_query import FILTERS, requested_round, selection_from_query, selection_query
 
 blueprint = Blueprint("supervision", __name__, url_prefix="/auswertung")
-FILTERS = {
-    "schulform": "Schulform", "kreis": "Kreis", "bezirk": "Bezirksregierung", "traeger": "Schulträger", "status": STATE_COLUMN,
-}  # fmt: skip
+
 
 
 blueprint.before_request(analytics_audience)
@@ -54,32 +52,6 @@ def overview():
         export_url=_export_url,
         area_url=_area_url,
     )
-
-
-def requested_round():
-    slug = request.args.get("runde")
-    if not slug:
-        return current_round()
-    try:
-        return get_round(slug)
-    except NotFound:
-        abort(404)
-
-
-def selection_from_query() -> tuple[analytics_service.Selection, list[str]]:
-    """The filters of the query; a value we do not know is left out and named on the page."""
-    values = {name: [v for v in request.args.getlist(name) if v] for name in FILTERS}
-    ignored = []
-    for name in FILTERS:
-        kept = []
-        for value in values[name]:
-            try:
-                analytics_service.parse_selection({name: [value]})
-                kept.append(value)
-            except InvalidInput:
-                ignored.append(f"{FILTERS[name]} „{value[:40]}“")
-        values[name] = kept
-    return analytics_service.parse_selection(values), ignored
 
 
 def _filter_choices(analytics, selection) -> dict[str, list[tuple[str, str]]]:
@@ -135,14 +107,3 @@ def _export_url(round_slug: str, file_format: str, selection) -> str:
 def _area_url(round_slug: str, selection, *, pdf: bool = False) -> str:
     endpoint = "supervision.area_report_pdf" if pdf else "supervision.area_report"
     return url_for(endpoint, runde=round_slug, **selection_query(selection))
-
-
-def selection_query(selection) -> dict[str, list[str]]:
-    """The selection's filters as query parameters (the status filter is the table's and stays out)."""
-    return {
-        "schulform": list(selection.schulformen),
-        "kreis": list(selection.kreise),
-        "bezirk": list(selection.bezirke),
-        "traeger": list(selection.traeger),
-    }
-
