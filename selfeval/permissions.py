@@ -62,6 +62,28 @@ def can_administer(user: User) -> bool:
     return user.is_active and user.role == ADMIN
 
 
+def can_maintain_offers(user: User) -> bool:
+    """The offers of the Kreise (page /angebote): a Medienberatung those of its Kreise, an admin all of them.
+
+    Schulaufsicht does not maintain offers; it sees them where schools see them, in the reports.
+    """
+    return user.is_active and user.role in ("adviser", "admin")
+
+
+def offer_kreise(user: User) -> tuple[str, ...] | None:
+    """The Kreise whose offers the user maintains: None for an admin (all), an adviser's Kreise, otherwise none."""
+    if not can_maintain_offers(user):
+        return ()
+    if user.role == "admin":
+        return None
+    return tuple(s.value for s in user.scopes if s.kind == "kreis")
+
+
+def can_maintain_offers_of(user: User, kreis_key: str) -> bool:
+    allowed = offer_kreise(user)
+    return can_maintain_offers(user) and (allowed is None or kreis_key in allowed)
+
+
 def can_view_assessment(user: User, school: School) -> bool:
     """The school's own team, supervisors and advisers whose scope includes it, and admins (results and reports)."""
     if not user.is_active:

@@ -81,6 +81,7 @@ class SupportOffer:
     schulformen: tuple[str, ...] = ()
     schulstufen: tuple[str, ...] = ()
     target_groups: tuple[str, ...] = ()  # e.g. ("Lehrkräfte", "Schulleitungen"): shown, never used to filter
+    contact: str = ""  # whom to ask (a person's function, a telephone number or an e-mail address), as published
 
     def fits(self, school: SchoolProfile | None) -> bool:
         """Whether the offer is open to this school; every offer fits when the school is not known."""

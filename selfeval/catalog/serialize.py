@@ -50,12 +50,17 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
 
 #: Who an offer is for: written only when it limits, so that offers without these keys keep their digest.
 _RESTRICTIONS = ("kreise", "schulformen", "schulstufen", "target_groups")
+#: Written only when given, for the same reason.
+_OPTIONAL_TEXTS = ("contact",)
 
 
 def offer_to_dict(offer: SupportOffer) -> dict[str, Any]:
     data = asdict(offer)
     for key in _RESTRICTIONS:
         data[key] = list(data[key])
+        if not data[key]:
+            del data[key]
+    for key in _OPTIONAL_TEXTS:
         if not data[key]:
             del data[key]
     return data

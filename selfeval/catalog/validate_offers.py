@@ -10,7 +10,19 @@ from ..reference import SCHULFORMEN, SCHULSTUFEN, kreise
 from .checks import BaseChecker, Path, describe
 from .model import SupportOffer
 
-OFFER_KEYS = {"id", "title", "provider", "description", "source", "url", "kreise", "schulformen", "schulstufen", "target_groups"}
+OFFER_KEYS = {
+    "id",
+    "title",
+    "provider",
+    "description",
+    "source",
+    "url",
+    "contact",
+    "kreise",
+    "schulformen",
+    "schulstufen",
+    "target_groups",
+}
 URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -41,6 +53,7 @@ class OfferChecks(BaseChecker):
             schulformen=self.keys(mapping, "schulformen", path, SCHULFORMEN, 'a Schulform code, e.g. "02"'),
             schulstufen=self.keys(mapping, "schulstufen", path, SCHULSTUFEN, "a Schulstufe"),
             target_groups=self.texts(mapping, "target_groups", path),
+            contact=self.text(mapping, "contact", path, required=False),
         )
 
     def keys(self, mapping: dict, key: str, path: Path, known: Mapping[str, object], what: str) -> tuple[str, ...]:

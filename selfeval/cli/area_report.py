@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from .common import fail
-from .reports import _round
+from .common import fail, round_named
 
 
 @click.command("area-report")
@@ -36,7 +35,7 @@ def area_report_command(
     from ..services.area_report import area_report
     from ..services.errors import InvalidInput
 
-    round_ = _round(round_name)
+    round_ = round_named(round_name)
     values = {"traeger": list(traeger), "kreis": list(kreise), "bezirk": list(bezirke), "schulform": list(schulformen)}
     try:
         selection = parse_selection(values)

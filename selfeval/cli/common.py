@@ -19,3 +19,14 @@ def fail_with(problems: dict[str, str]) -> NoReturn:
     for field, message in problems.items():
         click.echo(f"error: {field}: {message}", err=True)
     sys.exit(1)
+
+
+def round_named(value: str):
+    """The round with this name (2025/26) or slug (2025-26); else a plain error."""
+    from ..services.errors import NotFound
+    from ..services.rounds import get_round, slugify
+
+    try:
+        return get_round(slugify(value))
+    except NotFound:
+        fail(f'unknown round "{value}"; give its name (2025/26) or slug (2025-26)')

@@ -9,16 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..services.errors import InvalidInput, NotFound
-from .common import fail
-
-
-def _round(value: str):
-    from ..services.rounds import get_round, slugify
-
-    try:
-        return get_round(slugify(value))
-    except NotFound:
-        fail(f'unknown round "{value}"; give its name (2025/26) or slug (2025-26)')
+from .common import fail, round_named
 
 
 @click.command("report")
@@ -34,7 +25,7 @@ def report_command(schulnummer: str, round_name: str, output: Path) -> None:
     from ..services.reports import NothingToReport, report_for
     from ..services.schools import get_school
 
-    round_ = _round(round_name)
+    round_ = round_named(round_name)
     try:
         school = get_school(schulnummer)
     except NotFound:
@@ -64,7 +55,7 @@ def reports_command(
     from ..reports.batch import default_workers, render_batch, report_filename
     from ..services.reports import batch_schools, iter_reports, parse_report_selection
 
-    round_ = _round(round_name)
+    round_ = round_named(round_name)
     try:
         selection = parse_report_selection(kreise, schulformen)
     except InvalidInput as exc:

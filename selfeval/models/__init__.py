@@ -3,6 +3,7 @@
 from .assessment import Assessment, Rating
 from .audit import AuditEvent
 from .catalog_snapshot import CatalogSnapshot
+from .offer import KreisOffer
 from .school import Round, School
 from .unsaved_input import UnsavedInput
 from .user import ApiToken, Membership, PasswordLink, User, UserScope
@@ -12,6 +13,7 @@ __all__ = [
     "Assessment",
     "AuditEvent",
     "CatalogSnapshot",
+    "KreisOffer",
     "Membership",
     "PasswordLink",
     "Rating",

@@ -40,6 +40,13 @@ class _Scaled(Flowable):
         draw[anchor](px, py, value)
 
 
+    def start_grid(self) -> None:
+        """Saves the canvas state (the caller restores it) and sets the pen for the grid lines."""
+        self.canv.saveState()
+        self.canv.setStrokeColor(HexColor(GRID_COLOR))
+        self.canv.setLineWidth(0.5)
+
+
 class BoxPlotChart(_Scaled):
     def __init__(self, geometry: BoxPlotGeometry, width: float):
         super().__init__(geometry.width, geometry.height, width)
@@ -47,9 +54,7 @@ class BoxPlotChart(_Scaled):
 
     def draw(self) -> None:
         g, canvas = self.geometry, self.canv
-        canvas.saveState()
-        canvas.setStrokeColor(HexColor(GRID_COLOR))
-        canvas.setLineWidth(0.5)
+        self.start_grid()
         for x, _ in g.ticks:
             self.line(x, 12, x, g.axis_y)
         canvas.setFillColor(HexColor(TEXT_COLOR))
@@ -98,9 +103,7 @@ class TrendChart(_Scaled):
 
     def draw(self) -> None:
         g, canvas = self.geometry, self.canv
-        canvas.saveState()
-        canvas.setStrokeColor(HexColor(GRID_COLOR))
-        canvas.setLineWidth(0.5)
+        self.start_grid()
         for y, _ in g.ticks:
             self.line(g.plot_left, y, g.plot_right, y)
         canvas.setFillColor(HexColor(TEXT_COLOR))

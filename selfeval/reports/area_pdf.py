@@ -72,7 +72,7 @@ def _frame(canvas, report: AreaReport, number: int, total: int) -> None:
 
 
 def _table(rows: list[list], widths: list[float], *, numeric_from: int = 1) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -232,7 +232,7 @@ def _schools(report: AreaReport) -> list:
         return [_p("Schulen", "h2"), _p("Werte einzelner Schulen enthält dieser Bericht nicht.", "body")]
     rows: list[list] = [["Schule", "Schulnummer", "Schulform", "Stand", "Gesamtwert"]]
     rows += [[_p(s.name, "cell"), s.schulnummer, s.schulform, s.state, format_score(s.overall)] for s in report.schools]
-    widths = [CONTENT_WIDTH - 114 * mm, 24 * mm, 36 * mm, 30 * mm, 24 * mm]
+    widths = [CONTENT_WIDTH - 118 * mm, 28 * mm, 36 * mm, 30 * mm, 24 * mm]
     return [CondPageBreak(50 * mm), _p("Schulen", "h2"), _table(rows, widths, numeric_from=4)]
 
 

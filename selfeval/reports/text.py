@@ -142,6 +142,8 @@ def steps_intro(data: ReportData) -> str:
 def offer_details(offer: SupportOffer) -> str:
     """The small line under an offer: who it is for and where it is named."""
     parts = [f"Zielgruppe: {', '.join(offer.target_groups)}"] if offer.target_groups else []
+    if offer.contact:
+        parts.append(f"Kontakt: {offer.contact}")
     parts.append(f"Quelle: {offer.source}")
     return " · ".join(parts)
 

@@ -106,10 +106,29 @@ class NotLeadership(ServiceError):
 def load_state(school: School, round_: Round) -> AssessmentState:
     """The assessment, or an empty draft if the team has not started yet."""
     assessment = _find(school, round_)
-    if assessment is None:
-        catalog = snapshot_catalog(round_.catalog_snapshot)
-        return AssessmentState(school.schulnummer, round_.slug, round_.name, round_.is_open, catalog, "draft", 0, {})
-    return _state(assessment)
+    return _empty_state(school, round_) if assessment is None else _state(assessment)
+
+
+def load_states(school: School, rounds: list[Round]) -> dict[int, AssessmentState]:
+    """`load_state` for several rounds by round id, in one statement whatever their number (the start page)."""
+    query = (
+        select(Assessment)
+        .where(Assessment.school_id == school.id, Assessment.round_id.in_([round_.id for round_ in rounds]))
+        .options(
+            joinedload(Assessment.ratings).joinedload(Rating.updated_by),
+            joinedload(Assessment.submitted_by),
+            joinedload(Assessment.catalog_snapshot),
+        )
+        .execution_options(populate_existing=True)
+    )
+    found = {assessment.round_id: assessment for assessment in db.session.scalars(query).unique()}
+    return {r.id: _state(found[r.id]) if r.id in found else _empty_state(school, r) for r in rounds}
+
+
+def _empty_state(school: School, round_: Round) -> AssessmentState:
+    """A round the school has not started: an empty draft in the round's catalogue."""
+    catalog = snapshot_catalog(round_.catalog_snapshot)
+    return AssessmentState(school.schulnummer, round_.slug, round_.name, round_.is_open, catalog, "draft", 0, {})
 
 
 def save_ratings(

@@ -51,6 +51,9 @@ ACTIONS: dict[str, str] = {
     "round.opened": "Erhebungsrunde geöffnet",
     "round.closed": "Erhebungsrunde geschlossen",
     "round.deleted": "Erhebungsrunde gelöscht",
+    "offer.created": "Angebot angelegt",
+    "offer.updated": "Angebot geändert",
+    "offer.deleted": "Angebot gelöscht",
 }
 #: Groups of actions an administrator filters by, with their German labels.
 ACTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -58,6 +61,7 @@ ACTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "konten": ("Konten", ("user.",)),
     "schulen": ("Schulen", ("school.", "schools.")),
     "runden": ("Erhebungsrunden", ("round.",)),
+    "angebote": ("Angebote der Medienberatungen", ("offer.",)),
 }
 #: The actions a team sees as the history of its own assessment.
 ASSESSMENT_ACTIONS = (

@@ -35,6 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models.types import UTCDateTime, utcnow
 from ..paths import MIGRATIONS_DIR
+from .backup_upgrades import upgraded
 from .errors import ServiceError
 
 FORMAT = "selfeval-backup"
@@ -50,6 +51,7 @@ TABLES = (
     "assessments",
     "ratings",
     "catalog_snapshots",
+    "kreis_offers",
     "audit_events",
 )
 #: Tables deliberately left out (see the module docstring).
@@ -59,14 +61,6 @@ EXCLUDED_COLUMNS: dict[str, dict[str, Callable[[], Any]]] = {
     "users": {"login_id": lambda: secrets.token_urlsafe(32)},
 }
 SCHOOL_TRAEGER_COLUMNS = ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform")
-#: Backups of an older schema revision that a restore brings up to date itself: revision -> (the next revision, the
-#: change to the document). Only changes that need no judgement belong here (a new nullable column is None).
-#: Older backups still go the documented way: restore with the version that wrote them, then `selfeval db upgrade`.
-DOCUMENT_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
-    "c5f126c3663d": ("b7d2e4a9c1f3", lambda tables: _add_columns(tables, "schools", SCHOOL_TRAEGER_COLUMNS)),
-    # Nothing was released before the column existed (the migration's default too).
-    "b7d2e4a9c1f3": ("e3a8f1c6b2d7", lambda tables: _add_columns(tables, "assessments", ("comments_released",), False)),
-}
 #: Rows per bulk INSERT (one executemany) on restore.
 BATCH = 5000
 NO_SCHEMA = "the database has no schema yet: run `selfeval db upgrade` first"
@@ -200,7 +194,7 @@ def _validated(document: Any) -> dict[str, list[dict[str, Any]]]:
             f"this version of selfeval reads version {FORMAT_VERSION}"
         )
     current = _database_revision(db.session.connection())
-    document = _upgraded(document, current)
+    document = upgraded(document, current)
     if document.get("schema_revision") != current:
         raise BackupError(
             f"the backup is of schema revision {document.get('schema_revision')!r}, the database is at {current!r}: "
@@ -216,31 +210,6 @@ def _validated(document: Any) -> dict[str, list[dict[str, Any]]]:
         if name not in tables:
             raise BackupError(f"table {name} is missing from the backup")
     return {name: _table_rows(db.metadata.tables[name], tables[name]) for name in TABLES}
-
-
-def _upgraded(document: dict[str, Any], current: str) -> dict[str, Any]:
-    """The document brought to the `current` revision where DOCUMENT_UPGRADES know the way (a copy; else as it is)."""
-    revision = document.get("schema_revision")
-    if revision == current or not isinstance(document.get("tables"), dict):
-        return document
-    steps = []
-    while revision in DOCUMENT_UPGRADES and revision != current:
-        revision, change = DOCUMENT_UPGRADES[revision]
-        steps.append(change)
-    if revision != current:
-        return document
-    tables = {name: [dict(row) if isinstance(row, dict) else row for row in rows] if isinstance(rows, list) else rows
-              for name, rows in document["tables"].items()}  # fmt: skip
-    for change in steps:
-        change(tables)
-    return {**document, "schema_revision": current, "tables": tables}
-
-
-def _add_columns(tables: dict[str, Any], table: str, columns: tuple[str, ...], value: Any = None) -> None:
-    for row in tables.get(table) or []:
-        if isinstance(row, dict):
-            for column in columns:
-                row.setdefault(column, value)
 
 
 def _table_rows(table: Table, rows: Any) -> list[dict[str, Any]]:

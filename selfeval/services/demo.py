@@ -13,7 +13,7 @@ from ..models import User
 from . import assessments
 from .accounts import create_user, deactivate_user, issue_password_link
 from .catalog_snapshots import record_snapshot
-from .demo_area import add_area_schools, traeger_of
+from .demo_area import add_area_schools, add_kreis_offers, traeger_of
 from .rating_input import parse_rating_changes
 from .rounds import create_round, set_round_open
 from .schools import add_school, find_school
@@ -73,7 +73,7 @@ def _build(catalog: Catalog) -> None:
     primary = create_user(LOGINS[2][0], "Łukasz Nowak", "team", DEMO_PASSWORD, school=grundschule)
     create_user(LOGINS[3][0], "Dr. Petra Schulte", "supervisor", DEMO_PASSWORD, kreise=["05913"])
     create_user(LOGINS[4][0], "Markus Hoffmann", "supervisor", DEMO_PASSWORD, bezirke=["Arnsberg"], schulformen=["20"])
-    create_user(LOGINS[5][0], "Şebnem Kaya", "adviser", DEMO_PASSWORD, kreise=["05913", "05911"])
+    adviser = create_user(LOGINS[5][0], "Şebnem Kaya", "adviser", DEMO_PASSWORD, kreise=["05913", "05911"])
     create_user(LOGINS[6][0], "Verwaltung selfeval", "admin", DEMO_PASSWORD)
     create_user(LOGINS[7][0], "Schulverwaltungsamt Unna", "traeger", DEMO_PASSWORD, traeger=[UNNA])
     # For the admin pages: an invitation not yet taken up, and a colleague who left the team.
@@ -100,6 +100,7 @@ def _build(catalog: Catalog) -> None:
     assessments.submit(gesamtschule, this_year, teacher, assessments.load_state(gesamtschule, this_year).version)
     _rate(grundschule, this_year, [(primary, [5, 3, 2, 4, 3, 2, 4, 2, 3, 2, 4, 5, 4, 3])], catalog, {})
     add_area_schools(catalog, earlier, last_year, this_year)
+    add_kreis_offers(catalog, adviser)
 
 
 def _rate(school, round_, shares: list[tuple[User, list]], catalog: Catalog, comments: dict[int, str]) -> None:

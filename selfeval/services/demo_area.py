@@ -12,9 +12,10 @@ from __future__ import annotations
 import random
 
 from ..catalog import Catalog
-from ..models import Round
+from ..models import Round, User
 from . import assessments
 from .accounts import create_user
+from .offers import OfferValues, create_offer
 from .rating_input import parse_rating_changes
 from .schools import TraegerFields, add_school
 
@@ -60,6 +61,33 @@ AREA_SCHOOLS = (
     ("199064", "Demo-Realschule Unna", "10", "05978", "Unna", 3.8, "both"),
     ("199065", "Demo-Hauptschule Unna-Königsborn", "04", "05978", "Unna", 3.1, "none"),
 )
+#: Offers the demo's Medienberatung keeps for Bochum on the page /angebote (invented, like the schools).
+KREIS_OFFERS = (
+    OfferValues(
+        kreis="05911",
+        title="Demo-Netzwerk Medienbildung Bochum",
+        provider="Demo-Medienzentrum Bochum",
+        description=(
+            "Schulen aller Schulformen treffen sich viermal im Jahr, um Kooperationen mit außerschulischen Partnern "
+            "anzubahnen und Erfahrungen mit dem Medienkonzept auszutauschen."
+        ),
+        contact="Medienberatung Bochum, medienberatung@demo.selfeval.de",
+        url="https://demo.selfeval.de/bochum/netzwerk",
+        target_groups=("Medienkoordinator:innen", "Schulleitungen"),
+        fits=("k1", "k5"),
+    ),
+    OfferValues(
+        kreis="05911",
+        title="Demo-Sprechstunde Grundschule digital",
+        provider="Demo-Medienzentrum Bochum",
+        description="Monatliche Sprechstunde für Grundschulen: Medienkompetenzrahmen in der Primarstufe, Tablets im Unterricht.",
+        contact="Medienberatung Bochum",
+        schulstufen=("primarstufe",),
+        target_groups=("Lehrkräfte",),
+        fits=("k2", "k3", "k4", "k5"),
+    ),
+)
+
 #: The real Gemeindeschlüssel (AGS) of each demo place.
 GEMEINDEN = {
     "Dortmund": "05913000", "Bochum": "05911000", "Hagen": "05914000", "Hamm": "05915000", "Gelsenkirchen": "05513000",
@@ -139,3 +167,10 @@ def _rate_and_submit(school, round_: Round, user, scores: dict[str, int]) -> Non
     _save(school, round_, user, scores)
     assessments.submit(school, round_, user, assessments.load_state(school, round_).version)
     round_.is_open = was_open
+
+
+def add_kreis_offers(catalog: Catalog, adviser: User) -> None:
+    """The Medienberatung's own offers, made as on its page: by its account, audited, within its Kreise."""
+    kreise = [scope.value for scope in adviser.scopes if scope.kind == "kreis"]
+    for values in KREIS_OFFERS:
+        create_offer(values, actor=adviser, catalog=catalog, allowed_kreise=kreise)

@@ -27,6 +27,7 @@ from ..scoring import aggregate
 from .analytics import comparison_scores, group_for
 from .catalog_snapshots import snapshot_catalog
 from .errors import InvalidInput, NotFound, ServiceError
+from .offers import database_offer_list
 from .rounds import previous_round
 from .schools import visibility_condition
 
@@ -170,7 +171,8 @@ def iter_reports(
     earlier = previous_round(round_)
     groups = comparison_scores(round_, sorted({school.schulform for school in schools}))
     catalogs: dict[int, object] = {}
-    offer_lists = registry.offer_lists
+    # State-wide offers come with the catalogue; each school keeps only those of its Kreis from the others.
+    offer_lists = (*registry.offer_lists, database_offer_list(registry.active.id))
     for start in range(0, len(schools), CHUNK_SIZE):
         chunk = schools[start : start + CHUNK_SIZE]
         current = _assessments(round_, chunk, statuses)

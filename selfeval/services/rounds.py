@@ -189,7 +189,11 @@ def all_rounds() -> list[Round]:
 
 def current_round() -> Round | None:
     """The open round of the latest school year, else the round of the latest school year."""
-    rounds = all_rounds()
+    return current_of(all_rounds())
+
+
+def current_of(rounds: list[Round]) -> Round | None:
+    """`current_round` among `rounds` (oldest school year first), for a caller that has read them already."""
     open_rounds = [r for r in rounds if r.is_open]
     if open_rounds:
         return open_rounds[-1]

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Assessment, Round, School
-from .assessments import AssessmentState, load_state
-from .rounds import all_rounds, current_round
+from .assessments import AssessmentState, load_states
+from .rounds import all_rounds, current_of
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,18 @@ class SchoolRounds:
 
 
 def school_rounds(school: School) -> SchoolRounds:
-    current = current_round()
+    rounds = all_rounds()
+    current = current_of(rounds)
     started = set(db.session.scalars(select(Assessment.round_id).where(Assessment.school_id == school.id)))
+    listed = [r for r in reversed(rounds) if r is current or r.id in started or r.is_open]
+    states = load_states(school, listed)
     open_drafts: list[RoundEntry] = []
     archive: list[RoundEntry] = []
     current_entry: RoundEntry | None = None
-    for round_ in reversed(all_rounds()):
-        if current is not None and round_.id == current.id:
-            current_entry = RoundEntry(round_, load_state(school, round_), round_.id in started)
-        elif round_.id in started or round_.is_open:
-            entry = RoundEntry(round_, load_state(school, round_), round_.id in started)
+    for round_ in listed:
+        entry = RoundEntry(round_, states[round_.id], round_.id in started)
+        if round_ is current:
+            current_entry = entry
+        else:
             (open_drafts if entry.is_open_draft else archive).append(entry)
     return SchoolRounds(school, open_drafts, current_entry, archive)

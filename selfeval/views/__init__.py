@@ -19,6 +19,7 @@ from . import (
     auth,
     errors,
     main,
+    offers,
     password_reset,  # noqa: F401  (adds "Passwort vergessen?" to the auth blueprint)
     report_jobs,
     request_guard,
@@ -33,7 +34,7 @@ from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 def register_blueprints(app: Flask) -> None:
     request_guard.register_converters(app)  # ids in addresses beyond the database's range: 404, before any route
-    for module in (main, auth, assessment, results, supervision, report_jobs, admin, api):
+    for module in (main, auth, assessment, results, supervision, report_jobs, offers, admin, api):
         app.register_blueprint(module.blueprint)
 
 

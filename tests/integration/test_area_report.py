@@ -180,3 +180,21 @@ def test_the_monitoring_export_has_one_row_per_area_characteristic_year_and_meas
 def catalogs_size(app) -> list:
     with app.app_context():
         return [*catalogs.active.criteria, *catalogs.active.indicators]
+
+
+def test_the_overview_filters_by_schultraeger_and_links_the_report_and_the_monitoring_table(area):
+    with area.app_context():
+        make_school("300009", name="Privatschule Unna", kreis="05978", traeger_nummer="9978001", traeger_name="Schulverein")
+    client = area.test_client()
+    login(client, "aufsicht@kreis-unna.test")
+    page = soup_of(client.get("/auswertung/?runde=2025-26&traeger=978036"))
+    options = [(o["value"], text(o), o.has_attr("selected")) for o in page.select("#filter-traeger option")]
+    assert options == [("", "alle", False), ("9978001", "Schulverein (9978001)", False), ("978036", "Stadt Unna (978036)", True)]
+    links = {text(a): a["href"] for a in page.select("p.downloads-report a")}
+    assert links == {
+        "Gebietsbericht (PDF)": "/auswertung/gebietsbericht.pdf?runde=2025-26&traeger=978036",
+        "als Webseite": "/auswertung/gebietsbericht?runde=2025-26&traeger=978036",
+        "Monitoring-Tabelle (CSV, alle Schuljahre bis 2025/26)": "/api/v1/export?round=2025-26&format=monitoring&traeger=978036",
+    }
+    figures = {text(d.dt): text(d.dd) for d in page.select("dl.figures > div")}
+    assert figures["Schulen in der Auswahl"] == "7"

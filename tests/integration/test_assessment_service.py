@@ -268,21 +268,21 @@ def test_round_keeps_its_catalogue_after_a_new_version_is_recorded(team):
     other = make_school("100002")
     save(school, old_round, leader, 0, k1a=RatingChange(score=7))
     original = catalogs.active
-    edited = replace(original, version="4", title="Leitfaden Digitale Schulentwicklung (überarbeitet)")
+    edited = replace(original, version="5", title="Leitfaden Digitale Schulentwicklung (überarbeitet)")
 
     record_snapshot(edited)
     db.session.commit()
     new_round = create_round("2026/27", edited)
     db.session.commit()
 
-    assert new_round.catalog_snapshot.version == "4"
+    assert new_round.catalog_snapshot.version == "5"
     assert assessments.load_state(school, old_round).catalog == original
     assert assessments.load_state(other, old_round).catalog == original
     started = save(other, old_round, leader, 0, k1a=RatingChange(score=2))
     assert (started.version, started.catalog) == (1, original)
     assert save(school, new_round, leader, 0, k1a=RatingChange(score=1)).catalog == edited
     new_state = assessments.load_state(school, new_round)
-    assert (new_state.catalog.version, new_state.catalog.title) == ("4", "Leitfaden Digitale Schulentwicklung (überarbeitet)")
+    assert (new_state.catalog.version, new_state.catalog.title) == ("5", "Leitfaden Digitale Schulentwicklung (überarbeitet)")
     assert assessments.load_state(other, new_round).catalog == edited
     old_assessment = db.session.scalars(select(Assessment).filter_by(school_id=school.id, round_id=old_round.id)).one()
     assert (old_assessment.catalog_snapshot.version, old_assessment.catalog_snapshot.content["title"]) == (
@@ -291,7 +291,7 @@ def test_round_keeps_its_catalogue_after_a_new_version_is_recorded(team):
     )
     started_assessment = db.session.scalars(select(Assessment).filter_by(school_id=other.id, round_id=old_round.id)).one()
     assert started_assessment.catalog_snapshot_id == old_round.catalog_snapshot_id != new_round.catalog_snapshot_id
-    assert original.version == "3"
+    assert original.version == "4"
 
 
 # --- submit --------------------------------------------------------------------------------------

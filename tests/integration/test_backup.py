@@ -33,6 +33,7 @@ from selfeval.services.backup import (
     restore,
     to_json,
 )
+from selfeval.services.offers import OfferValues, create_offer
 from tests.conftest import PRODUCTION_PASSWORD_HASH, make_test_app
 from tests.support.cli import outcome, run
 from tests.support.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, rated, submitted
@@ -55,6 +56,8 @@ BACKED_UP_COLUMNS = {
     ),
     "ratings": "id assessment_id indicator_id score comment changed_in_version updated_at updated_by_id",
     "catalog_snapshots": "id catalog_id version digest content created_at",
+    "kreis_offers": "id kreis title provider description contact url schulformen schulstufen target_groups fits version "
+    "created_at updated_at",
     "audit_events": "id at actor_id actor_name action subject school_id round_id subject_user_id changes",
 }
 
@@ -77,6 +80,8 @@ def build_data() -> str:
     invitee = create_user("neu@nord.test", "Zoë Çelik", "team", None, actor=admin, school=north)
     issue_password_link(invitee, "invite", actor=admin)
     deactivate_user(make_user("ehemalig@sued.test", school=south), actor=admin)
+    offer = OfferValues("05911", "Netzwerk Bochum", "Medienzentrum Bochum", "Viermal im Jahr.", fits=("k1",))
+    create_offer(offer, actor=admin, catalog=catalogs.active, allowed_kreise=None)
     db.session.commit()
     return token
 
@@ -142,6 +147,7 @@ def test_backup_restore_backup_gives_the_same_document_except_created_at(app, ta
         "api_tokens": 1,
         "assessments": 3,
         "catalog_snapshots": 1,
+        "kreis_offers": 1,
     }
     assert restored["ratings"] == indicators + 2 + 1
 
@@ -285,7 +291,7 @@ CASES = [
         ("tables", "password_links"),
         [],
         "unknown table password_links in the backup; it holds only: schools, rounds, users, memberships, "
-        "user_scopes, api_tokens, assessments, ratings, catalog_snapshots, audit_events",
+        "user_scopes, api_tokens, assessments, ratings, catalog_snapshots, kreis_offers, audit_events",
     ),
     (("tables", "rounds"), {}, "table rounds: expected a list of rows"),
     (("tables", "schools", 0), "100001", "table schools, row 1: expected an object"),
@@ -490,13 +496,14 @@ def test_a_backup_from_before_the_traeger_columns_restores_with_them_empty(app, 
     current = dump_of(app)
     old = copy.deepcopy(current)
     old["schema_revision"] = "c5f126c3663d"
+    del old["tables"]["kreis_offers"]  # revision 3b8e4f2a9c61 added it
     for row in old["tables"]["schools"]:
         for column in ("gemeindeschluessel", "traeger_nummer", "traeger_name", "rechtsform"):
             del row[column]
 
     with target.app_context():
         restored = restore(from_json(to_json(old)))
-        db.session.commit()  # restore writes in the caller's transaction
+        db.session.commit()
     again = dump_of(target)
 
     assert restored["schools"] == len(current["tables"]["schools"])
@@ -506,6 +513,7 @@ def test_a_backup_from_before_the_traeger_columns_restores_with_them_empty(app, 
     ]
     assert again["tables"]["schools"] == expected
     assert again["schema_revision"] == code_revision() == "e3a8f1c6b2d7"
-    assert {name: rows for name, rows in again["tables"].items() if name != "schools"} == {
-        name: rows for name, rows in current["tables"].items() if name != "schools"
+    assert again["tables"]["kreis_offers"] == []
+    assert {name: rows for name, rows in again["tables"].items() if name not in ("schools", "kreis_offers")} == {
+        name: rows for name, rows in current["tables"].items() if name not in ("schools", "kreis_offers")
     }

@@ -44,11 +44,11 @@ def test_changed_content_without_a_new_version_is_refused(app_context):
     with pytest.raises(CatalogVersionConflict) as caught:
         record_snapshot(edited)
     assert str(caught.value) == (
-        'catalogue "dortmund-leitfaden" version "3" is already stored with different content; '
+        'catalogue "dortmund-leitfaden" version "4" is already stored with different content; '
         "raise its version when its content changes, so past assessments keep theirs"
     )
 
-    bumped = record_snapshot(replace(edited, version="4"))
+    bumped = record_snapshot(replace(edited, version="5"))
     db.session.commit()
     assert bumped.content["title"] == "Leitfaden (überarbeitet)"
     assert snapshot_count() == 2

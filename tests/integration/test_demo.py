@@ -87,7 +87,7 @@ def test_demo_prepares_its_database_prints_the_address_and_serves(tmp_path):
         ]
         assert "<h1>Selbstevaluation Digitale Schulentwicklung</h1>" in fetch(f"http://127.0.0.1:{port}/")
         assert fetch(f"http://127.0.0.1:{port}/leitfaden").count('class="indicator"') == 23
-    assert snapshot_rows(tmp_path / "demo.sqlite3") == [("dortmund-leitfaden", "3")]
+    assert snapshot_rows(tmp_path / "demo.sqlite3") == [("dortmund-leitfaden", "4")]
     assert not (tmp_path / "selfeval.sqlite3").exists()
 
 
@@ -99,7 +99,7 @@ def test_demo_restarts_on_the_same_database_and_reset_starts_afresh(tmp_path):
         connection.execute("CREATE TABLE leftover (x INTEGER)")
     with running_demo(tmp_path) as (port, _):
         fetch(f"http://127.0.0.1:{port}/")
-    assert snapshot_rows(database) == [("dortmund-leitfaden", "3")]
+    assert snapshot_rows(database) == [("dortmund-leitfaden", "4")]
     with running_demo(tmp_path, "--reset") as (port, _):
         fetch(f"http://127.0.0.1:{port}/")
     with sqlite3.connect(database) as connection:

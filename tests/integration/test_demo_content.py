@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from selfeval.extensions import catalogs, db
-from selfeval.models import Assessment, School
+from selfeval.models import Assessment, AuditEvent, School
 from selfeval.services import assessments
 from selfeval.services.demo import LOGINS, load_demo_content
 from selfeval.services.rounds import all_rounds, previous_round
@@ -175,6 +175,33 @@ DORTMUND_TITLES = {
     "Arbeit mit digitalen Medien in spezifischen Projektzusammenhängen",
     "Stärkung der zielgenauen Ausbildung",
 }
+
+
+def test_the_demo_medienberatung_keeps_bochum_offers_that_bochum_reports_show(demo):
+    """Issue 18: offers kept on /angebote by the demo's Medienberatung, in the reports of Bochum's schools only."""
+    client = demo.test_client()
+    log_in(client, "medienberatung@demo.selfeval.de")
+    page = soup_of(client.get("/angebote/"))
+    assert [[text(cell) for cell in row.find_all(["th", "td"])][:3] for row in page.select("tbody tr")] == [
+        ["Demo-Netzwerk Medienbildung Bochum Demo-Medienzentrum Bochum", "Bochum", "alle Schulen des Kreises"],
+        ["Demo-Sprechstunde Grundschule digital Demo-Medienzentrum Bochum", "Bochum", "Primarstufe"],
+    ]
+    with demo.app_context():
+        trail = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "offer.created").order_by(AuditEvent.id))
+        assert [(event.actor_name, event.subject) for event in trail] == [
+            ("Şebnem Kaya", "Demo-Netzwerk Medienbildung Bochum (Bochum)"),
+            ("Şebnem Kaya", "Demo-Sprechstunde Grundschule digital (Bochum)"),
+        ]
+    shown = {}
+    for schulnummer in ("199022", "199051", "199010"):
+        steps = client.get(f"/schulen/{schulnummer}/2025-26/bericht").get_data(as_text=True).split('id="steps-heading"', 1)[1]
+        titles = set(re.findall(r"<li><strong>([^<]+)</strong>", steps))
+        shown[schulnummer] = sorted(title for title in titles if title.startswith("Demo-"))
+    assert shown == {
+        "199022": ["Demo-Netzwerk Medienbildung Bochum", "Demo-Sprechstunde Grundschule digital"],
+        "199051": ["Demo-Netzwerk Medienbildung Bochum"],
+        "199010": [],
+    }
 
 
 def test_the_demo_has_a_kreisangehoerige_gemeinde_with_several_schools_under_one_schultraeger(demo):

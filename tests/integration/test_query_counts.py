@@ -129,9 +129,8 @@ def test_the_api_school_list_sends_as_many_statements_for_3n_schools_as_for_n(ap
     assert many == few
 
 
-# Today one assessment query per listed round (services/school_rounds.py: load_state for every round): 12 statements
-# with five past rounds, 18 with fifteen.
-@pytest.mark.xfail(strict=True, reason="N+1: school_rounds() loads each round's state with its own query")
+# Before services.assessments.load_states: one assessment query per listed round, 12 statements with five past
+# rounds, 18 with fifteen.
 def test_the_team_start_page_sends_as_many_statements_for_3n_past_rounds_as_for_n(app, client):
     with app.app_context():
         school = make_school("100001")

@@ -124,6 +124,7 @@ TABLE: dict[tuple[str, str], Check] = {
     # Releasing the comments is the Schulleitung's (team_a); an empty form takes back a release there is not.
     ("results.release", "POST"): Check((LOGIN, LOGIN, RESULTS_A, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
     ("supervision.overview", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    # The area report of whatever each reader may see (out of scope: an area without schools, under the same rule).
     ("supervision.area_report", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     ("supervision.area_report_pdf", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PDF, PDF, PDF, PDF, PDF, PDF)),
     ("report_jobs.start", "POST"): Check(
@@ -133,6 +134,15 @@ TABLE: dict[tuple[str, str], Check] = {
     ("report_jobs.show", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
     ("report_jobs.status", "GET"): Check((LOGIN, LOGIN, DENY, DENY, JSON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
     ("report_jobs.download", "GET"): Check((LOGIN, LOGIN, DENY, DENY, ZIP, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
+    # The offers of the Kreise: advisers (their Kreise) and admins. The offer {offer_id} is one of Dortmund (school A's
+    # Kreis). An empty form is shown again with its messages; deleting without the version seen asks again.
+    ("offers.index", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, DENY, PAGE)),
+    ("offers.new", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, DENY, PAGE)),
+    ("offers.new", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, DENY, PAGE)),
+    ("offers.edit", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, PAGE)),
+    ("offers.edit", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, PAGE)),
+    ("offers.delete", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, PAGE)),
+    ("offers.delete", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, PAGE)),
     ("admin.home", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.schools", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     ("admin.school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),

@@ -2,7 +2,8 @@
 
 Two schools in different Kreise, a closed last round in which school A submitted, a current round with
 a draft of A (some ratings and comments, so that results and reports have content), one account per
-actor of authorization_table.ACTORS, a report job of the supervisor in scope, an invitation link.
+actor of authorization_table.ACTORS, a report job of the supervisor in scope, an invitation link, a support offer
+of Dortmund kept by the Medienberatung.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import Engine, event
 from selfeval.extensions import db
 from selfeval.jobs.report_jobs import start_job
 from selfeval.services.accounts import create_user, deactivate_user, issue_password_link
+from selfeval.services.offers import OfferValues, create_offer
 from selfeval.services.reports import ReportSelection
 from tests.support.authorization_table import (
     ACTORS,
@@ -67,13 +69,16 @@ def build_world(app: Flask) -> World:
                  for actor, (email, role, school, scopes) in ACCOUNTS.items()}  # fmt: skip
         submitted(schools["A"], last, 6)
         draft = rate(schools["A"], current, users["team_a"], {"k1a": 7, "k1b": 4, "k2a": 8}, {"k1a": "Steuergruppe seit 2023"})
+        offer = create_offer(OfferValues("05913", "Sprechstunde", "Medienzentrum Dortmund", "Beratung.", fits=("k1b",)),
+                             actor=None, catalog=app.extensions["selfeval.catalogs"], allowed_kreise=None)  # fmt: skip
         invitee = create_user("eingeladen@schule.test", "Eingeladen", "team", None, school=schools["B"])
         link = issue_password_link(invitee, "invite", actor=None)
         db.session.commit()
         tokens = {actor: make_token(user) for actor, user in users.items()}
         world = World(
             url_values={"schulnummer": SCHULNUMMER_A, "round_slug": CURRENT_ROUND, "criterion_id": "k1",
-                        "slug": CURRENT_ROUND, "user_id": users["team_b"].id, "token": link.token},
+                        "slug": CURRENT_ROUND, "user_id": users["team_b"].id, "token": link.token,
+                        "offer_id": offer.id},
             version=draft.version,
             tokens={"anonymous": None, **tokens},
         )  # fmt: skip

@@ -52,6 +52,8 @@ def test_school_directory_parser_imports_no_framework():
 
 #: The report modules that draw the PDF: they need reportlab, and nothing else of the frameworks.
 PDF_MODULES = {
+    "selfeval.reports.area_charts",
+    "selfeval.reports.area_pdf",
     "selfeval.reports.batch",
     "selfeval.reports.cache",
     "selfeval.reports.flowables",

@@ -1,7 +1,7 @@
 """Schools: Gemeindeschlüssel (AGS), Schulträger (number and name) and Rechtsform from the school directory.
 
 Revision ID: b7d2e4a9c1f3
-Revises: c5f126c3663d
+Revises: 3b8e4f2a9c61
 Create Date: 2026-12-06 08:10:00 UTC
 
 Reviewed by hand. Four nullable columns: schools stored before keep NULL until the next directory
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7d2e4a9c1f3"
-down_revision = "c5f126c3663d"
+down_revision = "3b8e4f2a9c61"
 branch_labels = None
 depends_on = None
 
