@@ -93,6 +93,7 @@ def test_the_check_knows_the_blueprint_modules():
         "selfeval.views.assessment",
         "selfeval.views.auth",
         "selfeval.views.main",
+        "selfeval.views.offers",
         "selfeval.views.password_reset",
         "selfeval.views.report_jobs",
         "selfeval.views.results",
