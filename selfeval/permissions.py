@@ -10,7 +10,8 @@ import hashlib
 from typing import TYPE_CHECKING, Protocol
 
 from .reference import kreis
-from .roles import ADMIN, ADVISER, BEZIRK, KREIS, SCHULFORM, SUPERVISOR, TEAM
+from .roles import ADMIN, ADVISER, BEZIRK, KREIS, SCHULFORM, SCHULTRAEGER, SUPERVISOR, TEAM, TRAEGER
+from .vocabulary import SUBMITTED_STATUS as SUBMITTED
 
 if TYPE_CHECKING:  # only for the annotations: the predicates read attributes, whatever the objects' class
     from .models import School, User
@@ -25,6 +26,15 @@ class SchoolFacts(Protocol):
     def kreis(self) -> str: ...
     @property
     def schulform(self) -> str: ...
+    @property
+    def traeger_nummer(self) -> str | None: ...
+
+
+class Shared(Protocol):
+    """What the sharing rule reads of an assessment (models.Assessment, or a row of its columns)."""
+
+    status: str
+    comments_released: bool
 
 
 class Owned(Protocol):
@@ -39,16 +49,24 @@ def is_team_member(user: User, school: SchoolFacts) -> bool:
 
 
 def is_in_scope(user: User, school: SchoolFacts) -> bool:
-    """Supervisors: any listed Kreis or Bezirksregierung, narrowed by listed Schulformen. Advisers: Kreise."""
+    """Supervisors: any listed Kreis, Bezirksregierung or Schulträger, narrowed by listed Schulformen.
+    Advisers: Kreise. Schulträger: the schools of their Trägernummern (services.schools.visibility_condition alike)."""
     kreise = {s.value for s in user.scopes if s.kind == KREIS}
+    traeger = {s.value for s in user.scopes if s.kind == SCHULTRAEGER}
     if user.role == ADVISER:
         return school.kreis in kreise
+    if user.role == TRAEGER:
+        return school.traeger_nummer is not None and school.traeger_nummer in traeger
     if user.role != SUPERVISOR:
         return False
     bezirke = {s.value for s in user.scopes if s.kind == BEZIRK}
     schulformen = {s.value for s in user.scopes if s.kind == SCHULFORM}
     school_kreis = kreis(school.kreis)
-    in_area = school.kreis in kreise or (school_kreis is not None and school_kreis.bezirksregierung in bezirke)
+    in_area = (
+        school.kreis in kreise
+        or (school_kreis is not None and school_kreis.bezirksregierung in bezirke)
+        or (school.traeger_nummer is not None and school.traeger_nummer in traeger)
+    )
     return in_area and (not schulformen or school.schulform in schulformen)
 
 
@@ -86,14 +104,42 @@ def can_view_assessment(user: User, school: SchoolFacts) -> bool:
     return user.role == ADMIN or is_team_member(user, school) or is_in_scope(user, school)
 
 
+def can_view_scores(user: User, school: SchoolFacts, assessment: Shared | None) -> bool:
+    """A draft is the team's: everyone else who may see the school sees only its status and how far it got.
+
+    A submitted assessment's scores are open to supervision, the Medienberatung and the Schulträger in scope,
+    and the admins (DATENSCHUTZ.md, "Was eine Schule teilt").
+    """
+    if not can_view_assessment(user, school):
+        return False
+    if is_team_member(user, school):
+        return True
+    return assessment is not None and assessment.status == SUBMITTED
+
+
+def can_view_shared_texts(user: User, school: SchoolFacts, assessment: Shared | None) -> bool:
+    """A submitted assessment's texts (Belege/Anmerkungen, the plan): the team's own, the Medienberatung in scope
+    (who advises the school), and supervision, the Schulträger and the admins only when the team released them."""
+    if not can_view_scores(user, school, assessment):
+        return False
+    if is_team_member(user, school) or user.role == ADVISER:
+        return True
+    return assessment is not None and bool(assessment.comments_released)
+
+
+def can_release_texts(user: User, school: SchoolFacts) -> bool:
+    """Releasing the texts, or taking the release back, is the Schulleitung's decision within the team."""
+    return user.is_active and any(m.school_id == school.id and m.is_leadership for m in user.memberships if user.role == TEAM)
+
+
 def can_edit_assessment(user: User, school: SchoolFacts) -> bool:
     """Only the school's own team writes; supervision, advisers and admins read."""
     return user.is_active and is_team_member(user, school)
 
 
 def can_use_analytics(user: User) -> bool:
-    """Schulaufsicht, Medienberater and admins compare schools (within their scope); teams see only their own."""
-    return user.is_active and user.role in (SUPERVISOR, ADVISER, ADMIN)
+    """Schulaufsicht, Medienberater, Schulträger and admins compare schools (within their scope); teams see only their own."""
+    return user.is_active and user.role in (SUPERVISOR, ADVISER, TRAEGER, ADMIN)
 
 
 def can_view_team_names(user: User, school: School) -> bool:

@@ -10,16 +10,23 @@ ADMIN = "admin"
 TEAM = "team"
 SUPERVISOR = "supervisor"
 ADVISER = "adviser"
-ROLES = (ADMIN, TEAM, SUPERVISOR, ADVISER)
+TRAEGER = "traeger"
+ROLES = (ADMIN, TEAM, SUPERVISOR, ADVISER, TRAEGER)
 #: The roles as the pages name them.
-ROLE_LABELS = {TEAM: "Team Digitalisierung", SUPERVISOR: "Schulaufsicht", ADVISER: "Medienberatung", ADMIN: "Verwaltung"}
+ROLE_LABELS = {
+    TEAM: "Team Digitalisierung", SUPERVISOR: "Schulaufsicht", ADVISER: "Medienberatung", TRAEGER: "Schulträger",
+    ADMIN: "Verwaltung",
+}  # fmt: skip
 #: Roles that look at schools within an area (their scopes) rather than belonging to one.
-SCOPED_ROLES = (SUPERVISOR, ADVISER)
+SCOPED_ROLES = (SUPERVISOR, ADVISER, TRAEGER)
 
 KREIS = "kreis"
 BEZIRK = "bezirk"
 SCHULFORM = "schulform"
-SCOPE_KINDS = (KREIS, BEZIRK, SCHULFORM)
-SCOPE_LABELS = {KREIS: "Kreis", BEZIRK: "Bezirksregierung", SCHULFORM: "Schulform"}
+SCHULTRAEGER = "traeger"  # a Trägernummer of the school directory: the schools whose Schulträger it is
+SCOPE_KINDS = (KREIS, BEZIRK, SCHULTRAEGER, SCHULFORM)
+SCOPE_LABELS = {KREIS: "Kreis", BEZIRK: "Bezirksregierung", SCHULTRAEGER: "Schulträger", SCHULFORM: "Schulform"}
 #: The kinds of scope each role may have; other roles have none.
-SCOPE_KINDS_OF_ROLE = {SUPERVISOR: frozenset(SCOPE_KINDS), ADVISER: frozenset({KREIS})}
+SCOPE_KINDS_OF_ROLE = {
+    SUPERVISOR: frozenset(SCOPE_KINDS), ADVISER: frozenset({KREIS}), TRAEGER: frozenset({SCHULTRAEGER}),
+}  # fmt: skip

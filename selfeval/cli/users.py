@@ -18,7 +18,7 @@ from ..services.errors import InvalidInput, NotFound
 from ..services.schools import get_school
 from ..unit_of_work import in_one_transaction
 from .backup import write_atomically
-from .common import fail_with
+from .common import fail, fail_with
 
 users_cli = AppGroup("users", help="Manage accounts and API tokens.")
 
@@ -30,12 +30,17 @@ users_cli = AppGroup("users", help="Manage accounts and API tokens.")
 @click.option("--school", "schulnummer", help="Schulnummer of the team's school (role team).")
 @click.option("--leadership", is_flag=True, help="Member of the Schulleitung (role team).")
 @click.option("--kreis", "kreise", multiple=True, help="Kreisschlüssel in scope (supervisor, adviser); repeatable.")
+@click.option(
+    "--traeger", "traeger", multiple=True, metavar="NR", help="Trägernummer in scope (traeger, supervisor); repeatable."
+)
 @click.option("--bezirk", "bezirke", multiple=True, help="Bezirksregierung in scope (supervisor); repeatable.")
 @click.option("--schulform", "schulformen", multiple=True, help="Schulform code narrowing the scope; repeatable.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--invite", is_flag=True, help="No password: print a one-time link (72 hours) for its owner to set one.")
 @in_one_transaction
-def create_user_command(email, display_name, role, schulnummer, leadership, kreise, bezirke, schulformen, password_stdin, invite):
+def create_user_command(
+    email, display_name, role, schulnummer, leadership, kreise, traeger, bezirke, schulformen, password_stdin, invite
+):
     """Create an account, with a password from standard input or as an invitation (--invite)."""
     if password_stdin == invite:
         how = "give it on standard input with --password-stdin (never as an argument), or use --invite"
@@ -50,7 +55,7 @@ def create_user_command(email, display_name, role, schulnummer, leadership, krei
     try:
         user = create_user(
             email, display_name, role, password, school=school, is_leadership=leadership,
-            kreise=kreise, bezirke=bezirke, schulformen=schulformen,
+            kreise=kreise, bezirke=bezirke, schulformen=schulformen, traeger=traeger,
         )  # fmt: skip
     except InvalidInput as exc:
         fail_with(exc.problems)
@@ -58,6 +63,31 @@ def create_user_command(email, display_name, role, schulnummer, leadership, krei
     click.echo(f"created {user.role} {user.email}")
     if link is not None:
         _echo_link(link)
+
+
+@users_cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@in_one_transaction
+def import_command(file) -> None:
+    """Create and invite team accounts from a CSV: Schulnummer;E-Mail;Name;Schulleitung (ja/nein); all or nothing.
+
+    Prints one one-time link per account (72 hours), or every wrong row by its line (then nothing is created).
+    """
+    from ..services.accounts.bulk import InvitationFileError, InvitationRowsRefused, invite_team_members, read_invitations
+
+    _require_base_url()
+    try:
+        invitees = read_invitations(file.read())
+    except InvitationFileError as exc:
+        fail(f"{file.name}: {exc}")
+    except InvitationRowsRefused as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {file.name}, line {problem.line}: {problem.reason}", err=True)
+        fail(f"{len(exc.problems)} wrong row(s); no account was created")
+    for invited in invite_team_members(invitees, actor=None):
+        click.echo(f"created team {invited.user.email}")
+        if invited.link is not None:
+            _echo_link(invited.link)
 
 
 @users_cli.command("token")

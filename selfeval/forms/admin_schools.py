@@ -117,7 +117,7 @@ class SchoolForm(GermanForm):
     )
     traeger_name = StringField(
         "Schulträger",
-        validators=[Optional(), Length(max=200, message=too_long(200))],
+        validators=[Optional(), at_most(200)],
         filters=[lambda value: " ".join(value.split()) if value else value],
         description="Der Name des Schulträgers, z. B. Stadt Unna (das Schulverzeichnis nennt nur die Nummer).",
     )

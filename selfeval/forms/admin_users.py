@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import wtforms
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
@@ -20,8 +23,9 @@ SCHULNUMMER_MESSAGE = "Eine Schulnummer hat 6 Ziffern, z. B. 199001."
 #: Which assignments each role uses; the others are ignored when the form is saved.
 ROLE_FIELDS = {
     "team": ("school", "is_leadership"),
-    "supervisor": ("kreise", "bezirke", "schulformen"),
+    "supervisor": ("kreise", "bezirke", "traeger", "schulformen"),
     "adviser": ("kreise",),
+    "traeger": ("traeger",),
     "admin": (),
 }
 #: Service problem keys (services.accounts) → the form field that shows the message.
@@ -33,8 +37,11 @@ PROBLEM_FIELDS = {
     "kreis": "kreise",
     "bezirk": "bezirke",
     "schulform": "schulformen",
+    "traeger": "traeger",
     "scope": "kreise",
 }
+#: Trägernummern typed into one field: separated by commas, semicolons or blanks.
+SEPARATORS = re.compile(r"[,;\s]+")
 
 
 class Checkboxes(SelectMultipleField):
@@ -80,6 +87,11 @@ class AccountForm(GermanForm):
     bezirke = Checkboxes("Bezirksregierungen", choices=choices((name, name) for name in BEZIRKSREGIERUNGEN))
     kreise = Checkboxes("Kreise und kreisfreie Städte", choices=kreis_choices())
     schulformen = Checkboxes("Schulformen", choices=choices(sorted(SCHULFORMEN.items(), key=lambda item: item[1])))
+    traeger = StringField(
+        "Trägernummern",
+        validators=[Length(max=400)],
+        description="Die Nummern der Schulträger aus dem Schulverzeichnis, mehrere durch Komma getrennt, z. B. 5978036.",
+    )
 
     def validate_email(self, field):
         """The service's rule, checked here too so that it shows together with the form's own messages."""
@@ -95,7 +107,11 @@ class AccountForm(GermanForm):
             "kreise": list(self.kreise.data or []) if "kreise" in used else [],
             "bezirke": list(self.bezirke.data or []) if "bezirke" in used else [],
             "schulformen": list(self.schulformen.data or []) if "schulformen" in used else [],
+            "traeger": self.traeger_numbers() if "traeger" in used else [],
         }
+
+    def traeger_numbers(self) -> list[str]:
+        return [number for number in SEPARATORS.split(self.traeger.data or "") if number]
 
     def wants_school(self) -> bool:
         return "school" in ROLE_FIELDS.get(self.role.data, ()) and bool(self.school.data)
@@ -108,17 +124,25 @@ class AccountForm(GermanForm):
         self.is_leadership.data = bool(membership and membership.is_leadership)
         for kind, field in (("kreis", self.kreise), ("bezirk", self.bezirke), ("schulform", self.schulformen)):
             field.data = [scope.value for scope in user.scopes if scope.kind == kind]
+        self.traeger.data = ", ".join(scope.value for scope in user.scopes if scope.kind == "traeger")
 
     def attach_problems(self, problems: dict[str, str]) -> list[str]:
         """Put the service's messages on their fields; returns those that belong to no field."""
         left = []
         for key, message in problems.items():
-            name = PROBLEM_FIELDS.get(key)
+            name = "traeger" if key == "scope" and self.role.data == "traeger" else PROBLEM_FIELDS.get(key)
             if name is None:
                 left.append(message)
             else:
                 self[name].errors = [*self[name].errors, message]
         return left
+
+
+class InvitationFileForm(GermanForm):
+    file = FileField(
+        "CSV-Datei mit den Teammitgliedern",
+        validators=[FileRequired("Bitte wählen Sie die CSV-Datei aus.")],
+    )
 
 
 class EraseForm(GermanForm):

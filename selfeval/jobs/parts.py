@@ -22,9 +22,11 @@ from flask import current_app
 from sqlalchemy import exists, select, update
 
 from ..extensions import db
-from ..models import ReportJobPart, ReportJobRow
+from ..models import ReportJobPart, ReportJobRow, User
 from ..models.types import utcnow
+from ..permissions import account_key
 from ..reports.model import ReportData
+from ..services.errors import NotFound
 from ..services.reports import batch_by_ids, write_reports
 from ..storage import Storage, open_storage
 from . import state
@@ -107,8 +109,9 @@ def _render(part_id: int, job_id: str, position: int, school_ids: list[int]) -> 
     key = part_key(job_id, position)
     try:
         round_, schools = batch_by_ids(job.round_id, school_ids)  # the round gone meanwhile: the part fails (below)
+        reader = _reader(job)  # each report holds what its school shares with whoever started the job (issue 19)
         with storage().writing(key) as file, zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as archive:
-            write_reports(round_, schools, archive.writestr, progress=progress)
+            write_reports(round_, schools, archive.writestr, progress=progress, reader=reader)
     except Cancelled:
         raise
     except Exception:
@@ -118,6 +121,14 @@ def _render(part_id: int, job_id: str, position: int, school_ids: list[int]) -> 
         _save(part_id, {"done": 0, "failed": len(school_ids)}, state="failed", errors=[problem])  # Cancelled if gone
         return
     _save(part_id, counts, state="done", result_key=key, errors=errors)
+
+
+def _reader(job: ReportJobRow) -> User:
+    """The account that started the job; never anyone else, not even a later account with the same id."""
+    user = db.session.get(User, job.reader_id)
+    if user is None or account_key(user) != job.owner:
+        raise NotFound("the account that started the job is gone")
+    return user
 
 
 def _save(part_id: int, counts: dict[str, int], **finished) -> None:

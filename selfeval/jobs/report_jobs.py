@@ -124,7 +124,8 @@ def start_job(user: User, round_: Round, selection: ReportSelection) -> ReportJo
     size = current_app.config["SELFEVAL_REPORT_PART_SIZE"]
     ids = [school.id for school in schools]
     row = ReportJobRow(
-        id=state.new_job_id(), owner=owner, round_id=round_.id, round_name=round_.name, round_slug=round_.slug,
+        id=state.new_job_id(), owner=owner, reader_id=user.id,
+        round_id=round_.id, round_name=round_.name, round_slug=round_.slug,
         state="queued", total=len(ids), errors=[],
         parts=[_part(position, ids[start : start + size]) for position, start in enumerate(range(0, len(ids), size))],
     )  # fmt: skip

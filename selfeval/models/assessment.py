@@ -41,6 +41,8 @@ class Assessment(db.Model):
     delete_sheets_on_submit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: … and the page "Wo wir uns einig und uneinig waren" in the report.
     spread_in_report: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The team released its comments (Belege/Anmerkungen) to supervision and the Schulträger (permissions.can_view_shared_texts).
+    comments_released: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     school = relationship("School")
     round = relationship("Round")

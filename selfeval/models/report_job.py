@@ -28,6 +28,9 @@ class ReportJobRow(db.Model):
     id: Mapped[str] = mapped_column(String(22), primary_key=True)
     #: permissions.account_key of the account that started it (not the user id: ids are reused on SQLite).
     owner: Mapped[str] = mapped_column(String(32), index=True)
+    #: The id of that account, to render each report as the school shares it with its reader (issue 19); trusted
+    #: only together with `owner`, which tells a reused id apart.
+    reader_id: Mapped[int] = mapped_column(Integer)
     #: The round's id, name and slug when the job started: a deleted round fails the job, it does not lose it.
     round_id: Mapped[int] = mapped_column(Integer)
     round_name: Mapped[str] = mapped_column(String(40))

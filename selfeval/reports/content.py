@@ -45,6 +45,8 @@ class ReportInput:
     comparison_means: Mapping[str, float | None]  # criterion id -> mean of the group; empty when not shown
     previous: PreviousResult | None = None
     offer_lists: tuple[OfferList, ...] = ()  # regional offer lists; only offers that fit the school are shown
+    texts_withheld: bool = False  # the team did not share its comments with the reader: `comments` is empty
+    scores_withheld: bool = False  # a draft, for a reader outside the team: `scores` and `comments` are empty
 
 
 def build_report(source: ReportInput) -> ReportData:
@@ -104,6 +106,8 @@ def build_report(source: ReportInput) -> ReportData:
         ),
         offers_note=catalog.offers_note_for(profile),
         tied_areas=tied,
+        texts_withheld=source.texts_withheld,
+        scores_withheld=source.scores_withheld,
     )
 
 

@@ -130,6 +130,10 @@ class ReportData:
     tied_areas: tuple[Highlight, ...] = ()
     #: The team's spread per criterion (issue 21), only if the team chose the page and only in the team's own copy.
     spread: tuple[SpreadCriterion, ...] = ()
+    #: The team did not release its comments to this report's reader: none are printed, and the report says so.
+    texts_withheld: bool = False
+    #: A draft, made for a reader outside the team: never rendered (services.reports.DraftNotShared).
+    scores_withheld: bool = False
 
     @property
     def has_previous(self) -> bool:

@@ -269,6 +269,8 @@ def _list_style() -> TableStyle:
 
 def _criteria(data: ReportData) -> list:
     out = [CondPageBreak(60 * mm), _p("Ergebnisse je Kriterium", "h2")]
+    if data.texts_withheld:
+        out.append(_p(text.TEXTS_WITHHELD, "small"))
     for criterion in data.criteria:
         out += _criterion_section(criterion, data)
     return out
@@ -372,7 +374,8 @@ def _closing(data: ReportData) -> list:
     out = [CondPageBreak(40 * mm), _p("Hinweise", "h2"), _p(text.method_note(data), "small")]
     if data.catalog_source:
         out.append(_p(f"Grundlage: {data.catalog_title} ({data.catalog_source}).", "small"))
-    out.append(_p(text.PRIVACY_NOTE, "small"))
+    if not data.texts_withheld:  # without the team's comments, the report is no more private than its scores
+        out.append(_p(text.PRIVACY_NOTE, "small"))
     return out
 
 

@@ -180,3 +180,11 @@ def spread_range(low: int | None, high: int | None, disagreement: bool) -> str:
     if low is None or high is None:
         return "–"
     return f"{low} bis {high}" + (" (stark uneinig)" if disagreement else "")
+
+#: Where the team did not release its Belege/Anmerkungen to the reader (supervision, Schulträger): one calm sentence.
+TEXTS_WITHHELD = "Die Anmerkungen des Teams sind nicht enthalten, weil die Schule sie nicht freigegeben hat."
+#: A draft, for everyone outside the team: only how far it got.
+DRAFT_WITHHELD = (
+    "Die Bewertung ist noch nicht abgeschlossen. Ein Entwurf gehört dem Team: Werte und Anmerkungen "
+    "sind erst nach dem Abschluss sichtbar."
+)

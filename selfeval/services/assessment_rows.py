@@ -53,6 +53,7 @@ class SchoolFacts:
     schulnummer: str
     kreis: str
     schulform: str
+    traeger_nummer: str | None
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Fetched:
     snapshot_digest: str | None = None
     status: str = "draft"
     phase: str = SHARED_PHASE
+    comments_released: bool = False
     version: int = 0
     submitted_at: datetime | None = None
     submitted_by: str = ""
@@ -152,11 +154,11 @@ def _fetch_statement(by_address: bool, merging: bool) -> Select:
         .scalar_subquery()
     )
     columns: list[Any] = [
-        _schools.c.id, _schools.c.schulnummer, _schools.c.kreis, _schools.c.schulform,
+        _schools.c.id, _schools.c.schulnummer, _schools.c.kreis, _schools.c.schulform, _schools.c.traeger_nummer,
         _rounds.c.id.label("round_id"), _rounds.c.slug, _rounds.c.name, _rounds.c.is_open,
         _rounds.c.catalog_snapshot_id.label("round_snapshot_id"), previous_slug.label("previous_slug"),
         _assessments.c.id.label("assessment_id"), _snapshots.c.id.label("snapshot_id"), _snapshots.c.digest,
-        _assessments.c.status, _assessments.c.phase,
+        _assessments.c.status, _assessments.c.phase, _assessments.c.comments_released,
         _assessments.c.version, _assessments.c.submitted_at, _submitter.c.display_name.label("submitter_name"),
         _ratings.c.id.label("rating_id"), _ratings.c.indicator_id, _ratings.c.score, _ratings.c.comment,
         _ratings.c.changed_in_version, _ratings.c.updated_at, _ratings.c.updated_by_id,
@@ -235,7 +237,7 @@ def _fetched(rows, *, with_school: bool) -> Fetched:
     first = rows[0]
     result = Fetched()
     if with_school:
-        result.school = SchoolFacts(first.id, first.schulnummer, first.kreis, first.schulform)
+        result.school = SchoolFacts(first.id, first.schulnummer, first.kreis, first.schulform, first.traeger_nummer)
         if first.round_id is not None:
             result.round = RoundFacts(first.round_id, first.slug, first.name, first.is_open, first.round_snapshot_id)
             result.previous_round_slug = first.previous_slug
@@ -244,7 +246,7 @@ def _fetched(rows, *, with_school: bool) -> Fetched:
         return result
     result.assessment_id = first.assessment_id
     result.status, result.version, result.submitted_at = first.status, first.version, first.submitted_at
-    result.phase = first.phase
+    result.phase, result.comments_released = first.phase, bool(first.comments_released)
     result.submitted_by = (first.submitter_name or ERASED_ACCOUNT) if first.submitted_at else ""
     for row in rows:
         if row.indicator_id is None:

@@ -15,6 +15,7 @@ from ..database import changed_rows, insert_or_ignore, undo_only_this_statement
 from ..extensions import db
 from ..models import Assessment, Membership, Rating, Round, School, User
 from ..models.types import utcnow
+from ..permissions import can_release_texts
 from ..scoring import AssessmentScores, missing_indicators, score_assessment
 from ..vocabulary import INDIVIDUAL_PHASE, SHARED_PHASE
 from . import assessment_rows as rows
@@ -54,6 +55,8 @@ class AssessmentState:
     #: How the team rates (vocabulary.ASSESSMENT_PHASES; services.consensus): in the individual phase the shared
     #: form is closed.
     phase: str = SHARED_PHASE
+    #: The team released its comments to supervision and the Schulträger (permissions.can_view_shared_texts).
+    comments_released: bool = False
 
     def rating(self, indicator_id: str) -> RatingState:
         return self.ratings.get(indicator_id, EMPTY_RATING)
@@ -72,6 +75,10 @@ class AssessmentState:
     @property
     def is_editable(self) -> bool:
         return self.status == "draft" and self.round_is_open and self.phase != INDIVIDUAL_PHASE
+
+    def without_texts(self) -> AssessmentState:
+        """The same assessment with every comment left out: what a reader sees whom the team did not share them with."""
+        return replace(self, ratings={key: replace(r, comment="") for key, r in self.ratings.items()})
 
 
 class AssessmentLocked(ServiceError):
@@ -149,6 +156,7 @@ def state_of(fetched: rows.Fetched, schulnummer: str, round_: rows.RoundFacts) -
         submitted_at=fetched.submitted_at,
         submitted_by=fetched.submitted_by,
         phase=fetched.phase,
+        comments_released=fetched.comments_released,
     )
 
 
@@ -227,8 +235,13 @@ def _as_fields(value: tuple[int | None, str]) -> dict[str, object]:
     return {"score": value[0], "comment": value[1] or ""}
 
 
-def submit(school: School, round_: Round, user: User, base_version: int) -> AssessmentState:
-    """Close the assessment: every indicator rated, a Schulleitung member on the team."""
+def submit(
+    school: School, round_: Round, user: User, base_version: int, *, release_comments: bool = False
+) -> AssessmentState:
+    """Close the assessment: every indicator rated, a Schulleitung member on the team.
+
+    `release_comments`: the team shares its Belege/Anmerkungen with supervision and the Schulträger (off by default).
+    """
     assessment = _find(school, round_)
     if assessment is None:
         state = load_state(school, round_)
@@ -242,8 +255,34 @@ def submit(school: School, round_: Round, user: User, base_version: int) -> Asse
     _claim_next_version(assessment, base_version, status="submitted", submitted_at=_now(), submitted_by_id=user.id)
     delete_sheets_if_chosen(assessment)  # the team's choice for its individual sheets (services.consensus)
     audit.record("assessment.submitted", actor=user, school=school, round_=round_)
+    if release_comments != assessment.comments_released:
+        _record_release(assessment, release_comments, user)
     db.session.flush()
     return state_of_model(assessment)
+
+
+def set_comments_released(school: School, round_: Round, user: User, released: bool) -> AssessmentState:
+    """Release the comments to supervision and the Schulträger, or take the release back: a Schulleitung member's
+    decision, audited; also after submission and in a closed round (it changes who reads, not what was rated)."""
+    if not can_release_texts(user, school):
+        raise NotLeadership("Nur ein Mitglied der Schulleitung im Team kann die Freigabe ändern.")
+    assessment = _find(school, round_)
+    if assessment is None:
+        raise NotFound("Diese Schule hat in dieser Runde noch keine Bewertung.")
+    if released != assessment.comments_released:
+        _record_release(assessment, released, user)
+    db.session.flush()
+    return state_of_model(assessment)
+
+
+def _record_release(assessment: Assessment, released: bool, user: User) -> None:
+    before = {"comments_released": assessment.comments_released}
+    assessment.comments_released = released
+    changes = audit.diff(before, {"comments_released": released})
+    audit.record(
+        "assessment.comments_released" if released else "assessment.comments_withdrawn",
+        actor=user, school=assessment.school, round_=assessment.round, changes=changes,
+    )  # fmt: skip
 
 
 def reopen(school: School, round_: Round, user: User) -> AssessmentState:
@@ -383,6 +422,7 @@ def state_of_model(assessment: Assessment) -> AssessmentState:
         submitted_at=assessment.submitted_at,
         submitted_by=_author(assessment.submitted_by) if assessment.submitted_at else "",
         phase=assessment.phase,
+        comments_released=bool(assessment.comments_released),
     )
 
 

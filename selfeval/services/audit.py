@@ -33,6 +33,8 @@ ACTIONS: dict[str, str] = {
     "assessment.submitted": SUBMITTED_EVENT,
     "assessment.reopened": REOPENED_EVENT,
     "assessment.phase_changed": "Arbeitsweise der Bewertung geändert",
+    "assessment.comments_released": "Anmerkungen freigegeben",
+    "assessment.comments_withdrawn": "Freigabe der Anmerkungen zurückgenommen",
     "user.created": "Konto angelegt",
     "user.updated": "Konto geändert",
     "user.invited": "Einladung erstellt",
@@ -63,7 +65,10 @@ ACTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "angebote": ("Angebote der Medienberatungen", ("offer.",)),
 }
 #: The actions a team sees as the history of its own assessment.
-ASSESSMENT_ACTIONS = ("rating.changed", "assessment.submitted", "assessment.reopened")
+ASSESSMENT_ACTIONS = (
+    "rating.changed", "assessment.submitted", "assessment.reopened", "assessment.comments_released",
+    "assessment.comments_withdrawn",
+)  # fmt: skip
 
 
 def actor_name(actor: User | None, without_account: str = CLI_ACTOR) -> str:

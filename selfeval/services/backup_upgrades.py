@@ -1,7 +1,7 @@
 """Backups of an older schema revision that a restore brings up to date itself (services.backup).
 
-Only changes that need no judgement belong here: a new nullable column is None in every old row, a new table
-has no rows. Older
+Only changes that need no judgement belong here: a new nullable column is None in every old row (a new flag has its
+default), a new table has no rows. Older
 backups still go the documented way: restore them with the version of selfeval that wrote them, then
 `selfeval db upgrade`.
 """
@@ -20,6 +20,8 @@ DOCUMENT_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "9d41b7e2a6c8": ("d870c8273d2d", lambda tables: _add_consensus(tables)),
     # The report job tables are not backed up (services.backup): the document is the same.
     "d870c8273d2d": ("3b8d0e6f1a27", lambda tables: None),
+    # Nothing was released before the column existed (the migration's default too).
+    "3b8d0e6f1a27": ("e3a8f1c6b2d7", lambda tables: _add_columns(tables, "assessments", ("comments_released",), False)),
 }
 #: What revision d870c8273d2d's server defaults give an assessment stored before it: the shared form, options off.
 ASSESSMENT_PHASE_DEFAULTS = {
@@ -65,8 +67,8 @@ def _add_table(tables: dict[str, Any], table: str) -> None:
     tables.setdefault(table, [])
 
 
-def _add_columns(tables: dict[str, Any], table: str, columns: tuple[str, ...]) -> None:
+def _add_columns(tables: dict[str, Any], table: str, columns: tuple[str, ...], value: Any = None) -> None:
     for row in tables.get(table) or []:
         if isinstance(row, dict):
             for column in columns:
-                row.setdefault(column, None)
+                row.setdefault(column, value)

@@ -50,7 +50,10 @@ LOGINS = (
     ("gymnasien@demo.selfeval.de", DEMO_PASSWORD, "Schulaufsicht Gymnasien, Bezirksregierung Arnsberg"),
     ("medienberatung@demo.selfeval.de", DEMO_PASSWORD, "Medienberatung Dortmund und Bochum"),
     ("verwaltung@demo.selfeval.de", DEMO_PASSWORD, "Verwaltung (alle Schulen)"),
+    ("schultraeger@demo.selfeval.de", DEMO_PASSWORD, "Schulträger Stadt Unna (Kreis Unna)"),
 )
+#: The Trägernummer of the Stadt Unna in the demo (demo_area.traeger_of: a town's schools carry its AGS).
+UNNA = "05978036"
 
 
 def load_demo_content(catalog: Catalog) -> DemoSummary:
@@ -72,6 +75,7 @@ def _build(catalog: Catalog) -> None:
     create_user(LOGINS[4][0], "Markus Hoffmann", "supervisor", DEMO_PASSWORD, bezirke=["Arnsberg"], schulformen=["20"])
     adviser = create_user(LOGINS[5][0], "Şebnem Kaya", "adviser", DEMO_PASSWORD, kreise=["05913", "05911"])
     create_user(LOGINS[6][0], "Verwaltung selfeval", "admin", DEMO_PASSWORD)
+    create_user(LOGINS[7][0], "Schulverwaltungsamt Unna", "traeger", DEMO_PASSWORD, traeger=[UNNA])
     # For the admin pages: an invitation not yet taken up, and a colleague who left the team.
     invited = create_user("einladung@demo.selfeval.de", "Nina Neumann", "team", None, school=grundschule)
     issue_password_link(invited, "invite", actor=None)

@@ -21,6 +21,7 @@ from ..extensions import catalogs as registry
 from ..extensions import db
 from ..models import Assessment, CatalogSnapshot, Rating, Round, School, User
 from ..models.types import utcnow
+from ..permissions import can_view_scores, can_view_shared_texts
 from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis_name, kreise, schulform_label
 from ..reports.batch import BatchSummary, Progress, render_batch, report_filename
 from ..reports.content import PreviousResult, ReportInput, build_report
@@ -29,7 +30,7 @@ from ..scoring import aggregate
 from .analytics import comparison_scores, group_for
 from .catalog_snapshots import snapshot_catalog
 from .consensus.spread import spread_for_report
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput, NotFound, ServiceError
 from .offers import database_offer_list
 from .rounds import previous_round
 from .schools import visibility_condition
@@ -56,6 +57,10 @@ def spread_page(school: School, round_: Round) -> tuple[SpreadCriterion, ...]:
 
 class NothingToReport(NotFound):
     """The school has no rated assessment in the round."""
+
+
+class DraftNotShared(ServiceError):
+    """A draft, asked for by a reader outside the team: a draft is the team's (DATENSCHUTZ.md)."""
 
 
 @dataclass(frozen=True)
@@ -102,13 +107,23 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value.strip() for value in values if value.strip()))
 
 
-def report_for(school: School, round_: Round, today: date | None = None, *, for_the_team: bool = False) -> ReportData:
+def report_for(
+    school: School, round_: Round, today: date | None = None, *, for_the_team: bool = False, reader: User | None = None
+) -> ReportData:
     """The report of one school, also for a draft; NothingToReport if nothing is rated yet.
 
     `for_the_team`: the reader is the school's own team, whose copy has the page on its spread if it chose so
     (issue 21); supervision, advisers and admins never get it.
+    `reader`: who reads it (None: the operator at the command line, or the team). A draft is refused to readers
+    outside the team (DraftNotShared); comments the team did not share with the reader are left out, and the
+    report says so.
     """
-    reports = list(iter_reports(round_, [school], statuses=("submitted", "draft"), today=today))
+    reports = list(iter_reports(round_, [school], statuses=("submitted", "draft"), today=today, reader=reader))
+    if reports and reports[0].scores_withheld:
+        raise DraftNotShared(
+            f"Die Bewertung von {school.name} in der Runde {round_.name} ist noch nicht abgeschlossen. "
+            "Ein Entwurf gehört dem Team: Ein Bericht ist erst nach dem Abschluss möglich."
+        )
     if not reports or reports[0].rated == 0:
         raise NothingToReport(f"Für {school.name} liegt in der Runde {round_.name} noch keine Bewertung vor.")
     if for_the_team:
@@ -145,17 +160,25 @@ ReportSink = Callable[[str, bytes], None]
 
 
 def write_reports(
-    round_: Round, schools: Sequence[School], sink: ReportSink, *, progress: Progress | None = None, workers: int = 1
+    round_: Round,
+    schools: Sequence[School],
+    sink: ReportSink,
+    *,
+    progress: Progress | None = None,
+    workers: int = 1,
+    reader: User | None = None,
 ) -> BatchSummary:
     """Render the reports of the schools' submitted assessments in the round into `sink`, named as downloads are.
 
     A report that cannot be made is counted in the summary (and passed to `progress` as failed), not fatal.
+    `reader`: as in report_for (comments not shared with the reader are left out).
     """
 
     def named(data: ReportData, pdf: bytes) -> None:
         sink(report_filename(data, round_.slug), pdf)
 
-    return render_batch(iter_reports(round_, schools, today=None), named, workers=workers, progress=progress)
+    reports = iter_reports(round_, schools, today=None, reader=reader)
+    return render_batch(reports, named, workers=workers, progress=progress)
 
 
 def batch_by_ids(round_id: int, school_ids: Sequence[int]) -> tuple[Round, list[School]]:
@@ -168,9 +191,19 @@ def batch_by_ids(round_id: int, school_ids: Sequence[int]) -> tuple[Round, list[
 
 
 def iter_reports(
-    round_: Round, schools: Sequence[School], *, statuses: tuple[str, ...] = ("submitted",), today: date | None = None
+    round_: Round,
+    schools: Sequence[School],
+    *,
+    statuses: tuple[str, ...] = ("submitted",),
+    today: date | None = None,
+    reader: User | None = None,
 ) -> Iterator[ReportData]:
-    """Report data for each school with an assessment of one of `statuses`, in the given order, loaded in chunks."""
+    """Report data for each school with an assessment of one of `statuses`, in the given order, loaded in chunks.
+
+    With a `reader`, each report holds what the school shares with that reader (permissions.can_view_scores and
+    can_view_shared_texts): a draft's report to a reader outside the team is marked `scores_withheld` and holds
+    no scores or comments; unshared comments are left out and `texts_withheld` is set.
+    """
     created_on = today or local_date(utcnow())
     earlier = previous_round(round_)
     groups = comparison_scores(round_, sorted({school.schulform for school in schools}))
@@ -186,6 +219,9 @@ def iter_reports(
             assessment = current.get(school.id)
             if assessment is None:
                 continue
+            scores_shown = reader is None or can_view_scores(reader, school, assessment)
+            texts_shown = reader is None or can_view_shared_texts(reader, school, assessment)
+            rated = ratings.get(assessment.id, {}) if scores_shown else {}
             source = ReportInput(
                 catalog=_catalog(catalogs, assessment.catalog_snapshot_id),
                 school=_school(school),
@@ -193,8 +229,10 @@ def iter_reports(
                 is_submitted=assessment.status == "submitted",
                 submitted_on=local_date(assessment.submitted_at) if assessment.submitted_at else None,
                 created_on=created_on,
-                scores={key: score for key, (score, _comment) in ratings.get(assessment.id, {}).items()},
-                comments={key: comment for key, (_score, comment) in ratings.get(assessment.id, {}).items() if comment},
+                scores={key: score for key, (score, _comment) in rated.items()},
+                comments={key: comment for key, (_score, comment) in rated.items() if comment} if texts_shown else {},
+                texts_withheld=not texts_shown,
+                scores_withheld=not scores_shown,
                 **_comparison(_group(groups, school), school.schulform),
                 previous=_previous(earlier, previous.get(school.id), ratings, catalogs),
                 offer_lists=offer_lists,
@@ -202,14 +240,15 @@ def iter_reports(
             yield build_report(source)
 
 
-#: An assessment's id, school_id, status, submitted_at and catalog_snapshot_id (what a report needs of it).
-AssessmentColumns = Row[int, int, str, datetime | None, int]
+#: An assessment's id, school_id, status, submitted_at, catalog_snapshot_id and comments_released (what a report needs).
+AssessmentColumns = Row[int, int, str, datetime | None, int, bool]
 
 
 def _assessments(round_: Round, schools: Sequence[School], statuses: tuple[str, ...]) -> dict[int, AssessmentColumns]:
     """school id -> the assessment's columns we need (no relationships are loaded)."""
     query = select(
-        Assessment.id, Assessment.school_id, Assessment.status, Assessment.submitted_at, Assessment.catalog_snapshot_id
+        Assessment.id, Assessment.school_id, Assessment.status, Assessment.submitted_at, Assessment.catalog_snapshot_id,
+        Assessment.comments_released,
     ).where(
         Assessment.round_id == round_.id,
         Assessment.school_id.in_([school.id for school in schools]),

@@ -14,6 +14,7 @@ from ..limits import CONTROL_CHARACTERS, MAX_ORT_LENGTH, MAX_SCHOOL_NAME_LENGTH
 from ..models import Membership, Round, School, User
 from ..reference import RECHTSFORMEN, SCHULFORMEN, kreis, unknown_kreis_message
 from ..reference import kreise as all_kreise
+from ..roles import BEZIRK, KREIS, SCHULFORM, SCHULTRAEGER, SCOPED_ROLES, SUPERVISOR, TRAEGER
 from . import audit
 from .errors import InvalidInput, NotFound
 from .paging import Page, paginate
@@ -31,7 +32,6 @@ class TraegerFields(TypedDict, total=False):
     traeger_nummer: str | None
     traeger_name: str | None
     rechtsform: str | None
-#: Control characters: PostgreSQL refuses NUL, XML (the XLSX export) most of the others.
 
 
 def add_school(
@@ -157,6 +157,10 @@ def get_school_and_round(schulnummer: str, round_slug: str) -> tuple[School, Rou
     if row.Round is None:
         raise NotFound(f"Erhebungsrunde {round_slug} nicht gefunden")
     return row.School, row.Round
+def traeger_name(traeger_nummer: str) -> str:
+    """The Schulträger's name as a school of this Trägernummer gives it ("" if none does)."""
+    query = select(School.traeger_name).where(School.traeger_nummer == traeger_nummer, School.traeger_name.is_not(None))
+    return db.session.scalars(query.limit(1)).first() or ""
 
 
 def schools_visible_to(user: User) -> list[School]:
@@ -188,19 +192,25 @@ def visibility_condition(user: User):
         return true()
     if user.role == "team":
         return School.id.in_(select(Membership.school_id).where(Membership.user_id == user.id))
-    if user.role in ("supervisor", "adviser"):
+    if user.role in SCOPED_ROLES:
         return _scope_condition(user)
     return None
 
 
 def _scope_condition(user: User):
-    kreise = {s.value for s in user.scopes if s.kind == "kreis"}
-    if user.role == "supervisor":
-        bezirke = {s.value for s in user.scopes if s.kind == "bezirk"}
+    """The SQL of permissions.is_in_scope: the same rule, for lists and statistics."""
+    kreise = {s.value for s in user.scopes if s.kind == KREIS}
+    traeger = {s.value for s in user.scopes if s.kind == SCHULTRAEGER}
+    if user.role == TRAEGER:
+        return School.traeger_nummer.in_(traeger)
+    if user.role == SUPERVISOR:
+        bezirke = {s.value for s in user.scopes if s.kind == BEZIRK}
         kreise |= {k.key for k in all_kreise().values() if k.bezirksregierung in bezirke}
-        schulformen = {s.value for s in user.scopes if s.kind == "schulform"}
+        area = or_(School.kreis.in_(kreise), School.traeger_nummer.in_(traeger))
+        schulformen = {s.value for s in user.scopes if s.kind == SCHULFORM}
         if schulformen:
-            return School.kreis.in_(kreise) & School.schulform.in_(schulformen)
+            return area & School.schulform.in_(schulformen)
+        return area
     return School.kreis.in_(kreise)
 
 

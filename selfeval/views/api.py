@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from ..exports import ExportData, to_csv, to_xlsx
 from ..extensions import catalogs, csrf
 from ..models import School
-from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment
+from ..permissions import can_edit_assessment, can_use_analytics, can_view_assessment, can_view_scores, can_view_shared_texts
 from ..reference import kreis
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
@@ -109,7 +109,13 @@ def catalog():
 def get_assessment(schulnummer: str, round_slug: str):
     fetched, round_ = _fetch_assessment(schulnummer, round_slug, write=False)
     state = assessments.state_of(fetched, schulnummer, round_)
-    return _state_response(state, fetched.previous_round_slug)
+    school = fetched.school
+    assert school is not None  # noqa: S101 - _fetch_assessment refuses an unknown school  # nosec B101
+    shared = {
+        "scores_shown": can_view_scores(g.api_user, school, state),
+        "texts_shown": can_view_shared_texts(g.api_user, school, state),
+    }
+    return _state_response(state, fetched.previous_round_slug, **shared)
 
 
 @blueprint.put("/schools/<schulnummer>/assessments/<round_slug>")
@@ -219,9 +225,13 @@ def report_pdf(schulnummer: str, round_slug: str):
     """The improvement report of one school and round as PDF (drafts are marked as such)."""
     school, round_ = _school_and_round(schulnummer, round_slug, write=False)
     try:
-        data = reports.report_for(school, round_, for_the_team=can_edit_assessment(g.api_user, school))
+        data = reports.report_for(
+            school, round_, for_the_team=can_edit_assessment(g.api_user, school), reader=g.api_user
+        )
     except reports.NothingToReport as exc:
         raise ApiError(404, str(exc)) from None
+    except reports.DraftNotShared as exc:
+        raise ApiError(403, str(exc)) from None
     return pdf_response(cached_pdf(data), report_filename(data, round_.slug))
 
 
@@ -386,7 +396,15 @@ def _previous_or(known: str | None, state: assessments.AssessmentState) -> str |
     return previous_slug(state) if known is _UNKNOWN else known
 
 
-def _state_response(state: assessments.AssessmentState, previous: str | None = _UNKNOWN):
-    response = make_response(jsonify(state_to_json(state, _previous_or(previous, state))))
+def _state_response(
+    state: assessments.AssessmentState,
+    previous: str | None = _UNKNOWN,
+    *,
+    scores_shown: bool = True,
+    texts_shown: bool = True,
+):
+    """PUT and submit answer the team, which sees everything; GET answers what the school shares with the caller."""
+    document = state_to_json(state, _previous_or(previous, state), scores_shown=scores_shown, texts_shown=texts_shown)
+    response = make_response(jsonify(document))
     response.headers["ETag"] = f'"{state.version}"'
     return response

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..catalog import indicator_letter
 from ..forms.rating import changed_ratings, fill_indicator, form_with_input, make_rating_form
-from ..permissions import can_use_analytics, can_view_team_names
+from ..permissions import can_use_analytics, can_view_scores, can_view_team_names
 from ..services import assessments
 from ..services.accounts import team_members, team_size
 from ..services.assessments import AssessmentState
@@ -58,6 +58,8 @@ def overview():
         size=None if names else team_size(g.school),
         has_leadership=assessments.has_leadership_member(g.school),
         is_leadership=assessments.is_leadership_member(current_user, g.school),
+        # A draft is the team's: others see how far it got, not its values (DATENSCHUTZ.md).
+        scores_visible=can_view_scores(current_user, g.school, state),
     )
 
 
@@ -269,7 +271,10 @@ def submit():
     if request.method == "POST":
         refusals = (assessments.VersionConflict, assessments.NotReadyToSubmit, assessments.AssessmentLocked, ValueError)
         with attempt(*refusals) as failed:  # a refusal leaves nothing of the attempt behind
-            assessments.submit(g.school, g.round, current_user, int(request.form.get("base_version", "-1")))
+            assessments.submit(
+                g.school, g.round, current_user, int(request.form.get("base_version", "-1")),
+                release_comments=request.form.get("anmerkungen_freigeben") == "ja",
+            )  # fmt: skip
         if failed.error is None:
             flash("Die Bewertung ist abgeschlossen.", "success")
             return redirect(url_for("results.results"))

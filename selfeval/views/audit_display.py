@@ -36,6 +36,7 @@ FIELD_LABELS = {
     "warnings": "Warnungen",
     "catalog": "Leitfaden",
     "is_open": STATE_COLUMN,
+    "comments_released": "Anmerkungen für Schulaufsicht und Schulträger",
 }
 #: Fields whose value is a long free text (shown folded away on the pages).
 TEXT_FIELDS = ("comment",)
@@ -61,6 +62,7 @@ def audit_value(field: str, value) -> str:
         "role": lambda v: ROLE_LABELS.get(v, v),
         "active": lambda v: "aktiv" if v else "deaktiviert",
         "is_open": lambda v: "offen" if v else "geschlossen",
+        "comments_released": lambda v: "freigegeben" if v else "nicht freigegeben",
         "schulform": schulform_label,
         "kreis": lambda v: f"{kreis_name(v)} ({v})",
         "scopes": _scopes_text,

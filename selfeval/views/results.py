@@ -6,10 +6,10 @@ and admins (the supervision overview links here). The rating pages are in `asses
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..permissions import can_view_history
+from ..permissions import can_release_texts, can_view_history, can_view_scores, can_view_shared_texts
 from ..reports import text as report_text
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
@@ -17,9 +17,11 @@ from ..scoring.aggregate import MIN_GROUP_SIZE
 from ..services import assessments, audit
 from ..services.analytics import comparison_group
 from ..services.assessments import AssessmentState
+from ..services.errors import NotFound
 from ..services.history import school_history
-from ..services.reports import NothingToReport, report_for
+from ..services.reports import DraftNotShared, NothingToReport, report_for
 from ..services.rounds import previous_round as previous_round_of
+from ..unit_of_work import attempt
 from .audit_display import indicator_titles
 from .charts import history_charts, report_chart, results_chart
 from .downloads import pdf_response
@@ -37,6 +39,12 @@ def _comparable(state: AssessmentState, previous: AssessmentState) -> bool:
 @blueprint.get("/schulen/<schulnummer>/<round_slug>/ergebnis")
 def results():
     state = assessments.load_state(g.school, g.round)
+    if not can_view_scores(current_user, g.school, state):
+        # A draft, to a reader outside the team: its status and how far it got, nothing it says.
+        return render_template("results/withheld.html", state=state, text=report_text)
+    texts_shared = can_view_shared_texts(current_user, g.school, state)
+    if not texts_shared:
+        state = state.without_texts()
     previous_round = previous_round_of(g.round)
     previous = assessments.load_state(g.school, previous_round) if previous_round else None
     if previous is not None and not _comparable(state, previous):
@@ -53,7 +61,26 @@ def results():
         min_group_size=MIN_GROUP_SIZE,
         chart=results_chart(state, previous, group),
         text=report_text,
+        texts_shared=texts_shared,
+        can_release=can_release_texts(current_user, g.school) and state.status == "submitted",
     )
+
+
+@blueprint.post("/schulen/<schulnummer>/<round_slug>/freigabe")
+def release():
+    """A Schulleitung member releases the team's comments to supervision and the Schulträger, or takes it back."""
+    if not can_release_texts(current_user, g.school):
+        abort(403)
+    released = request.form.get("freigeben") == "ja"
+    with attempt(assessments.NotLeadership, NotFound) as failed:
+        assessments.set_comments_released(g.school, g.round, current_user, released)
+    if failed.error is not None:
+        flash(str(failed.error), "error")
+    elif released:
+        flash("Die Anmerkungen sind für Schulaufsicht und Schulträger freigegeben.", "success")
+    else:
+        flash("Die Anmerkungen sind nicht mehr für Schulaufsicht und Schulträger freigegeben.", "success")
+    return redirect(url_for("results.results"))
 
 
 def _has_past_result(history) -> bool:
@@ -94,9 +121,9 @@ def report():
 
 
 def _report_or_none():
-    """The report of this page's school and round, or None with a message why there is none yet."""
+    """The report of this page's school and round as the reader may see it, or None with a message why there is none."""
     try:
-        return report_for(g.school, g.round, for_the_team=g.can_edit)
-    except NothingToReport as exc:
+        return report_for(g.school, g.round, for_the_team=g.can_edit, reader=current_user)
+    except (NothingToReport, DraftNotShared) as exc:
         flash(str(exc), "error")
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -20,9 +21,21 @@ from .api_models import catalog as catalog_models
 from .api_models import consensus as consensus_models
 
 
-def state_to_json(state: AssessmentState, previous_round: str | None) -> dict[str, Any]:
-    """The assessment document; `previous_round` is the slug of the round before (None for the first)."""
+def state_to_json(
+    state: AssessmentState, previous_round: str | None, *, scores_shown: bool = True, texts_shown: bool = True
+) -> dict[str, Any]:
+    """The assessment document; `previous_round` is the slug of the round before (None for the first).
+
+    `scores_shown` / `texts_shown`: what the school shares with the caller (permissions.can_view_scores and
+    can_view_shared_texts); what it does not share is null or empty, and the document says so.
+    """
     scores = state.scores
+    completeness = scores.completeness
+    if not texts_shown or not scores_shown:
+        state = state.without_texts()
+    if not scores_shown:
+        state = replace(state, ratings={})
+        scores = state.scores
     model = assessment_models.Assessment(
         school=state.schulnummer,
         round=state.round_slug,
@@ -38,10 +51,14 @@ def state_to_json(state: AssessmentState, previous_round: str | None) -> dict[st
             for indicator in state.catalog.indicators
         },
         scores=assessment_models.Scores(overall=scores.overall, criteria=scores.criteria),
-        completeness=scores.completeness,
+        completeness=completeness,
         submitted_at=state.submitted_at.isoformat() if state.submitted_at else None,
+        scores_withheld=not scores_shown,
+        comments_withheld=scores_shown and not texts_shown,
     )
-    return model.model_dump(mode="json")
+    # The flags appear only when something is withheld: the team's document stays as it always was.
+    unset = {name for name in ("scores_withheld", "comments_withheld") if not getattr(model, name)}
+    return model.model_dump(mode="json", exclude=unset)
 
 
 def sheet_to_json(sheet: SheetState) -> dict[str, Any]:

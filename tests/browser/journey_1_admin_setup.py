@@ -24,7 +24,7 @@ NAME_HINT = "So erscheint die Person auf den Seiten und im Protokoll."
 
 def admin_imports_directory_and_creates_round_and_accounts(open_tab, scan, story, focus_audit):
     tab = open_tab()
-    schulnummer, name, schulform, kreis, _ort, _line = SCHOOL
+    schulnummer, name, schulform, kreis, *_ = SCHOOL  # then Ort, line, Gemeindeschlüssel, Trägernummer, Rechtsform
     story.school = (schulnummer, name, kreis)
     story.same_kreis_and_schulform = sum(1 for row in DIRECTORY.rows if row[3] == kreis and row[2] == schulform)
     read_public_pages_and_log_in(tab, scan, story)
@@ -198,7 +198,8 @@ def invite(tab, scan, person: tuple[str, str], role: str, story, *, boxes: list[
         page.get_by_role("link", name="Neues Konto").click()
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Name", exact=True).fill(display_name)
-    page.get_by_label("Rolle", exact=True).select_option(role)
+    if open_form:  # "Neues Teammitglied" on a school's page has no role to choose (issue 19)
+        page.get_by_label("Rolle", exact=True).select_option(role)
     for box in boxes:
         page.locator(box).check()
     page.get_by_role("button", name="Konto anlegen und einladen").click()

@@ -266,14 +266,28 @@ def facts(page) -> dict[str, str]:
     return {text(div.dt): text(div.dd) for div in page.select("dl.facts > div")}
 
 
-def test_the_new_account_form_preselects_school_and_role_from_the_address(admin):
-    page = soup_of(admin.get(NEW, query_string={"school": "100001", "role": "team"}))
+def test_new_team_member_from_a_school_page_shows_only_what_a_team_member_needs(admin):
+    """"Neues Teammitglied" (?school=…&role=team): no role to choose, no Kreise, Bezirke, Träger or Schulformen."""
+    response = admin.get(NEW, query_string={"school": "100001", "role": "team"})
+    page = soup_of(response)
+    assert text(page.h1) == "Neues Teammitglied"
     assert page.find("input", attrs={"name": "school"})["value"] == "100001"
-    assert page.select_one("select[name=role] option[selected]")["value"] == "team"
-    assert [text(o) for o in page.select("select[name=role] option")] == [
-        "Team Digitalisierung", "Schulaufsicht", "Medienberatung", "Verwaltung",
-    ]  # fmt: skip
+    assert page.find("input", attrs={"name": "role"})["value"] == "team"
+    assert page.find("input", attrs={"name": "role"})["type"] == "hidden"
+    assert page.select("select[name=role]") == []
+    assert page.select("input[type=checkbox]") == [page.find("input", attrs={"name": "is_leadership"})]
+    assert page.select("input[name=traeger]") == []
+    assert page.find("form", class_="account-form")["action"] == f"{NEW}?school=100001&role=team"
     assert page.find("input", attrs={"name": "school"})["aria-describedby"] == "school-hint"
+
+
+def test_the_new_account_form_offers_every_role_and_area(admin):
+    page = soup_of(admin.get(NEW, query_string={"role": "supervisor"}))
+    assert page.select_one("select[name=role] option[selected]")["value"] == "supervisor"
+    assert [text(o) for o in page.select("select[name=role] option")] == [
+        "Team Digitalisierung", "Schulaufsicht", "Medienberatung", "Schulträger", "Verwaltung",
+    ]  # fmt: skip
+    assert page.find("input", attrs={"name": "traeger"})["aria-describedby"] == "traeger-hint"
     kreise = page.find("fieldset", id="kreise")
     assert text(kreise.legend) == "Kreise und kreisfreie Städte"
     assert [text(fs.legend) for fs in kreise.find_all("fieldset")] == [
@@ -610,7 +624,7 @@ def test_an_invitation_expires_after_72_hours_and_can_be_renewed(app, admin):
     assert app.test_client().get(url).status_code == 404
     page = soup_of(admin.get(f"{USERS}/{user_id}"))
     assert facts(page)["Status"] == "eingeladen, Einladung abgelaufen"
-    assert [text(b) for b in page.select("form button")][1] == "Einladung erneut senden"
+    assert [text(b) for b in page.select("form button")][1] == "Link erneut erzeugen"  # no mail configured here (issue 19)
 
     renewed = link_of(soup_of(post(admin, f"{USERS}/{user_id}/passwort-link")))
     assert renewed != url

@@ -326,7 +326,9 @@ def test_supervisor_of_the_kreis_may_get_but_not_write(app, client, team):
     rate_directly(app, {"k2a": 8}, {"k2a": "Schulprogramm 2024"})
     add_member(app, "leitung@schule.test", leadership=True)
     before = stored(app)
-    assert_state_response(client.get(URL, headers=auth(supervisor)), expected_state(1, {"k2a": (8, "Schulprogramm 2024")}))
+    # A draft is the team's: supervision reads its status and completeness, no score and no comment (issue 19).
+    withheld = expected_state(1, {}) | {"completeness": 1 / 23, "scores_withheld": True}
+    assert_state_response(client.get(URL, headers=auth(supervisor)), withheld)
     responses = [
         put(client, supervisor, {"ratings": {"k2a": {"score": 1}}}, 1),
         client.post(SUBMIT_URL, headers={**auth(supervisor), **if_match(1)}),
@@ -348,7 +350,9 @@ def test_admin_may_get_but_not_write(app, client, team):
         admin = make_token(make_user("admin@selfeval.test", "admin"))
     rate_directly(app, {"k6d": 1})
     before = stored(app)
-    assert_state_response(client.get(URL, headers=auth(admin)), expected_state(1, {"k6d": (1, "")}))
+    # The administration is outside the team too: a draft's status and completeness only (issue 19).
+    withheld = expected_state(1, {}) | {"completeness": 1 / 23, "scores_withheld": True}
+    assert_state_response(client.get(URL, headers=auth(admin)), withheld)
     response = put(client, admin, {"ratings": {"k6d": {"score": 10}}}, 1)
     assert (response.status_code, response.get_json()) == (403, error_body(403))
     assert stored(app) == before

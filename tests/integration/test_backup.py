@@ -54,8 +54,10 @@ BACKED_UP_COLUMNS = {
     "memberships": "id user_id school_id is_leadership",
     "user_scopes": "id user_id kind value",
     "api_tokens": "id user_id token_hash created_at",
-    "assessments": "id school_id round_id catalog_snapshot_id status version created_at updated_at submitted_at submitted_by_id "
-    "phase spread_names_visible delete_sheets_on_submit spread_in_report",
+    "assessments": (
+        "id school_id round_id catalog_snapshot_id status version created_at updated_at submitted_at submitted_by_id "
+        "phase spread_names_visible delete_sheets_on_submit spread_in_report comments_released"
+    ),
     "ratings": "id assessment_id indicator_id score comment changed_in_version updated_at updated_by_id",
     "catalog_snapshots": "id catalog_id version digest content created_at",
     "kreis_offers": "id kreis title provider description contact url schulformen schulstufen target_groups fits version "

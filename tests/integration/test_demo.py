@@ -69,7 +69,7 @@ def snapshot_rows(database: Path) -> list[tuple[str, str]]:
 
 def test_demo_prepares_its_database_prints_the_address_and_serves(tmp_path):
     with running_demo(tmp_path) as (port, banner):
-        assert banner[-13:] == [
+        assert banner[-14:] == [
             "selfeval demo",
             f"  Database:  {tmp_path / 'demo.sqlite3'} (SQLite, demo only; SELFEVAL_DATABASE_URL is not used)",
             "  Catalogue: Leitfaden und Selbstevaluationsraster Digitale Schulentwicklung, version 4",
@@ -82,6 +82,7 @@ def test_demo_prepares_its_database_prints_the_address_and_serves(tmp_path):
             "    gymnasien@demo.selfeval.de       selfeval-demo   Schulaufsicht Gymnasien, Bezirksregierung Arnsberg",
             "    medienberatung@demo.selfeval.de  selfeval-demo   Medienberatung Dortmund und Bochum",
             "    verwaltung@demo.selfeval.de      selfeval-demo   Verwaltung (alle Schulen)",
+            "    schultraeger@demo.selfeval.de    selfeval-demo   Schulträger Stadt Unna (Kreis Unna)",
             "  Stop with Ctrl+C.",
         ]
         assert "<h1>Selbstevaluation Digitale Schulentwicklung</h1>" in fetch(f"http://127.0.0.1:{port}/")

@@ -65,6 +65,25 @@ def test_each_demo_login_sees_a_meaningful_scope(demo):
     )  # fmt: skip
 
 
+def test_the_demo_schultraeger_sees_exactly_the_schools_of_the_stadt_unna(demo):
+    """A kreisangehörige Gemeinde: its schools, not the Kreis Unna's others (Kamen, Lünen, Schwerte, the Kreis's own)."""
+    client = demo.test_client()
+    log_in(client, "schultraeger@demo.selfeval.de")
+    schools = client.get("/api/v1/schools?round=2025-26").get_json()
+
+    assert [(school["schulnummer"], school["name"]) for school in schools] == [
+        ("199005", "Demo-Gesamtschule Unna-Königsborn"),
+        ("199060", "Demo-Grundschule Unna-Massen"),
+        ("199061", "Demo-Grundschule Unna-Hemmerde"),
+        ("199062", "Demo-Grundschule Unna-Mitte"),
+        ("199063", "Demo-Gymnasium Unna"),
+        ("199064", "Demo-Realschule Unna"),
+        ("199065", "Demo-Hauptschule Unna-Königsborn"),
+    ]
+    overview = client.get("/auswertung/?runde=2025-26")
+    assert overview.status_code == 200
+
+
 def test_the_demo_gesamtschule_sees_a_comparison_group_and_last_year(demo):
     client = demo.test_client()
     log_in(client, "schulleitung@demo.selfeval.de")

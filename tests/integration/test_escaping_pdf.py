@@ -17,7 +17,7 @@ from selfeval.reports.model import Comparison, ReportSchool
 from selfeval.reports.pdf import render_pdf
 from selfeval.reports.text import TITLE
 from tests.support.catalogue import LEITFADEN
-from tests.support.escaping_area import ADVISER, BASE, FIRST, SCHOOLS, populated_app
+from tests.support.escaping_area import BASE, FIRST, SCHOOLS, member_email, populated_app
 from tests.support.factories import login
 from tests.support.payloads import PAYLOADS, as_comment, as_name, as_place
 from tests.support.report_pdf import SCORES
@@ -54,7 +54,7 @@ def font_sizes(pdf: bytes) -> set[float]:
 
 def test_the_report_prints_every_comment_literally_in_the_report_font(area_app):
     client = area_app.test_client()
-    login(client, ADVISER)
+    login(client, member_email(0))  # the school's draft: the team's own report (issue 19)
 
     response = client.get(f"{BASE}/bericht.pdf")
 

@@ -440,3 +440,16 @@ def test_a_job_whose_process_died_expires_two_hours_after_its_last_heartbeat(app
     change_job(app, job_url, beat_seconds_ago=report_jobs.JOB_LIFETIME.total_seconds() + 1)
     response = client.get(f"{job_url}/stand")
     assert (response.status_code, job_folders(app), file_folders(app)) == (404, [], [])
+
+
+def test_a_supervisors_zip_leaves_out_the_comments_the_team_did_not_release(app, client, area):
+    """Issue 19: the ZIP holds what each school shares with whoever started the job, as the single download does."""
+    login(client, USERS["supervisor"])
+    status = wait_until_finished(client, start_from_the_overview(client, kreis=["05913"]).headers["Location"])
+    with zipfile.ZipFile(io.BytesIO(client.get(status["download_url"]).data)) as archive:
+        adler = pdf_text(archive.read(IN_DORTMUND[0]))
+    single = pdf_text(client.get("/schulen/100001/2025-26/bericht.pdf").data)
+
+    withheld = "Die Anmerkungen des Teams sind nicht enthalten, weil die Schule sie nicht freigegeben hat."
+    assert (withheld in adler, "Ayşe Yılmaz kümmert sich." in adler) == (True, False)
+    assert adler == single

@@ -132,7 +132,7 @@ def test_the_pdf_says_what_the_school_rated_and_commented(client, area):
 
 
 def test_a_draft_report_is_marked_as_such(client, area):
-    login(client, USERS["admin"])
+    login(client, "leitung-100003@schule.test")  # a draft is the team's (DATENSCHUTZ.md)
     response = client.get("/schulen/100003/2025-26/bericht.pdf")
     assert_pdf_download(response, "bericht-2025-26-100003-castell-gesamtschule.pdf")
     assert "Entwurf (1 von 23 Indikatoren bewertet)" in pdf_text(response.data)
@@ -224,5 +224,5 @@ def test_a_valid_comment_of_many_lines_never_breaks_the_pdf(app, client, area):
     with app.app_context():
         school, round_ = get_school("100003"), get_round("2025-26")
         rate(school, round_, leader(school), {}, {"k1b": "\n".join(f"- Gerät {n}" for n in range(40))})
-    login(client, USERS["admin"])
+    login(client, "leitung-100003@schule.test")  # a draft is the team's (DATENSCHUTZ.md)
     assert_pdf_download(client.get("/schulen/100003/2025-26/bericht.pdf"), "bericht-2025-26-100003-castell-gesamtschule.pdf")

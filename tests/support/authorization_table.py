@@ -19,7 +19,10 @@ SCHULNUMMER_B = "100002"
 LAST_ROUND = "2024-25"
 CURRENT_ROUND = "2025-26"
 
-ACTORS = ("anonymous", "deactivated", "team_a", "team_b", "supervisor_in", "supervisor_out", "adviser_in", "adviser_out", "admin")
+ACTORS = (
+    "anonymous", "deactivated", "team_a", "team_b", "supervisor_in", "supervisor_out", "adviser_in", "adviser_out",
+    "traeger_in", "admin",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ STARTED = Outcome(202, "application/json")
 REFUSALS = frozenset({LOGIN, DENY, HIDDEN, A401, A403})
 
 OVERVIEW_A = f"/schulen/{SCHULNUMMER_A}/{CURRENT_ROUND}/"
+RESULTS_A = to(OVERVIEW_A + "ergebnis")
+#: School A's Schulträger (the Trägernummer of the "traeger_in" actor); school B has another.
+TRAEGER_A = "5913000"
 ACCOUNT = "/verwaltung/konten/{user_id}"
 SHEET_NOT_SAVED = error_page(409, "Mein Bogen · Kriterium 1 von 6 Dauerhafte Implementierung von Konzepten zur digitalen Bildung")
 ROUNDS = "/verwaltung/runden"
@@ -82,143 +88,149 @@ class Check:
 # The admin routes act on the account of team B's member ({user_id}), on school A and the current round.
 # Forms are sent empty (CSRF is off in the matrix app): an allowed actor sees the form again with its messages.
 TABLE: dict[tuple[str, str], Check] = {
-    #                                    anonymous deactiv.  team_a   team_b  sup_in  sup_out adv_in  adv_out admin
-    ("main.index", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
-    ("main.catalog", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
-    ("main.imprint", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
-    ("main.privacy", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
-    ("main.accessibility", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
-    ("auth.login", "GET"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
-    ("auth.login", "POST"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
-    ("auth.logout", "POST"): Check((LOGIN, LOGIN, to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/"))),
-    ("auth.keep_alive", "POST"): Check((A401, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
-    ("auth.forgot_password", "GET"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
-    ("auth.forgot_password", "POST"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
-    ("auth.set_password", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
-    ("auth.set_password", "POST"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    #                                    anonymous deactiv.  team_a   team_b  sup_in  sup_out adv_in  adv_out trae_in admin
+    ("main.index", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("main.catalog", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("main.imprint", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("main.privacy", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("main.accessibility", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("auth.login", "GET"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
+    ("auth.login", "POST"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
+    ("auth.logout", "POST"): Check((LOGIN, LOGIN, to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/"), to("/"))),
+    ("auth.keep_alive", "POST"): Check((A401, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
+    ("auth.forgot_password", "GET"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
+    ("auth.forgot_password", "POST"): Check((PAGE, PAGE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE, SCHULE)),
+    ("auth.set_password", "GET"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("auth.set_password", "POST"): Check((PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     # Team A took part in the last round: its start page lists both rounds; team B has only the current one.
     ("assessment.home", "GET"): Check(
         (LOGIN, LOGIN, PAGE, to(f"/schulen/{SCHULNUMMER_B}/{CURRENT_ROUND}/"),
-         to("/auswertung/"), to("/auswertung/"), to("/auswertung/"), to("/auswertung/"), to("/auswertung/"))
+         to("/auswertung/"), to("/auswertung/"), to("/auswertung/"), to("/auswertung/"), to("/auswertung/"), to("/auswertung/"))
     ),
-    ("assessment.overview", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
+    ("assessment.overview", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE, PAGE)),
     ("assessment.edit_criterion", "GET"): Check(
-        (LOGIN, LOGIN, PAGE, DENY, to(OVERVIEW_A), DENY, to(OVERVIEW_A), DENY, to(OVERVIEW_A))
+        (LOGIN, LOGIN, PAGE, DENY, to(OVERVIEW_A), DENY, to(OVERVIEW_A), DENY, to(OVERVIEW_A), to(OVERVIEW_A))
     ),
-    ("assessment.edit_criterion", "POST"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
-    ("assessment.submit", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("assessment.edit_criterion", "POST"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("assessment.submit", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
     ("assessment.submit", "POST"): Check(
-        (LOGIN, LOGIN, to(OVERVIEW_A + "abschliessen"), DENY, DENY, DENY, DENY, DENY, DENY)
+        (LOGIN, LOGIN, to(OVERVIEW_A + "abschliessen"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)
     ),
     # School A's assessment is a draft: nothing to reopen, back to the overview with the reason.
-    ("assessment.reopen", "GET"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
-    ("assessment.reopen", "POST"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("assessment.reopen", "GET"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("assessment.reopen", "POST"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("results.results", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE, PAGE)),
+    ("results.history", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    # School A's assessment is a draft: the team's alone; everyone else is sent to its status (issue 19).
+    ("results.report", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, RESULTS_A, DENY, RESULTS_A, DENY, RESULTS_A, RESULTS_A)),
+    ("results.report_pdf", "GET"): Check((LOGIN, LOGIN, PDF, DENY, RESULTS_A, DENY, RESULTS_A, DENY, RESULTS_A, RESULTS_A)),
+    # Releasing the comments is the Schulleitung's (team_a); an empty form takes back a release there is not.
+    ("results.release", "POST"): Check((LOGIN, LOGIN, RESULTS_A, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("supervision.overview", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     # Issue 21: the way of rating, the own sheet and the spread are the school's own team's alone. School A rates
     # in one shared form: the own sheet's pages lead back, there is no spread yet, the phase change needs a form.
-    ("consensus.way_of_rating", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("consensus.way_of_rating", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
     # Sent without the version the page names: the change is refused as a conflict, back to the page with the reason.
     ("consensus.change_way_of_rating", "POST"): Check(
-        (LOGIN, LOGIN, to(f"{OVERVIEW_A}arbeitsweise"), DENY, DENY, DENY, DENY, DENY, DENY), form={"phase": "individual"}
+        (LOGIN, LOGIN, to(f"{OVERVIEW_A}arbeitsweise"), DENY, DENY, DENY, DENY, DENY, DENY, DENY), form={"phase": "individual"}
     ),
-    ("consensus.my_sheet", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY)),
-    ("consensus.finish", "POST"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}einzeln/"), DENY, DENY, DENY, DENY, DENY, DENY)),
-    ("consensus.edit_sheet", "GET"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}einzeln/"), DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("consensus.my_sheet", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("consensus.finish", "POST"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}einzeln/"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("consensus.edit_sheet", "GET"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}einzeln/"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
     # Posted while the individual phase is not open: the input comes back on the page, "Nicht gespeichert".
-    ("consensus.edit_sheet", "POST"): Check((LOGIN, LOGIN, SHEET_NOT_SAVED, DENY, DENY, DENY, DENY, DENY, DENY)),
-    ("consensus.spread", "GET"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY)),
-    ("results.results", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
-    ("results.history", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("results.report", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, PAGE, DENY, PAGE, DENY, PAGE)),
-    ("results.report_pdf", "GET"): Check((LOGIN, LOGIN, PDF, DENY, PDF, DENY, PDF, DENY, PDF)),
-    ("supervision.overview", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("consensus.edit_sheet", "POST"): Check((LOGIN, LOGIN, SHEET_NOT_SAVED, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("consensus.spread", "GET"): Check((LOGIN, LOGIN, to(OVERVIEW_A), DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
     # The area report of whatever each reader may see (out of scope: an area without schools, under the same rule).
-    ("supervision.area_report", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE)),
-    ("supervision.area_report_pdf", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PDF, PDF, PDF, PDF, PDF)),
+    ("supervision.area_report", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
+    ("supervision.area_report_pdf", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PDF, PDF, PDF, PDF, PDF, PDF)),
     ("report_jobs.start", "POST"): Check(
-        (LOGIN, LOGIN, DENY, DENY, JOB, NOTHING_TO_REPORT, JOB, NOTHING_TO_REPORT, JOB), form={"runde": LAST_ROUND}
+        (LOGIN, LOGIN, DENY, DENY, JOB, NOTHING_TO_REPORT, JOB, NOTHING_TO_REPORT, JOB, JOB), form={"runde": LAST_ROUND}
     ),
     # The job is the supervisor's in scope: to everyone else it does not exist.
-    ("report_jobs.show", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
-    ("report_jobs.status", "GET"): Check((LOGIN, LOGIN, DENY, DENY, JSON, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
-    ("report_jobs.download", "GET"): Check((LOGIN, LOGIN, DENY, DENY, ZIP, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
+    ("report_jobs.show", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
+    ("report_jobs.status", "GET"): Check((LOGIN, LOGIN, DENY, DENY, JSON, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
+    ("report_jobs.download", "GET"): Check((LOGIN, LOGIN, DENY, DENY, ZIP, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)),
     # The offers of the Kreise: advisers (their Kreise) and admins. The offer {offer_id} is one of Dortmund (school A's
     # Kreis). An empty form is shown again with its messages; deleting without the version seen asks again.
-    ("offers.index", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, PAGE)),
-    ("offers.new", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, PAGE)),
-    ("offers.new", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, PAGE)),
-    ("offers.edit", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
-    ("offers.edit", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
-    ("offers.delete", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
-    ("offers.delete", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, PAGE)),
-    ("admin.home", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.schools", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.add_school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.add_school", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.edit_school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("offers.index", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, DENY, PAGE)),
+    ("offers.new", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, DENY, PAGE)),
+    ("offers.new", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, PAGE, DENY, PAGE)),
+    ("offers.edit", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, PAGE)),
+    ("offers.edit", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, PAGE)),
+    ("offers.delete", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, PAGE)),
+    ("offers.delete", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, PAGE)),
+    ("admin.home", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.schools", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.add_school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.add_school", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.edit_school", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     # An empty form changes nothing: the school's values stand, "Es gab nichts zu ändern."
     ("admin.edit_school", "POST"): Check(
-        (LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(f"/verwaltung/schulen/{SCHULNUMMER_A}"))
+        (LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, to(f"/verwaltung/schulen/{SCHULNUMMER_A}"))
     ),
-    ("admin.import_directory", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.import_directory", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.rounds", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.rounds", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.close_round", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.close_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
+    ("admin.import_directory", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.import_directory", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.rounds", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.rounds", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.close_round", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.close_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
     # The current round holds assessments: the admin is sent back to the list with the reason.
-    ("admin.delete_round", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
-    ("admin.delete_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
-    ("admin.open_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
-    ("admin.users", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.new_user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.new_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.edit_user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.edit_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.user_link", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.deactivate_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ACCOUNT))),
-    ("admin.reactivate_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, to(ACCOUNT))),
-    ("admin.export_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, JSON)),
-    ("admin.erase_user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.erase_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
-    ("admin.audit", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.delete_round", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
+    ("admin.delete_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
+    ("admin.open_round", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, to(ROUNDS))),
+    ("admin.users", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.invite_team", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.invite_team", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.new_user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.new_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.edit_user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.edit_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.user_link", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.deactivate_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, to(ACCOUNT))),
+    ("admin.reactivate_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, to(ACCOUNT))),
+    ("admin.export_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, JSON)),
+    ("admin.erase_user", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.erase_user", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
+    ("admin.audit", "GET"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, DENY, DENY, DENY, PAGE)),
     # The API: Bearer tokens; the deactivated account's token was revoked with it.
-    ("api.openapi", "GET"): Check((JSON, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
-    ("api.catalog", "GET"): Check((JSON, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
-    ("api.list_schools", "GET"): Check((A401, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
-    ("api.get_assessment", "GET"): Check((A401, A401, JSON, A403, JSON, A403, JSON, A403, JSON)),
+    ("api.openapi", "GET"): Check((JSON, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
+    ("api.catalog", "GET"): Check((JSON, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
+    ("api.list_schools", "GET"): Check((A401, A401, JSON, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
+    ("api.get_assessment", "GET"): Check((A401, A401, JSON, A403, JSON, A403, JSON, A403, JSON, JSON)),
     ("api.put_assessment", "PUT"): Check(
-        (A401, A401, JSON, A403, A403, A403, A403, A403, A403), json={"ratings": {"k1c": {"score": 3}}}, if_match=True
+        (A401, A401, JSON, A403, A403, A403, A403, A403, A403, A403), json={"ratings": {"k1c": {"score": 3}}}, if_match=True
     ),
     ("api.submit_assessment", "POST"): Check(
-        (A401, A401, api_error(422), A403, A403, A403, A403, A403, A403), if_match=True
+        (A401, A401, api_error(422), A403, A403, A403, A403, A403, A403, A403), if_match=True
     ),
+    ("api.get_history", "GET"): Check((A401, A401, JSON, A403, JSON, A403, JSON, A403, JSON, JSON)),
+    # A draft's report is the team's alone (issue 19).
+    ("api.report_pdf", "GET"): Check((A401, A401, PDF, A403, A403, A403, A403, A403, A403, A403)),
     # Issue 21: only the school's own team; school A rates in one shared form, so its member's sheet cannot be
     # written (409) and there is no spread (409); a Schulleitung member of A starts the individual phase.
     ("api.put_phase", "PUT"): Check(
-        (A401, A401, JSON, A403, A403, A403, A403, A403, A403), json={"phase": "individual"}, if_match=True
+        (A401, A401, JSON, A403, A403, A403, A403, A403, A403, A403), json={"phase": "individual"}, if_match=True
     ),
-    ("api.get_my_sheet", "GET"): Check((A401, A401, JSON, A403, A403, A403, A403, A403, A403)),
+    ("api.get_my_sheet", "GET"): Check((A401, A401, JSON, A403, A403, A403, A403, A403, A403, A403)),
     ("api.put_my_sheet", "PUT"): Check(
-        (A401, A401, api_error(409), A403, A403, A403, A403, A403, A403), json={"ratings": {"k1c": {"score": 3}}},
+        (A401, A401, api_error(409), A403, A403, A403, A403, A403, A403, A403), json={"ratings": {"k1c": {"score": 3}}},
         if_match=True,
     ),
-    ("api.get_spread", "GET"): Check((A401, A401, api_error(409), A403, A403, A403, A403, A403, A403)),
-    ("api.get_history", "GET"): Check((A401, A401, JSON, A403, JSON, A403, JSON, A403, JSON)),
-    ("api.report_pdf", "GET"): Check((A401, A401, PDF, A403, PDF, A403, PDF, A403, PDF)),
+    ("api.get_spread", "GET"): Check((A401, A401, api_error(409), A403, A403, A403, A403, A403, A403, A403)),
     ("api.round_analytics", "GET"): Check(
-        (A401, A401, A403, A403, JSON, JSON, JSON, JSON, JSON), query={"round": CURRENT_ROUND}
+        (A401, A401, A403, A403, JSON, JSON, JSON, JSON, JSON, JSON), query={"round": CURRENT_ROUND}
     ),
     ("api.export", "GET"): Check(
-        (A401, A401, A403, A403, CSV, CSV, CSV, CSV, CSV), query={"round": CURRENT_ROUND, "format": "csv"}
+        (A401, A401, A403, A403, CSV, CSV, CSV, CSV, CSV, CSV), query={"round": CURRENT_ROUND, "format": "csv"}
     ),
     # Report batches: the job of the world is the supervisor's in scope; others' jobs do not exist for a caller.
     ("api.start_report_job", "POST"): Check(
-        (A401, A401, A403, A403, STARTED, A404, STARTED, A404, STARTED), json={"round": LAST_ROUND}
+        (A401, A401, A403, A403, STARTED, A404, STARTED, A404, STARTED, STARTED), json={"round": LAST_ROUND}
     ),
-    ("api.get_report_job", "GET"): Check((A401, A401, A403, A403, JSON, A404, A404, A404, A404)),
-    ("api.download_report_job", "GET"): Check((A401, A401, A403, A403, ZIP, A404, A404, A404, A404)),
+    ("api.get_report_job", "GET"): Check((A401, A401, A403, A403, JSON, A404, A404, A404, A404, A404)),
+    ("api.download_report_job", "GET"): Check((A401, A401, A403, A403, ZIP, A404, A404, A404, A404, A404)),
     # For load balancers: no log-in, the same answer for everyone.
-    ("health.healthz", "GET"): Check((JSON, JSON, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
+    ("health.healthz", "GET"): Check((JSON, JSON, JSON, JSON, JSON, JSON, JSON, JSON, JSON, JSON)),
 }  # fmt: skip

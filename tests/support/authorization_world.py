@@ -24,6 +24,7 @@ from tests.support.authorization_table import (
     CURRENT_ROUND,
     SCHULNUMMER_A,
     SCHULNUMMER_B,
+    TRAEGER_A,
     Check,
 )
 from tests.support.factories import PASSWORD, make_round, make_school, make_token, make_user, rate, submitted
@@ -37,6 +38,7 @@ ACCOUNTS = {
     "supervisor_out": ("aufsicht-duesseldorf@bezreg.test", "supervisor", None, {"bezirke": ["Düsseldorf"]}),
     "adviser_in": ("medienberatung-dortmund@mz.test", "adviser", None, {"kreise": ["05913"]}),
     "adviser_out": ("medienberatung-duesseldorf@mz.test", "adviser", None, {"kreise": ["05111"]}),
+    "traeger_in": ("schultraeger@stadt.test", "traeger", None, {"traeger": [TRAEGER_A]}),
     "deactivated": ("ehemals-a@schule.test", "team", "A", {}),
     "admin": ("verwaltung@kreis.test", "admin", None, {}),
 }
@@ -58,8 +60,10 @@ class World:
 def build_world(app: Flask) -> World:
     """The data set, every actor logged in once, the former team member deactivated, the report job done."""
     with app.app_context():
-        schools = {"A": make_school(SCHULNUMMER_A, kreis="05913", name="Adler-Gesamtschule"),
-                   "B": make_school(SCHULNUMMER_B, kreis="05111", name="Birken-Gesamtschule")}  # fmt: skip
+        schools = {
+            "A": make_school(SCHULNUMMER_A, kreis="05913", name="Adler-Gesamtschule", traeger_nummer=TRAEGER_A),
+            "B": make_school(SCHULNUMMER_B, kreis="05111", name="Birken-Gesamtschule", traeger_nummer="5111000"),
+        }
         last, current = make_round("2024/25", is_open=False), make_round("2025/26")
         users = {actor: make_user(email, role, school=schools.get(school), leadership=actor == "team_a", **scopes)
                  for actor, (email, role, school, scopes) in ACCOUNTS.items()}  # fmt: skip

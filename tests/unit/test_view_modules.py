@@ -84,6 +84,7 @@ def test_the_check_knows_the_blueprint_modules():
         "selfeval.views.admin",
         "selfeval.views.admin.audit_log",
         "selfeval.views.admin.home",
+        "selfeval.views.admin.invitations",
         "selfeval.views.admin.rounds",
         "selfeval.views.admin.schools",
         "selfeval.views.admin.users",

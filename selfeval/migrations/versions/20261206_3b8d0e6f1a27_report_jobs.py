@@ -23,6 +23,7 @@ def upgrade():
         "report_jobs",
         sa.Column("id", sa.String(length=22), nullable=False),
         sa.Column("owner", sa.String(length=32), nullable=False),
+        sa.Column("reader_id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("round_name", sa.String(length=40), nullable=False),
         sa.Column("round_slug", sa.String(length=40), nullable=False),

@@ -34,6 +34,7 @@ def create_user(
     kreise: Iterable[str] = (),
     bezirke: Iterable[str] = (),
     schulformen: Iterable[str] = (),
+    traeger: Iterable[str] = (),
 ) -> User:
     """A new active account; InvalidInput names every wrong value.
 
@@ -41,7 +42,7 @@ def create_user(
     set a password through a link (services.accounts.issue_password_link).
     """
     email, display_name = normalized_identity(email, display_name)
-    scopes = scope_pairs(kreise, bezirke, schulformen)
+    scopes = scope_pairs(kreise, bezirke, schulformen, traeger)
     problems = email_taken_problem(email) | identity_problems(email, display_name) | role_problems(role)
     problem = password_problem(password, email=email, name=display_name) if password is not None else None
     if problem is not None:

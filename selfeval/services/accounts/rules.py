@@ -14,8 +14,30 @@ from pathlib import Path
 
 from ...limits import CONTROL_CHARACTERS, MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from ...reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis, unknown_kreis_message
-from ...roles import ADVISER, BEZIRK, KREIS, ROLE_LABELS, ROLES, SCHULFORM, SCOPE_KINDS_OF_ROLE, SCOPE_LABELS, SUPERVISOR, TEAM
+from ...roles import (
+    ADVISER,
+    BEZIRK,
+    KREIS,
+    ROLE_LABELS,
+    ROLES,
+    SCHULFORM,
+    SCHULTRAEGER,
+    SCOPE_KINDS_OF_ROLE,
+    SCOPE_LABELS,
+    SCOPED_ROLES,
+    SUPERVISOR,
+    TEAM,
+    TRAEGER,
+)  # fmt: skip
 
+#: A Trägernummer as the school directory writes it (directory.TRAEGERNUMMER).
+TRAEGERNUMMER = re.compile(r"[0-9]{1,10}")
+#: What an account of a scoped role without any area is told: it would see no school at all.
+NO_SCOPE = {
+    SUPERVISOR: "Eine Schulaufsicht braucht mindestens einen Bereich: eine Bezirksregierung, einen Kreis oder einen Schulträger.",
+    ADVISER: "Eine Medienberatung braucht mindestens einen Kreis, für den sie zuständig ist.",
+    TRAEGER: "Ein Schulträger-Konto braucht mindestens eine Trägernummer.",
+}
 #: A plausible address: one @, a dot in the domain, no blanks or control characters.
 EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
 #: Long passwords that are common all the same (the file names its source).
@@ -27,9 +49,14 @@ def normalized_identity(email: str, display_name: str) -> tuple[str, str]:
     return email.strip().lower(), " ".join(display_name.split())
 
 
-def scope_pairs(kreise: Iterable[str], bezirke: Iterable[str], schulformen: Iterable[str]) -> list[tuple[str, str]]:
+def scope_pairs(
+    kreise: Iterable[str], bezirke: Iterable[str], schulformen: Iterable[str], traeger: Iterable[str] = ()
+) -> list[tuple[str, str]]:
     """(kind, value) for every scope given, in the order kind by kind."""
-    return [(KREIS, k) for k in kreise] + [(BEZIRK, b) for b in bezirke] + [(SCHULFORM, s) for s in schulformen]
+    return (
+        [(KREIS, k) for k in kreise] + [(BEZIRK, b) for b in bezirke] + [(SCHULTRAEGER, t) for t in traeger]
+        + [(SCHULFORM, s) for s in schulformen]
+    )  # fmt: skip
 
 
 def identity_problems(email: str, display_name: str) -> dict[str, str]:
@@ -66,17 +93,22 @@ def assignment_problems(role: str, has_school: bool, is_leadership: bool, scopes
         problems["scope"] = (
             "Schulformen grenzen den Bereich einer Schulaufsicht nur ein; nennen Sie auch einen Kreis oder eine Bezirksregierung."
         )
+    if role in SCOPED_ROLES and not scopes:
+        problems["scope"] = NO_SCOPE[role]
     return problems
 
 
 def _scope_problem(role: str, kind: str, value: str, allowed_kinds: frozenset[str]) -> str:
     if kind not in allowed_kinds:
-        hint = " (Medienberatungen sind für Kreise zuständig)" if role == ADVISER else ""
+        hints = {ADVISER: " (Medienberatungen sind für Kreise zuständig)", TRAEGER: " (Schulträger: Trägernummern)"}
+        hint = hints.get(role, "")
         return f"Ein Konto der Rolle {ROLE_LABELS.get(role, role)} hat keinen Bereich nach {SCOPE_LABELS[kind]}{hint}."
     if kind == KREIS and kreis(value) is None:
         return unknown_kreis_message(value)
     if kind == BEZIRK and value not in BEZIRKSREGIERUNGEN:
         return f"„{value}“ ist keine Bezirksregierung; möglich sind: {', '.join(BEZIRKSREGIERUNGEN)}."
+    if kind == SCHULTRAEGER and not TRAEGERNUMMER.fullmatch(value):
+        return f"„{value[:20]}“ ist keine Trägernummer (höchstens 10 Ziffern, wie im Schulverzeichnis)."
     if kind == SCHULFORM and value not in SCHULFORMEN:
         return f"„{value}“ ist kein Schlüssel einer Schulform."
     return ""

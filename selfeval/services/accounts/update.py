@@ -27,10 +27,11 @@ def update_user(
     kreise: Iterable[str] = (),
     bezirke: Iterable[str] = (),
     schulformen: Iterable[str] = (),
+    traeger: Iterable[str] = (),
 ) -> User:
     """Change an account's name, role, team and scopes; InvalidInput names every wrong value."""
     email, display_name = normalized_identity(email, display_name)
-    scopes = scope_pairs(kreise, bezirke, schulformen)
+    scopes = scope_pairs(kreise, bezirke, schulformen, traeger)
     problems = email_taken_problem(email, own_email=user.email) | identity_problems(email, display_name)
     problems.update(assignment_problems(role, school is not None, is_leadership, scopes))
     if is_own_account(actor, user) and role != user.role:

@@ -24,4 +24,4 @@ def guard():
 
 
 # The route modules register on the blueprint above, so they are imported after it.
-from . import audit_log, home, rounds, schools, users  # noqa: E402, F401
+from . import audit_log, home, invitations, rounds, schools, users  # noqa: E402, F401

@@ -29,7 +29,7 @@ def home():
         rounds=rounds,
         open_round=next((r for r in rounds if r.is_open), None),
         has_team=bool(accounts.get("team")),
-        has_scope_accounts=bool(accounts.get("supervisor") or accounts.get("adviser")),
+        has_scope_accounts=bool(accounts.get("supervisor") or accounts.get("adviser") or accounts.get("traeger")),
     )
 
 

@@ -35,7 +35,7 @@ from ...services.accounts import (
 )
 from ...services.errors import InvalidInput
 from ...services.mail import MailNotSent, MailSettings, password_link_message, send
-from ...services.schools import find_school
+from ...services.schools import find_school, traeger_name
 from ...unit_of_work import attempt, commit_now
 from ...vocabulary import ACCOUNT_INVITED, ACCOUNT_STATUSES
 from ..audit_display import round_indicator_titles
@@ -94,14 +94,20 @@ def assignment_text(user: User) -> str:
             )
             or "keine Schule"
         )
-    shown = {"kreis": kreis_name, "schulform": schulform_label}
+    shown = {"kreis": kreis_name, "schulform": schulform_label, "traeger": traeger_label}
     scopes = [f"{SCOPE_LABELS[s.kind]} {shown.get(s.kind, str)(s.value)}" for s in _sorted_scopes(user)]
     return ", ".join(scopes) or "kein Bereich"
 
 
 def _sorted_scopes(user: User):
-    order = {"bezirk": 0, "kreis": 1, "schulform": 2}
-    return sorted(user.scopes, key=lambda s: (order.get(s.kind, 3), s.value))
+    order = {"bezirk": 0, "kreis": 1, "traeger": 2, "schulform": 3}
+    return sorted(user.scopes, key=lambda s: (order.get(s.kind, 4), s.value))
+
+
+def traeger_label(number: str) -> str:
+    """A Trägernummer with the Schulträger's name where a school names it."""
+    name = traeger_name(number)
+    return f"{name} ({number})" if name else number
 
 
 # --- create and change --------------------------------------------------------------------------
@@ -129,6 +135,8 @@ def _form_page(form: AccountForm, account: User | None):
         "admin/user_form.html",
         form=form,
         account=account,
+        # "Neues Teammitglied" on a school's page: only what a team member needs.
+        team_only=account is None and request.args.get("role") == TEAM and bool(request.args.get("school")),
         kreis_groups=kreis_groups(),
         mail_configured=MailSettings.from_config(current_app.config) is not None,
     )

@@ -45,6 +45,15 @@ class Assessment(Closed):
     scores: Scores
     completeness: Share
     submitted_at: str | None = Field(json_schema_extra={"format": "date-time"})
+    scores_withheld: bool = Field(
+        False,
+        description="A draft, read by someone outside the school's team: every score and comment is null or empty; "
+        "status and completeness are shown (a draft is the team's)",
+    )
+    comments_withheld: bool = Field(
+        False,
+        description="The team did not release its comments to the caller (supervision, Schulträger): every comment is empty",
+    )
 
 
 class HistoryRound(Closed):
