@@ -19,8 +19,8 @@ from selfeval.models import School
 from selfeval.reports import batch
 from selfeval.services.accounts import find_user
 from tests.conftest import make_test_app
-from tests.integration.test_report_jobs import IN_DORTMUND, gate, job_folders  # noqa: F401  (gate: a fixture)
 from tests.support.factories import make_token
+from tests.support.report_jobs import IN_DORTMUND, gate, job_folders  # noqa: F401  (gate: a fixture)
 from tests.support.reports import USERS, populate
 
 JOBS = "/api/v1/report-jobs"

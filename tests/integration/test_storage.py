@@ -16,8 +16,8 @@ from moto.server import ThreadedMotoServer
 
 from selfeval.storage import FileStorage, S3Storage, StorageError, open_storage
 from tests.conftest import make_test_app
-from tests.integration.test_report_jobs import IN_DORTMUND, START, change_job, start_from_the_overview, wait_until_finished
 from tests.support.factories import login
+from tests.support.report_jobs import IN_DORTMUND, START, change_job, start_from_the_overview, wait_until_finished
 from tests.support.reports import USERS, populate
 
 BUCKET = "selfeval-test"
