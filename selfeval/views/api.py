@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, g, jsonify, make_response, request, url_for
@@ -31,7 +30,7 @@ from .api_models import openapi_document
 from .api_models.consensus import PhaseChange
 from .api_models.errors import error_body
 from .api_models.ratings import InvalidBody, rating_changes
-from .api_requests import ApiError, json_body
+from .api_requests import ApiError, if_match_version, json_body
 from .downloads import pdf_response
 from .json_body import JsonBody
 from .paging_links import page_links
@@ -60,8 +59,6 @@ EXPORT_FORMATS = {
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 #: GET /schools: 500 schools are about 90 KB of JSON; all 24,000 of a large installation were 4.3 MB in one answer.
 DEFAULT_PER_PAGE, MAX_PER_PAGE, LARGEST_PAGE = 500, 2000, 1_000_000
-#: A version as entity tag: "3" (a weak W/"3" is accepted too); ASCII digits only.
-ENTITY_TAG = re.compile(r'(?:W/)?"([0-9]{1,9})"', re.ASCII)
 
 
 #: "The caller has not read the previous round's slug": distinct from None, which means there is none.
@@ -124,7 +121,7 @@ def put_assessment(schulnummer: str, round_slug: str):
     body = JsonBody.read(ApiError)
     merge = assessments.rows.MergeQuery(g.api_user.id, body.rating_keys())
     fetched, round_ = _fetch_assessment(schulnummer, round_slug, write=True, merge=merge)
-    base_version = _if_match_version()
+    base_version = if_match_version()
     changes = _rating_changes(body.value(), assessments.catalog_of(fetched, round_))
     school_id = fetched.school.id if fetched.school else 0
     # A refusal (version conflict, locked) is answered by views.service_errors with the documented status.
@@ -149,7 +146,7 @@ def _fetch_assessment(schulnummer: str, round_slug: str, *, write: bool, merge=N
 @blueprint.post("/schools/<schulnummer>/assessments/<round_slug>/submit")
 def submit_assessment(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
-    base_version = _if_match_version()
+    base_version = if_match_version()
     return _state_response(assessments.submit(school, round_, g.api_user, base_version))
 
 
@@ -157,7 +154,7 @@ def submit_assessment(schulnummer: str, round_slug: str):
 def put_phase(schulnummer: str, round_slug: str):
     """How the team rates (issue 21): a Schulleitung member of the team; the refusals are services.consensus's."""
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
-    base_version = _if_match_version()
+    base_version = if_match_version()
     change = _phase_change(json_body())
     current = consensus_phase.team_options(school, round_)
     given = change.model_dump(exclude_unset=True)
@@ -177,7 +174,7 @@ def get_my_sheet(schulnummer: str, round_slug: str):
 @blueprint.put("/schools/<schulnummer>/assessments/<round_slug>/mine")
 def put_my_sheet(schulnummer: str, round_slug: str):
     school, round_ = _school_and_round(schulnummer, round_slug, write=True)
-    base_version = _if_match_version()
+    base_version = if_match_version()
     changes = _rating_changes(json_body(), analytics.round_catalog(round_))
     return _sheet_response(member_sheets.save_sheet(school, round_, g.api_user, base_version, changes))
 
@@ -374,16 +371,6 @@ def _visible_school(schulnummer: str, *, write: bool) -> School:
     if not allowed(g.api_user, school):
         raise ApiError(403, "Kein Zugriff auf die Bewertung dieser Schule.")
     return school
-
-
-def _if_match_version() -> int:
-    header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
-        raise ApiError(428, 'If-Match fehlt: senden Sie die Version, auf der die Änderung beruht, z. B. If-Match: "3".')
-    match = ENTITY_TAG.fullmatch(header.strip())
-    if match is None:
-        raise ApiError(412, f"If-Match {header[:40]!r} nennt keine gültige Version.")
-    return int(match.group(1))
 
 
 def previous_slug(state: assessments.AssessmentState) -> str | None:

@@ -64,7 +64,9 @@ def two_rounds(app):
 @pytest.mark.parametrize("role", ["team", "supervisor", "adviser"])
 def test_other_roles_get_403_on_rounds_and_the_start_page(app, client, admin, two_rounds, role):
     with app.app_context():
-        make_user("jemand@test.de", role, school=make_school() if role == "team" else None)
+        # A scoped role needs an area (issue 19); the Kreis is the one the admin's test data are in.
+        scopes = {"kreise": ["05913"]} if role in ("supervisor", "adviser") else {}
+        make_user("jemand@test.de", role, school=make_school() if role == "team" else None, **scopes)
     login(client, "jemand@test.de")
     assert [client.get(url).status_code for url in ("/verwaltung/", ROUNDS)] == [403, 403]
     token = csrf(client)
@@ -204,6 +206,7 @@ def test_start_page_counts_and_next_steps(app, client, admin, two_rounds):
         ["Team Digitalisierung", "3", "1", "0"],
         ["Schulaufsicht", "1", "0", "0"],
         ["Medienberatung", "0", "1", "0"],
+        ["Schulträger", "0", "0", "0"],
         ["Verwaltung", "1", "0", "0"],
     ]
     assert "Bei 1 Konto ist der Einladungslink abgelaufen" in text(page.find("section", attrs={"aria-labelledby": "konten"}))

@@ -98,7 +98,8 @@ def test_the_longest_valid_comment_never_breaks_the_pdf(app, client, area):
     with app.app_context():
         school, round_ = get_school("100003"), get_round("2025-26")
         rate(school, round_, leader(school), {}, {"k1b": comment})
-    login(client, USERS["admin"])
+        team_member = leader(school).email
+    login(client, team_member)  # a draft's report is the team's (issue 19)
     response = client.get("/schulen/100003/2025-26/bericht.pdf")
     assert_pdf_download(response, "bericht-2025-26-100003-castell-gesamtschule.pdf")
     assert "- Gerät 38" in pdf_text(response.data)
