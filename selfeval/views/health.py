@@ -35,6 +35,8 @@ def _database() -> str:
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any failure means: not reachable
         log.warning("health check: the database does not answer", exc_info=True)
+        # The failed statement leaves the session unusable; the probe answers 503 itself instead of raising, so it
+        # ends that transaction here (it wrote nothing the unit of work could lose).
         db.session.rollback()
         return "unavailable"
     return "ok"
