@@ -28,7 +28,7 @@ def sheets_for_export(user: User) -> list[dict[str, Any]]:
 
 def _exported(sheet: MemberSheet) -> dict[str, Any]:
     assessment = db.session.get(Assessment, sheet.assessment_id)
-    assert assessment is not None  # the sheet goes with its assessment
+    assert assessment is not None  # noqa: S101 - the sheet goes with its assessment  # nosec B101
     return {
         "schulnummer": assessment.school.schulnummer,
         "round": assessment.round.name,

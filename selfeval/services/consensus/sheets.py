@@ -141,7 +141,7 @@ def _ensure_sheet(assessment_id: int, user_id: int) -> MemberSheet:
     values = {"assessment_id": assessment_id, "user_id": user_id, "version": 0, "updated_at": now}
     insert_or_ignore(db.session, MemberSheet, values, ["assessment_id", "user_id"])
     sheet = _sheet(assessment_id, user_id)
-    assert sheet is not None  # just inserted, or there already; deleted only with the assessment or the account
+    assert sheet is not None  # noqa: S101 - just inserted or there already (deleted only with its assessment)  # nosec B101
     return sheet
 
 
