@@ -53,6 +53,16 @@ def object_keys() -> list[str]:
     return sorted(found["Key"] for found in boto3.client("s3").list_objects_v2(Bucket=BUCKET).get("Contents", []))
 
 
+def keys_without_parts(seconds: float = 10) -> list[str]:
+    """The store's keys once no part file is left (or, failing that, after `seconds`)."""
+    deadline = time.monotonic() + seconds
+    keys = object_keys()
+    while any("/parts/" in key for key in keys) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        keys = object_keys()
+    return keys
+
+
 @pytest.fixture(params=["file", "s3"])
 def store(request, tmp_path):
     if request.param == "file":
@@ -123,7 +133,8 @@ def test_report_jobs_keep_their_zip_in_the_object_store_and_remove_it_at_expiry(
     job_url = start_from_the_overview(client).headers["Location"]
     assert wait_until_finished(client, job_url)["state"] == "done"
     job_id = job_url.removeprefix(START)
-    assert object_keys() == [f"selfeval/files/{job_id}/berichte.zip"]  # the parts' files are gone once assembled
+    # The parts' files go right after the job is marked done (the ZIP is complete then): wait for that step.
+    assert keys_without_parts() == [f"selfeval/files/{job_id}/berichte.zip"]
     assert not (tmp_path / "instance-s3" / "report-jobs").exists()
 
     download = client.get(f"{job_url}/berichte.zip")
