@@ -127,6 +127,27 @@ def can_view_shared_texts(user: User, school: SchoolFacts, assessment: Shared | 
     return assessment is not None and bool(assessment.comments_released)
 
 
+def can_view_plan(user: User, school: SchoolFacts, assessment: Shared | None) -> bool:
+    """The plan (goals, measures, agreements) is the team's working document. The Medienberatung in scope advises on
+    it while it takes shape, so it reads the plan of a draft too (without the draft's scores); supervision, the
+    Schulträger and the admins read it as the texts: submitted and released (DATENSCHUTZ.md)."""
+    if not user.is_active:
+        return False
+    if is_team_member(user, school) or (user.role == ADVISER and is_in_scope(user, school)):
+        return True
+    return can_view_shared_texts(user, school, assessment)
+
+
+def can_edit_plan(user: User, school: SchoolFacts) -> bool:
+    """The team writes its plan, in a draft and after submission alike (it is followed through the school year)."""
+    return can_edit_assessment(user, school)
+
+
+def can_record_agreement(user: User, school: SchoolFacts) -> bool:
+    """An agreement with the Medienberatung is recorded by a Medienberater:in whose scope includes the school."""
+    return user.is_active and user.role == ADVISER and is_in_scope(user, school)
+
+
 def can_release_texts(user: User, school: SchoolFacts) -> bool:
     """Releasing the texts, or taking the release back, is the Schulleitung's decision within the team."""
     return user.is_active and any(m.school_id == school.id and m.is_leadership for m in user.memberships if user.role == TEAM)

@@ -4,6 +4,7 @@ from .assessment import Assessment, MemberRating, MemberSheet, Rating
 from .audit import AuditEvent
 from .catalog_snapshot import CatalogSnapshot
 from .offer import KreisOffer
+from .plan import Plan, PlanAgreement
 from .report_job import ReportJobPart, ReportJobRow
 from .school import Round, School
 from .unsaved_input import UnsavedInput
@@ -19,6 +20,8 @@ __all__ = [
     "MemberSheet",
     "Membership",
     "PasswordLink",
+    "Plan",
+    "PlanAgreement",
     "Rating",
     "ReportJobPart",
     "ReportJobRow",

@@ -55,10 +55,14 @@ ACTIONS: dict[str, str] = {
     "offer.created": "Angebot angelegt",
     "offer.updated": "Angebot geändert",
     "offer.deleted": "Angebot gelöscht",
+    "plan.changed": "Entwicklungsplan geändert",
+    "plan.agreement_recorded": "Vereinbarung mit der Medienberatung festgehalten",
+    "plan.agreement_confirmed": "Vereinbarung mit der Medienberatung bestätigt",
 }
 #: Groups of actions an administrator filters by, with their German labels.
 ACTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bewertungen": ("Bewertungen", ("rating.", "assessment.")),
+    "plaene": ("Entwicklungspläne", ("plan.",)),
     "konten": ("Konten", ("user.",)),
     "schulen": ("Schulen", ("school.", "schools.")),
     "runden": ("Erhebungsrunden", ("round.",)),

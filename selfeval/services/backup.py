@@ -26,12 +26,12 @@ import json
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, Boolean, Column, Connection, Integer, String, Table, func, insert, inspect, select, text
+from sqlalchemy import JSON, Boolean, Column, Connection, Date, Integer, String, Table, func, insert, inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
@@ -56,6 +56,8 @@ TABLES = (
     "kreis_offers",
     "member_sheets",
     "member_ratings",
+    "plans",
+    "plan_agreements",
     "audit_events",
 )
 #: Tables deliberately left out (see the module docstring).
@@ -111,12 +113,16 @@ def _dump_table(connection: Connection, table: Table) -> list[dict[str, Any]]:
     columns = backed_up_columns(table)
     names = [column.name for column in columns]
     dates = [index for index, column in enumerate(columns) if isinstance(column.type, UTCDateTime)]
+    days = [index for index, column in enumerate(columns) if isinstance(column.type, Date)]
     rows = []
     for row in connection.execute(select(*columns).order_by(table.c.id)):
         values = list(row)
         for index in dates:
             if values[index] is not None:
                 values[index] = values[index].astimezone(UTC).isoformat()
+        for index in days:
+            if values[index] is not None:
+                values[index] = values[index].isoformat()
         rows.append(dict(zip(names, values, strict=True)))
     return rows
 
@@ -261,6 +267,8 @@ def _decoder(column: Column) -> Callable[[Any], Any]:
     check: Callable[[Any], Any]
     if isinstance(kind, UTCDateTime):
         check = _datetime
+    elif isinstance(kind, Date):
+        check = _date
     elif isinstance(kind, Boolean):
         check = _exactly(bool, "true or false")
     elif isinstance(kind, Integer):
@@ -305,6 +313,15 @@ def _datetime(value: Any) -> datetime:
     if parsed is None or parsed.tzinfo is None:
         raise ValueError(f"expected {expected}, got {_show(value)}")
     return parsed
+
+
+def _date(value: Any) -> date:
+    try:
+        if isinstance(value, str) and len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {_show(value)}")
 
 
 def _json_value(value: Any) -> Any:

@@ -22,6 +22,8 @@ DOCUMENT_UPGRADES: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "d870c8273d2d": ("3b8d0e6f1a27", lambda tables: None),
     # Nothing was released before the column existed (the migration's default too).
     "3b8d0e6f1a27": ("e3a8f1c6b2d7", lambda tables: _add_columns(tables, "assessments", ("comments_released",), False)),
+    # Plans are new: no assessment stored before has one.
+    "e3a8f1c6b2d7": ("f4c2a7d9e815", lambda tables: _add_plans(tables)),
 }
 #: What revision d870c8273d2d's server defaults give an assessment stored before it: the shared form, options off.
 ASSESSMENT_PHASE_DEFAULTS = {
@@ -60,6 +62,11 @@ def _add_consensus(tables: dict[str, Any]) -> None:
                 row.setdefault(column, value)
     _add_table(tables, "member_sheets")
     _add_table(tables, "member_ratings")
+
+
+def _add_plans(tables: dict[str, Any]) -> None:
+    _add_table(tables, "plans")
+    _add_table(tables, "plan_agreements")
 
 
 def _add_table(tables: dict[str, Any], table: str) -> None:

@@ -36,6 +36,8 @@ from selfeval.services.backup import (
 from selfeval.services.consensus.phase import set_phase
 from selfeval.services.consensus.sheets import save_sheet
 from selfeval.services.offers import OfferValues, create_offer
+from selfeval.services.plan_agreements import record_agreement
+from selfeval.services.plans import replace_goals
 from selfeval.services.rating_input import RatingChange
 from selfeval.vocabulary import INDIVIDUAL_PHASE
 from tests.conftest import PRODUCTION_PASSWORD_HASH, make_test_app
@@ -64,6 +66,9 @@ BACKED_UP_COLUMNS = {
     "created_at updated_at",
     "member_sheets": "id assessment_id user_id version finished_at updated_at",
     "member_ratings": "id sheet_id indicator_id score comment",
+    "plans": "id assessment_id version goals updated_at updated_by_id",
+    "plan_agreements": "id plan_id held_on participants text next_contact recorded_at recorded_by_id recorded_by_name "
+    "confirmed_at confirmed_by_id",
     "audit_events": "id at actor_id actor_name action subject school_id round_id subject_user_id changes",
 }
 
@@ -83,7 +88,16 @@ def build_data() -> str:
     set_phase(south, new, leader(south), south_state.version, INDIVIDUAL_PHASE)
     save_sheet(south, new, leader(south), 0, {first: RatingChange(score=6, comment="erst einmal meine Sicht")})
     supervisor = make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"], bezirke=["Arnsberg"], schulformen=["20"])
-    make_user("beratung@medienzentrum.test", "adviser", kreise=["05913", "05911"])
+    adviser = make_user("beratung@medienzentrum.test", "adviser", kreise=["05913", "05911"])
+    goal = {
+        "indicators": [first],
+        "target": 6.5,
+        "success": "Alle Räume im WLAN",
+        "measures": [{"what": "Ausbau", "due": "2026-06-30"}],
+    }
+    plan = replace_goals(north, new, teacher, 0, [goal])
+    record_agreement(north, new, adviser, {"date": "2026-01-15", "participants": "Schulleitung", "text": "WLAN zuerst"})
+    assert plan.version == 1  # noqa: S101 - the data the test needs
     admin = make_user("verwaltung@selfeval.test", "admin")
     token = make_token(supervisor)
     invitee = create_user("neu@nord.test", "Zoë Çelik", "team", None, actor=admin, school=north)
@@ -159,6 +173,8 @@ def test_backup_restore_backup_gives_the_same_document_except_created_at(app, ta
         "kreis_offers": 1,
         "member_sheets": 1,
         "member_ratings": 1,
+        "plans": 1,
+        "plan_agreements": 1,
     }
     assert restored["ratings"] == indicators + 2 + 1
 
@@ -285,6 +301,8 @@ def case_id(case) -> str:
     """The same on every run and in every test process (pytest -n compares them): no object addresses."""
     value = "<deleted>" if case[1] is DELETE else repr(case[1])
     return f"{'.'.join(map(str, case[0]))}={value}"[:50]
+
+
 CASES = [
     (("format",), "selfeval-export", "not a selfeval backup (format 'selfeval-export', expected 'selfeval-backup')"),
     (("format",), DELETE, "not a selfeval backup (format None, expected 'selfeval-backup')"),
@@ -302,8 +320,8 @@ CASES = [
         ("tables", "password_links"),
         [],
         "unknown table password_links in the backup; it holds only: schools, rounds, users, memberships, "
-        "user_scopes, api_tokens, assessments, ratings, catalog_snapshots, kreis_offers, member_sheets, member_ratings, "
-        "audit_events",
+        "user_scopes, api_tokens, assessments, ratings, catalog_snapshots, kreis_offers, member_sheets, member_ratings, plans, "
+        "plan_agreements, audit_events",
     ),
     (("tables", "rounds"), {}, "table rounds: expected a list of rows"),
     (("tables", "schools", 0), "100001", "table schools, row 1: expected an object"),

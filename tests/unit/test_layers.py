@@ -6,7 +6,7 @@ import pkgutil
 import subprocess
 import sys
 
-from selfeval import catalog, charts, reports, scoring
+from selfeval import catalog, charts, planning, reports, scoring
 
 FRAMEWORK_MODULES = {"flask", "flask_sqlalchemy", "flask_wtf", "flask_login", "sqlalchemy", "werkzeug", "reportlab"}
 
@@ -85,7 +85,7 @@ def submodules(package) -> list[str]:
 
 def pure_modules() -> list[str]:
     """Every module of the pure packages (but the PDF renderer) and the pure modules beside them."""
-    found = [name for package in (catalog, scoring, charts, reports) for name in submodules(package)]
+    found = [name for package in (catalog, scoring, planning, charts, reports) for name in submodules(package)]
     return sorted({*found, *PURE_MODULES} - PDF_MODULES)
 
 
