@@ -2,6 +2,7 @@
 
 The floor is a minimal one-page document in the same run (with the same embedded font), so the
 figures say how much the report itself costs on top of what reportlab needs for any PDF at all.
+Every school has a plan (issue 18: three goals of three measures, two agreements, last year's plan).
 The worst legal comment set (issue 15) is one school whose 23 comments each make as many printed
 lines as a comment may: 39 one-character lines and one long line that wraps across the cell.
 """
@@ -24,7 +25,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 from sqlalchemy import select, update
 
 from selfeval.extensions import catalogs, db
-from selfeval.models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES, Assessment, Rating, Round
+from selfeval.limits import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
+from selfeval.models import Assessment, Rating, Round
 from selfeval.reports.batch import default_workers, render_batch, report_filename
 from selfeval.reports.cache import PdfCache
 from selfeval.reports.fonts import register_fonts
@@ -33,7 +35,7 @@ from selfeval.services.rating_input import parse_rating_changes
 from selfeval.services.reports import batch_schools, iter_reports
 
 from .analytics import Timing, time_it, timing_table
-from .synthetic import STATUS_SHARES, fill
+from .synthetic import STATUS_SHARES, fill, fill_plans
 
 #: A comment on every fifth rating, with characters that need escaping and names outside Latin-1.
 COMMENT = "Ayşe Yılmaz & Łukasz: Fortbildung <geplant> für das 2. Halbjahr, Absprache mit dem Schulträger."
@@ -92,8 +94,10 @@ def run(app, schools: int, repeat: int, workers: int | None, echo: Callable[[str
         echo(f"filling {total} schools, 2 rounds …")
         filled = fill(catalogs.active, total, 2)
         db.session.execute(update(Rating).where(Rating.id % 5 == 0).values(comment=COMMENT))
+        rounds = [db.session.scalars(select(Round).filter_by(slug=slug)).one() for slug in filled.rounds]
+        echo(f"{fill_plans(catalogs.active, [r.id for r in rounds])} plans (3 goals, 9 measures; 2 agreements this year) …")
         db.session.commit()
-        round_ = db.session.scalars(select(Round).filter_by(slug=filled.rounds[-1])).one()
+        round_ = rounds[-1]
         chosen = batch_schools(None, round_)[:schools]
         if len(chosen) < schools:
             raise RuntimeError(f"only {len(chosen)} schools submitted; raise the fill")
@@ -106,7 +110,7 @@ def run(app, schools: int, repeat: int, workers: int | None, echo: Callable[[str
             "floor: minimal one-page PDF, DejaVu Sans embedded", lambda: render_minimal_pdf("DejaVuSans"), repeat
         )
         reports = itertools.cycle(sample)
-        single = time_it("one report (render_pdf)", lambda: render_pdf(next(reports)), repeat)
+        single = time_it("one report with a plan (render_pdf)", lambda: render_pdf(next(reports)), repeat)
         batches = [_batch(round_, chosen[:size], workers, echo) for size in sorted({min(1000, schools), schools})]
         echo("timing the worst comments …")
         worst, worst_pages, cached = _worst_comments(round_, chosen[0], WORST_LEGAL_COMMENT, repeat, "worst legal comment set")

@@ -16,7 +16,7 @@ from sqlalchemy import insert
 
 from selfeval.catalog import Catalog
 from selfeval.extensions import db
-from selfeval.models import Assessment, Rating, School
+from selfeval.models import Assessment, Plan, PlanAgreement, Rating, School
 from selfeval.models.types import utcnow
 from selfeval.reference import kreise
 from selfeval.services.rounds import create_round
@@ -117,3 +117,60 @@ def _round(round_, catalog: Catalog, school_ids: list[int], levels: list[float],
     for start in range(0, len(ratings), BATCH):
         db.session.execute(insert(Rating), ratings[start : start + BATCH])
     return len(rows), len(ratings)
+
+
+#: A plan as a school might write it (issue 18): three goals of three measures each, two agreements.
+MEASURE_TEXTS = (
+    "Fortbildungsbedarf im Kollegium mit einer kurzen Umfrage erheben und auswerten",
+    "Pädagogischen Tag zur Medienbildung mit der Medienberatung vorbereiten",
+    "Erfahrungen in der Lehrerkonferenz vorstellen und ins Medienkonzept aufnehmen",
+)
+MEASURE_WHO = ("Medienkoordination", "Schulleitung", "Steuergruppe Digitalisierung")
+AGREEMENT_TEXT = (
+    "Die Schule bereitet einen pädagogischen Tag zur Medienbildung vor; die Medienberatung unterstützt bei der "
+    "Auswahl der Fortbildungen. Die WLAN-Ausleuchtung wird mit dem Schulträger abgestimmt.\n"
+    "Beim nächsten Termin: Stand der Maßnahmen und Entwurf des Medienkonzepts."
+)
+
+
+def plan_goals(catalog: Catalog, offset: int) -> list[dict]:
+    """Three goals on three indicators each a few places apart, three measures each, with state-wide offers."""
+    indicators = catalog.indicators
+    offers = [offer.id for offer in catalog.offers if not offer.kreise][:4]
+    goals = []
+    for number in range(3):
+        chosen = [indicators[(offset + number * 7 + k) % len(indicators)].id for k in range(2 if number == 0 else 1)]
+        measures = [
+            {"id": 10 * number + k + 2, "what": MEASURE_TEXTS[k], "who": MEASURE_WHO[k],
+             "due": f"2026-0{3 + k}-15" if k < 2 else None, "status": ("erledigt", "begonnen", "geplant")[k],
+             "offers": offers[k : k + 2] if k < 2 else [], "carried_from": None}
+            for k in range(3)
+        ]  # fmt: skip
+        goals.append({"id": 10 * number + 1, "indicators": chosen, "target": 6.0, "success": MEASURE_TEXTS[2][:60],
+                      "measures": measures})  # fmt: skip
+    return goals
+
+
+def fill_plans(catalog: Catalog, round_ids: list[int]) -> int:
+    """A plan for every assessment of the rounds, and two agreements for each plan of the newest; the caller commits."""
+    now = utcnow()
+    assessments = db.session.query(Assessment.id, Assessment.round_id).filter(Assessment.round_id.in_(round_ids)).all()
+    rows = [
+        {"assessment_id": a_id, "version": 1, "goals": plan_goals(catalog, a_id % 5), "updated_at": now}
+        for a_id, _round in assessments
+    ]
+    for start in range(0, len(rows), BATCH):
+        db.session.execute(insert(Plan), rows[start : start + BATCH])
+    newest = db.session.query(Plan.id).join(Assessment, Plan.assessment_id == Assessment.id)
+    plan_ids = [plan_id for (plan_id,) in newest.filter(Assessment.round_id == round_ids[-1])]
+    agreements = [
+        {"plan_id": plan_id, "held_on": (now - timedelta(days=60 - 30 * k)).date(),
+         "participants": "Schulleitung, Medienkoordination, Medienberatung", "text": AGREEMENT_TEXT,
+         "next_contact": (now + timedelta(days=30 * (k + 1))).date(), "recorded_at": now, "recorded_by_name": "",
+         "confirmed_at": now if k == 0 else None}
+        for plan_id in plan_ids
+        for k in range(2)
+    ]  # fmt: skip
+    for start in range(0, len(agreements), BATCH):
+        db.session.execute(insert(PlanAgreement), agreements[start : start + BATCH])
+    return len(rows)

@@ -9,6 +9,7 @@ from datetime import date
 from ..catalog import Catalog, OfferList, SchoolProfile, indicator_letter
 from ..scoring import AssessmentScores, score_assessment
 from .model import Comparison, CriterionLine, Highlight, IndicatorLine, NextStep, ReportData, ReportSchool
+from .plan_section import PlanInput, build_plan_section
 
 #: How many indicators a report names as Stärken, and at least as Entwicklungsfelder.
 HIGHLIGHT_COUNT = 3
@@ -47,6 +48,8 @@ class ReportInput:
     offer_lists: tuple[OfferList, ...] = ()  # regional offer lists; only offers that fit the school are shown
     texts_withheld: bool = False  # the team did not share its comments with the reader: `comments` is empty
     scores_withheld: bool = False  # a draft, for a reader outside the team: `scores` and `comments` are empty
+    plan: PlanInput | None = None  # the school's plan (issue 18); None where it has none or the reader may not see it
+    plan_withheld: bool = False  # the reader may not see the plan (permissions.can_view_plan): `plan` is None
 
 
 def build_report(source: ReportInput) -> ReportData:
@@ -108,7 +111,15 @@ def build_report(source: ReportInput) -> ReportData:
         tied_areas=tied,
         texts_withheld=source.texts_withheld,
         scores_withheld=source.scores_withheld,
+        **_plan(source, criteria),
     )
+
+
+def _plan(source: ReportInput, criteria: tuple[CriterionLine, ...]) -> dict:
+    """The report's Entwicklungsschwerpunkte (reports.plan_section), or that the reader may not see them."""
+    lines = {line.id: (line.label, line.text) for criterion in criteria for line in criterion.indicators}
+    section = build_plan_section(source.plan, source.catalog, lines, source.scores, source.offer_lists)
+    return {"plan": section, "plan_withheld": source.plan_withheld}
 
 
 def bounded_comment(comment: str) -> tuple[str, int]:

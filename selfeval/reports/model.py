@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..catalog import SupportOffer
+from .plan_section import PlanSection
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,15 @@ class ReportData:
     texts_withheld: bool = False
     #: A draft, made for a reader outside the team: never rendered (services.reports.DraftNotShared).
     scores_withheld: bool = False
+    #: The school's development plan (issue 18), where it has one and the reader may see it (can_view_plan).
+    plan: PlanSection | None = None
+    #: The reader may not see the plan (issue 19): the report says so instead, whether or not there is one.
+    plan_withheld: bool = False
+
+    @property
+    def has_plan_goals(self) -> bool:
+        """Whether the report is built around the school's goals (else it shows the suggestions)."""
+        return self.plan is not None and bool(self.plan.focus)
 
     @property
     def has_previous(self) -> bool:

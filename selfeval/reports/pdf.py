@@ -114,7 +114,7 @@ def render_pdf(data: ReportData) -> bytes:
         creator="selfeval",
         lang="de-DE",
     )
-    story = [*_title_block(data, styles), *_at_a_glance(data), *_highlights(data), *_criteria(data), *_next_steps(data)]
+    story = [*_title_block(data, styles), *_at_a_glance(data), *_highlights(data), *_development(data), *_criteria(data)]
     story += _spread(data) + _closing(data)
     document.build(story, canvasmaker=numbered_canvas(lambda canvas, n, total: _frame(canvas, data, n, total)))
     return buffer.getvalue()
@@ -314,6 +314,17 @@ def _comment(comment: str) -> list:
     lines = comment.split("\n")
     lines[0] = f"Kommentar des Teams: {lines[0]}"
     return [_p(line, "comment") if line else Spacer(1, style.leading) for line in lines]
+
+
+def _development(data: ReportData) -> list:
+    """The school's Entwicklungsschwerpunkte where it set goals (reports.plan_pdf); else the suggestions, with the
+    note that the plan is withheld before them, or last year's goals and the agreements after them."""
+    from .plan_pdf import plan_story  # it builds on this module's styles
+
+    plan = plan_story(data)
+    if data.has_plan_goals:
+        return plan
+    return [*plan, *_next_steps(data)] if data.plan_withheld else [*_next_steps(data), *plan]
 
 
 def _next_steps(data: ReportData) -> list:

@@ -21,7 +21,7 @@ from ..extensions import catalogs as registry
 from ..extensions import db
 from ..models import Assessment, CatalogSnapshot, Rating, Round, School, User
 from ..models.types import utcnow
-from ..permissions import can_view_scores, can_view_shared_texts
+from ..permissions import can_view_plan, can_view_scores, can_view_shared_texts
 from ..reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreis_name, kreise, schulform_label
 from ..reports.batch import BatchSummary, Progress, render_batch, report_filename
 from ..reports.content import PreviousResult, ReportInput, build_report
@@ -32,6 +32,7 @@ from .catalog_snapshots import snapshot_catalog
 from .consensus.spread import spread_for_report
 from .errors import InvalidInput, NotFound, ServiceError
 from .offers import database_offer_list
+from .report_plans import chunk_plans
 from .rounds import previous_round
 from .schools import visibility_condition
 
@@ -202,7 +203,8 @@ def iter_reports(
 
     With a `reader`, each report holds what the school shares with that reader (permissions.can_view_scores and
     can_view_shared_texts): a draft's report to a reader outside the team is marked `scores_withheld` and holds
-    no scores or comments; unshared comments are left out and `texts_withheld` is set.
+    no scores or comments; unshared comments are left out and `texts_withheld` is set. The school's plan (issue 18)
+    goes to readers permissions.can_view_plan allows; for the others `plan_withheld` is set.
     """
     created_on = today or local_date(utcnow())
     earlier = previous_round(round_)
@@ -214,13 +216,15 @@ def iter_reports(
         chunk = schools[start : start + CHUNK_SIZE]
         current = _assessments(round_, chunk, statuses)
         previous = _assessments(earlier, chunk, ("submitted",)) if earlier else {}
-        ratings = _ratings([a.id for a in current.values()] + [a.id for a in previous.values()])
+        plans = chunk_plans(round_, earlier, chunk)
+        ratings = _ratings([a.id for a in (*current.values(), *previous.values())] + plans.previous_assessment_ids)
         for school in chunk:
             assessment = current.get(school.id)
             if assessment is None:
                 continue
             scores_shown = reader is None or can_view_scores(reader, school, assessment)
             texts_shown = reader is None or can_view_shared_texts(reader, school, assessment)
+            plan_shown = scores_shown and (reader is None or can_view_plan(reader, school, assessment))
             rated = ratings.get(assessment.id, {}) if scores_shown else {}
             source = ReportInput(
                 catalog=_catalog(catalogs, assessment.catalog_snapshot_id),
@@ -236,6 +240,8 @@ def iter_reports(
                 **_comparison(_group(groups, school), school.schulform),
                 previous=_previous(earlier, previous.get(school.id), ratings, catalogs),
                 offer_lists=offer_lists,
+                plan=plans.input_for(school.id, earlier, ratings) if plan_shown else None,
+                plan_withheld=not plan_shown,
             )
             yield build_report(source)
 

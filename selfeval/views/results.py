@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from ..permissions import can_release_texts, can_view_history, can_view_scores, can_view_shared_texts
+from ..reports import plan_section
 from ..reports import text as report_text
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
@@ -117,7 +118,9 @@ def report():
     data = _report_or_none()
     if data is None:
         return redirect(url_for("results.results"))
-    return render_template("results/report.html", report=data, chart=report_chart(data), text=report_text)
+    return render_template(
+        "results/report.html", report=data, chart=report_chart(data), text=report_text, plan_words=plan_section
+    )
 
 
 def _report_or_none():

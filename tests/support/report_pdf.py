@@ -26,7 +26,9 @@ NAME = "Ayşe-Yılmaz-Gesamtschule Şehitlik"
 SCHOOL = ReportSchool("199001", NAME, "Gesamtschule", "Dortmund", "Dortmund")
 
 
-def make_report(*, submitted: bool = False, comments=None, scores=SCORES, previous=None, comparison=None, means=None):
+def make_report(
+    *, submitted: bool = False, comments=None, scores=SCORES, previous=None, comparison=None, means=None, **extra
+):
     return build_report(
         ReportInput(
             catalog=LEITFADEN,
@@ -40,6 +42,7 @@ def make_report(*, submitted: bool = False, comments=None, scores=SCORES, previo
             comparison=comparison or Comparison("Gesamtschule", 2, 5),
             comparison_means=means or {},
             previous=previous,
+            **extra,  # e.g. plan= (reports.plan_section.PlanInput), plan_withheld=, offer_lists=
         )
     )
 

@@ -59,6 +59,7 @@ PDF_MODULES = {
     "selfeval.reports.flowables",
     "selfeval.reports.fonts",
     "selfeval.reports.pdf",
+    "selfeval.reports.plan_pdf",
 }
 #: Pure modules outside the pure packages.
 PURE_MODULES = (

@@ -1,0 +1,131 @@
+"""The "Entwicklungsschwerpunkte" of a report as reportlab flowables (issue 18); pdf.render_pdf places them
+after "Auf einen Blick" and before the details per criterion."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from ..display import format_score
+from . import plan_section as words
+from .fonts import BOLD
+from .model import ReportData
+from .pdf import _PLAIN_CELLS, CONTENT_WIDTH, HEAD_FILL, RULE, _catalog_p, _p, _styles, markup
+from .plan_section import FocusArea, GoalFollowUp, PlanIndicator, PlanMeasure, PlanSection
+
+
+@cache
+def _extra() -> dict[str, ParagraphStyle]:
+    body = _styles()["body"]
+    return {
+        "goal": ParagraphStyle("goal", parent=body, fontName=BOLD, fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=3),
+        "label": ParagraphStyle("plan_label", parent=body, fontName=BOLD, fontSize=9, leading=12, spaceBefore=5, spaceAfter=2),
+        "line": ParagraphStyle("plan_line", parent=body, fontSize=9, leading=12, spaceAfter=1),
+        "bullet": ParagraphStyle(
+            "plan_bullet", parent=body, fontSize=8.8, leading=11.5, leftIndent=11, bulletIndent=1, spaceAfter=1.5
+        ),
+    }
+
+
+def _x(value: str, style: str) -> Paragraph:
+    """Plain text (escaped here) in one of this module's styles."""
+    return Paragraph(markup(value), _extra()[style])
+
+
+def plan_story(data: ReportData) -> list:
+    """The section: the focus areas (on a page of their own), last year's goals followed up, the agreements.
+    Without goals it follows the suggestions and holds only last year's goals and the agreements."""
+    if data.plan_withheld:
+        return [CondPageBreak(30 * mm), _p(words.HEADING, "h2"), _p(words.PLAN_WITHHELD)]
+    section = data.plan
+    if section is None:
+        return []
+    out: list = [PageBreak() if section.focus else CondPageBreak(45 * mm), _p(words.HEADING, "h2")]
+    if section.focus:
+        out.append(_p(words.intro(data.round_name), "small"))
+        for area in section.focus:
+            out += _focus(area)
+        if note := words.not_covered_note(section):
+            out += [Spacer(1, 6), _p(note, "small")]
+    else:
+        out.append(_p(words.NO_GOALS))
+    out += _previous(section) + _agreements(section)
+    return out
+
+
+def _focus(area: FocusArea) -> list:
+    head = [_x(words.focus_heading(area), "goal"), _indicator_table(area.indicators), Spacer(1, 3)]
+    head.append(_x(words.target_line(area), "line"))
+    if area.success:
+        head.append(Paragraph(f"<b>Woran wir es merken:</b> {markup(area.success)}", _extra()["line"]))
+    out = [KeepTogether(head)]
+    if area.measures:
+        out.append(KeepTogether([_x(words.MEASURES_HEADING, "label"), _measure_table(area.measures)]))
+    if area.offers:
+        offers = [
+            Paragraph(f"<b>{markup(offer.title)}</b> – {markup(words.offer_line(offer))}", _extra()["bullet"], bulletText="•")
+            for offer in area.offers
+        ]
+        out += [KeepTogether([_x(words.OFFERS_HEADING, "label"), offers[0]]), *offers[1:]]
+    return out
+
+
+def _indicator_table(indicators: tuple[PlanIndicator, ...]) -> Table:
+    rows = [[i.label, _catalog_p(i.text, "cell"), "–" if i.score is None else f"Wert {i.score}"] for i in indicators]
+    table = Table(rows, colWidths=[10 * mm, CONTENT_WIDTH - 30 * mm, 20 * mm])
+    table.setStyle(TableStyle([*_PLAIN_CELLS, ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE), ("ALIGN", (-1, 0), (-1, -1), "RIGHT")]))
+    return table
+
+
+def _measure_table(measures: tuple[PlanMeasure, ...]) -> Table:
+    rows: list[list] = [["Was", "Wer", "Bis wann", "Stand"]]
+    rows += [
+        [_p(m.what, "cell"), _p(words.who_text(m.who), "cell"), words.due_text(m.due), _p(words.status_text(m), "cell")]
+        for m in measures
+    ]
+    widths = [CONTENT_WIDTH - 96 * mm, 42 * mm, 22 * mm, 32 * mm]
+    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
+    table.setStyle(_head_style())
+    return table
+
+
+def _head_style() -> TableStyle:
+    return TableStyle([*_PLAIN_CELLS, ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL), ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE)])
+
+
+def _previous(section: PlanSection) -> list:
+    if not section.previous:
+        return []
+    rows: list[list] = [["Schwerpunkt", "Ziel", "vorher", "jetzt", "Ergebnis"]]
+    rows += [_outcome_row(goal) for goal in section.previous]
+    table = Table(rows, colWidths=[CONTENT_WIDTH - 84 * mm, 15 * mm, 15 * mm, 15 * mm, 39 * mm], repeatRows=1, splitInRow=1)
+    style = _head_style()
+    style.add("ALIGN", (1, 0), (3, -1), "RIGHT")
+    table.setStyle(style)
+    heading = _p(words.previous_heading(section), "h3")
+    return [CondPageBreak(45 * mm), heading, table]
+
+
+def _outcome_row(goal: GoalFollowUp) -> list:
+    cell = [_catalog_p(f"{i.label} {i.text}", "cell") for i in goal.indicators]
+    if goal.success:
+        cell.append(_p(f"Woran wir es merken: {goal.success}", "comment"))
+    cell.append(_p(words.measures_line(goal.measures), "comment"))
+    outcome = words.outcome_text(goal)
+    mark = Paragraph(f"<b>{markup(outcome)}</b>" if goal.reached is not None else markup(outcome), _styles()["cell"])
+    return [cell, format_score(goal.target), format_score(goal.before), format_score(goal.achieved), mark]
+
+
+def _agreements(section: PlanSection) -> list:
+    if not section.agreements:
+        return []
+    out: list = [CondPageBreak(35 * mm), _p(words.AGREEMENTS_HEADING, "h3")]
+    for agreement in section.agreements:
+        lines = agreement.text.split("\n")
+        block = [_x(words.agreement_line(agreement), "label"), _p(lines[0])]
+        rest = [_p(line) if line else Spacer(1, 6) for line in lines[1:]]
+        out += [KeepTogether(block), *rest, _p(words.confirmation_text(agreement), "small"), Spacer(1, 4)]
+    return out
