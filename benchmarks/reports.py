@@ -9,13 +9,12 @@ lines as a comment may: 39 one-character lines and one long line that wraps acro
 
 from __future__ import annotations
 
-import itertools
 import re
 import resource
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
 
@@ -83,6 +82,7 @@ class ReportBench:
     old_wall: Timing  # comments of 1,000 lines stored before the rule, as the report cuts them
     old_wall_pages: int
     cached: Timing  # the worst legal report downloaded again (the per-process cache)
+    plan_cost: list[Timing]  # the same reports without their plan, and the CPU time of both (issue 18)
 
 
 def run(app, schools: int, repeat: int, workers: int | None, echo: Callable[[str], None]) -> ReportBench:
@@ -109,8 +109,7 @@ def run(app, schools: int, repeat: int, workers: int | None, echo: Callable[[str
         floor_dejavu = time_it(
             "floor: minimal one-page PDF, DejaVu Sans embedded", lambda: render_minimal_pdf("DejaVuSans"), repeat
         )
-        reports = itertools.cycle(sample)
-        single = time_it("one report with a plan (render_pdf)", lambda: render_pdf(next(reports)), repeat)
+        single, *plan_cost = _with_and_without_plan(sample, repeat)
         batches = [_batch(round_, chosen[:size], workers, echo) for size in sorted({min(1000, schools), schools})]
         echo("timing the worst comments …")
         worst, worst_pages, cached = _worst_comments(round_, chosen[0], WORST_LEGAL_COMMENT, repeat, "worst legal comment set")
@@ -130,7 +129,28 @@ def run(app, schools: int, repeat: int, workers: int | None, echo: Callable[[str
         old_wall,
         old_wall_pages,
         cached,
+        plan_cost,
     )
+
+
+def _with_and_without_plan(sample: list, repeat: int) -> list[Timing]:
+    """The reports with their plan and the same without it (the suggestions instead), alternating so that both meet
+    the same load of a shared machine; wall time, and the CPU time of this process (less moved by other load)."""
+    bare = [replace(data, plan=None) for data in sample]
+    wall: dict[bool, list[float]] = {True: [], False: []}
+    cpu: dict[bool, list[float]] = {True: [], False: []}
+    for number in range(repeat):
+        for planned, data in ((True, sample[number % len(sample)]), (False, bare[number % len(bare)])):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            render_pdf(data)
+            wall[planned].append(time.perf_counter() - started)
+            cpu[planned].append(time.process_time() - started_cpu)
+    return [
+        Timing("one report with a plan (render_pdf)", wall[True]),
+        Timing("the same reports without the plan (suggestions instead)", wall[False]),
+        Timing("one report with a plan, CPU time of the process", cpu[True]),
+        Timing("the same reports without the plan, CPU time of the process", cpu[False]),
+    ]
 
 
 def _worst_comments(round_, school, comment: str, repeat: int, label: str) -> tuple[Timing, int, Timing]:
@@ -188,7 +208,7 @@ def _rss_mb() -> float:
 
 
 def report(bench: ReportBench, database: str) -> str:
-    lines = timing_table([bench.floor_helvetica, bench.floor_dejavu, bench.single], database)
+    lines = timing_table([bench.floor_helvetica, bench.floor_dejavu, bench.single, *bench.plan_cost], database)
     lines.append(f"| gathering one report's data in a batch (amortised) | {bench.gather_ms:.1f} | | |")
     lines += [
         "",

@@ -63,7 +63,8 @@ def _focus(area: FocusArea) -> list:
         head.append(Paragraph(f"<b>Woran wir es merken:</b> {markup(area.success)}", _extra()["line"]))
     out = [KeepTogether(head)]
     if area.measures:
-        out.append(KeepTogether([_x(words.MEASURES_HEADING, "label"), _measure_table(area.measures)]))
+        # The heading keeps to the table's first rows; a long table runs on, its header repeated.
+        out += [CondPageBreak(35 * mm), _x(words.MEASURES_HEADING, "label"), _measure_table(area.measures)]
     if area.offers:
         offers = [
             Paragraph(f"<b>{markup(offer.title)}</b> – {markup(words.offer_line(offer))}", _extra()["bullet"], bulletText="•")
@@ -86,7 +87,8 @@ def _measure_table(measures: tuple[PlanMeasure, ...]) -> Table:
         [_p(m.what, "cell"), _p(words.who_text(m.who), "cell"), words.due_text(m.due), _p(words.status_text(m), "cell")]
         for m in measures
     ]
-    widths = [CONTENT_WIDTH - 96 * mm, 42 * mm, 22 * mm, 32 * mm]
+    # "Wer" holds a long function such as "Fachkonferenzvorsitzende" on one line.
+    widths = [CONTENT_WIDTH - 94 * mm, 48 * mm, 20 * mm, 26 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(_head_style())
     return table
@@ -112,7 +114,7 @@ def _previous(section: PlanSection) -> list:
 def _outcome_row(goal: GoalFollowUp) -> list:
     cell = [_catalog_p(f"{i.label} {i.text}", "cell") for i in goal.indicators]
     if goal.success:
-        cell.append(_p(f"Woran wir es merken: {goal.success}", "comment"))
+        cell.append(_p(words.success_line(goal), "comment"))
     cell.append(_p(words.measures_line(goal.measures), "comment"))
     outcome = words.outcome_text(goal)
     mark = Paragraph(f"<b>{markup(outcome)}</b>" if goal.reached is not None else markup(outcome), _styles()["cell"])

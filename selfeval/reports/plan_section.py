@@ -6,6 +6,7 @@ Pure data and wording, shared by the PDF (plan_pdf) and the HTML twin, as conten
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -221,10 +222,31 @@ def outcome_text(goal: GoalFollowUp) -> str:
     return REACHED if goal.reached else NOT_REACHED
 
 
+#: Last year's goals are a look back: a few measures are named (shortened), more are counted by status.
+MEASURES_NAMED = 4
+FOLLOW_UP_TEXT = 90
+
+
 def measures_line(measures: tuple[PlanMeasure, ...]) -> str:
     if not measures:
         return "Keine Maßnahmen festgehalten."
-    return "Maßnahmen: " + "; ".join(f"{m.what} ({m.status})" for m in measures)
+    if len(measures) <= MEASURES_NAMED:
+        return "Maßnahmen: " + "; ".join(f"{shortened(m.what)} ({m.status})" for m in measures)
+    counts = Counter(m.status for m in measures)
+    return f"{len(measures)} Maßnahmen: " + ", ".join(f"{counts[s]} {s}" for s in MEASURE_STATUS_LABELS.values() if counts[s])
+
+
+def success_line(goal: GoalFollowUp) -> str:
+    return f"Woran wir es merken: {shortened(goal.success, 2 * FOLLOW_UP_TEXT)}" if goal.success else ""
+
+
+def shortened(value: str, limit: int = FOLLOW_UP_TEXT) -> str:
+    """The text on one line, cut at a word before `limit` characters with "…" where it is longer."""
+    flat = " ".join(value.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:.-–") + " …"
 
 
 def agreement_line(agreement: Agreement) -> str:

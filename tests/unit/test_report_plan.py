@@ -140,3 +140,14 @@ def test_an_offer_no_longer_in_the_catalogue_is_left_out_and_no_plan_is_none():
         ["medienberater-region"], "Zielwert: keiner festgelegt (heute 2,0)",
     )  # fmt: skip
     assert (make_report(plan=PlanInput()).plan, make_report().plan) == (None, None)
+
+
+def test_last_years_measures_are_named_shortened_or_counted():
+    measure = plan_section.PlanMeasure("Fortbildung " * 12, "", None, "erledigt", False)
+    four = (measure, *[plan_section.PlanMeasure("Netzwerk besuchen", "", None, "begonnen", False)] * 3)
+    assert plan_section.measures_line(four) == (
+        "Maßnahmen: Fortbildung Fortbildung Fortbildung Fortbildung Fortbildung Fortbildung Fortbildung …"
+        " (erledigt); Netzwerk besuchen (begonnen); Netzwerk besuchen (begonnen); Netzwerk besuchen (begonnen)"
+    )
+    assert plan_section.measures_line((*four, measure, measure)) == "6 Maßnahmen: 3 begonnen, 3 erledigt"
+    assert (plan_section.measures_line(()), plan_section.shortened("kurz")) == ("Keine Maßnahmen festgehalten.", "kurz")
