@@ -10,10 +10,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from ..charts import SERIES_STYLES, RadarGeometry
-from ..charts.style import BACKGROUND_COLOR, GRID_COLOR, TEXT_COLOR
+from ..charts.style import BACKGROUND_COLOR, DRAWING_ORDER, GRID_COLOR, TEXT_COLOR
 from .fonts import REGULAR
 
-_STYLE_ORDER = {"comparison": 0, "secondary": 1, "primary": 2}
 LEGEND_ROW = 16.0  # points per legend row
 
 
@@ -62,7 +61,7 @@ class RadarChart(Flowable):
         centre = self._xy(g.centre)
         for axis in g.axes:
             canvas.line(*centre, *self._xy(axis.end))
-        for series in sorted(g.series, key=lambda s: _STYLE_ORDER[s.style]):
+        for series in sorted(g.series, key=lambda s: DRAWING_ORDER[s.style]):
             self._draw_series(series)
         self._draw_ring_labels()
         self._draw_axis_labels()
