@@ -176,7 +176,8 @@ def test_the_html_twin_has_headings_the_criteria_table_the_chart_and_escaped_com
     page = soup_of(response)
 
     assert [text(h) for h in page.find_all("h2")] == [
-        "Auf einen Blick", "Stärken und Entwicklungsfelder", "Ergebnisse je Kriterium", "Nächste Schritte", "Hinweise",
+        "Auf einen Blick", "Stärken und Entwicklungsfelder", "Vorschläge für Entwicklungsschwerpunkte", "Ergebnisse je Kriterium",
+        "Hinweise",
     ]  # fmt: skip
     facts = {text(item.dt): text(item.dd) for item in page.select("dl.report__facts > div")}
     assert facts == {
