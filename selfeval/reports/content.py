@@ -115,12 +115,12 @@ def _next_step(source: ReportInput, area: Highlight, profile: SchoolProfile | No
 
 
 def rank_offers(indicator: Indicator, offers: tuple[SupportOffer, ...], offer_lists: tuple[OfferList, ...]) -> list:
-    """Offers named for the indicator itself before those for its whole criterion; within each, offers of the
-    school's own Kreis (regional ones) first, as the closest help; otherwise in the catalogue's order."""
+    """Offers of the school's own Kreis first (the closest help, kept by its Medienberatung), then state-wide ones;
+    within each, offers named for the indicator itself before those for its whole criterion; else catalogue order."""
     specific = set(indicator.offers) | {
         regional.offer.id for offer_list in offer_lists for regional in offer_list.offers if indicator.id in regional.fits
     }
-    return sorted(offers, key=lambda offer: (offer.id not in specific, not offer.kreise))
+    return sorted(offers, key=lambda offer: (not offer.kreise, offer.id not in specific))
 
 
 def bounded_comment(comment: str) -> tuple[str, int]:

@@ -62,8 +62,8 @@ def test_the_pdf_lists_only_the_offers_that_fit_the_kreis_and_schulform(app, kre
     if not in_dortmund:
         assert ("Dortmunder" in content, "Kompetenzteam Dortmund" in content) == (False, False)
     intro = (
-        "landesweite und solche für den Kreis bzw. die kreisfreie Stadt der Schule "
-        f"({KREISE[kreis]}) und ihre Schulform ({SCHULFORMEN[schulform]})."
+        "landesweite und solche für den Kreis bzw. die kreisfreie Stadt "
+        f"({KREISE[kreis]}) und die Schulform ({SCHULFORMEN[schulform]})."
     )
     assert intro in content
     every_offer = {offer.id for step in data.next_steps for offer in step.offers}

@@ -55,7 +55,7 @@ def test_six_tied_fields_with_many_offers_take_at_most_two_pages():
     assert "Seite 4 von 6" in pages[3]
 
 
-def test_offers_named_for_the_indicator_come_first_those_of_the_school_s_kreis_before_state_wide_ones():
+def test_offers_of_the_school_s_kreis_come_first_then_those_named_for_the_indicator():
     step = worst_case().next_steps[4]  # 6a: the Dortmund list names k6a for the first two, the catalogue the rest
     assert LEITFADEN.indicator("k6a").offers == (
         "mz-medialabs", "mz-medienkonzept", "mz-verleih", "mz-foerderberatung", "medienberater-region",

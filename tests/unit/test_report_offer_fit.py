@@ -80,7 +80,7 @@ def offer_ids(data) -> list[list[str]]:
 def test_each_school_gets_the_offers_of_its_kreis_and_schulstufe():
     assert offer_ids(report("05913", "Dortmund", "04", "Hauptschule")) == [["do", "scouts"]]
     assert offer_ids(report("05913", "Dortmund", "02", "Grundschule")) == [["do"]]
-    assert offer_ids(report("05911", "Bochum", "20", "Gymnasium")) == [["scouts", "bo"]]
+    assert offer_ids(report("05911", "Bochum", "20", "Gymnasium")) == [["bo", "scouts"]]  # the Kreis's own first
     assert offer_ids(report("05911", "Bochum", "02", "Grundschule")) == [["bo"]]
 
 
