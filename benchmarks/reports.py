@@ -24,7 +24,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 from sqlalchemy import select, update
 
 from selfeval.extensions import catalogs, db
-from selfeval.models import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES, Assessment, Rating, Round
+from selfeval.limits import MAX_COMMENT_LENGTH, MAX_COMMENT_LINES
+from selfeval.models import Assessment, Rating, Round
 from selfeval.reports.batch import default_workers, render_batch, report_filename
 from selfeval.reports.cache import PdfCache
 from selfeval.reports.fonts import register_fonts
