@@ -61,7 +61,8 @@ def test_the_trail_lists_every_entry_newest_first_in_words(app, trail):
          "Zuständigkeit: (leer) → Kreis Dortmund (05913)"],
         ["01.03.2025, 13:00 Uhr", "Lehrer", "Bewertung geändert", f"100001 Adler-Gesamtschule Runde 2025/26 {K1A}",
          # A draft is the team's: the admin sees that the team changed it, not what it wrote (issue 19).
-         "Bewertung: geändert (Wert eines Entwurfs, nur für das Team) Anmerkung: geändert (Text eines Entwurfs, nur für das Team)"],
+         "Bewertung: geändert (Wert eines Entwurfs, nur für das Team) "
+         "Anmerkung: geändert (Text eines Entwurfs, nur für das Team)"],
         ["01.03.2025, 12:00 Uhr", "Kommandozeile", "Konto angelegt", "lehrer@schule.de",
          "E-Mail: lehrer@schule.de Name: Lehrer Rolle: Team Digitalisierung Schule: 100001"],
         ["01.03.2025, 11:00 Uhr", "Kommandozeile", "Konto angelegt", "admin@amt.de",

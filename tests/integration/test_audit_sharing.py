@@ -16,7 +16,7 @@ from selfeval.services.accounts import find_user
 from selfeval.services.rounds import get_round
 from selfeval.services.schools import find_school
 from tests.support.factories import all_scores, login, make_round, make_school, make_user, rate
-from tests.support.html import page_rows, soup_of, text
+from tests.support.html import page_rows, soup_of
 
 HISTORY = "/schulen/100001/2025-26/verlauf"
 TRAEGER = "5913000"
@@ -29,7 +29,8 @@ SCORES_ONLY = "Bewertung: 7 → 4 Anmerkung: geändert (Text nicht freigegeben, 
 @pytest.fixture(params=["draft", "submitted", "released", "reopened"])
 def assessment(request, app):
     """The Schulleitung rated everything, then Lehrer changed 1a and wrote a comment; then, as the parameter says,
-    the Schulleitung left it a draft, submitted it (comments not released), submitted it with the comments released, or submitted and reopened it."""
+    the Schulleitung left it a draft, submitted it (comments not released), submitted it with the comments
+    released, or submitted and reopened it."""
     with app.app_context():
         school = make_school("100001", name="Adler-Gesamtschule", traeger_nummer=TRAEGER)
         round_ = make_round("2025/26")
@@ -87,7 +88,8 @@ def test_supervision_advice_and_the_schultraeger_read_no_history_and_no_trail(cl
     login(client, email)
     answers = {url: client.get(url) for url in (HISTORY, "/verwaltung/protokoll", "/verwaltung/schulen/100001")}
     assert {url: response.status_code for url, response in answers.items()} == dict.fromkeys(answers, 403)
-    assert {url: "Beamer" in response.get_data(as_text=True) for url, response in answers.items()} == dict.fromkeys(answers, False)
+    leaked = {url: "Beamer" in response.get_data(as_text=True) for url, response in answers.items()}
+    assert leaked == dict.fromkeys(answers, False)
 
 
 def test_the_withheld_entries_still_count_and_name_the_indicator(app, client, assessment):

@@ -88,9 +88,8 @@ def released(area_app):
     def mark(status: str, comments_released: bool) -> None:
         with area_app.app_context():
             school_id = find_school(FIRST).id
-            db.session.execute(
-                update(Assessment).where(Assessment.school_id == school_id).values(status=status, comments_released=comments_released)
-            )
+            values = {"status": status, "comments_released": comments_released}
+            db.session.execute(update(Assessment).where(Assessment.school_id == school_id).values(**values))
             db.session.commit()
 
     mark(SUBMITTED_STATUS, True)
