@@ -91,5 +91,12 @@ def test_a_schultraeger_opens_the_area_report_page_from_the_overview(browser, ar
         ])  # fmt: skip
         # The charts have a text alternative: a title and a description.
         assert page.locator("main svg[role=img]").count() == 2
+
+        # The year before, six schools: means only, each line marked as a small group; the trend has one point.
+        page.goto("/auswertung/gebietsbericht?runde=2024-25")
+        scan.page(tab, "Gebietsbericht des Vorjahres (kleine Gruppe)")
+        overall = rows(page.locator("table", has=page.locator("#kriterien-caption")))[0]
+        assert overall == ["Gesamtwert", "6", "2,8", "kleine Gruppe"]
+        assert rows(page.locator("table", has=page.locator("#entwicklung-caption"))) == [["2024/25", "6", "2,8"]]
     finally:
         tabs.close()
