@@ -23,7 +23,7 @@ from ..services.history import school_history
 from ..services.reports import DraftNotShared, NothingToReport, report_for
 from ..services.rounds import previous_round as previous_round_of
 from ..unit_of_work import attempt
-from .audit_display import indicator_titles
+from .audit_display import indicator_titles, withheld_changes
 from .charts import history_charts, report_chart, results_chart, team_band_chart
 from .downloads import pdf_response
 from .guards import serve_school_rounds
@@ -101,9 +101,11 @@ def history():
     if not can_view_history(current_user, g.school):
         abort(403)
     state = assessments.load_state(g.school, g.round)
+    events = audit.assessment_history(g.school, g.round)
     return render_template(
         "results/history.html",
-        events=audit.assessment_history(g.school, g.round),
+        events=events,
+        withheld=withheld_changes(current_user, events, g.school),
         titles=indicator_titles(state.catalog),
         merge_minutes=int(audit.MERGE_WINDOW.total_seconds() // 60),
     )
