@@ -68,15 +68,23 @@ def analytics_command(schools: int, rounds: int, repeat: int, database_url: str 
 @click.option(
     "--part-size", default=40, show_default=True, type=click.IntRange(1, 10_000), help="--distributed: schools per task."
 )
+@click.option(
+    "--kill-one-after",
+    type=click.FloatRange(0, 3600),
+    default=None,
+    help="--distributed: SIGKILL one worker (its whole process group, as a vanished machine) this many seconds into "
+    "each run with two or more workers; the run then checks that the ZIP holds every school exactly once.",
+)
 def reports_command(
     schools: int, repeat: int, jobs: int | None, database_url: str | None, distributed: bool, worker_counts: str,
-    broker_url: str, part_size: int,
+    broker_url: str, part_size: int, kill_one_after: float | None,
 ) -> None:  # fmt: skip
     """Time one PDF report, a minimal reportlab floor, and batches of 1,000 and SCHOOLS reports.
 
     With --distributed: SCHOOLS reports as one batch through 1, 2 and 4 Celery worker processes of this machine."""
     if distributed:
-        _distributed(schools, database_url, [int(count) for count in worker_counts.split(",")], broker_url, part_size)
+        counts = [int(count) for count in worker_counts.split(",")]
+        _distributed(schools, database_url, counts, broker_url, part_size, kill_one_after)
         return
     from .reports import report, run
 
@@ -86,7 +94,9 @@ def reports_command(
     click.echo(report(figures, database))
 
 
-def _distributed(schools: int, database_url: str | None, counts: list[int], broker_url: str, part_size: int) -> None:
+def _distributed(
+    schools: int, database_url: str | None, counts: list[int], broker_url: str, part_size: int, kill_after: float | None
+) -> None:
     import tempfile as _tempfile
     import uuid
 
@@ -99,9 +109,11 @@ def _distributed(schools: int, database_url: str | None, counts: list[int], brok
             "SELFEVAL_BROKER_QUEUE": f"selfeval-bench-{uuid.uuid4().hex[:8]}",
             "SELFEVAL_STORAGE": Path(files).as_uri(),
             "SELFEVAL_REPORT_PART_SIZE": part_size,
+            # With a killed worker, its part comes back after the visibility timeout: short, above the longest part.
+            **({"SELFEVAL_BROKER_VISIBILITY_TIMEOUT": 60} if kill_after is not None else {}),
         }
         with _bench_app(url, **settings) as (app, database):
-            chosen, runs = run(app, schools, counts, Path(files), click.echo)
+            chosen, runs = run(app, schools, counts, Path(files), click.echo, kill_after)
     click.echo("")
     click.echo(report(chosen, runs, database, part_size))
 

@@ -10,12 +10,14 @@ PostgreSQL is the shared state, Redis the broker, a temporary folder the shared 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 import subprocess  # nosec B404 - starts our own worker processes with fixed arguments
 import sys
 import time
 import uuid
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +46,8 @@ class DistributedRun:
     worker_peak_mb: list[float]  # per rendering child
     cpu_seconds: float  # CPU time of all rendering children together (user + system)
     load_before: float  # the machine's 1-minute load average when the run started
+    killed: bool = False  # one worker was SIGKILLed mid-batch
+    complete: bool | None = None  # with a kill: the ZIP holds every school's report exactly once
 
     @property
     def per_second(self) -> float:
@@ -55,7 +59,7 @@ class DistributedRun:
         return self.reports / self.cpu_seconds if self.cpu_seconds else float("nan")
 
 
-def run(app, schools: int, worker_counts: list[int], files: Path, echo: Callable[[str], None]):
+def run(app, schools: int, worker_counts: list[int], files: Path, echo: Callable[[str], None], kill_after: float | None = None):
     """Fill the database, then one batch of `schools` reports per worker count (the app is configured for the broker)."""
     with app.app_context():
         total = round(schools * 100 / STATUS_SHARES["submitted"] * 1.06) + 25
@@ -72,7 +76,8 @@ def run(app, schools: int, worker_counts: list[int], files: Path, echo: Callable
     runs = []
     for count in worker_counts:
         echo(f"{chosen} reports through {count} worker process(es) …")
-        runs.append(_one_run(app, count, round_.id, kreise, env, files, echo))
+        kill = kill_after if count > 1 else None
+        runs.append(_one_run(app, count, round_.id, kreise, env, files, echo, kill))
     return chosen, runs
 
 
@@ -90,8 +95,11 @@ def _kreise_for(submitted, schools: int) -> tuple[str, ...]:
     return tuple(chosen)
 
 
-def _one_run(app, count: int, round_id: int, kreise, env: dict[str, str], files: Path, echo) -> DistributedRun:
+def _one_run(
+    app, count: int, round_id: int, kreise, env: dict[str, str], files: Path, echo, kill_after: float | None
+) -> DistributedRun:
     workers = [_start_worker(env, files / f"worker-{count}-{n}.log") for n in range(count)]
+    killed = False
     try:
         load_before = os.getloadavg()[0]
         with app.test_request_context():
@@ -105,6 +113,10 @@ def _one_run(app, count: int, round_id: int, kreise, env: dict[str, str], files:
                 row = db.session.get_one(ReportJobRow, job.id)
                 if row.state in ("done", "failed"):
                     break
+                if kill_after is not None and not killed and time.perf_counter() - started > kill_after:
+                    os.killpg(workers[0].pid, signal.SIGKILL)  # the whole worker, as a machine that vanished
+                    killed = True
+                    echo(f"  killed worker 1 of {count} after {kill_after:.0f} s")
                 if time.perf_counter() - started > GIVE_UP_AFTER:
                     raise RuntimeError(f"the batch did not finish within {GIVE_UP_AFTER} s; see the workers' logs in {files}")
                 time.sleep(0.1)
@@ -114,18 +126,34 @@ def _one_run(app, count: int, round_id: int, kreise, env: dict[str, str], files:
             zip_size = report_jobs.storage().size(row.archive_key) / 1e6 if row.archive_key else 0.0
             peaks = [_peak_rss_mb(worker) for worker in workers]
             cpu = sum(_cpu_seconds(child) for worker in workers for child in _children(worker.pid))
+            complete = _every_school_once(row.archive_key, job.total) if killed else None
             echo(f"  {seconds:.1f} s, {job.total / seconds:.1f} reports/s, ZIP assembled in {assembly:.2f} s")
             flat = [peak for each in peaks for peak in each]
-            return DistributedRun(count, job.total, seconds, assembly, zip_size, flat, cpu, load_before)
+            return DistributedRun(count, job.total, seconds, assembly, zip_size, flat, cpu, load_before, killed, complete)
     finally:
         for worker in workers:
             _stop(worker)
 
 
+def _every_school_once(archive_key: str | None, total: int) -> bool:
+    """The finished ZIP holds `total` reports, each under its own name (no part lost, none rendered into it twice)."""
+    if archive_key is None:
+        return False
+    with report_jobs.storage().reading(archive_key) as file, zipfile.ZipFile(io.BytesIO(file.read())) as archive:
+        names = archive.namelist()
+    return len(names) == len(set(names)) == total
+
+
 def _environment(config, files: Path) -> dict[str, str]:
     """The workers' environment: the app's database, broker, queue, storage and part size."""
     inherited = {name: value for name, value in os.environ.items() if not name.startswith("SELFEVAL_")}
-    names = ("SELFEVAL_BROKER_URL", "SELFEVAL_BROKER_QUEUE", "SELFEVAL_STORAGE", "SELFEVAL_REPORT_PART_SIZE")
+    names = (
+        "SELFEVAL_BROKER_URL",
+        "SELFEVAL_BROKER_QUEUE",
+        "SELFEVAL_STORAGE",
+        "SELFEVAL_REPORT_PART_SIZE",
+        "SELFEVAL_BROKER_VISIBILITY_TIMEOUT",  # the workers restore a vanished worker's task after it
+    )
     return (
         inherited
         | {name: str(config[name]) for name in names}
@@ -207,14 +235,21 @@ def report(chosen: int, runs: list[DistributedRun], database: str, part_size: in
         f"{os.cpu_count()} CPU cores",
         "",
         "| worker processes | wall time | reports per second | speed-up vs 1 | CPU seconds (workers) | reports per "
-        "CPU second | CPU the workers got | ZIP assembly | ZIP size | peak RSS per worker | load before |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "CPU second | CPU the workers got | ZIP assembly | ZIP size | peak RSS per worker | load before | one worker killed |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for each in runs:
         peaks = ", ".join(f"{peak:.0f}" for peak in each.worker_peak_mb) or "–"
         lines.append(
             f"| {each.workers} | {each.seconds:.1f} s | {each.per_second:.1f} | {each.per_second / base:.2f}× | "
             f"{each.cpu_seconds:.1f} s | {each.per_cpu_second:.1f} | {each.cpu_seconds / each.seconds:.2f} cores | "
-            f"{each.assembly_seconds:.2f} s | {each.zip_megabytes:.1f} MB | {peaks} MB | {each.load_before:.1f} |"
+            f"{each.assembly_seconds:.2f} s | {each.zip_megabytes:.1f} MB | {peaks} MB | {each.load_before:.1f} | "
+            f"{_killed(each)} |"
         )
     return "\n".join(lines)
+
+
+def _killed(each: DistributedRun) -> str:
+    if not each.killed:
+        return "no"
+    return "yes: every school once in the ZIP" if each.complete else "yes: REPORTS MISSING OR TWICE"

@@ -6,6 +6,7 @@ Pure Python, no Flask, no database, no third-party imports.
 from .boxplot import BoxPlotGeometry, BoxStats, boxplot_geometry, render_boxplot_svg
 from .history import HistoryGeometry, history_geometry, render_history_svg
 from .radar import RadarAxis, RadarGeometry, RadarRing, RadarSeries, RadarSeriesGeometry, gap_labels, radar_geometry, wrap_label
+from .radar_band import RadarBand, RadarBandGeometry, band_geometry
 from .radar_svg import render_svg
 from .style import SERIES_STYLES, SeriesStyle
 
@@ -19,6 +20,9 @@ __all__ = [
     "render_history_svg",
     "SERIES_STYLES",
     "RadarAxis",
+    "RadarBand",
+    "RadarBandGeometry",
+    "band_geometry",
     "RadarGeometry",
     "RadarRing",
     "RadarSeries",

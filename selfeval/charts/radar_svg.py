@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .radar import Point, RadarGeometry, RadarSeriesGeometry, format_value
-from .style import BACKGROUND_COLOR, GRID_COLOR, SERIES_STYLES, TEXT_COLOR
+from .radar_band import RadarBandGeometry, render_band_svg
+from .style import BACKGROUND_COLOR, DRAWING_ORDER, GRID_COLOR, SERIES_STYLES, TEXT_COLOR
 from .svg import number, svg_start, text
-
-_STYLE_ORDER = {"comparison": 0, "secondary": 1, "primary": 2}
 
 
 def _points(points: Sequence[Point]) -> str:
@@ -56,8 +55,17 @@ def _series(series: RadarSeriesGeometry, axis_titles: list[str]) -> list[str]:
     return out
 
 
-def render_svg(geometry: RadarGeometry, *, title: str, description: str, id_prefix: str = "radar") -> str:
-    """Render the geometry as a standalone, CSP-safe <svg> element string (no XML prolog, no styles)."""
+def render_svg(
+    geometry: RadarGeometry,
+    *,
+    title: str,
+    description: str,
+    id_prefix: str = "radar",
+    band: RadarBandGeometry | None = None,
+) -> str:
+    """Render the geometry as a standalone, CSP-safe <svg> element string (no XML prolog, no styles).
+
+    A band (radar_band.band_geometry on this geometry) is drawn above the grid and below every series."""
     g = geometry
     out = svg_start("radar-chart", g.width, g.height, id_prefix=id_prefix, title=title, description=description)
 
@@ -72,7 +80,9 @@ def render_svg(geometry: RadarGeometry, *, title: str, description: str, id_pref
     out.append("</g>")
 
     axis_titles = [axis.label for axis in g.axes]
-    for series in sorted(g.series, key=lambda s: _STYLE_ORDER[s.style]):
+    if band is not None:
+        out.extend(render_band_svg(band, axis_titles, id_prefix))
+    for series in sorted(g.series, key=lambda s: DRAWING_ORDER[s.style]):
         out.extend(_series(series, axis_titles))
 
     out.append(

@@ -10,8 +10,11 @@ TEXT_COLOR = "#1d2630"
 GRID_COLOR = "#c3cbd3"
 BACKGROUND_COLOR = "#ffffff"
 
-#: The series styles, in legend order: the school's own values, its previous round, its comparison group.
-STYLES = ("primary", "secondary", "comparison")
+#: The series styles, in legend order: the school's own values, its previous round, its comparison group, and the
+#: median of the team's members (only on the team's own pages, beside the band of their range).
+STYLES = ("primary", "secondary", "comparison", "median")
+#: The order series are drawn in: the school's own values last, on top.
+DRAWING_ORDER = {"comparison": 0, "secondary": 1, "median": 2, "primary": 3}
 
 
 @dataclass(frozen=True)
@@ -32,4 +35,7 @@ SERIES_STYLES: dict[str, SeriesStyle] = {
     "comparison": SeriesStyle(
         stroke="#0b6e4f", stroke_width=2, fill=None, fill_opacity=0, dasharray=(1.5, 3.5), point_radius=3
     ),
+    "median": SeriesStyle(stroke="#6a1b9a", stroke_width=2, fill=None, fill_opacity=0, dasharray=(9, 3, 2, 3), point_radius=3),
 }
+#: The band of a range (charts/radar_band.py): hatched in the stroke colour over a light fill, a thick stroke per axis.
+BAND_STYLE = SeriesStyle(stroke="#5c6f82", stroke_width=5, fill="#5c6f82", fill_opacity=0.12)

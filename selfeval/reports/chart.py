@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..charts import RadarGeometry, RadarSeries, gap_labels, radar_geometry
 from .model import ReportData
 
 COMPARISON_LABEL = "Mittelwert der Vergleichsgruppe"
+
+
+@dataclass(frozen=True)
+class PrintMark:
+    """How a series is told apart in the PDF when it is printed in greyscale, where the colours alone look alike:
+    line weight, dash pattern (points at the chart's own scale) and marker shape, the same in the legend."""
+
+    line_width: float
+    dash: tuple[float, ...]  # empty: solid
+    marker: str  # "circle" (filled), "square" (filled), "triangle" (open, white inside)
+    marker_size: float  # radius of the marker's circumscribed circle
+
+
+#: The school's line solid and heavy with filled dots; the previous round dashed with squares; the comparison group
+#: thin, short-dashed, with open triangles. The web SVG keeps its colour styles (charts.style.SERIES_STYLES).
+PRINT_MARKS: dict[str, PrintMark] = {
+    "primary": PrintMark(line_width=2.8, dash=(), marker="circle", marker_size=3.6),
+    "secondary": PrintMark(line_width=1.8, dash=(7, 3.5), marker="square", marker_size=3.4),
+    "comparison": PrintMark(line_width=1.5, dash=(2.5, 2.5), marker="triangle", marker_size=4.2),
+}
 
 
 def previous_label(data: ReportData) -> str:

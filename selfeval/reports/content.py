@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from ..catalog import Catalog, OfferList, SchoolProfile, indicator_letter
+from ..catalog import Catalog, Indicator, OfferList, SchoolProfile, SupportOffer, indicator_letter
 from ..scoring import AssessmentScores, score_assessment
 from .model import Comparison, CriterionLine, Highlight, IndicatorLine, NextStep, ReportData, ReportSchool
 from .plan_section import PlanInput, build_plan_section
@@ -19,6 +19,9 @@ COMMENT_LINES_SHOWN = 40
 #: At most this many Entwicklungsfelder are worked out with steps and offers: a report stays readable, and a
 #: tie that would go beyond is named as a whole instead of cut at an arbitrary indicator.
 MAX_AREAS = 6
+#: Offers a suggestion shows in full per Entwicklungsfeld, the most fitting first; the rest are named by title, so
+#: that six tied fields with many offers still fit on two pages.
+OFFERS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -99,14 +102,7 @@ def build_report(source: ReportInput) -> ReportData:
         previous_overall=previous.overall if previous else None,
         strengths=strengths,
         development_areas=areas,
-        next_steps=tuple(
-            NextStep(
-                area,
-                catalog.indicator(area.indicator.id).examples,
-                catalog.offers_for(area.indicator.id, profile, source.offer_lists),
-            )
-            for area in areas
-        ),
+        next_steps=tuple(_next_step(source, area, profile) for area in areas),
         offers_note=catalog.offers_note_for(profile),
         tied_areas=tied,
         texts_withheld=source.texts_withheld,
@@ -120,6 +116,22 @@ def _plan(source: ReportInput, criteria: tuple[CriterionLine, ...]) -> dict:
     lines = {line.id: (line.label, line.text) for criterion in criteria for line in criterion.indicators}
     section = build_plan_section(source.plan, source.catalog, lines, source.scores, source.offer_lists)
     return {"plan": section, "plan_withheld": source.plan_withheld}
+
+
+def _next_step(source: ReportInput, area: Highlight, profile: SchoolProfile | None) -> NextStep:
+    """An Entwicklungsfeld with its Leitfaden examples and the offers that fit, the most fitting OFFERS_SHOWN first."""
+    indicator = source.catalog.indicator(area.indicator.id)
+    offers = rank_offers(indicator, source.catalog.offers_for(indicator.id, profile, source.offer_lists), source.offer_lists)
+    return NextStep(area, indicator.examples, tuple(offers[:OFFERS_SHOWN]), tuple(offers[OFFERS_SHOWN:]))
+
+
+def rank_offers(indicator: Indicator, offers: tuple[SupportOffer, ...], offer_lists: tuple[OfferList, ...]) -> list:
+    """Offers of the school's own Kreis first (the closest help, kept by its Medienberatung), then state-wide ones;
+    within each, offers named for the indicator itself before those for its whole criterion; else catalogue order."""
+    specific = set(indicator.offers) | {
+        regional.offer.id for offer_list in offer_lists for regional in offer_list.offers if indicator.id in regional.fits
+    }
+    return sorted(offers, key=lambda offer: (not offer.kreise, offer.id not in specific))
 
 
 def bounded_comment(comment: str) -> tuple[str, int]:

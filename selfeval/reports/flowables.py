@@ -10,10 +10,10 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from ..charts import SERIES_STYLES, RadarGeometry
-from ..charts.style import BACKGROUND_COLOR, GRID_COLOR, TEXT_COLOR
+from ..charts.style import BACKGROUND_COLOR, DRAWING_ORDER, GRID_COLOR, TEXT_COLOR
+from .chart import PRINT_MARKS, PrintMark
 from .fonts import REGULAR
 
-_STYLE_ORDER = {"comparison": 0, "secondary": 1, "primary": 2}
 LEGEND_ROW = 16.0  # points per legend row
 
 
@@ -62,7 +62,7 @@ class RadarChart(Flowable):
         centre = self._xy(g.centre)
         for axis in g.axes:
             canvas.line(*centre, *self._xy(axis.end))
-        for series in sorted(g.series, key=lambda s: _STYLE_ORDER[s.style]):
+        for series in sorted(g.series, key=lambda s: DRAWING_ORDER[s.style]):
             self._draw_series(series)
         self._draw_ring_labels()
         self._draw_axis_labels()
@@ -70,10 +70,10 @@ class RadarChart(Flowable):
         canvas.restoreState()
 
     def _draw_series(self, series) -> None:
-        canvas, style = self.canv, SERIES_STYLES[series.style]
+        canvas, style, mark = self.canv, SERIES_STYLES[series.style], PRINT_MARKS[series.style]
         canvas.setStrokeColor(HexColor(style.stroke))
-        canvas.setLineWidth(style.stroke_width * self.scale)
-        canvas.setDash([d * self.scale for d in style.dasharray] if style.dasharray else [])
+        canvas.setLineWidth(mark.line_width * self.scale)
+        canvas.setDash([d * self.scale for d in mark.dash] if mark.dash else [])
         canvas.setLineJoin(1)
         if series.is_closed:
             if style.fill:
@@ -83,11 +83,9 @@ class RadarChart(Flowable):
             for run in series.runs:
                 self._polyline([series.points[i] for i in run])
         canvas.setDash([])
-        canvas.setFillColor(HexColor(style.stroke))
-        radius = style.point_radius * self.scale
         for index, point in enumerate(series.points):
             if index not in series.missing:
-                canvas.circle(*self._xy(point), radius, stroke=0, fill=1)
+                draw_marker(canvas, mark, style.stroke, *self._xy(point), mark.marker_size * self.scale)
 
     def _draw_ring_labels(self) -> None:
         canvas, g = self.canv, self.geometry
@@ -116,17 +114,35 @@ class RadarChart(Flowable):
         x = self.width / 2 - 110
         canvas.setFont(REGULAR, 9)
         for label, style_name in self.geometry.legend:
-            style = SERIES_STYLES[style_name]
+            style, mark = SERIES_STYLES[style_name], PRINT_MARKS[style_name]
             canvas.setStrokeColor(HexColor(style.stroke))
-            canvas.setLineWidth(style.stroke_width * 0.8)
-            canvas.setDash(list(style.dasharray) if style.dasharray else [])
+            canvas.setLineWidth(mark.line_width * 0.8)
+            canvas.setDash(list(mark.dash) if mark.dash else [])
             canvas.line(x, y + 3, x + 28, y + 3)
             canvas.setDash([])
-            canvas.setFillColor(HexColor(style.stroke))
-            canvas.circle(x + 14, y + 3, style.point_radius * 0.8, stroke=0, fill=1)
+            draw_marker(canvas, mark, style.stroke, x + 14, y + 3, mark.marker_size * 0.9)
             canvas.setFillColor(HexColor(TEXT_COLOR))
             canvas.drawString(x + 36, y, label)
             y -= LEGEND_ROW
+
+
+def draw_marker(canvas, mark: PrintMark, colour: str, x: float, y: float, size: float) -> None:
+    """A series' marker at (x, y): a filled circle or square, or an open triangle (white inside, outlined)."""
+    canvas.setFillColor(HexColor(colour))
+    if mark.marker == "circle":
+        canvas.circle(x, y, size, stroke=0, fill=1)
+    elif mark.marker == "square":
+        side = size * 1.6
+        canvas.rect(x - side / 2, y - side / 2, side, side, stroke=0, fill=1)
+    else:
+        canvas.setFillColor(HexColor(BACKGROUND_COLOR))
+        canvas.setLineWidth(1.1)
+        path = canvas.beginPath()
+        path.moveTo(x, y + size)
+        path.lineTo(x - size * 0.866, y - size / 2)
+        path.lineTo(x + size * 0.866, y - size / 2)
+        path.close()
+        canvas.drawPath(path, stroke=1, fill=1)
 
 
 class ScoreBar(Flowable):
@@ -188,4 +204,4 @@ def fit_text(text: str, font: str, size: float, width: float) -> str:
     return text.rstrip() + "…"
 
 
-__all__ = ["RadarChart", "ScoreBar", "fit_text", "numbered_canvas"]
+__all__ = ["RadarChart", "ScoreBar", "draw_marker", "fit_text", "numbered_canvas"]

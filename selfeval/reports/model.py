@@ -64,11 +64,14 @@ class Highlight:
 
 @dataclass(frozen=True)
 class NextStep:
-    """For one Entwicklungsfeld: the Leitfaden's examples as steps and the catalogue's matching offers."""
+    """For one Entwicklungsfeld: the Leitfaden's examples as steps and the offers that fit the school.
+
+    `offers` are the most fitting ones, shown with provider and contact; `more_offers` the others, named by title."""
 
     area: Highlight
     examples: tuple[str, ...]
     offers: tuple[SupportOffer, ...]
+    more_offers: tuple[SupportOffer, ...] = ()
 
 
 @dataclass(frozen=True)

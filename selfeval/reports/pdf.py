@@ -59,6 +59,13 @@ def _styles() -> dict[str, ParagraphStyle]:
         "lead": ParagraphStyle("lead", parent=base, fontName=BOLD, fontSize=12, leading=16, spaceAfter=4),
         "subhead": ParagraphStyle("subhead", parent=base, spaceBefore=5, spaceAfter=2),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=2, spaceAfter=2, bulletFontName=REGULAR),
+        "h4": ParagraphStyle("h4", parent=base, fontName=BOLD, fontSize=9.5, leading=12, spaceBefore=5.5, spaceAfter=1),
+        "compact": ParagraphStyle("compact", parent=base, fontSize=8.3, leading=10),
+        "note": ParagraphStyle("note", parent=base, fontSize=7.8, leading=9.4, textColor=MUTED),
+        "label": ParagraphStyle("label", parent=base, fontSize=8.3, leading=10, spaceBefore=1.5, textColor=MUTED),
+        "compact_bullet": ParagraphStyle(
+            "compact_bullet", parent=base, fontSize=8.3, leading=10, leftIndent=10, bulletIndent=1, bulletFontName=REGULAR
+        ),
     }
 
 
@@ -115,7 +122,9 @@ def render_pdf(data: ReportData) -> bytes:
         lang="de-DE",
     )
     story = [*_title_block(data, styles), *_at_a_glance(data), *_highlights(data), *_development(data), *_criteria(data)]
-    story += _spread(data) + _closing(data)
+    story += _spread(data)
+    # The notes go with the last heading and table before them: they never start a page of their own.
+    story[-2:] = [KeepTogether([*story[-2:], *_closing(data)])]
     document.build(story, canvasmaker=numbered_canvas(lambda canvas, n, total: _frame(canvas, data, n, total)))
     return buffer.getvalue()
 
@@ -324,41 +333,41 @@ def _development(data: ReportData) -> list:
     plan = plan_story(data)
     if data.has_plan_goals:
         return plan
-    return [*plan, *_next_steps(data)] if data.plan_withheld else [*_next_steps(data), *plan]
+    return [*plan, *_suggestions(data)] if data.plan_withheld else [*_suggestions(data), *plan]
 
 
-def _next_steps(data: ReportData) -> list:
-    out = [CondPageBreak(70 * mm), _p("Nächste Schritte", "h2")]
+def _suggestions(data: ReportData) -> list:
+    """Vorschläge für Entwicklungsschwerpunkte, on a page of their own: at most two pages even for six tied
+    Entwicklungsfelder with many examples and offers (compact lists; offers beyond OFFERS_SHOWN by title only)."""
+    out = [PageBreak(), _p(text.SUGGESTIONS_HEADING, "h2")]
     if not data.next_steps:
-        empty = text.tied_note(data) or "Sobald Indikatoren bewertet sind, stehen hier Schritte zu den Entwicklungsfeldern."
-        return [*out, _p(empty)]
-    out.append(_p(text.steps_intro(data)))
-    if data.offers_note:
-        out.append(_p(data.offers_note, "small"))
+        return [*out, _p(text.tied_note(data) or text.NO_SUGGESTIONS)]
+    out.append(_p(text.suggestions_intro(data), "compact"))
     for step in data.next_steps:
-        out += _next_step(step, data)
+        out += _suggestion(step, data)
     return out
 
 
-def _next_step(step: NextStep, data: ReportData) -> list:
+def _suggestion(step: NextStep, data: ReportData) -> list:
     line = step.area.indicator
-    block = [
-        _p(f"Entwicklungsfeld {line.label} (Wert {line.score})", "h3"),
-        _catalog_p(line.text),
-        Spacer(1, 3),
-        _rich("<b>Mögliche Schritte aus dem Leitfaden</b>", "subhead"),
+    head = [
+        _p(f"Entwicklungsfeld {line.label} (Wert {line.score}) · Kriterium {step.area.criterion_number}: "
+           f"{step.area.criterion_title}", "h4"),
+        _catalog_p(line.text, "compact"),
+        _rich("<b>Beispiele aus dem Leitfaden</b>", "label"),
+    ]  # fmt: skip
+    block = [_catalog_p(example, "compact_bullet", "•") for example in step.examples] or [
+        _p("Der Leitfaden nennt hier keine Beispiele.", "compact")
     ]
-    block += [_catalog_p(example, "bullet", "•") for example in step.examples] or [
-        _p("Der Leitfaden nennt hier keine Beispiele.")
-    ]
-    block.append(_rich("<b>Passende Unterstützungsangebote</b>", "subhead"))
+    block.append(_rich("<b>Passende Unterstützungsangebote</b>", "label"))
     if not step.offers:
-        block.append(_p(text.no_offers_note(data)))
+        block.append(_p(text.no_offers_note(data), "compact"))
     for offer in step.offers:
-        parts = f"<b>{markup(offer.title)}</b> – {markup(offer.provider)}. {markup(offer.description)}"
-        source = markup(text.offer_details(offer)) + (f" · {markup(offer.url)}" if offer.url else "")
-        block.append(_catalog_rich(f"{parts}<br/><font size='7.5' color='#4a5561'>{source}</font>", "bullet", "•"))
-    return [KeepTogether(block[:4]), *block[4:]]
+        entry = f"<b>{markup(offer.title)}</b> – {markup(text.offer_line(offer))}"
+        block.append(_catalog_rich(entry, "compact_bullet", "•"))
+    if step.more_offers:
+        block.append(_p(text.more_offers_note(data, tuple(offer.title for offer in step.more_offers)), "note"))
+    return [KeepTogether([*head, block[0]]), *block[1:]]
 
 
 def _spread(data: ReportData) -> list:
@@ -382,7 +391,9 @@ def _spread(data: ReportData) -> list:
 
 
 def _closing(data: ReportData) -> list:
-    out = [CondPageBreak(40 * mm), _p("Hinweise", "h2"), _p(text.method_note(data), "small")]
+    out = [_p("Hinweise", "h2"), _p(text.method_note(data), "small")]
+    if data.offers_note:
+        out.append(_p(f"Zu den Unterstützungsangeboten: {data.offers_note}", "small"))
     if data.catalog_source:
         out.append(_p(f"Grundlage: {data.catalog_title} ({data.catalog_source}).", "small"))
     if not data.texts_withheld:  # without the team's comments, the report is no more private than its scores

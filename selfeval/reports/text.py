@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..catalog import SupportOffer
 from ..display import format_date, format_score
 from ..vocabulary import state_text
@@ -129,14 +131,38 @@ def tied_note(data: ReportData) -> str:
     )
 
 
-def steps_intro(data: ReportData) -> str:
+SUGGESTIONS_HEADING = "Vorschläge für Entwicklungsschwerpunkte"
+#: Where no indicator is rated yet, or every lowest one is only named (tied_note says which).
+NO_SUGGESTIONS = "Sobald Indikatoren bewertet sind, stehen hier Vorschläge zu den Entwicklungsfeldern."
+
+
+def suggestions_intro(data: ReportData) -> str:
+    """What the suggestions are: derived from the lowest ratings, for the team to decide on."""
     school = data.school
     where = f" ({school.kreis})" if school.kreis else ""
     return (
-        "Zu jedem Entwicklungsfeld nennt der Leitfaden Beispiele, die sich als nächste Schritte eignen, und der Katalog "
-        "Unterstützungsangebote, die zur Schule passen: landesweite und solche für den Kreis bzw. die kreisfreie Stadt "
-        f"der Schule{where} und ihre Schulform ({school.schulform})."
+        "Dies sind Vorschläge, keine Festlegungen: Sie ergeben sich aus den am niedrigsten bewerteten Indikatoren "
+        "(den Entwicklungsfeldern). Welche davon die Schule zu ihren Entwicklungsschwerpunkten macht, entscheidet "
+        "das Team. Zu jedem Feld stehen Beispiele aus dem Leitfaden und Unterstützungsangebote, die zur Schule "
+        f"passen: landesweite und solche für den Kreis bzw. die kreisfreie Stadt{where} und die Schulform "
+        f"({school.schulform})."
     )
+
+
+def more_offers_note(data: ReportData, titles: Sequence[str]) -> str:
+    """After the offers shown in full: the other fitting ones by title, and where to ask about them."""
+    kreis = data.school.kreis
+    where = f" {kreis}" if kreis else " Ihres Kreises bzw. Ihrer kreisfreien Stadt"
+    return f"Weitere Angebote: {'; '.join(titles)} – Auskunft gibt die Medienberatung{where}."
+
+
+def offer_line(offer: SupportOffer) -> str:
+    """One line per offer in the suggestions: who offers it and whom to contact (the target group, description and
+    source stay in the catalogue: six tied Entwicklungsfelder must fit on two pages)."""
+    parts = [offer.provider]
+    if offer.contact:
+        parts.append(f"Kontakt: {offer.contact}")
+    return " · ".join(parts)
 
 
 def offer_details(offer: SupportOffer) -> str:

@@ -10,6 +10,12 @@ For one indicator, over the members who rated it (a member's "keine Angabe" is l
 
 The consensus form starts from `suggested_score`: the median rounded half up (7.5 → 8), the way school marks are
 rounded in Germany; the team changes it consciously where the discussion leads elsewhere.
+
+The radar chart is drawn per criterion, so its band is per criterion too (`criterion_bands`): each member's sheet is
+scored exactly as the consensus is (`score_assessment`: a criterion's score is the mean of its rated indicators), and
+per criterion the band runs from the lowest to the highest of these member scores, with their median as a line. A
+member who rated none of a criterion's indicators does not count for it. The band is not the range of single
+indicator values: it shows how far the members' overall views of a criterion lie apart.
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from statistics import median
+
+from ..catalog import Catalog
+from . import score_assessment
 
 #: A range of at least this many points is a strong disagreement (documented in docs and on the page).
 DISAGREEMENT_RANGE = 4
@@ -70,3 +79,27 @@ def by_disagreement(spreads: Mapping[str, IndicatorSpread]) -> list[str]:
         return (0 if spread.disagreement else 1, -width, order[key])
 
     return sorted(spreads, key=rank)
+
+
+@dataclass(frozen=True)
+class CriterionBand:
+    """The members' scores of one criterion (each the mean of that member's rated indicators), sorted."""
+
+    n: int
+    values: tuple[float, ...]
+    median: float | None
+    min: float | None
+    max: float | None
+
+
+def criterion_bands(catalog: Catalog, sheets: Iterable[Mapping[str, int | None]]) -> dict[str, CriterionBand]:
+    """Per criterion (in catalogue order): min, max and median of the members' criterion scores (see the module)."""
+    member_scores = [score_assessment(catalog, sheet).criteria for sheet in sheets]
+    bands = {}
+    for criterion in catalog.criteria:
+        given = tuple(sorted(value for scores in member_scores if (value := scores[criterion.id]) is not None))
+        if not given:
+            bands[criterion.id] = CriterionBand(0, (), None, None, None)
+            continue
+        bands[criterion.id] = CriterionBand(len(given), given, float(median(given)), given[0], given[-1])
+    return bands

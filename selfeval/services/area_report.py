@@ -21,6 +21,7 @@ from ..reference import kreis, kreis_name, schulform_label
 from ..reports.area import AreaInput, AreaReport, build_area_report
 from ..scoring import aggregate
 from .analytics import Selection, round_catalog, scope_schools, submitted_scores
+from .offers import database_offer_list
 from .rounds import all_rounds
 
 
@@ -53,7 +54,8 @@ def area_report(
         indicator_scores=indicator_scores,
         criterion_scores=aggregate.criterion_scores(indicator_scores, catalog),
         history=history,
-        offer_lists=registry.offer_lists,
+        # The Medienberatungen's offers of their Kreise too, as in a school's report (services.reports).
+        offer_lists=(*registry.offer_lists, database_offer_list(registry.active.id)),
         show_schools=may_see_schools(user, schools) if user is not None else bool(with_schools),
     )
     return build_area_report(source)
@@ -85,7 +87,20 @@ def area_name(schools, selection: Selection) -> str:
         return ", ".join(f"Bezirksregierung {name}" for name in selection.bezirke)
     if selection.schulformen:
         return ", ".join(schulform_label(code) for code in selection.schulformen)
-    return "alle Schulen"
+    return _common_area(schools) or "alle Schulen"
+
+
+def _common_area(schools) -> str:
+    """Without a filter, what all the reader's schools share: one Schulträger (a Schulträger's own report), else one
+    Kreis; "" when they share neither."""
+    if not len(schools):
+        return ""
+    traeger = schools["traeger_nummer"]
+    if traeger.notna().all() and traeger.nunique() == 1:
+        return _traeger_names(schools, Selection(traeger=(str(traeger.iloc[0]),)))[0]
+    if schools["kreis"].nunique() == 1:
+        return _kreis_words(str(schools["kreis"].iloc[0]))
+    return ""
 
 
 def _kreis_words(key: str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..display import LOCAL_TIME
 from ..extensions import db
-from ..models import AuditEvent, Round, School, User
+from ..models import Assessment, AuditEvent, Round, School, User
 from ..models.types import utcnow
 from ..vocabulary import REOPENED_EVENT, SUBMITTED_EVENT
 from .paging import Page, paginate
@@ -228,6 +228,23 @@ def assessment_history(school: School, round_: Round) -> list[AuditEvent]:
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         )
     )
+
+
+def sharing_of(events: list[AuditEvent]) -> dict[tuple[int, int], Any]:
+    """{(school id, round id): the assessment's status and release} for the rating entries among `events`.
+
+    What a reader outside the team may see of an entry follows the assessment as it is now
+    (permissions.can_view_scores, can_view_shared_texts); an assessment that no longer exists is missing.
+    """
+    pairs = {(e.school_id, e.round_id) for e in events if e.action == "rating.changed" and e.school_id and e.round_id}
+    if not pairs:
+        return {}
+    rows = db.session.execute(
+        select(Assessment.school_id, Assessment.round_id, Assessment.status, Assessment.comments_released).where(
+            Assessment.school_id.in_({school for school, _ in pairs}), Assessment.round_id.in_({round_ for _, round_ in pairs})
+        )
+    )
+    return {(row.school_id, row.round_id): row for row in rows if (row.school_id, row.round_id) in pairs}
 
 
 def events_about(user: User) -> list[AuditEvent]:

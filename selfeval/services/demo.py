@@ -1,4 +1,4 @@
-"""Demo content for `selfeval demo`: schools, a team of two, three school years, real assessments.
+"""Demo content for `selfeval demo`: schools, a team of two, a team of four, three school years, real assessments.
 
 Everything is made through the same services the app uses, so the demo obeys every rule.
 Names and Schulnummern are invented ("Demo-…") and must never be mistaken for real schools.
@@ -14,6 +14,7 @@ from . import assessments
 from .accounts import create_user, deactivate_user, issue_password_link
 from .catalog_snapshots import record_snapshot
 from .demo_area import add_area_schools, add_kreis_offers, traeger_of
+from .demo_team import MEMBERS, add_team_of_four
 from .rating_input import parse_rating_changes
 from .rounds import create_round, set_round_open
 from .schools import add_school, find_school
@@ -51,6 +52,11 @@ LOGINS = (
     ("medienberatung@demo.selfeval.de", DEMO_PASSWORD, "Medienberatung Dortmund und Bochum"),
     ("verwaltung@demo.selfeval.de", DEMO_PASSWORD, "Verwaltung (alle Schulen)"),
     ("schultraeger@demo.selfeval.de", DEMO_PASSWORD, "Schulträger Stadt Unna (Kreis Unna)"),
+    # The team of four that rates "erst einzeln, dann gemeinsam" (demo_team.py), in the consensus phase.
+    (MEMBERS[0][0], DEMO_PASSWORD, "Team zu viert, Schulleitung (Demo-Realschule, Konsensphase)"),
+    (MEMBERS[1][0], DEMO_PASSWORD, "Team zu viert, Informatik (Demo-Realschule)"),
+    (MEMBERS[2][0], DEMO_PASSWORD, "Team zu viert, Deutsch (Demo-Realschule)"),
+    (MEMBERS[3][0], DEMO_PASSWORD, "Team zu viert, Medienbeauftragte (Demo-Realschule)"),
 )
 #: The Trägernummer of the Stadt Unna in the demo (demo_area.traeger_of: a town's schools carry its AGS).
 UNNA = "05978036"
@@ -100,6 +106,7 @@ def _build(catalog: Catalog) -> None:
     assessments.submit(gesamtschule, this_year, teacher, assessments.load_state(gesamtschule, this_year).version)
     _rate(grundschule, this_year, [(primary, [5, 3, 2, 4, 3, 2, 4, 2, 3, 2, 4, 5, 4, 3])], catalog, {})
     add_area_schools(catalog, earlier, last_year, this_year)
+    add_team_of_four(catalog, this_year, DEMO_PASSWORD)
     add_kreis_offers(catalog, adviser)
 
 

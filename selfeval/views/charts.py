@@ -8,7 +8,9 @@ from markupsafe import Markup
 
 from ..charts import (
     BoxStats,
+    RadarBand,
     RadarSeries,
+    band_geometry,
     boxplot_geometry,
     gap_labels,
     history_geometry,
@@ -22,6 +24,7 @@ from ..reports.model import ReportData
 from ..scoring.aggregate import OVERALL, ComparisonGroup
 from ..services.analytics import RoundAnalytics
 from ..services.assessments import AssessmentState
+from ..services.consensus.spread import TeamBand
 from ..services.history import RoundResult
 
 
@@ -45,6 +48,40 @@ def results_chart(state: AssessmentState, previous: AssessmentState | None, grou
     description = f"Netzdiagramm der Kriterienwerte ({names}) auf der Skala {catalog.scale.min} bis {catalog.scale.max}."
     # render_svg escapes every text it writes, so the markup is safe to embed.
     return Markup(render_svg(geometry, title="Ergebnis je Kriterium", description=description, id_prefix="ergebnis"))  # noqa: S704  # nosec B704
+
+
+#: The labels of the team's band chart (its legend on the page repeats them).
+CONSENSUS_LABEL = "Konsens des Teams"
+MEDIAN_LABEL = "Median der Einzelbewertungen"
+BAND_LABEL = "Spannweite der Einzelbewertungen"
+
+
+def team_band_chart(state: AssessmentState, band: TeamBand) -> Markup:
+    """The consensus per criterion beside the members' median and range (scoring/spread.py, criterion_bands).
+
+    For the team's own pages only: the caller checks that the reader is a member of the school's team."""
+    criteria = state.catalog.criteria
+    ranges = [band.criteria[c.id] for c in criteria]
+    series = [
+        RadarSeries(CONSENSUS_LABEL, tuple(state.scores.criteria[c.id] for c in criteria), "primary"),
+        RadarSeries(MEDIAN_LABEL, tuple(r.median for r in ranges), "median"),
+    ]
+    scale = state.catalog.scale
+    geometry = radar_geometry(
+        [f"{number}. {criterion.title}" for number, criterion in enumerate(criteria, 1)],
+        series,
+        scale_min=scale.min,
+        scale_max=scale.max,
+        ring_step=_ring_step(scale.max - scale.min),
+    )
+    placed = band_geometry(geometry, RadarBand(BAND_LABEL, tuple(r.min for r in ranges), tuple(r.max for r in ranges)))
+    description = (
+        f"Netzdiagramm je Kriterium auf der Skala {scale.min} bis {scale.max}: der Konsens des Teams als durchgezogene "
+        "Linie, der Median der Einzelbewertungen als gestrichelte Linie und die Spannweite der Einzelbewertungen als "
+        "schraffiertes Band. Die Werte stehen in der Tabelle „Spannweite je Kriterium“."
+    )
+    svg = render_svg(geometry, title="Konsens und Spannweite des Teams", description=description, id_prefix="team", band=placed)
+    return Markup(svg)  # noqa: S704 - render_svg escapes every text it writes  # nosec B704
 
 
 def history_charts(results: list[RoundResult], state: AssessmentState) -> list[tuple[str, Markup]]:

@@ -18,10 +18,11 @@ from ..forms.rating import changed_ratings, fill_indicator, form_with_input, mak
 from ..services import assessments
 from ..services.consensus import phase as phases
 from ..services.consensus import sheets
-from ..services.consensus.spread import SpreadNotYet, load_spread
+from ..services.consensus.spread import SpreadNotYet, load_band, load_spread
 from ..services.rating_input import InvalidRatings, parse_rating_changes
 from ..unit_of_work import attempt
 from ..vocabulary import CONSENSUS_PHASE, INDIVIDUAL_PHASE
+from .charts import team_band_chart
 from .guards import serve_school_rounds
 from .service_errors import refusals_go_to
 from .unsaved import KEPT_UNDER, owner_token, take_kept_input
@@ -186,7 +187,15 @@ def spread():
     except SpreadNotYet as exc:
         flash(str(exc), "error")
         return redirect(url_for("assessment.overview"))
-    return render_template("consensus/spread.html", spread=team_spread, state=assessments.load_state(g.school, g.round))
+    state = assessments.load_state(g.school, g.round)
+    band = load_band(g.school, g.round)  # the blueprint serves the school's own team only
+    return render_template(
+        "consensus/spread.html",
+        spread=team_spread,
+        state=state,
+        band=band,
+        band_chart=team_band_chart(state, band) if band is not None else None,
+    )
 
 
 def _int(value: str | None) -> int:

@@ -20,10 +20,12 @@ blueprint.before_request(analytics_audience)  # the overview's audience: supervi
 def start():
     """Start a job for the round and filters of the overview; its page shows the progress."""
     form = request.form
-    back = url_for("supervision.overview", **{k: form.getlist(k) for k in ("runde", "schulform", "kreis", "bezirk")})
+    back = url_for("supervision.overview", **{k: form.getlist(k) for k in ("runde", "schulform", "kreis", "bezirk", "traeger")})
     try:
         round_ = get_round(form.get("runde", ""))
-        selection = parse_report_selection(form.getlist("kreis"), form.getlist("schulform"), form.getlist("bezirk"))
+        selection = parse_report_selection(
+            form.getlist("kreis"), form.getlist("schulform"), form.getlist("bezirk"), form.getlist("traeger")
+        )
         job = report_jobs.start_job(current_user, round_, selection)
     except report_jobs.JobAlreadyRunning as exc:  # one at a time: show the one that runs
         flash(str(exc), "info")

@@ -18,13 +18,14 @@ from ..scoring.aggregate import MIN_GROUP_SIZE
 from ..services import assessments, audit
 from ..services.analytics import comparison_group
 from ..services.assessments import AssessmentState
+from ..services.consensus.spread import load_band
 from ..services.errors import NotFound
 from ..services.history import school_history
 from ..services.reports import DraftNotShared, NothingToReport, report_for
 from ..services.rounds import previous_round as previous_round_of
 from ..unit_of_work import attempt
-from .audit_display import indicator_titles
-from .charts import history_charts, report_chart, results_chart
+from .audit_display import indicator_titles, withheld_changes
+from .charts import history_charts, report_chart, results_chart, team_band_chart
 from .downloads import pdf_response
 from .guards import serve_school_rounds
 
@@ -52,6 +53,10 @@ def results():
         previous = None
     group = comparison_group(g.school, g.round)
     history = school_history(g.school, until=g.round)
+    # The members' range is the team's alone: computed only for a member of the school's team (never supervision,
+    # Schulträger, advisers or admins, whatever the address asks for), and drawn only when asked for.
+    band = load_band(g.school, g.round) if g.can_edit else None
+    show_band = band is not None and request.args.get("spannweite") == "ja"
     return render_template(
         "results/results.html",
         state=state,
@@ -61,6 +66,8 @@ def results():
         group=group,
         min_group_size=MIN_GROUP_SIZE,
         chart=results_chart(state, previous, group),
+        band=band,
+        band_chart=team_band_chart(state, band) if show_band and band is not None else None,
         text=report_text,
         texts_shared=texts_shared,
         can_release=can_release_texts(current_user, g.school) and state.status == "submitted",
@@ -95,9 +102,11 @@ def history():
     if not can_view_history(current_user, g.school):
         abort(403)
     state = assessments.load_state(g.school, g.round)
+    events = audit.assessment_history(g.school, g.round)
     return render_template(
         "results/history.html",
-        events=audit.assessment_history(g.school, g.round),
+        events=events,
+        withheld=withheld_changes(current_user, events, g.school),
         titles=indicator_titles(state.catalog),
         merge_minutes=int(audit.MERGE_WINDOW.total_seconds() // 60),
     )

@@ -40,9 +40,14 @@ SHEETS = {
     "cem": {"k1a": 4, "k1b": 5, "k1c": 6, "k1d": 5},
 }
 #: Pages checked by this journey: 5 log-in pages, 3 for the Schulleitung's choice, 2 per colleague to reach the sheet,
-#: 4 per member to rate and finish (the last one lands on the spread), 2 for the consensus, 1 for supervision.
-PAGES_CHECKED = 5 + 3 + 2 * 3 + 4 * 4 + 2 + 1
+#: 4 per member to rate and finish (the last one lands on the spread), 2 for the consensus, 2 for the results with the
+#: team's band, 1 for supervision.
+PAGES_CHECKED = 5 + 3 + 2 * 3 + 4 * 4 + 2 + 2 + 1
 CONSENSUS = {"k1a": (6, "Einigung nach Diskussion"), "k1b": (5, ""), "k1c": (6, ""), "k1d": (5, "")}
+#: The band of criterion 1 by hand: the members' criterion scores are leitung (2 + 5 + 6 + 5) / 4 = 4.5, anna 6,
+#: ben 6.75, cem 5 → 4,5 bis 6,8, median (5 + 6) / 2 = 5,5; the consensus (6 + 5 + 6 + 5) / 4 = 5,5. Nobody rated
+#: criteria 2 to 6.
+BAND_K1 = "1. Dauerhafte Implementierung von Konzepten zur digitalen Bildung 5,5 5,5 4,5 bis 6,8 4"
 
 
 def email(name: str) -> str:
@@ -81,6 +86,7 @@ def test_a_team_of_four_goes_through_both_phases_with_the_keyboard(browser, team
         for done, name in enumerate(TEAM, start=1):
             rate_alone_and_finish(members[name], scan, audit, name, done)
         agree_on_criterion_1(members["cem"], scan, audit)
+        see_the_band_on_the_results(members["cem"], scan, audit)
         supervision_sees_only_the_consensus(tabs.open(), scan, audit)
         assert len(scan.scanned) - checked_before == PAGES_CHECKED
     finally:
@@ -159,6 +165,18 @@ def agree_on_criterion_1(tab: Tab, scan: Scan, audit: FocusAudit) -> None:
     assert flashes(page) == ["Entwurf gespeichert."]
     assert shown_ratings(page) == CONSENSUS
     assert active_element(page)["tag"] in ("body", "div", "main", "html", "a", "p")  # nothing grabbed the focus
+
+
+def see_the_band_on_the_results(tab: Tab, scan: Scan, audit: FocusAudit) -> None:
+    page = tab.page
+    page.goto(BASE + "ergebnis")
+    scan.page(tab, "Ergebnis in der Konsensphase")
+    assert page.locator("#spannweite").count() == 0
+    follow(tab, scan, audit, link("Spannweite des Teams zeigen"), "Ergebnis mit der Spannweite des Teams")
+    rows = [squeeze(row) for row in page.locator("#spannweite tbody tr").all_inner_texts()]
+    assert rows[0] == BAND_K1
+    assert [row.rsplit(" ", 4)[1:] for row in rows[1:]] == [["–", "–", "–", "0"]] * 5
+    assert page.locator("#spannweite svg .radar-band__range").count() == 1
 
 
 def supervision_sees_only_the_consensus(tab: Tab, scan: Scan, audit: FocusAudit) -> None:

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from selfeval.extensions import db
 from selfeval.models import AuditEvent
-from selfeval.services import audit
+from selfeval.services import assessments, audit
 from selfeval.services.accounts import find_user, update_user
 from selfeval.services.rounds import get_round, set_round_open
 from selfeval.services.schools import find_school
-from tests.support.factories import login, make_round, make_school, make_user, rate
+from tests.support.factories import leader, login, make_round, make_school, make_user, rate, rated
 from tests.support.html import field_errors, page_rows, soup_of, text
 
 TRAIL = "/verwaltung/protokoll"
@@ -60,7 +60,9 @@ def test_the_trail_lists_every_entry_newest_first_in_words(app, trail):
          "Name: Lehrer → Lena Lehrer Rolle: Team Digitalisierung → Schulaufsicht Schule: 100001 → (leer) "
          "Zuständigkeit: (leer) → Kreis Dortmund (05913)"],
         ["01.03.2025, 13:00 Uhr", "Lehrer", "Bewertung geändert", f"100001 Adler-Gesamtschule Runde 2025/26 {K1A}",
-         "Bewertung: nicht bewertet → 4 Anmerkung: (leer) → „Beamer in allen Räumen“"],
+         # A draft is the team's: the admin sees that the team changed it, not what it wrote (issue 19).
+         "Bewertung: geändert (Wert eines Entwurfs, nur für das Team) "
+         "Anmerkung: geändert (Text eines Entwurfs, nur für das Team)"],
         ["01.03.2025, 12:00 Uhr", "Kommandozeile", "Konto angelegt", "lehrer@schule.de",
          "E-Mail: lehrer@schule.de Name: Lehrer Rolle: Team Digitalisierung Schule: 100001"],
         ["01.03.2025, 11:00 Uhr", "Kommandozeile", "Konto angelegt", "admin@amt.de",
@@ -201,8 +203,12 @@ def test_a_long_comment_is_folded_away_with_both_versions(app, trail):
         school, round_ = find_school("100001"), get_round("2025-26")
         round_.is_open = True
         db.session.commit()
+        state = rated(school, round_, 5)
         teacher = make_user("kollege@schule.de", school=school)
-        rate(school, round_, teacher, {}, {"k1a": long_comment})
+        state = rate(school, round_, teacher, {}, {"k1a": long_comment})
+        # Submitted with the comments released: the admin may read them (issue 19).
+        assessments.submit(school, round_, leader(school), state.version, release_comments=True)
+        db.session.commit()
     page = soup_of(trail.get(TRAIL, query_string={"art": "rating.changed"}))
     cell = page.select("table.audit-table tbody tr")[0].find_all("td")[-1]
     assert text(cell.find("summary")) == "Anmerkung geändert (22 → 2000 Zeichen)"

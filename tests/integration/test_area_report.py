@@ -15,8 +15,10 @@ from sqlalchemy import select
 from selfeval.cli import cli
 from selfeval.extensions import catalogs, db
 from selfeval.models import School
+from selfeval.services.offers import OfferValues, create_offer
 from tests.support.factories import login, make_round, make_school, make_user, rated, submitted
 from tests.support.html import rows, soup_of, text
+from tests.support.reports import pdf_text
 
 UNNA = {"gemeindeschluessel": "05978036", "traeger_nummer": "978036", "traeger_name": "Stadt Unna", "rechtsform": "1"}
 #: Five schools of Stadt Unna: every indicator at `level`, except 1a and 1b.
@@ -198,3 +200,41 @@ def test_the_overview_filters_by_schultraeger_and_links_the_report_and_the_monit
     }
     figures = {text(d.dt): text(d.dd) for d in page.select("dl.figures > div")}
     assert figures["Schulen in der Auswahl"] == "7"
+
+
+@pytest.mark.parametrize(
+    ("email", "role", "scopes", "title"),
+    [
+        # A Schulträger's report without a filter is about its own schools, and says whose.
+        ("schulamt@unna.test", "traeger", {"traeger": ["978036"]}, "Stadt Unna (Trägernummer 978036)"),
+        ("aufsicht@bezreg-arnsberg.test", "supervisor", {"kreise": ["05978", "05913"]}, "alle Schulen"),
+        ("dortmund@bezreg-arnsberg.test", "supervisor", {"kreise": ["05913"]}, "Kreisfreie Stadt Dortmund"),
+    ],
+)
+def test_without_a_filter_the_report_is_named_after_what_the_readers_schools_share(area, email, role, scopes, title):
+    with area.app_context():
+        make_user(email, role, **scopes)
+    client = area.test_client()
+    login(client, email)
+    page = soup_of(client.get("/auswertung/gebietsbericht?runde=2025-26"))
+    assert (text(page.find("h1")), [text(li) for li in page.select("main ul.muted li")]) == (
+        title,
+        ["keine Auswahl: alle Schulen, die Sie sehen dürfen"],
+    )
+
+
+def test_the_offers_of_the_kreis_medienberatung_stand_under_the_weak_indicator(area):
+    """The Medienberatung's offers for its Kreis are in the area report as in a school's report (page and PDF)."""
+    with area.app_context():
+        values = OfferValues("05978", "Sprechstunde Steuergruppe", "Medienzentrum Unna", "Beratung.", fits=("k1a",))
+        create_offer(values, actor=None, catalog=catalogs.active, allowed_kreise=None)
+        elsewhere = OfferValues("05913", "Sprechstunde Dortmund", "Medienzentrum Dortmund", "Beratung.", fits=("k1a",))
+        create_offer(elsewhere, actor=None, catalog=catalogs.active, allowed_kreise=None)
+        db.session.commit()
+    client = area.test_client()
+    login(client, "aufsicht@kreis-unna.test")
+    page = soup_of(client.get("/auswertung/gebietsbericht?runde=2025-26&traeger=978036"))
+    regional = [text(li) for li in page.select("ul.area-offers li") if text(li).endswith("(regional)")]
+    assert regional == ["Sprechstunde Steuergruppe – Medienzentrum Unna (regional)"]
+    pdf = pdf_text(client.get("/auswertung/gebietsbericht.pdf?runde=2025-26&traeger=978036").data)
+    assert ("Sprechstunde Steuergruppe" in pdf, "Sprechstunde Dortmund" in pdf) == (True, False)

@@ -79,7 +79,7 @@ def test_a_team_of_four_through_both_phases_on_the_pages(app, school):
     k1a_text = spread.find("p", class_="spread__text")
     assert text(k1a_text) == "4 Werte: 2, 4, 7, 9 · Median 5,5 · Spannweite 2 bis 9 stark uneinig"
     assert text(spread.find("p", class_="spread__names")) == "Leitung: 2 · Cem: 4 · Anna: 7 · Ben: 9"
-    assert spread.find("svg")["aria-hidden"] == "true"
+    assert spread.find("svg", class_="spread__line")["aria-hidden"] == "true"
 
     consensus_page = soup_of(clients["cem"].get(OVERVIEW + "kriterien/k1"))
     chosen = consensus_page.find("input", attrs={"name": "k1a-score", "checked": True})

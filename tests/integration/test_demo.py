@@ -69,7 +69,7 @@ def snapshot_rows(database: Path) -> list[tuple[str, str]]:
 
 def test_demo_prepares_its_database_prints_the_address_and_serves(tmp_path):
     with running_demo(tmp_path) as (port, banner):
-        assert banner[-14:] == [
+        assert banner[-18:] == [
             "selfeval demo",
             f"  Database:  {tmp_path / 'demo.sqlite3'} (SQLite, demo only; SELFEVAL_DATABASE_URL is not used)",
             "  Catalogue: Leitfaden und Selbstevaluationsraster Digitale Schulentwicklung, version 4",
@@ -83,6 +83,10 @@ def test_demo_prepares_its_database_prints_the_address_and_serves(tmp_path):
             "    medienberatung@demo.selfeval.de  selfeval-demo   Medienberatung Dortmund und Bochum",
             "    verwaltung@demo.selfeval.de      selfeval-demo   Verwaltung (alle Schulen)",
             "    schultraeger@demo.selfeval.de    selfeval-demo   Schulträger Stadt Unna (Kreis Unna)",
+            "    realschule@demo.selfeval.de      selfeval-demo   Team zu viert, Schulleitung (Demo-Realschule, Konsensphase)",
+            "    informatik@demo.selfeval.de      selfeval-demo   Team zu viert, Informatik (Demo-Realschule)",
+            "    deutsch@demo.selfeval.de         selfeval-demo   Team zu viert, Deutsch (Demo-Realschule)",
+            "    medien@demo.selfeval.de          selfeval-demo   Team zu viert, Medienbeauftragte (Demo-Realschule)",
             "  Stop with Ctrl+C.",
         ]
         assert "<h1>Selbstevaluation Digitale Schulentwicklung</h1>" in fetch(f"http://127.0.0.1:{port}/")

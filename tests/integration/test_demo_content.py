@@ -51,14 +51,14 @@ def test_each_demo_login_sees_a_meaningful_scope(demo):
     client = demo.test_client()
     emails = {who: email for email, _, who in LOGINS}
     assert participation(client, emails["Verwaltung (alle Schulen)"]) == (
-        38, 30, {"05911", "05913", "05914", "05915", "05954", "05962", "05978", "05513", "05562"},
+        39, 30, {"05911", "05913", "05914", "05915", "05954", "05962", "05978", "05513", "05562"},
         {"02", "04", "08", "10", "15", "20", "30"},
     )  # fmt: skip
     assert participation(client, emails["Schulaufsicht Dortmund (nur lesen)"]) == (
-        12, 9, {"05913"}, {"02", "04", "08", "10", "15", "20", "30"},
+        13, 9, {"05913"}, {"02", "04", "08", "10", "15", "20", "30"},
     )  # fmt: skip
     assert participation(client, emails["Medienberatung Dortmund und Bochum"]) == (
-        17, 14, {"05911", "05913"}, {"02", "04", "08", "10", "15", "20", "30"},
+        18, 14, {"05911", "05913"}, {"02", "04", "08", "10", "15", "20", "30"},
     )  # fmt: skip
     assert participation(client, emails["Schulaufsicht Gymnasien, Bezirksregierung Arnsberg"]) == (
         8, 7, {"05911", "05913", "05914", "05915", "05962", "05978"}, {"20"},
@@ -98,7 +98,7 @@ def test_the_overview_shows_change_since_last_year(demo):
     log_in(client, "schulaufsicht@demo.selfeval.de")
     page = client.get("/auswertung/?runde=2025-26").get_data(as_text=True)
     assert "Mittelwerte der Schulen, die in 2024/25 und 2025/26 abgeschlossen haben" in page
-    assert "Kriterienwerte je Schule, Schulen 1 bis 12 von 12." in page
+    assert "Kriterienwerte je Schule, Schulen 1 bis 13 von 13." in page
 
 
 def test_the_demo_has_three_school_years_with_a_rising_trend(demo):
@@ -138,10 +138,10 @@ def test_the_demo_gesamtschule_starts_on_its_rounds_and_the_grundschule_on_its_d
 @pytest.mark.parametrize(
     ("schulnummer", "place", "dortmund", "medienscouts", "internet_abc"),
     [
-        ("199022", "(Bochum) und ihre Schulform (Grundschule)", False, False, True),
-        ("199051", "(Bochum) und ihre Schulform (Berufskolleg)", False, False, False),
-        ("199050", "(Dortmund) und ihre Schulform (Berufskolleg)", True, False, False),
-        ("199010", "(Dortmund) und ihre Schulform (Gymnasium)", True, True, False),
+        ("199022", "(Bochum) und die Schulform (Grundschule)", False, False, True),
+        ("199051", "(Bochum) und die Schulform (Berufskolleg)", False, False, False),
+        ("199050", "(Dortmund) und die Schulform (Berufskolleg)", True, False, False),
+        ("199010", "(Dortmund) und die Schulform (Gymnasium)", True, True, False),
     ],
 )
 def test_demo_reports_outside_dortmund_and_for_grundschule_and_berufskolleg_show_only_fitting_offers(
@@ -153,9 +153,10 @@ def test_demo_reports_outside_dortmund_and_for_grundschule_and_berufskolleg_show
     response = client.get(f"/schulen/{schulnummer}/2025-26/bericht")
     assert response.status_code == 200
     steps = response.get_data(as_text=True).split('id="steps-heading"', 1)[1]
-    assert f"landesweite und solche für den Kreis bzw. die kreisfreie Stadt der Schule {place}." in steps
+    assert f"landesweite und solche für den Kreis bzw. die kreisfreie Stadt {place}." in steps
     offers = steps.split("</section>\n\n<section", 1)[0]
     titles = set(re.findall(r"<li><strong>([^<]+)</strong>", offers))
+    titles |= {title for line in re.findall(r"Weitere Angebote: (.*?) – Auskunft gibt", offers) for title in line.split("; ")}
     assert titles  # every demo school has Entwicklungsfelder with offers
     dortmund_only = {title for title in titles if "Dortmund" in title or title in DORTMUND_TITLES}
     assert (bool(dortmund_only), "Medienscouts NRW" in titles, "Internet-ABC" in titles) == (dortmund, medienscouts, internet_abc)
@@ -196,6 +197,7 @@ def test_the_demo_medienberatung_keeps_bochum_offers_that_bochum_reports_show(de
     for schulnummer in ("199022", "199051", "199010"):
         steps = client.get(f"/schulen/{schulnummer}/2025-26/bericht").get_data(as_text=True).split('id="steps-heading"', 1)[1]
         titles = set(re.findall(r"<li><strong>([^<]+)</strong>", steps))
+        titles |= {t for line in re.findall(r"Weitere Angebote: (.*?) – Auskunft gibt", steps) for t in line.split("; ")}
         shown[schulnummer] = sorted(title for title in titles if title.startswith("Demo-"))
     assert shown == {
         "199022": ["Demo-Netzwerk Medienbildung Bochum", "Demo-Sprechstunde Grundschule digital"],
@@ -217,3 +219,30 @@ def test_the_demo_has_a_kreisangehoerige_gemeinde_with_several_schools_under_one
         assert db.session.scalar(select(func.count()).select_from(School).where(School.gemeindeschluessel.is_(None))) == 0
         private = db.session.execute(select(School.traeger_name, School.rechtsform).filter_by(schulnummer="199016")).one()
         assert tuple(private) == ("Demo-Schulwerk Dortmund e. V.", "2")
+
+
+def test_the_demo_team_of_four_is_in_the_consensus_phase_with_visible_disagreements(demo):
+    client = demo.test_client()
+    log_in(client, "informatik@demo.selfeval.de")
+    spread = client.get("/api/v1/schools/199033/assessments/2025-26/spread").get_json()
+    assert (spread["phase"], spread["members"], spread["finished"]) == ("consensus", 4, 4)
+    disagreements = {key: item["values"] for key, item in spread["indicators"].items() if item["disagreement"]}
+    assert disagreements == {
+        "k2b": [2, 5, 6, 7], "k4c": [3, 5, 7, 7], "k5a": [3, 3, 4, 7], "k6a": [4, 6, 6, 8], "k6b": [4, 6, 7, 9],
+    }  # fmt: skip
+    progress = soup_of(client.get("/schulen/199033/2025-26/")).find("p", id="progress-label")
+    assert text(progress) == "15 von 23 Indikatoren bewertet"
+    page = soup_of(client.get("/schulen/199033/2025-26/ergebnis?spannweite=ja"))
+    rows = [[text(cell) for cell in row.find_all(["th", "td"])][1:] for row in page.find(id="spannweite").tbody("tr")]
+    # Criterion 6 by hand: the members' means 6, 7.5, 4.25, 5.75 → 4,3 bis 7,5, median (5.75 + 6) / 2 = 5.875.
+    assert rows == [
+        ["6,0", "5,6", "5,0 bis 6,0", "4"],
+        ["4,5", "4,8", "3,5 bis 5,3", "4"],
+        ["5,0", "5,0", "4,0 bis 5,3", "4"],
+        ["5,8", "5,6", "5,0 bis 6,3", "4"],
+        ["–", "3,6", "3,3 bis 5,0", "4"],
+        ["–", "5,9", "4,3 bis 7,5", "4"],
+    ]
+    log_in(client, "schulaufsicht@demo.selfeval.de")
+    withheld = soup_of(client.get("/schulen/199033/2025-26/ergebnis?spannweite=ja"))
+    assert withheld.find(id="spannweite") is None

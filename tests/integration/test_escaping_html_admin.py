@@ -5,7 +5,12 @@ comments in the audit trail, and search texts shown back in the search forms; ev
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
+from selfeval.extensions import db
+from selfeval.models import Assessment
+from selfeval.services.schools import find_school
+from selfeval.vocabulary import DRAFT_STATUS, SUBMITTED_STATUS
 from tests.support.escaping_area import ADMIN, FIRST, LEADER_NAME, SCHOOLS, member_email, populated_app
 from tests.support.factories import login
 from tests.support.html import soup_of
@@ -76,7 +81,23 @@ def test_the_account_list_and_an_account_page_show_the_names_as_text(client):
             assert account.title.get_text() == f"{as_name(PAYLOADS[1])} – Konten – selfeval"
 
 
-def test_the_audit_trail_shows_names_and_comments_as_text(client):
+@pytest.fixture
+def released(area_app):
+    """The assessment submitted with its comments released, so that the admin may read them; a draft again after."""
+
+    def mark(status: str, comments_released: bool) -> None:
+        with area_app.app_context():
+            school_id = find_school(FIRST).id
+            values = {"status": status, "comments_released": comments_released}
+            db.session.execute(update(Assessment).where(Assessment.school_id == school_id).values(**values))
+            db.session.commit()
+
+    mark(SUBMITTED_STATUS, True)
+    yield
+    mark(DRAFT_STATUS, False)
+
+
+def test_the_audit_trail_shows_names_and_comments_as_text(client, released):
     soup = page(client, "/verwaltung/protokoll", art="rating.changed", schulnummer=FIRST)
 
     written = {}

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from sqlalchemy import update
 from werkzeug.datastructures import MultiDict
 
 from selfeval.extensions import db
 from selfeval.jobs import report_jobs
-from selfeval.models import ReportJobRow
+from selfeval.models import ReportJobRow, School
 from selfeval.services.accounts import find_user, privacy
 from tests.conftest import empty_tables, make_test_app
 from tests.support import report_jobs as job_support
@@ -115,6 +116,39 @@ def test_filters_of_the_overview_narrow_the_zip(app, client, area):
         assert archive.namelist() == ["bericht-2025-26-100002-birken-gymnasium.pdf"]
 
 
+def give_traeger(app, numbers: dict[str, str]) -> None:
+    """{Schulnummer: Trägernummer}: the directory import's Träger of these schools."""
+    with app.app_context():
+        for schulnummer, traeger in numbers.items():
+            db.session.execute(update(School).where(School.schulnummer == schulnummer).values(traeger_nummer=traeger))
+        db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("user", "entries"),
+    [
+        # 300001 has the same Träger but lies in Gelsenkirchen, outside the adviser's Kreis and the supervisor's Bezirk.
+        ("adviser", ["bericht-2025-26-100001-adler-gesamtschule.pdf"]),
+        ("supervisor", ["bericht-2025-26-100001-adler-gesamtschule.pdf"]),
+        ("admin", ["bericht-2025-26-100001-adler-gesamtschule.pdf", "bericht-2025-26-300001-zechen-gesamtschule.pdf"]),
+    ],
+)
+def test_the_overviews_schultraeger_filter_goes_into_the_zip(app, client, area, user, entries):
+    """Issue 19: "Alle Berichte (ZIP)" is there with a Schulträger chosen, and the ZIP holds that Träger's schools in scope."""
+    give_traeger(app, {"100001": "5913000", "300001": "5913000", "100002": "5913001", "100003": "5913000"})
+    login(client, USERS[user])
+    page = soup_of(client.get(f"{OVERVIEW}&traeger=5913000"))
+    form = page.find("form", action=START)
+    fields = [(field["name"], field["value"]) for field in form.find_all("input", type="hidden")]
+    assert (text(form.button), fields[1:]) == ("Alle Berichte (ZIP)", [("runde", "2025-26"), ("traeger", "5913000")])
+    response = client.post(START, data=MultiDict(fields))
+    assert response.status_code == 303
+    status = wait_until_finished(client, response.headers["Location"])
+    assert (status["state"], status["done"], status["total"]) == ("done", len(entries), len(entries))
+    with zipfile.ZipFile(io.BytesIO(client.get(status["download_url"]).data)) as archive:
+        assert sorted(archive.namelist()) == entries  # not the draft 100003, not Birken of another Träger
+
+
 def test_only_the_owner_sees_the_job(app, client, area):
     login(client, USERS["adviser"])
     job_url = start_from_the_overview(client).headers["Location"]
@@ -159,6 +193,16 @@ def test_anonymous_users_are_sent_to_the_login(client, area):
             {"schulform": ["02"]},
             "/auswertung/?runde=2025-26&schulform=02",
             "In dieser Auswahl hat noch keine Schule ihre Bewertung der Runde 2025/26 abgeschlossen.",
+        ),
+        (
+            {"traeger": ["5913999"]},
+            "/auswertung/?runde=2025-26&traeger=5913999",
+            "In dieser Auswahl hat noch keine Schule ihre Bewertung der Runde 2025/26 abgeschlossen.",
+        ),
+        (
+            {"traeger": ["59a"]},
+            "/auswertung/?runde=2025-26&traeger=59a",
+            "Die Auswahl ist ungültig („59a“ ist keine Trägernummer (höchstens 10 Ziffern)). Es wurden keine Berichte erstellt.",
         ),
         (
             {"kreis": ["99999"]},

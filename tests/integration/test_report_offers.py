@@ -62,8 +62,8 @@ def test_the_pdf_lists_only_the_offers_that_fit_the_kreis_and_schulform(app, kre
     if not in_dortmund:
         assert ("Dortmunder" in content, "Kompetenzteam Dortmund" in content) == (False, False)
     intro = (
-        "landesweite und solche für den Kreis bzw. die kreisfreie Stadt der Schule "
-        f"({KREISE[kreis]}) und ihre Schulform ({SCHULFORMEN[schulform]})."
+        "landesweite und solche für den Kreis bzw. die kreisfreie Stadt "
+        f"({KREISE[kreis]}) und die Schulform ({SCHULFORMEN[schulform]})."
     )
     assert intro in content
     every_offer = {offer.id for step in data.next_steps for offer in step.offers}
@@ -110,7 +110,7 @@ def test_a_larger_tie_is_named_as_a_whole_in_pdf_and_html(app, client):
     assert [text(p) for p in highlights.find_all("p")] == [note]
 
 
-def test_the_html_twin_shows_target_groups_and_points_to_the_medienberatung(app, client):
+def test_the_html_twin_labels_the_suggestions_and_points_to_the_medienberatung(app, client):
     with app.app_context():
         school = make_school("100001", schulform="30", kreis="05911", name="Berufskolleg Bochum")
         round_ = make_round("2025/26")
@@ -119,12 +119,15 @@ def test_the_html_twin_shows_target_groups_and_points_to_the_medienberatung(app,
     login(client, email)
     page = soup_of(client.get("/schulen/100001/2025-26/bericht"))
     steps = page.find("section", attrs={"aria-labelledby": "steps-heading"})
+    assert text(steps.find("h2")) == "Vorschläge für Entwicklungsschwerpunkte"
     assert text(steps.find("p")) == (
-        "Zu jedem Entwicklungsfeld nennt der Leitfaden Beispiele, die sich als nächste Schritte eignen, und der Katalog "
-        "Unterstützungsangebote, die zur Schule passen: landesweite und solche für den Kreis bzw. die kreisfreie Stadt "
-        "der Schule (Bochum) und ihre Schulform (Berufskolleg)."
+        "Dies sind Vorschläge, keine Festlegungen: Sie ergeben sich aus den am niedrigsten bewerteten Indikatoren "
+        "(den Entwicklungsfeldern). Welche davon die Schule zu ihren Entwicklungsschwerpunkten macht, entscheidet das "
+        "Team. Zu jedem Feld stehen Beispiele aus dem Leitfaden und Unterstützungsangebote, die zur Schule passen: "
+        "landesweite und solche für den Kreis bzw. die kreisfreie Stadt (Bochum) und die Schulform (Berufskolleg)."
     )
     offers = [text(item) for item in steps.select("ul.offers li")]
-    gigabit = [item for item in offers if item.startswith("Geschäftsstelle Gigabit.NRW")]
-    assert len(gigabit) == 1 and "Zielgruppe: Schulträger, Maßnahmenträger · Quelle: Stadt Dortmund" in gigabit[0]
+    more = [text(p) for p in steps.select("p.muted")]
+    assert all(note.startswith("Weitere Angebote: ") and note.endswith("Auskunft gibt die Medienberatung Bochum.")
+               for note in more) and more  # fmt: skip
     assert [item for item in offers if "Dortmunder" in item or "Medienscouts" in item or "Internet-ABC" in item] == []

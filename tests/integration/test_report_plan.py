@@ -13,6 +13,7 @@ import pytest
 from selfeval.display import format_date
 from selfeval.extensions import db
 from selfeval.reports import plan_section
+from selfeval.reports import text as report_text
 from selfeval.services import assessments
 from selfeval.services.accounts import find_user
 from selfeval.services.plan_agreements import confirm_agreement, record_agreement
@@ -170,7 +171,7 @@ def test_a_school_without_a_plan_keeps_the_suggestions(client, area):
     login(client, USERS["adviser"])
     page = soup_of(client.get("/schulen/100002/2025-26/bericht"))
     headings = [text(h) for h in page.select("article h2")]
-    assert ("Entwicklungsschwerpunkte" in headings, headings[2]) == (False, "Nächste Schritte")
+    assert ("Entwicklungsschwerpunkte" in headings, headings[2]) == (False, report_text.SUGGESTIONS_HEADING)
 
 
 def test_a_batch_reads_the_plans_without_a_query_per_school(app, area):

@@ -176,7 +176,8 @@ def test_the_html_twin_has_headings_the_criteria_table_the_chart_and_escaped_com
     page = soup_of(response)
 
     assert [text(h) for h in page.find_all("h2")] == [
-        "Auf einen Blick", "Stärken und Entwicklungsfelder", "Ergebnisse je Kriterium", "Nächste Schritte", "Hinweise",
+        "Auf einen Blick", "Stärken und Entwicklungsfelder", "Vorschläge für Entwicklungsschwerpunkte", "Ergebnisse je Kriterium",
+        "Hinweise",
     ]  # fmt: skip
     facts = {text(item.dt): text(item.dd) for item in page.select("dl.report__facts > div")}
     assert facts == {
@@ -210,8 +211,10 @@ def test_the_html_twin_has_headings_the_criteria_table_the_chart_and_escaped_com
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in html
     assert "<script>alert" not in html
     assert [text(h) for h in page.select("section.next-step h3")] == [
-        "Entwicklungsfeld 1a (Wert 1)", "Entwicklungsfeld 1b (Wert 2)", "Entwicklungsfeld 1c (Wert 3)",
-        "Entwicklungsfeld 2a (Wert 3)", "Entwicklungsfeld 2b (Wert 3)",
+        *(f"Entwicklungsfeld {label} · Kriterium 1: Dauerhafte Implementierung von Konzepten zur digitalen Bildung"
+          for label in ("1a (Wert 1)", "1b (Wert 2)", "1c (Wert 3)")),
+        *(f"Entwicklungsfeld {label} · Kriterium 2: Pädagogik und Lernkulturen (Unterrichtsentwicklung)"
+          for label in ("2a (Wert 3)", "2b (Wert 3)")),
     ]  # fmt: skip
     with app.app_context():
         steps = report_for(get_school("100001"), get_round("2025-26")).next_steps

@@ -80,19 +80,21 @@ def offer_ids(data) -> list[list[str]]:
 def test_each_school_gets_the_offers_of_its_kreis_and_schulstufe():
     assert offer_ids(report("05913", "Dortmund", "04", "Hauptschule")) == [["do", "scouts"]]
     assert offer_ids(report("05913", "Dortmund", "02", "Grundschule")) == [["do"]]
-    assert offer_ids(report("05911", "Bochum", "20", "Gymnasium")) == [["scouts", "bo"]]
+    assert offer_ids(report("05911", "Bochum", "20", "Gymnasium")) == [["bo", "scouts"]]  # the Kreis's own first
     assert offer_ids(report("05911", "Bochum", "02", "Grundschule")) == [["bo"]]
 
 
-def test_the_dortmund_note_is_for_dortmund_only_and_target_groups_are_shown():
+def test_the_dortmund_note_is_for_dortmund_only_and_offers_are_one_line_with_their_provider():
     dortmund = report("05913", "Dortmund", "04", "Hauptschule")
     assert (dortmund.offers_note, report("05911", "Bochum", "02", "Grundschule").offers_note) == (
         "Schulträger/Medienzentrum/Dortmunder Systemhaus helfen.",
         "",
     )
     content = pdf_text(dortmund)
-    assert "Zielgruppe: Schulleitungen, Schulaufsicht · Quelle: Anhang 2" in content
-    assert "Schulträger/Medienzentrum/Dortmunder Systemhaus helfen." in content
+    assert "• Dortmunder Modul – Stadt Dortmund Passende" not in content  # b1 comes after a1's offers
+    assert "• Dortmunder Modul – Stadt Dortmund Weitere" not in content
+    assert "Passende Unterstützungsangebote • Dortmunder Modul – Stadt Dortmund • Medienscouts NRW – Medienzentrum" in content
+    assert "Zu den Unterstützungsangeboten: Schulträger/Medienzentrum/Dortmunder Systemhaus helfen." in content
 
 
 def test_where_nothing_fits_the_report_says_so_and_points_to_the_medienberatung_of_the_kreis():

@@ -87,9 +87,9 @@ def test_the_next_steps_name_the_offers_of_the_development_areas(draft_pages):
     data = make_report()
     assert [step.area.indicator.label for step in data.next_steps] == ["3a", "3b", "3c"]
     for step in data.next_steps:
-        assert f"Entwicklungsfeld {step.area.indicator.label} (Wert {step.area.indicator.score})" in whole
+        assert f"Entwicklungsfeld {step.area.indicator.label} (Wert {step.area.indicator.score}) · Kriterium 3:" in whole
         for offer in step.offers:
-            assert normalised(f"{offer.title} – {offer.provider}.") in whole
+            assert normalised(f"• {offer.title} – {offer.provider}") in whole
 
 
 def _fonts(reader: PdfReader, page) -> dict[str, dict]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import render_template, request, url_for
+from flask_login import current_user
 
 from ...forms.admin_users import AuditFilterForm
 from ...services import audit
 from ...services.accounts import get_user
-from ..audit_display import round_indicator_titles
+from ..audit_display import round_indicator_titles, withheld_changes
 from . import blueprint
 
 PER_PAGE = 50
@@ -35,6 +36,7 @@ def audit_trail():
         page=page,
         account=account,
         titles=round_indicator_titles(page.items) if page else {},
+        withheld=withheld_changes(current_user, page.items) if page else {},
         per_page=PER_PAGE,
         page_url=_page_url,
         all_accounts_url=url_for("admin.audit", **_args_without("seite", "konto")),

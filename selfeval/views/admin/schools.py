@@ -18,7 +18,7 @@ from ...services.school_import import import_directory as import_directory_servi
 from ...services.schools import TRAEGER_FIELDS, get_school, search_schools, update_school
 from ...services.schools import add_school as add_school_service
 from ...unit_of_work import attempt
-from ..audit_display import round_indicator_titles
+from ..audit_display import round_indicator_titles, withheld_changes
 from . import blueprint
 
 PER_PAGE = 50
@@ -66,6 +66,7 @@ def school(schulnummer: str):
         states=[(r, assessments.load_state(found, r)) for r in rounds],
         history=history,
         indicator_titles=round_indicator_titles(history.items),
+        withheld=withheld_changes(current_user, history.items),
         known_schulformen=SCHULFORMEN,
         rechtsform=rechtsform_label(found.rechtsform),
     )

@@ -38,7 +38,7 @@ from ...services.mail import MailNotSent, MailSettings, password_link_message, s
 from ...services.schools import find_school, traeger_name
 from ...unit_of_work import attempt, commit_now
 from ...vocabulary import ACCOUNT_INVITED, ACCOUNT_STATUSES
-from ..audit_display import round_indicator_titles
+from ..audit_display import round_indicator_titles, withheld_changes
 from ..formatting import format_datetime
 from ..password_links import NO_BASE_URL, links_possible, password_link_url
 from ..service_errors import refusals_go_to
@@ -225,6 +225,7 @@ def user(user_id: int):
         link=pending_link(account) if account.active else None,
         entries=entries,
         titles=round_indicator_titles(entries.items),
+        withheld=withheld_changes(current_user, entries.items),
         mail_configured=MailSettings.from_config(current_app.config) is not None,
     )
 
