@@ -121,7 +121,10 @@ def render_pdf(data: ReportData) -> bytes:
         creator="selfeval",
         lang="de-DE",
     )
-    story = [*_title_block(data, styles), *_at_a_glance(data), *_highlights(data), *_development(data), *_criteria(data)]
+    from .plan_pdf import development  # the school's plan, or the suggestions (it builds on this module's styles)
+
+    story = [*_title_block(data, styles), *_at_a_glance(data), *_highlights(data), *development(data, _suggestions)]
+    story += _criteria(data)
     story += _spread(data)
     # The notes go with the last heading and table before them: they never start a page of their own.
     story[-2:] = [KeepTogether([*story[-2:], *_closing(data)])]
@@ -323,17 +326,6 @@ def _comment(comment: str) -> list:
     lines = comment.split("\n")
     lines[0] = f"Kommentar des Teams: {lines[0]}"
     return [_p(line, "comment") if line else Spacer(1, style.leading) for line in lines]
-
-
-def _development(data: ReportData) -> list:
-    """The school's Entwicklungsschwerpunkte where it set goals (reports.plan_pdf); else the suggestions, with the
-    note that the plan is withheld before them, or last year's goals and the agreements after them."""
-    from .plan_pdf import plan_story  # it builds on this module's styles
-
-    plan = plan_story(data)
-    if data.has_plan_goals:
-        return plan
-    return [*plan, *_suggestions(data)] if data.plan_withheld else [*_suggestions(data), *plan]
 
 
 def _suggestions(data: ReportData) -> list:

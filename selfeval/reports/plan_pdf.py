@@ -3,17 +3,19 @@ after "Auf einen Blick" and before the details per criterion."""
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from ..display import format_score
 from . import plan_section as words
-from .fonts import BOLD
+from .fonts import BOLD, REGULAR
 from .model import ReportData
-from .pdf import _PLAIN_CELLS, CONTENT_WIDTH, HEAD_FILL, RULE, _catalog_p, _p, _styles, markup
+from .pdf import _PLAIN_CELLS, _UNPRINTABLE, CONTENT_WIDTH, HEAD_FILL, RULE, _catalog_p, _p, _styles, markup
 from .plan_section import FocusArea, GoalFollowUp, PlanIndicator, PlanMeasure, PlanSection
 
 
@@ -30,20 +32,50 @@ def _extra() -> dict[str, ParagraphStyle]:
     }
 
 
-def _x(value: str, style: str) -> Paragraph:
-    """Plain text (escaped here) in one of this module's styles."""
-    return Paragraph(markup(value), _extra()[style])
+def _style(name: str) -> ParagraphStyle:
+    return _extra().get(name) or _styles()[name]
+
+
+@cache
+def _fragment(name: str):
+    """A one-fragment paragraph's fragment in the style, to be copied with a text (see _x)."""
+    return Paragraph("x", _style(name)).frags[0]
+
+
+def _x(value: str, style: str = "body") -> Paragraph:
+    """The school's plain text as a paragraph, without parsing markup: a plan's texts differ in every report, and
+    parsing is a third of a paragraph's cost. Text with line breaks goes the ordinary way (escaped)."""
+    if "\n" in value:
+        return Paragraph(markup(value), _style(style))
+    return Paragraph("", _style(style), frags=[_fragment(style).clone(text=_UNPRINTABLE.sub("", value))])
+
+
+def _cell(value: str, width: float):
+    """A table cell: a plain string where it fits on one line (drawn by the table, far cheaper), else a paragraph."""
+    if "\n" not in value and stringWidth(value, REGULAR, 8.8) <= width - 12:
+        return _UNPRINTABLE.sub("", value)
+    return _x(value, "cell")
+
+
+def development(data: ReportData, suggestions: Callable[[ReportData], list]) -> list:
+    """The school's Entwicklungsschwerpunkte where it set goals; else the suggestions, with the note that the plan is
+    withheld before them, or last year's goals and the agreements after them."""
+    plan = plan_story(data)
+    if data.has_plan_goals:
+        return plan
+    return [*plan, *suggestions(data)] if data.plan_withheld else [*suggestions(data), *plan]
 
 
 def plan_story(data: ReportData) -> list:
-    """The section: the focus areas (on a page of their own), last year's goals followed up, the agreements.
+    """The section: the focus areas (from a new page unless most of one is left), last year's goals followed up,
+    the agreements.
     Without goals it follows the suggestions and holds only last year's goals and the agreements."""
     if data.plan_withheld:
         return [CondPageBreak(30 * mm), _p(words.HEADING, "h2"), _p(words.PLAN_WITHHELD)]
     section = data.plan
     if section is None:
         return []
-    out: list = [PageBreak() if section.focus else CondPageBreak(45 * mm), _p(words.HEADING, "h2")]
+    out: list = [CondPageBreak(90 * mm) if section.focus else CondPageBreak(45 * mm), _p(words.HEADING, "h2")]
     if section.focus:
         out.append(_p(words.intro(data.round_name), "small"))
         for area in section.focus:
@@ -60,18 +92,27 @@ def _focus(area: FocusArea) -> list:
     head = [_x(words.focus_heading(area), "goal"), _indicator_table(area.indicators), Spacer(1, 3)]
     head.append(_x(words.target_line(area), "line"))
     if area.success:
-        head.append(Paragraph(f"<b>Woran wir es merken:</b> {markup(area.success)}", _extra()["line"]))
+        head.append(Paragraph(f"<b>Woran wir es merken:</b> {markup(area.success)}", _style("line")))
     out = [KeepTogether(head)]
     if area.measures:
         # The heading keeps to the table's first rows; a long table runs on, its header repeated.
         out += [CondPageBreak(35 * mm), _x(words.MEASURES_HEADING, "label"), _measure_table(area.measures)]
     if area.offers:
-        offers = [
-            Paragraph(f"<b>{markup(offer.title)}</b> – {markup(words.offer_line(offer))}", _extra()["bullet"], bulletText="•")
-            for offer in area.offers
-        ]
+        offers = [_offer(f"<b>{markup(offer.title)}</b> – {markup(words.offer_line(offer))}") for offer in area.offers]
         out += [KeepTogether([_x(words.OFFERS_HEADING, "label"), offers[0]]), *offers[1:]]
+    if note := words.offers_above_note(area):
+        out.append(_x(note, "small" if area.offers else "line"))
     return out
+
+
+def _offer(entry: str) -> Paragraph:
+    """A chosen offer: catalogue text, whose markup is parsed once per process."""
+    return Paragraph(entry, _style("bullet"), bulletText="•", frags=_offer_fragments(entry))
+
+
+@lru_cache(maxsize=1024)
+def _offer_fragments(entry: str) -> list:
+    return Paragraph(entry, _style("bullet"), bulletText="•").frags
 
 
 def _indicator_table(indicators: tuple[PlanIndicator, ...]) -> Table:
@@ -82,13 +123,14 @@ def _indicator_table(indicators: tuple[PlanIndicator, ...]) -> Table:
 
 
 def _measure_table(measures: tuple[PlanMeasure, ...]) -> Table:
-    rows: list[list] = [["Was", "Wer", "Bis wann", "Stand"]]
-    rows += [
-        [_p(m.what, "cell"), _p(words.who_text(m.who), "cell"), words.due_text(m.due), _p(words.status_text(m), "cell")]
-        for m in measures
-    ]
     # "Wer" holds a long function such as "Fachkonferenzvorsitzende" on one line.
     widths = [CONTENT_WIDTH - 94 * mm, 48 * mm, 20 * mm, 26 * mm]
+    rows: list[list] = [["Was", "Wer", "Bis wann", "Stand"]]
+    rows += [
+        [_cell(m.what, widths[0]), _cell(words.who_text(m.who), widths[1]), words.due_text(m.due),
+         _cell(words.status_text(m), widths[3])]
+        for m in measures
+    ]  # fmt: skip
     table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(_head_style())
     return table
@@ -106,19 +148,23 @@ def _previous(section: PlanSection) -> list:
     table = Table(rows, colWidths=[CONTENT_WIDTH - 84 * mm, 15 * mm, 15 * mm, 15 * mm, 39 * mm], repeatRows=1, splitInRow=1)
     style = _head_style()
     style.add("ALIGN", (1, 0), (3, -1), "RIGHT")
+    for row, goal in enumerate(section.previous, 1):
+        if goal.reached is not None:  # "erreicht" / "noch nicht erreicht" stand out; "kein Zielwert" does not
+            style.add("FONTNAME", (4, row), (4, row), BOLD)
     table.setStyle(style)
     heading = _p(words.previous_heading(section), "h3")
     return [CondPageBreak(45 * mm), heading, table]
 
 
 def _outcome_row(goal: GoalFollowUp) -> list:
-    cell = [_catalog_p(f"{i.label} {i.text}", "cell") for i in goal.indicators]
+    """Last year's goal: its indicators (shortened: the details stand under "Ergebnisse je Kriterium"), what was to
+    show it, its measures; target, before, now and the outcome."""
+    cell = [_catalog_p(f"{i.label} {words.shortened(i.text, words.FOLLOW_UP_TEXT + 30)}", "cell") for i in goal.indicators]
     if goal.success:
-        cell.append(_p(words.success_line(goal), "comment"))
-    cell.append(_p(words.measures_line(goal.measures), "comment"))
+        cell.append(_x(words.success_line(goal), "comment"))
+    cell.append(_x(words.measures_line(goal.measures), "comment"))
     outcome = words.outcome_text(goal)
-    mark = Paragraph(f"<b>{markup(outcome)}</b>" if goal.reached is not None else markup(outcome), _styles()["cell"])
-    return [cell, format_score(goal.target), format_score(goal.before), format_score(goal.achieved), mark]
+    return [cell, format_score(goal.target), format_score(goal.before), format_score(goal.achieved), outcome]
 
 
 def _agreements(section: PlanSection) -> list:
@@ -127,7 +173,7 @@ def _agreements(section: PlanSection) -> list:
     out: list = [CondPageBreak(35 * mm), _p(words.AGREEMENTS_HEADING, "h3")]
     for agreement in section.agreements:
         lines = agreement.text.split("\n")
-        block = [_x(words.agreement_line(agreement), "label"), _p(lines[0])]
-        rest = [_p(line) if line else Spacer(1, 6) for line in lines[1:]]
-        out += [KeepTogether(block), *rest, _p(words.confirmation_text(agreement), "small"), Spacer(1, 4)]
+        block = [_x(words.agreement_line(agreement), "label"), _x(lines[0])]
+        rest = [_x(line) if line else Spacer(1, 6) for line in lines[1:]]
+        out += [KeepTogether(block), *rest, _x(words.confirmation_text(agreement), "small"), Spacer(1, 4)]
     return out

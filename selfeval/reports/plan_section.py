@@ -82,7 +82,9 @@ class FocusArea:
     target: float | None
     success: str  # "woran wir es merken"
     measures: tuple[PlanMeasure, ...]
-    offers: tuple[SupportOffer, ...]  # chosen for any of the measures, each once, in the order chosen
+    offers: tuple[SupportOffer, ...]  # chosen for any of the measures, in the order chosen, and not for an earlier goal
+    #: Offers chosen here that an earlier focus area already describes: named by title only.
+    offers_above: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,19 +123,21 @@ def build_plan_section(
     def indicators(ids: Iterable[str]) -> tuple[PlanIndicator, ...]:
         return tuple(PlanIndicator(*lines.get(i, (i, "")), scores.get(i)) for i in ids)
 
-    focus = tuple(
-        FocusArea(
+    focus, described = [], set()
+    for number, goal in enumerate(plan.goals, 1):
+        chosen = [offers[o] for o in dict.fromkeys(o for m in goal.measures for o in m.offers) if o in offers]
+        focus.append(FocusArea(
             number, indicators(goal.indicators), _mean(goal.indicators, scores), goal.target, goal.success,
-            _measures(goal), tuple(offers[o] for o in dict.fromkeys(o for m in goal.measures for o in m.offers) if o in offers),
-        )
-        for number, goal in enumerate(plan.goals, 1)
-    )  # fmt: skip
+            _measures(goal), tuple(o for o in chosen if o.id not in described),
+            tuple(o.title for o in chosen if o.id in described),
+        ))  # fmt: skip
+        described |= {o.id for o in chosen}
     taken = {i for goal in plan.goals for i in goal.indicators}
     weakest = [i for i in suggested_focus(catalog, scores) if i not in taken] if plan.goals else []
     previous = plan.previous
     outcomes = follow_up(previous.goals, scores, previous.scores_before) if previous else ()
     return PlanSection(
-        focus=focus,
+        focus=tuple(focus),
         not_covered=indicators(weakest),
         previous_round_name=previous.round_name if previous else None,
         previous=tuple(
@@ -205,6 +209,10 @@ def offer_line(offer: SupportOffer) -> str:
     return " · ".join([offer.provider, *([f"Kontakt: {offer.contact}"] if offer.contact else [])])
 
 
+def offers_above_note(area: FocusArea) -> str:
+    return f"Außerdem gewählt (oben beschrieben): {'; '.join(area.offers_above)}." if area.offers_above else ""
+
+
 def not_covered_note(section: PlanSection) -> str:
     if not section.not_covered:
         return ""
@@ -222,18 +230,17 @@ def outcome_text(goal: GoalFollowUp) -> str:
     return REACHED if goal.reached else NOT_REACHED
 
 
-#: Last year's goals are a look back: a few measures are named (shortened), more are counted by status.
-MEASURES_NAMED = 4
+#: Last year's goals are a look back: texts shortened, measures counted by status (the plan page has them in full).
 FOLLOW_UP_TEXT = 90
 
 
 def measures_line(measures: tuple[PlanMeasure, ...]) -> str:
+    """ "3 Maßnahmen: 1 begonnen, 2 erledigt" """
     if not measures:
         return "Keine Maßnahmen festgehalten."
-    if len(measures) <= MEASURES_NAMED:
-        return "Maßnahmen: " + "; ".join(f"{shortened(m.what)} ({m.status})" for m in measures)
     counts = Counter(m.status for m in measures)
-    return f"{len(measures)} Maßnahmen: " + ", ".join(f"{counts[s]} {s}" for s in MEASURE_STATUS_LABELS.values() if counts[s])
+    done = ", ".join(f"{counts[s]} {s}" for s in MEASURE_STATUS_LABELS.values() if counts[s])
+    return f"{len(measures)} {'Maßnahme' if len(measures) == 1 else 'Maßnahmen'}: {done}"
 
 
 def success_line(goal: GoalFollowUp) -> str:
