@@ -101,7 +101,7 @@ def _focus(area: FocusArea) -> list:
         offers = [_offer(f"<b>{markup(offer.title)}</b> – {markup(words.offer_line(offer))}") for offer in area.offers]
         out += [KeepTogether([_x(words.OFFERS_HEADING, "label"), offers[0]]), *offers[1:]]
     if note := words.offers_above_note(area):
-        out.append(_x(note, "small" if area.offers else "line"))
+        out += [Spacer(1, 3), _x(note, "small")]
     return out
 
 
