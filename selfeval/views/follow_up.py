@@ -28,7 +28,7 @@ class MeasureLine:
     what: str
     detail: str  # who and by when: "Schulleitung, bis 31.03.2026" (may be empty)
     status: str
-    offers: tuple[str, ...] = ()  # titles of the chosen offers (with provider)
+    offers: tuple[str, ...] = ()  # titles of the chosen offers (provider and contact: on the plan page and the report)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def follow_up_for(
 
 
 def _offer_titles(catalog: Catalog, school: School) -> dict[str, str]:
-    return {key: f"{offer.title} ({offer.provider})" for key, offer in fitting_offers(catalog, school).items()}
+    return {key: offer.title for key, offer in fitting_offers(catalog, school).items()}
 
 
 def _follow_up(found: LastYearsGoals, catalog: Catalog, shown_now: bool, shown_before: bool, offers) -> FollowUp:
