@@ -73,7 +73,7 @@ def audit_value(field: str, value) -> str:
         "kreis": lambda v: f"{kreis_name(v)} ({v})",
         "scopes": _scopes_text,
         "ziele": _goals_text,
-        "massnahmen": lambda v: "; ".join(v) if isinstance(v, list) else str(v),
+        "massnahmen": lambda v: ("; ".join(v) or "keine") if isinstance(v, list) else str(v),
     }
     text = formats.get(field, str)(value)
     return text if text != "" else "(leer)"
