@@ -26,6 +26,8 @@ SAVE = "speichern"
 MIN_INDICATOR_SLOTS = 3
 #: Any one posted value longer than this came from no page of ours (the longest field holds 1,000 characters).
 MAX_VALUE = 4000
+#: More values under one name than any field has (a measure offers at most every fitting offer as a checkbox).
+MAX_VALUES = 200
 _VERSION = re.compile(r"^[0-9]{1,9}$")
 _NAME = re.compile(
     r"^(version|g[0-9]-(id|indicator-[1-6]|target|success|remove)|g[0-9]-m[0-9]{1,2}-(id|what|who|due|status|offers|remove))$"
@@ -205,7 +207,7 @@ def posted_plan_input(formdata: Mapping[str, Any]) -> dict[str, Any] | None:
         if not _NAME.match(name):
             continue
         values = _many(formdata, name)
-        if len(values) > MAX_GOAL_INDICATORS * 4 or any(len(value) > MAX_VALUE for value in values):
+        if len(values) > MAX_VALUES or any(len(value) > MAX_VALUE for value in values):
             return None
         fields[name] = values
     return {"version": version, "fields": fields}
