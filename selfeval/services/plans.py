@@ -136,6 +136,14 @@ def fitting_offers(catalog: Catalog, school: School) -> dict[str, SupportOffer]:
     return found
 
 
+def offers_by_indicator(catalog: Catalog, school: School) -> dict[str, tuple[str, ...]]:
+    """For each indicator, the ids of the support offers that fit it and the school (the page offers a goal's
+    measures those of the goal's indicators)."""
+    profile = SchoolProfile(school.kreis, school.schulform)
+    lists = (*registry.offer_lists, database_offer_list(catalog.id))
+    return {i.id: tuple(offer.id for offer in catalog.offers_for(i.id, profile, lists)) for i in catalog.indicators}
+
+
 def agreement_of(row: PlanAgreement) -> Agreement:
     return Agreement(
         id=row.id, held_on=row.held_on, participants=row.participants, text=row.text, next_contact=row.next_contact,

@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..catalog import indicator_letter
 from ..forms.rating import changed_ratings, fill_indicator, form_with_input, make_rating_form
 from ..models import Round
-from ..permissions import can_use_analytics, can_view_scores, can_view_team_names
+from ..permissions import can_use_analytics, can_view_plan, can_view_scores, can_view_team_names
 from ..services import assessments
 from ..services.accounts import team_members, team_size
 from ..services.assessments import AssessmentState
@@ -62,6 +62,7 @@ def overview():
         is_leadership=assessments.is_leadership_member(current_user, g.school),
         # A draft is the team's: others see how far it got, not its values (DATENSCHUTZ.md).
         scores_visible=can_view_scores(current_user, g.school, state),
+        plan_visible=can_view_plan(current_user, g.school, state),
     )
 
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..permissions import can_release_texts, can_view_history, can_view_scores, can_view_shared_texts
+from ..permissions import (
+    can_release_texts,
+    can_view_history,
+    can_view_plan,
+    can_view_scores,
+    can_view_shared_texts,
+)
 from ..reports import text as report_text
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
@@ -80,12 +86,12 @@ def results():
         can_release=can_release_texts(current_user, g.school) and state.status == "submitted",
         goals=goals,
         plan_url=_plan_url(),
+        plan_visible=can_view_plan(current_user, g.school, state),
     )
 
 
 def _plan_url() -> str:
-    """This round's plan page (blueprint `plans`, endpoint `plans.edit`): the overview's address + "plan"."""
-    return url_for("assessment.overview") + "plan"
+    return url_for("plans.edit")
 
 
 @blueprint.post("/schulen/<schulnummer>/<round_slug>/freigabe")
