@@ -14,8 +14,8 @@ from . import assessments
 from .accounts import create_user, deactivate_user, issue_password_link
 from .catalog_snapshots import record_snapshot
 from .demo_area import add_area_schools, add_kreis_offers, traeger_of
-from .demo_team import MEMBERS, add_team_of_four
 from .demo_plans import add_demo_plans
+from .demo_team import MEMBERS, add_team_of_four
 from .rating_input import parse_rating_changes
 from .rounds import create_round, set_round_open
 from .schools import add_school, find_school
