@@ -11,7 +11,8 @@ from .model import Goal
 @dataclass(frozen=True)
 class GoalOutcome:
     goal: Goal
-    #: The mean of the goal's indicators as rated now (rounded to one decimal); None while none is rated.
+    #: The mean of the goal's indicators as rated now (rounded to one decimal); None until all of them are rated:
+    #: a goal over 2a and 2b is not "reached" on 2a alone.
     achieved: float | None
     #: The goal's indicators rated last school year, for "vorher" (the same rule).
     before: float | None
@@ -36,5 +37,7 @@ def follow_up(
 
 
 def _mean(goal: Goal, scores: Mapping[str, int | None]) -> float | None:
-    values = [value for i in goal.indicators if (value := scores.get(i)) is not None]
-    return round(sum(values) / len(values), 1) if values else None
+    values = [scores.get(indicator) for indicator in goal.indicators]
+    if not values or any(value is None for value in values):
+        return None
+    return round(sum(value for value in values if value is not None) / len(values), 1)

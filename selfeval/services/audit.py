@@ -68,10 +68,10 @@ ACTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "runden": ("Erhebungsrunden", ("round.",)),
     "angebote": ("Angebote der Medienberatungen", ("offer.",)),
 }
-#: The actions a team sees as the history of its own assessment.
+#: The actions a team sees as the history of its own assessment, its development plan included (issue 18).
 ASSESSMENT_ACTIONS = (
     "rating.changed", "assessment.submitted", "assessment.reopened", "assessment.comments_released",
-    "assessment.comments_withdrawn",
+    "assessment.comments_withdrawn", "plan.changed", "plan.agreement_recorded", "plan.agreement_confirmed",
 )  # fmt: skip
 
 

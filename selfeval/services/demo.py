@@ -14,6 +14,7 @@ from . import assessments
 from .accounts import create_user, deactivate_user, issue_password_link
 from .catalog_snapshots import record_snapshot
 from .demo_area import add_area_schools, add_kreis_offers, traeger_of
+from .demo_plans import add_demo_plans
 from .demo_team import MEMBERS, add_team_of_four
 from .rating_input import parse_rating_changes
 from .rounds import create_round, set_round_open
@@ -108,6 +109,7 @@ def _build(catalog: Catalog) -> None:
     add_area_schools(catalog, earlier, last_year, this_year)
     add_team_of_four(catalog, this_year, DEMO_PASSWORD)
     add_kreis_offers(catalog, adviser)
+    add_demo_plans(catalog)
 
 
 def _rate(school, round_, shares: list[tuple[User, list]], catalog: Catalog, comments: dict[int, str]) -> None:

@@ -136,6 +136,14 @@ def fitting_offers(catalog: Catalog, school: School) -> dict[str, SupportOffer]:
     return found
 
 
+def offers_by_indicator(catalog: Catalog, school: School) -> dict[str, tuple[str, ...]]:
+    """For each indicator, the ids of the support offers that fit it and the school (the page offers a goal's
+    measures those of the goal's indicators)."""
+    profile = SchoolProfile(school.kreis, school.schulform)
+    lists = (*registry.offer_lists, database_offer_list(catalog.id))
+    return {i.id: tuple(offer.id for offer in catalog.offers_for(i.id, profile, lists)) for i in catalog.indicators}
+
+
 def agreement_of(row: PlanAgreement) -> Agreement:
     return Agreement(
         id=row.id, held_on=row.held_on, participants=row.participants, text=row.text, next_contact=row.next_contact,
@@ -222,3 +230,29 @@ def _previous_plan(school: School, round_: Round, scores_now: Mapping[str, int |
         return None
     outcomes = follow_up(goals_from_json(plan.goals), scores_now, _scores(before.id))
     return PreviousPlan(earlier.slug, earlier.name, outcomes)
+
+
+@dataclass(frozen=True)
+class LastYearsGoals:
+    """Last school year's plan for the pages that show it beside this year's work, with what its sharing rules read
+    of last year's assessment (permissions.Shared)."""
+
+    plan: PreviousPlan
+    status: str
+    comments_released: bool
+
+
+def last_years_goals(school: School, earlier: Round, scores_now: Mapping[str, int | None]) -> LastYearsGoals | None:
+    """The plan of the school's assessment in `earlier` (the previous round, looked up by the caller), followed up with
+    `scores_now`: two statements at most (the plan with its assessment; last year's ratings), for the rating pages.
+    None without a plan or with no goals in it."""
+    query = (
+        select(Plan.goals, Assessment.id, Assessment.status, Assessment.comments_released)
+        .join(Assessment, Plan.assessment_id == Assessment.id)
+        .where(Assessment.school_id == school.id, Assessment.round_id == earlier.id)
+    )
+    row = db.session.execute(query).first()
+    if row is None or not row.goals:
+        return None
+    outcomes = follow_up(goals_from_json(row.goals), scores_now, _scores(row.id))
+    return LastYearsGoals(PreviousPlan(earlier.slug, earlier.name, outcomes), row.status, bool(row.comments_released))

@@ -24,6 +24,7 @@ from . import (
     main,
     offers,
     password_reset,  # noqa: F401  (adds "Passwort vergessen?" to the auth blueprint)
+    plans,
     report_jobs,
     request_guard,
     results,
@@ -37,7 +38,7 @@ from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 def register_blueprints(app: Flask) -> None:
     request_guard.register_converters(app)  # ids in addresses beyond the database's range: 404, before any route
-    for module in (health, main, auth, assessment, consensus, results, supervision, report_jobs, offers, admin, api):
+    for module in (health, main, auth, assessment, consensus, results, plans, supervision, report_jobs, offers, admin, api):
         app.register_blueprint(module.blueprint)
 
 

@@ -11,7 +11,8 @@ from flask_login import current_user
 
 from ..catalog import indicator_letter
 from ..forms.rating import changed_ratings, fill_indicator, form_with_input, make_rating_form
-from ..permissions import can_use_analytics, can_view_scores, can_view_team_names
+from ..models import Round
+from ..permissions import can_use_analytics, can_view_plan, can_view_scores, can_view_team_names
 from ..services import assessments
 from ..services.accounts import team_members, team_size
 from ..services.assessments import AssessmentState
@@ -23,6 +24,7 @@ from ..services.school_rounds import school_rounds
 from ..services.schools import schools_visible_to
 from ..unit_of_work import attempt, discard
 from ..vocabulary import CONSENSUS_PHASE, INDIVIDUAL_PHASE
+from .follow_up import follow_up_for
 from .guards import serve_school_rounds
 from .unsaved import owner_token, take_kept_input
 
@@ -60,6 +62,7 @@ def overview():
         is_leadership=assessments.is_leadership_member(current_user, g.school),
         # A draft is the team's: others see how far it got, not its values (DATENSCHUTZ.md).
         scores_visible=can_view_scores(current_user, g.school, state),
+        plan_visible=can_view_plan(current_user, g.school, state),
     )
 
 
@@ -110,6 +113,7 @@ def _page(
     state: AssessmentState, criterion, form, number: int, *, conflict=None, restored=None, locked=False, round_gone=False
 ) -> str:
     user_changed = set(changed_ratings(form, criterion)) if conflict else set()
+    earlier = previous_round_of(g.round)
     return render_template(
         "assessment/edit_criterion.html",
         state=state,
@@ -130,7 +134,9 @@ def _page(
         restored_at=restored.created_at if restored else None,
         page_owner=owner_token(current_user, g.school, g.round),
         session_idle_seconds=int(current_app.permanent_session_lifetime.total_seconds()),
-        last_year=_last_year(state),
+        last_year=_last_year(state, earlier),
+        # Last school year's goals beside their indicators: read for the page only, never on a save (two statements).
+        goals=follow_up_for(g.school, earlier, current_user, state, state.catalog),
         spread=_team_spread(state),
     )
 
@@ -164,9 +170,8 @@ def _browser_copy_key(criterion_id: str) -> str:
     return f"selfeval:{g.school.schulnummer}:{g.round.slug}:{criterion_id}:{current_user.id}"
 
 
-def _last_year(state: AssessmentState) -> AssessmentState | None:
+def _last_year(state: AssessmentState, before: Round | None) -> AssessmentState | None:
     """The submitted assessment of the round before, shown read-only beside each indicator to rate against."""
-    before = previous_round_of(g.round)
     if before is None:
         return None
     previous = assessments.load_state(g.school, before)
@@ -304,5 +309,3 @@ def reopen():
         return redirect(url_for("assessment.overview"))
     flash("Die Bewertung ist wieder geöffnet und kann bearbeitet werden.", "success")
     return redirect(url_for("assessment.overview"))
-
-

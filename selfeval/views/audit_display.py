@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..catalog import Catalog, indicator_letter
+from ..extensions import catalogs
+from ..forms.plan import indicator_labels
 from ..models import AuditEvent, Round
 from ..permissions import SchoolFacts, Shared, can_view_scores, can_view_shared_texts
 from ..reference import kreis_name, schulform_label
@@ -47,6 +49,10 @@ FIELD_LABELS = {
     "catalog": "Leitfaden",
     "is_open": STATE_COLUMN,
     "comments_released": "Anmerkungen für Schulaufsicht und Schulträger",
+    # Entwicklungspläne (issue 18): a plan change keeps the goals' indicators and the measures with their status.
+    "ziele": "Ziele (Indikatoren)",
+    "massnahmen": "Maßnahmen",
+    "vereinbarung": "Vereinbarung",
 }
 #: Fields whose value is a long free text (shown folded away on the pages).
 TEXT_FIELDS = ("comment",)
@@ -76,9 +82,19 @@ def audit_value(field: str, value) -> str:
         "schulform": schulform_label,
         "kreis": lambda v: f"{kreis_name(v)} ({v})",
         "scopes": _scopes_text,
+        "ziele": _goals_text,
+        "massnahmen": lambda v: ("; ".join(v) or "keine") if isinstance(v, list) else str(v),
     }
     text = formats.get(field, str)(value)
     return text if text != "" else "(leer)"
+
+
+def _goals_text(value) -> str:
+    """["k1b", "k2a, k2b"] → "1b; 2a, 2b" (the indicators as the Leitfaden numbers them)."""
+    if not isinstance(value, list):
+        return str(value)
+    labels = indicator_labels(catalogs.active)
+    return "; ".join(", ".join(labels.get(part, part) for part in goal.split(", ")) for goal in value) or "keine"
 
 
 def _scopes_text(value: str) -> str:

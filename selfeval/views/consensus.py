@@ -20,9 +20,11 @@ from ..services.consensus import phase as phases
 from ..services.consensus import sheets
 from ..services.consensus.spread import SpreadNotYet, load_band, load_spread
 from ..services.rating_input import InvalidRatings, parse_rating_changes
+from ..services.rounds import previous_round
 from ..unit_of_work import attempt
 from ..vocabulary import CONSENSUS_PHASE, INDIVIDUAL_PHASE
 from .charts import team_band_chart
+from .follow_up import follow_up_for
 from .guards import serve_school_rounds
 from .service_errors import refusals_go_to
 from .unsaved import KEPT_UNDER, owner_token, take_kept_input
@@ -168,6 +170,9 @@ def _page(sheet: sheets.SheetState, criterion, form, number: int, *, conflict=No
         browser_copy_key=f"selfeval:{g.school.schulnummer}:{g.round.slug}:einzeln:{criterion.id}:{current_user.id}",
         page_owner=owner_token(current_user, g.school, g.round),
         session_idle_seconds=int(current_app.permanent_session_lifetime.total_seconds()),
+        # Last school year's goals, as on the team's page: each member rates knowing what was aimed at and done.
+        # The sheet is the team's own (team_only), who read its plan whatever this year's assessment's state.
+        goals=follow_up_for(g.school, previous_round(g.round), current_user, None, sheet.catalog),
     )
 
 

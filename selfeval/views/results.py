@@ -9,7 +9,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..permissions import can_release_texts, can_view_history, can_view_scores, can_view_shared_texts
+from ..permissions import (
+    can_release_texts,
+    can_view_history,
+    can_view_plan,
+    can_view_scores,
+    can_view_shared_texts,
+)
 from ..reports import plan_section
 from ..reports import text as report_text
 from ..reports.batch import report_filename
@@ -27,6 +33,7 @@ from ..unit_of_work import attempt
 from .audit_display import indicator_titles, withheld_changes
 from .charts import history_charts, report_chart, results_chart, team_band_chart
 from .downloads import pdf_response
+from .follow_up import follow_up_for
 from .guards import serve_school_rounds
 
 blueprint = serve_school_rounds(Blueprint("results", __name__))
@@ -41,13 +48,20 @@ def _comparable(state: AssessmentState, previous: AssessmentState) -> bool:
 @blueprint.get("/schulen/<schulnummer>/<round_slug>/ergebnis")
 def results():
     state = assessments.load_state(g.school, g.round)
+    previous_round = previous_round_of(g.round)
     if not can_view_scores(current_user, g.school, state):
-        # A draft, to a reader outside the team: its status and how far it got, nothing it says.
-        return render_template("results/withheld.html", state=state, text=report_text)
+        # A draft, to a reader outside the team: its status and how far it got, nothing it says; the Medienberatung,
+        # who advises on the plan while it takes shape, last year's goals without this year's values.
+        goals = follow_up_for(g.school, previous_round, current_user, state, state.catalog, with_offers=True)
+        return render_template("results/withheld.html", state=state, text=report_text, goals=goals, plan_url=_plan_url())
+    goals = follow_up_for(
+        g.school, previous_round, current_user, state, state.catalog,
+        scores_now={indicator.id: state.rating(indicator.id).score for indicator in state.catalog.indicators},
+        with_offers=True,
+    )  # fmt: skip
     texts_shared = can_view_shared_texts(current_user, g.school, state)
     if not texts_shared:
         state = state.without_texts()
-    previous_round = previous_round_of(g.round)
     previous = assessments.load_state(g.school, previous_round) if previous_round else None
     if previous is not None and not _comparable(state, previous):
         previous = None
@@ -71,7 +85,14 @@ def results():
         text=report_text,
         texts_shared=texts_shared,
         can_release=can_release_texts(current_user, g.school) and state.status == "submitted",
+        goals=goals,
+        plan_url=_plan_url(),
+        plan_visible=can_view_plan(current_user, g.school, state),
     )
+
+
+def _plan_url() -> str:
+    return url_for("plans.edit")
 
 
 @blueprint.post("/schulen/<schulnummer>/<round_slug>/freigabe")

@@ -1,4 +1,4 @@
-"""A rating save that arrives after the session ended keeps the input across the new log-in (issue 16).
+"""A rating (or plan) save that arrives after the session ended keeps the input across the new log-in (issue 16).
 
 Three ways a save meets a dead session: the idle timeout (the browser has dropped the cookie, so the
 CSRF token is missing), a log-out on another device (the cookie's account key was replaced, so the user
@@ -21,6 +21,7 @@ from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from ..extensions import db
+from ..forms.plan import posted_plan_input
 from ..forms.rating import posted_input
 from ..models import Round, School, User
 from ..permissions import can_edit_assessment
@@ -35,6 +36,9 @@ RATING_ENDPOINT = "assessment.edit_criterion"
 #: The rating pages whose input is kept, and how their kept input is told apart: a member's own sheet (issue 21)
 #: keeps it under "einzeln:<criterion>", so that it comes back on the sheet, never in the team's form.
 KEPT_UNDER = {RATING_ENDPOINT: "", "consensus.edit_sheet": "einzeln:"}
+#: The plan page (issue 18) keeps its input the same way, under this key instead of a criterion's.
+PLAN_ENDPOINT = "plans.edit"
+PLAN_KEPT = "plan"
 OWNER_FIELD = "page_owner"
 COOKIE = "selfeval_unsaved"
 COOKIE_PATH = "/schulen/"
@@ -67,8 +71,8 @@ def owner_token(user: User, school: School, round_: Round) -> str:
 
 
 def keep_or_none(view_args: dict):
-    """For a rating save without a usable session: keep the input and answer with a redirect, or None."""
-    if request.method != "POST" or request.endpoint not in KEPT_UNDER:
+    """For a rating or plan save without a usable session: keep the input and answer with a redirect, or None."""
+    if request.method != "POST" or request.endpoint not in (*KEPT_UNDER, PLAN_ENDPOINT):
         return None
     if _holds_nul(view_args):
         # CSRF is checked before the request guard that refuses NUL, and PostgreSQL cannot even compare text
@@ -76,19 +80,16 @@ def keep_or_none(view_args: dict):
         return None
     try:
         school, round_ = get_school(view_args["schulnummer"]), get_round(view_args["round_slug"])
-        catalog = assessments.load_state(school, round_).catalog
-        criterion = catalog.criterion(view_args["criterion_id"])
+        key, payload, page = _posted(school, round_, view_args)
     except (KeyError, NotFound):
         return None
-    payload = posted_input(criterion, catalog.scale, request.form)
     owner = _owner(school, round_)
     if payload is None or owner is None:
         return None
     with attempt(unsaved_input.NoRoomToKeep) as failed:
-        token = unsaved_input.keep(school, round_, KEPT_UNDER[request.endpoint] + criterion.id, owner, payload)
+        token = unsaved_input.keep(school, round_, key, owner, payload)
     if failed.error is not None:
         return None
-    page = url_for(request.endpoint, schulnummer=school.schulnummer, round_slug=round_.slug, criterion_id=criterion.id)
     if not current_user.is_authenticated:
         flash(SESSION_ENDED, "warning")
         response = redirect(login_url("auth.login", next_url=page), 303)  # as Flask-Login's own redirect spells it
@@ -97,6 +98,18 @@ def keep_or_none(view_args: dict):
         response = redirect(page, 303)
     _set_tokens(response, [*_tokens(), token])
     return response
+
+
+def _posted(school: School, round_: Round, view_args: dict) -> tuple[str, dict | None, str]:
+    """(the key the input is kept under, the input, the page it returns to) of a rating or plan page's save."""
+    address = {"schulnummer": school.schulnummer, "round_slug": round_.slug}
+    if request.endpoint == PLAN_ENDPOINT:
+        return PLAN_KEPT, posted_plan_input(request.form), url_for(PLAN_ENDPOINT, **address)
+    catalog = assessments.load_state(school, round_).catalog
+    criterion = catalog.criterion(view_args["criterion_id"])
+    endpoint = request.endpoint or RATING_ENDPOINT
+    page = url_for(endpoint, criterion_id=criterion.id, **address)
+    return KEPT_UNDER[endpoint] + criterion.id, posted_input(criterion, catalog.scale, request.form), page
 
 
 def take_kept_input(school: School, round_: Round, criterion_id: str) -> unsaved_input.KeptInput | None:

@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from selfeval.extensions import db
+from selfeval.services.plans import replace_goals
 from tests.conftest import fresh_database, make_test_app
 from tests.support.factories import PASSWORD, all_scores, make_round, make_school, make_user, rate, submitted
 from tests.support.live_server import live_server
@@ -27,9 +28,23 @@ pytestmark = pytest.mark.browser
 LEADER = "leitung@schule.test"
 
 
+PLAN = [
+    {
+        "indicators": ["k1a"],
+        "target": 9,
+        "success": "Das Team Digitalisierung trifft sich monatlich mit einer festen Tagesordnung.",
+        "measures": [
+            {"what": "Zuständigkeiten je Kriterium festlegen", "who": "Schulleitung", "status": "erledigt"},
+            {"what": "Jahresplanung der Treffen", "who": "Medienkoordination", "due": "2025-09-30", "status": "begonnen"},
+        ],
+    },
+    {"indicators": ["k1c", "k2a"], "target": 6, "measures": [{"what": "Medienkonzept fortschreiben", "who": "Steuergruppe"}]},
+]
+
+
 @pytest.fixture(scope="module")
 def history_server(database_url, tmp_path_factory) -> Iterator[str]:
-    """School 100001 submitted 2023/24 and 2024/25 and has a draft of 2025/26 (one criterion rated)."""
+    """School 100001 submitted 2023/24 and 2024/25 (with a plan: two goals) and has a draft of 2025/26 (k1a, k1b)."""
     folder = tmp_path_factory.mktemp("history-server")
     with fresh_database(database_url, folder) as url:
         prepare_database(url, folder / "instance", FIRST_ADMIN)
@@ -41,6 +56,8 @@ def history_server(database_url, tmp_path_factory) -> Iterator[str]:
             submitted(school, rounds[0], all_scores(3))
             submitted(school, rounds[1], all_scores(5) | {"k1a": 8, "k6d": 10})
             rate(school, rounds[2], leader, {"k1a": 7, "k1b": 6})
+            replace_goals(school, rounds[1], leader, 0, PLAN)
+            db.session.commit()
             db.engine.dispose()
         with live_server(url, folder / "instance") as server:
             yield server.url
@@ -64,11 +81,26 @@ def test_the_results_with_earlier_rounds_reflow_on_a_phone_and_a_draft_report_is
         ]  # fmt: skip
         assert reflow_problems(page, PHONE["width"]) == []
         scan.page(tab, "Ergebnis mit Vorjahr", shot="ergebnis-vorjahr")
-        # The draft of 2025/26: the history's charts and table, the draft mark.
+        # The draft of 2025/26: the history's charts and table, the draft mark, last year's goals followed up.
         page.goto("/schulen/100001/2025-26/ergebnis")
         assert page.locator("ul.history-charts svg[role=img]").count() == 7
+        assert [" ".join(h.split()) for h in page.locator("section.follow-up li.goal-outcome h3").all_inner_texts()] == [
+            "Ziel 1 noch nicht erreicht", "Ziel 2 noch nicht bewertet",
+        ]  # fmt: skip
         assert reflow_problems(page, PHONE["width"]) == []
-        scan.page(tab, "Ergebnis eines Entwurfs mit Verlauf", shot="ergebnis-entwurf-verlauf")
+        scan.page(tab, "Ergebnis eines Entwurfs mit Verlauf und den Zielen des Vorjahres", shot="ergebnis-entwurf-verlauf")
+        # The rating page: last year's goal beside k1a, its measures behind a summary that opens with the keyboard.
+        page.goto("/schulen/100001/2025-26/kriterien/k1")
+        note = page.locator("fieldset#k1a .goal-note")
+        assert note.locator(".goal-note__head").inner_text() == "Ziel aus 2024/25: 9 (damals 8)."
+        note.locator("summary").focus()
+        page.keyboard.press("Enter")
+        assert note.locator("li").all_inner_texts() == [
+            "Zuständigkeiten je Kriterium festlegen (Schulleitung): erledigt",
+            "Jahresplanung der Treffen (Medienkoordination, bis 30.09.2025): begonnen",
+        ]
+        assert reflow_problems(page, PHONE["width"]) == []
+        scan.page(tab, "Bewertung mit den Zielen des Vorjahres", shot="bewertung-ziele-vorjahr")
         page.goto("/schulen/100001/2025-26/bericht")
         scan.page(tab, "Bericht eines Entwurfs")
         page.emulate_media(media="print")

@@ -95,6 +95,23 @@ def test_demo_prepares_its_database_prints_the_address_and_serves(tmp_path):
     assert not (tmp_path / "selfeval.sqlite3").exists()
 
 
+def plan_rows(database: Path) -> list[tuple[str, str, int, int, int]]:
+    """(Schulnummer, round, version, agreements, confirmed agreements) of every plan in the demo database."""
+    with sqlite3.connect(database) as connection:
+        return connection.execute(
+            "SELECT schools.schulnummer, rounds.slug, plans.version, COUNT(plan_agreements.id), "
+            "COUNT(plan_agreements.confirmed_at) FROM plans JOIN assessments ON assessments.id = plans.assessment_id "
+            "JOIN schools ON schools.id = assessments.school_id JOIN rounds ON rounds.id = assessments.round_id "
+            "LEFT JOIN plan_agreements ON plan_agreements.plan_id = plans.id "
+            "GROUP BY plans.id ORDER BY schools.schulnummer, rounds.slug"
+        ).fetchall()
+
+
+#: The Demo-Gesamtschule's plans of 2024/25 (agreed and confirmed) and 2025/26 (goals, then one measure carried
+#: over: version 2; its agreement not yet confirmed), and a Grundschule's in Bochum (services/demo_plans.py).
+DEMO_PLANS = [("199001", "2024-25", 1, 1, 1), ("199001", "2025-26", 2, 1, 0), ("199022", "2025-26", 1, 0, 0)]
+
+
 def test_demo_restarts_on_the_same_database_and_reset_starts_afresh(tmp_path):
     with running_demo(tmp_path) as (port, _):
         fetch(f"http://127.0.0.1:{port}/")
@@ -104,11 +121,13 @@ def test_demo_restarts_on_the_same_database_and_reset_starts_afresh(tmp_path):
     with running_demo(tmp_path) as (port, _):
         fetch(f"http://127.0.0.1:{port}/")
     assert snapshot_rows(database) == [("dortmund-leitfaden", "4")]
+    assert plan_rows(database) == DEMO_PLANS  # made once, not again on a restart
     with running_demo(tmp_path, "--reset") as (port, _):
         fetch(f"http://127.0.0.1:{port}/")
     with sqlite3.connect(database) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert tables == {"alembic_version", *db.metadata.tables}
+    assert plan_rows(database) == DEMO_PLANS
 
 
 @pytest.mark.parametrize("port", ["0", "70000", "web"])

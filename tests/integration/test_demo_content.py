@@ -12,7 +12,8 @@ from selfeval.extensions import catalogs, db
 from selfeval.models import Assessment, AuditEvent, School
 from selfeval.services import assessments
 from selfeval.services.demo import LOGINS, load_demo_content
-from selfeval.services.rounds import all_rounds, previous_round
+from selfeval.services.plans import load_plan
+from selfeval.services.rounds import all_rounds, get_round, previous_round
 from selfeval.services.schools import get_school
 from tests.support.html import soup_of, text
 
@@ -135,6 +136,8 @@ def test_the_demo_gesamtschule_starts_on_its_rounds_and_the_grundschule_on_its_d
     assert (response.status_code, response.headers["Location"]) == (302, "/schulen/199002/2025-26/")
     progress = soup_of(client.get("/schulen/199002/2025-26/")).find("p", id="progress-label")
     assert text(progress) == "14 von 23 Indikatoren bewertet"
+
+
 @pytest.mark.parametrize(
     ("schulnummer", "place", "dortmund", "medienscouts", "internet_abc"),
     [
@@ -246,3 +249,62 @@ def test_the_demo_team_of_four_is_in_the_consensus_phase_with_visible_disagreeme
     log_in(client, "schulaufsicht@demo.selfeval.de")
     withheld = soup_of(client.get("/schulen/199033/2025-26/ergebnis?spannweite=ja"))
     assert withheld.find(id="spannweite") is None
+
+
+def test_the_demo_gesamtschule_follows_up_last_years_plan(demo):
+    """Issue 18: 2024/25's plan (agreed with the Medienberatung, confirmed) in 2025/26: one goal reached, one not."""
+    client = demo.test_client()
+    log_in(client, "schulleitung@demo.selfeval.de")
+    section = soup_of(client.get("/schulen/199001/2025-26/ergebnis")).select_one("section.follow-up")
+    goals = [
+        (text(goal.h3), text(goal.select_one(".goal-outcome__values")), text(goal.select_one(".goal-outcome__measures-head")))
+        for goal in section.select("li.goal-outcome")
+    ]
+    assert (text(section.h2), goals) == (
+        "Ziele aus 2024/25",
+        [
+            ("Ziel 1 noch nicht erreicht", "Zielwert: 5 2025/26: 4 vorher (2024/25): 3", "Maßnahmen: 1 erledigt, 1 begonnen"),
+            ("Ziel 2 erreicht", "Zielwert: 5 2025/26: 5 vorher (2024/25): 3", "Maßnahmen: 3 erledigt"),
+        ],
+    )
+    assert [text(li) for li in section.select("li.goal-outcome")[1].select(".goal-outcome__measures li")] == [
+        "Fortbildungsbedarf im Kollegium erheben (Online-Umfrage) (Medienkoordination, bis 31.10.2024): erledigt",
+        "Pädagogischer Tag „Unterrichten mit Tablets“ (Schulleitung, bis 14.02.2025): erledigt "
+        "Angebot: Fortbildungen des Kompetenzteams Dortmund",
+        "Zwei Kolleg:innen zur Qualifizierung der Medienkoordinator:innen anmelden (Schulleitung, bis 31.03.2025): "
+        "erledigt Angebot: Qualifizierung der Medienkoordinator:innen",
+    ]
+    with demo.app_context():
+        school = get_school("199001")
+        last_year, this_year = (load_plan(school, get_round(slug)) for slug in ("2024-25", "2025-26"))
+        assert [(a.held_on.isoformat(), a.recorded_by, a.confirmed) for a in last_year.agreements] == [
+            ("2024-11-12", "Şebnem Kaya", True)
+        ]
+        assert [(a.held_on.isoformat(), a.recorded_by, a.confirmed) for a in this_year.agreements] == [
+            ("2025-11-18", "Şebnem Kaya", False)
+        ]
+        measures = [
+            (g.indicators, g.target, [(m.what, m.status, m.carried_from is not None) for m in g.measures])
+            for g in this_year.goals
+        ]
+        assert measures == [
+            (("k2d",), 5.0, [
+                ("Lernplattform in allen Klassen für Aufgaben und Rückmeldungen nutzen", "begonnen", False),
+                ("Austauschrunde zu guten Beispielen", "geplant", False),
+            ]),
+            (("k5d",), 4.0, [("Leitlinie mit der Datenschutzbeauftragten abstimmen", "geplant", False)]),
+            (("k2b",), 5.0, [("Fachcurricula Deutsch, Englisch und Gesellschaftslehre ergänzen", "begonnen", True)]),
+        ]  # fmt: skip
+
+
+def test_the_demo_grundschule_in_bochum_has_a_plan_with_offers_that_fit_it(demo):
+    with demo.app_context():
+        school = get_school("199022")
+        plan = load_plan(school, get_round("2025-26"))
+        chosen = [(g.indicators, [(m.what, m.offers) for m in g.measures]) for g in plan.goals]
+        assert chosen == [
+            (("k3b",), [("Medienkoordination qualifizieren", ("medienkoordinatoren-qualifizierung",))]),
+            (("k6d",), [("LOGINEO NRW LMS in den Klassen 3 und 4 einführen", ("logineo-nrw", "bildungsmediathek-nrw"))]),
+        ]
+        assert {offer for g in plan.goals for m in g.measures for offer in m.offers} <= set(plan.offers)
+        assert all(not plan.offers[o].kreise or "05911" in plan.offers[o].kreise for o in plan.offers)

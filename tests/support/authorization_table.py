@@ -126,6 +126,16 @@ TABLE: dict[tuple[str, str], Check] = {
     ("results.report_pdf", "GET"): Check((LOGIN, LOGIN, PDF, DENY, RESULTS_A, DENY, RESULTS_A, DENY, RESULTS_A, RESULTS_A)),
     # Releasing the comments is the Schulleitung's (team_a); an empty form takes back a release there is not.
     ("results.release", "POST"): Check((LOGIN, LOGIN, RESULTS_A, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    # Issue 18: the plan of A's draft is the team's to write; the Medienberatung in scope reads it (and records
+    # agreements); supervision, the Schulträger and the admins only once submitted and released. Empty forms: the plan
+    # page and the agreement form come back with their messages; carrying over without the version seen is a message.
+    ("plans.edit", "GET"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, PAGE, DENY, DENY, DENY)),
+    ("plans.edit", "POST"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("plans.record_agreement", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, DENY)),
+    ("plans.confirm_agreement", "POST"): Check(
+        (LOGIN, LOGIN, to(f"{OVERVIEW_A}plan#vereinbarungen"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)
+    ),
+    ("plans.carry_over", "POST"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}plan"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
     ("supervision.overview", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     # Issue 21: the way of rating, the own sheet and the spread are the school's own team's alone. School A rates
     # in one shared form: the own sheet's pages lead back, there is no spread yet, the phase change needs a form.

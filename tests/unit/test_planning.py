@@ -119,8 +119,10 @@ def test_the_suggested_focus_names_every_indicator_that_ties():
 
 def test_last_years_goals_are_followed_up_with_target_against_achieved():
     goal = Goal(1, (FIRST, SECOND), 6.0, "", (Measure(2, "a", status="erledigt"), Measure(3, "b", status="begonnen")))
-    (outcome,) = follow_up((goal,), {FIRST: 6, SECOND: 7}, {FIRST: 3, SECOND: None})
-    assert (outcome.achieved, outcome.before, outcome.reached, outcome.open_measures) == (6.5, 3.0, True, 1)
+    (outcome,) = follow_up((goal,), {FIRST: 6, SECOND: 7}, {FIRST: 3, SECOND: 4})
+    assert (outcome.achieved, outcome.before, outcome.reached, outcome.open_measures) == (6.5, 3.5, True, 1)
+    (half,) = follow_up((goal,), {FIRST: 6, SECOND: None}, {FIRST: 3, SECOND: None})
+    assert (half.achieved, half.before, half.reached) == (None, None, None)  # not reached on one indicator of two
     (unrated,) = follow_up((goal,), {}, {})
     assert (unrated.achieved, unrated.reached) == (None, None)
 

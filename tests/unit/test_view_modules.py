@@ -98,6 +98,7 @@ def test_the_check_knows_the_blueprint_modules():
         "selfeval.views.main",
         "selfeval.views.offers",
         "selfeval.views.password_reset",
+        "selfeval.views.plans",
         "selfeval.views.report_jobs",
         "selfeval.views.results",
         "selfeval.views.supervision",
