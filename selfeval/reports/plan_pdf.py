@@ -50,6 +50,14 @@ def _x(value: str, style: str = "body") -> Paragraph:
     return Paragraph("", _style(style), frags=[_fragment(style).clone(text=_UNPRINTABLE.sub("", value))])
 
 
+def _labelled(label: str, value: str, style: str) -> Paragraph:
+    """ "<b>label</b> value" without parsing the school's text (see _x)."""
+    if "\n" in value:
+        return Paragraph(f"<b>{markup(label)}</b> {markup(value)}", _style(style))
+    bold, plain = _fragment(style).clone(text=f"{label} ", fontName=BOLD), _fragment(style).clone(text=value)
+    return Paragraph("", _style(style), frags=[bold, plain])
+
+
 def _cell(value: str, width: float):
     """A table cell: a plain string where it fits on one line (drawn by the table, far cheaper), else a paragraph."""
     if "\n" not in value and stringWidth(value, REGULAR, 8.8) <= width - 12:
@@ -92,7 +100,7 @@ def _focus(area: FocusArea) -> list:
     head = [_x(words.focus_heading(area), "goal"), _indicator_table(area.indicators), Spacer(1, 3)]
     head.append(_x(words.target_line(area), "line"))
     if area.success:
-        head.append(Paragraph(f"<b>Woran wir es merken:</b> {markup(area.success)}", _style("line")))
+        head.append(_labelled("Woran wir es merken:", area.success, "line"))
     out = [KeepTogether(head)]
     if area.measures:
         # The heading keeps to the table's first rows; a long table runs on, its header repeated.

@@ -226,7 +226,7 @@ def previous_heading(section: PlanSection) -> str:
 
 def outcome_text(goal: GoalFollowUp) -> str:
     if goal.reached is None:
-        return "kein Zielwert" if goal.target is None else "noch nicht bewertet"
+        return "kein Zielwert" if goal.target is None else "noch nicht vollständig bewertet"
     return REACHED if goal.reached else NOT_REACHED
 
 
