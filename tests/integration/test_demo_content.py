@@ -141,7 +141,9 @@ def test_the_demo_gesamtschule_starts_on_its_rounds_and_the_grundschule_on_its_d
 @pytest.mark.parametrize(
     ("schulnummer", "place", "dortmund", "medienscouts", "internet_abc"),
     [
-        ("199022", "(Bochum) und die Schulform (Grundschule)", False, False, True),
+        # Its report is built around its plan: the offers it chose (LOGINEO NRW, Bildungsmediathek NRW, Qualifizierung der
+        # Medienkoordinator:innen), no suggestions, so no Internet-ABC; every one of them fits a Grundschule in Bochum.
+        ("199022", "", False, False, False),
         ("199051", "(Bochum) und die Schulform (Berufskolleg)", False, False, False),
         ("199050", "(Dortmund) und die Schulform (Berufskolleg)", True, False, False),
         ("199010", "(Dortmund) und die Schulform (Gymnasium)", True, True, False),
@@ -155,16 +157,28 @@ def test_demo_reports_outside_dortmund_and_for_grundschule_and_berufskolleg_show
     log_in(client, "medienberatung@demo.selfeval.de")
     response = client.get(f"/schulen/{schulnummer}/2025-26/bericht")
     assert response.status_code == 200
-    steps = response.get_data(as_text=True).split('id="steps-heading"', 1)[1]
-    assert f"landesweite und solche für den Kreis bzw. die kreisfreie Stadt {place}." in steps
-    offers = steps.split("</section>\n\n<section", 1)[0]
-    titles = set(re.findall(r"<li><strong>([^<]+)</strong>", offers))
-    titles |= {title for line in re.findall(r"Weitere Angebote: (.*?) – Auskunft gibt", offers) for title in line.split("; ")}
-    assert titles  # every demo school has Entwicklungsfelder with offers
+    page = response.get_data(as_text=True)
+    if place:
+        steps = page.split('id="steps-heading"', 1)[1]
+        assert f"landesweite und solche für den Kreis bzw. die kreisfreie Stadt {place}." in steps
+    offers, titles = offers_in_report(page)
+    assert titles  # every demo school has Entwicklungsfelder with offers, or a plan with offers chosen
     dortmund_only = {title for title in titles if "Dortmund" in title or title in DORTMUND_TITLES}
     assert (bool(dortmund_only), "Medienscouts NRW" in titles, "Internet-ABC" in titles) == (dortmund, medienscouts, internet_abc)
     if not dortmund:
         assert ("Dortmunder" in offers, "Kompetenzteam Dortmund" in offers) == (False, False)
+
+
+def offers_in_report(page: str) -> tuple[str, set[str]]:
+    """The offers a report page names, and their titles: the suggestions' (with those named by title only), or, where
+    the school set goals (issue 18), the offers its plan chose."""
+    if 'id="steps-heading"' in page:
+        offers = page.split('id="steps-heading"', 1)[1].split("</section>\n\n<section", 1)[0]
+    else:
+        offers = page.split('id="plan-heading"', 1)[1].split('id="criteria-heading"', 1)[0]
+    titles = set(re.findall(r"<li><strong>([^<]+)</strong>", offers))
+    titles |= {title for line in re.findall(r"Weitere Angebote: (.*?) – Auskunft gibt", offers) for title in line.split("; ")}
+    return offers, titles
 
 
 DORTMUND_TITLES = {
@@ -198,12 +212,10 @@ def test_the_demo_medienberatung_keeps_bochum_offers_that_bochum_reports_show(de
         ]
     shown = {}
     for schulnummer in ("199022", "199051", "199010"):
-        steps = client.get(f"/schulen/{schulnummer}/2025-26/bericht").get_data(as_text=True).split('id="steps-heading"', 1)[1]
-        titles = set(re.findall(r"<li><strong>([^<]+)</strong>", steps))
-        titles |= {t for line in re.findall(r"Weitere Angebote: (.*?) – Auskunft gibt", steps) for t in line.split("; ")}
+        _offers, titles = offers_in_report(client.get(f"/schulen/{schulnummer}/2025-26/bericht").get_data(as_text=True))
         shown[schulnummer] = sorted(title for title in titles if title.startswith("Demo-"))
     assert shown == {
-        "199022": ["Demo-Netzwerk Medienbildung Bochum", "Demo-Sprechstunde Grundschule digital"],
+        "199022": [],  # its report shows its plan: only the offers it chose, none of these
         "199051": ["Demo-Netzwerk Medienbildung Bochum"],
         "199010": [],
     }
