@@ -43,7 +43,8 @@ def _results(sheet, document: PlanDocument) -> None:
         score = number_cell(sheet, criterion.score, ONE_DECIMAL) if shown else text_cell(sheet, WITHHELD)
         sheet.append([text_cell(sheet, f"{criterion.number}."), text_cell(sheet, criterion.title), score])
         for line in criterion.indicators:
-            value = number_cell(sheet, line.score, WHOLE) if shown else text_cell(sheet, WITHHELD)
+            rated = None if line.score is None else float(line.score)
+            value = number_cell(sheet, rated, WHOLE) if shown else text_cell(sheet, WITHHELD)
             comment = document.comments.get(line.id, "")
             sheet.append([text_cell(sheet, line.label), text_cell(sheet, line.text), value, text_cell(sheet, comment)])
 
