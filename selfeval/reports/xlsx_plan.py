@@ -76,5 +76,5 @@ def _plan(sheet, document: PlanDocument) -> None:
 def _copy(sheet, cell):
     """A write-only cell is written once: each row gets its own."""
     if cell.data_type == "n":
-        return number_cell(sheet, cell.value, cell.number_format)
+        return number_cell(sheet, None if cell.value is None else float(cell.value), cell.number_format)
     return text_cell(sheet, cell.value)
