@@ -48,7 +48,7 @@ MESSAGES = {
 DATE_FIELDS = ("due", "date", "next_contact")
 
 
-@blueprint.get("/schools/<schulnummer>/plans/<round_slug>")
+@blueprint.get("/schools/<schulnummer>/plans/<word:round_slug>")
 def get_plan(schulnummer: str, round_slug: str):
     school, round_, assessment = _readable(schulnummer, round_slug)
     return _plan_response(readable_plan(school, round_, g.api_user, assessment))
@@ -60,7 +60,7 @@ def plan_docx(schulnummer: str, round_slug: str):
     return docx_response(school, round_, g.api_user, assessment)
 
 
-@blueprint.put("/schools/<schulnummer>/plans/<round_slug>")
+@blueprint.put("/schools/<schulnummer>/plans/<word:round_slug>")
 def put_plan(schulnummer: str, round_slug: str):
     body = json_body()
     school, round_, assessment = _writable(schulnummer, round_slug, can_edit_plan)
@@ -76,7 +76,7 @@ def put_plan(schulnummer: str, round_slug: str):
     return _plan_response(ReadablePlan(state, achieved_shown=True, before_shown=True))
 
 
-@blueprint.post("/schools/<schulnummer>/plans/<round_slug>/agreements")
+@blueprint.post("/schools/<schulnummer>/plans/<word:round_slug>/agreements")
 def record_agreement(schulnummer: str, round_slug: str):
     """The adviser in scope records a consultation; the answer is the plan with it (an agreement has no own address)."""
     body = json_body()
@@ -91,7 +91,7 @@ def record_agreement(schulnummer: str, round_slug: str):
     return response
 
 
-@blueprint.post("/schools/<schulnummer>/plans/<round_slug>/agreements/<int:agreement_id>/confirm")
+@blueprint.post("/schools/<schulnummer>/plans/<word:round_slug>/agreements/<int:agreement_id>/confirm")
 def confirm_agreement(schulnummer: str, round_slug: str, agreement_id: int):
     school, round_, assessment = _writable(schulnummer, round_slug, can_edit_plan)
     try:
