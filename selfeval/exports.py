@@ -213,8 +213,10 @@ def _number(value: float | None):
 
 
 def text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
-    # XML 1.0 cannot carry most control characters; openpyxl refuses them, so they are dropped.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    # XML 1.0 cannot carry most control characters; openpyxl refuses them, so they are dropped. A CR becomes a line
+    # feed here, as an XML reader would make it: with lxml installed (python-docx needs it) openpyxl writes it escaped.
+    kept = ILLEGAL_CHARACTERS_RE.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+    cell = WriteOnlyCell(sheet, value=kept)
     cell.data_type = "s"  # never a formula, whatever the text starts with
     if value.startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True
