@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from selfeval.extensions import db
-from selfeval.models import Assessment, School
+from selfeval.models import Assessment, PlanAgreement, School
 from selfeval.services import assessments
 from selfeval.services.plans import load_plan
 from selfeval.services.rounds import get_round
@@ -222,10 +222,12 @@ AGREEMENT_INPUT = {"date": "2025-12-01", "participants": "Schulleitung, Medienko
                    "next_contact": "2026-02-01"}  # fmt: skip
 
 
-def test_the_adviser_records_an_agreement_and_gets_the_plan(client, world):
+def test_the_adviser_records_an_agreement_and_gets_the_plan(app, client, world):
     response = client.post(URL + "/agreements", headers=auth(world.adviser), json=AGREEMENT_INPUT)
 
-    agreement = {"id": 1, "date": "2025-12-01", "participants": "Schulleitung, Medienkoordination",
+    with app.app_context():
+        (stored_id,) = db.session.scalars(select(PlanAgreement.id)).all()
+    agreement = {"id": stored_id, "date": "2025-12-01", "participants": "Schulleitung, Medienkoordination",
                  "text": "Pilot im Jahrgang 5.", "next_contact": "2026-02-01", "confirmed": False}  # fmt: skip
     assert answer(response) == (201, '"0"', plan_body(agreements=[agreement], shown=False))
     assert answer(client.get(URL, headers=auth(world.team))) == (200, '"0"', plan_body(agreements=[agreement]))
