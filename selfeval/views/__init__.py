@@ -40,8 +40,10 @@ from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 def register_blueprints(app: Flask) -> None:
     request_guard.register_converters(app)  # ids in addresses beyond the database's range: 404, before any route
-    plan_downloads,
-    plans,
+    for module in (
+        health, main, auth, assessment, consensus, results, plans, plan_downloads, supervision, report_jobs, offers,
+        admin, api,
+    ):  # fmt: skip
         app.register_blueprint(module.blueprint)
 
 
