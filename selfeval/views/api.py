@@ -16,8 +16,7 @@ from ..reference import kreis
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
 from ..services import analytics, assessments, reports
-from ..services.accounts import user_for_token
-from ..services.accounts.principal import principal_for_token
+from ..services.accounts import principal_for_token, user_for_token
 from ..services.area_report import selection_suffix
 from ..services.consensus import phase as consensus_phase
 from ..services.consensus import sheets as member_sheets
@@ -58,8 +57,7 @@ EXPORT_FORMATS = {
     "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-#: The autosave's read and save need of a token's account only what the permission rules and the audit trail read:
-#: a `Principal` from one Core statement (services.accounts.principal). Every other route gets the ORM `User`.
+#: The autosave's read and save take a token's account as a `Principal` (services.accounts.principal); others a `User`.
 PRINCIPAL_ENDPOINTS = frozenset({"api.get_assessment", "api.put_assessment"})
 #: GET /schools: 500 schools are about 90 KB of JSON; all 24,000 of a large installation were 4.3 MB in one answer.
 DEFAULT_PER_PAGE, MAX_PER_PAGE, LARGEST_PAGE = 500, 2000, 1_000_000
