@@ -71,8 +71,8 @@ def keep(school: School, round_: Round, criterion_id: str, owner: User, payload:
 def take(tokens: list[str], school: School, round_: Round, criterion_id: str, user: User) -> KeptInput | None:
     """The newest input these tokens name for this page and this user, deleted as it is handed out.
 
-    The caller has checked that `user` may edit the school (or, for an agreement, record agreements for it). The DELETE decides between two tabs that
-    ask at once: only the one whose DELETE removed the row gets it.
+    The caller has checked that `user` may edit the school (or, for an agreement, record agreements for it). The
+    DELETE decides between two tabs that ask at once: only the one whose DELETE removed the row gets it.
     """
     purge_expired()
     by_hash = {token_hash(token): token for token in tokens}

@@ -58,8 +58,11 @@ A401 = api_error(401)
 A403 = api_error(403)
 A404 = api_error(404)
 STARTED = Outcome(202, "application/json")
+#: The plan page's buttons without a session lead to the log-in and from there to the plan page (a GET of the
+#: button's own address would be a 405), with a message that nothing was done (views/unsaved.py).
+PLAN_LOGIN = to(f"/anmelden?next=%2Fschulen%2F{SCHULNUMMER_A}%2F{CURRENT_ROUND}%2Fplan", 303)
 #: Answers that refuse: a request answered so must change nothing in the database.
-REFUSALS = frozenset({LOGIN, DENY, HIDDEN, A401, A403})
+REFUSALS = frozenset({LOGIN, DENY, HIDDEN, A401, A403, PLAN_LOGIN})
 
 OVERVIEW_A = f"/schulen/{SCHULNUMMER_A}/{CURRENT_ROUND}/"
 RESULTS_A = to(OVERVIEW_A + "ergebnis")
@@ -133,9 +136,11 @@ TABLE: dict[tuple[str, str], Check] = {
     ("plans.edit", "POST"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
     ("plans.record_agreement", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, DENY)),
     ("plans.confirm_agreement", "POST"): Check(
-        (LOGIN, LOGIN, to(f"{OVERVIEW_A}plan#vereinbarungen"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)
+        (PLAN_LOGIN, PLAN_LOGIN, to(f"{OVERVIEW_A}plan#vereinbarungen"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)
     ),
-    ("plans.carry_over", "POST"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}plan"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("plans.carry_over", "POST"): Check(
+        (PLAN_LOGIN, PLAN_LOGIN, to(f"{OVERVIEW_A}plan"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)
+    ),
     ("supervision.overview", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     # Issue 21: the way of rating, the own sheet and the spread are the school's own team's alone. School A rates
     # in one shared form: the own sheet's pages lead back, there is no spread yet, the phase change needs a form.
