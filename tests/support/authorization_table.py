@@ -61,8 +61,11 @@ A401 = api_error(401)
 A403 = api_error(403)
 A404 = api_error(404)
 STARTED = Outcome(202, "application/json")
+#: The plan page's buttons without a session lead to the log-in and from there to the plan page (a GET of the
+#: button's own address would be a 405), with a message that nothing was done (views/unsaved.py).
+PLAN_LOGIN = to(f"/anmelden?next=%2Fschulen%2F{SCHULNUMMER_A}%2F{CURRENT_ROUND}%2Fplan", 303)
 #: Answers that refuse: a request answered so must change nothing in the database.
-REFUSALS = frozenset({LOGIN, DENY, HIDDEN, A401, A403})
+REFUSALS = frozenset({LOGIN, DENY, HIDDEN, A401, A403, PLAN_LOGIN})
 
 OVERVIEW_A = f"/schulen/{SCHULNUMMER_A}/{CURRENT_ROUND}/"
 RESULTS_A = to(OVERVIEW_A + "ergebnis")
@@ -138,9 +141,11 @@ TABLE: dict[tuple[str, str], Check] = {
     ("plans.edit", "POST"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
     ("plans.record_agreement", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, DENY)),
     ("plans.confirm_agreement", "POST"): Check(
-        (LOGIN, LOGIN, to(f"{OVERVIEW_A}plan#vereinbarungen"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)
+        (PLAN_LOGIN, PLAN_LOGIN, to(f"{OVERVIEW_A}plan#vereinbarungen"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)
     ),
-    ("plans.carry_over", "POST"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}plan"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("plans.carry_over", "POST"): Check(
+        (PLAN_LOGIN, PLAN_LOGIN, to(f"{OVERVIEW_A}plan"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)
+    ),
     # Issue 18: the downloads for the Medienkonzept follow the plan's rule (permissions.can_view_plan): the team and
     # the Medienberatung in scope (a draft's without scores); everyone else only once submitted and released.
     ("plan_downloads.docx", "GET"): Check((LOGIN, LOGIN, DOCX, DENY, DENY, DENY, DOCX, DENY, DENY, DENY)),
