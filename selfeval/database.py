@@ -72,13 +72,13 @@ def insert_or_ignore(session, model, values: dict, conflict_columns: list[str]) 
     session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_columns))
 
 
-def changed_rows(session, statement: Executable) -> int:
+def changed_rows(session, statement: Executable, parameters: dict[str, Any] | None = None) -> int:
     """Run an UPDATE or DELETE in the caller's transaction and return how many rows it changed.
 
     `Session.execute` is typed to return a `Result`, which has no `rowcount`; for these statements it is a
     `CursorResult`, and SQLAlchemy's documentation recommends this cast for typed code.
     """
-    return cast("CursorResult[Any]", session.execute(statement)).rowcount
+    return cast("CursorResult[Any]", session.execute(statement, parameters)).rowcount
 
 
 def undo_only_this_statement(session):

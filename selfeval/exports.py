@@ -120,10 +120,10 @@ def _table_sheet(
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
     _print_layout(sheet)
     bold = Font(bold=True)
-    sheet.append([_text_cell(sheet, header, bold) for header in headers])
+    sheet.append([text_cell(sheet, header, bold) for header in headers])
     for metadata, values in rows:
-        numbers = [_number_cell(sheet, value, WHOLE if i < integers else ONE_DECIMAL) for i, value in enumerate(values)]
-        sheet.append([_text_cell(sheet, value) for value in metadata] + numbers)
+        numbers = [number_cell(sheet, value, WHOLE if i < integers else ONE_DECIMAL) for i, value in enumerate(values)]
+        sheet.append([text_cell(sheet, value) for value in metadata] + numbers)
 
 
 def _print_layout(sheet) -> None:
@@ -140,7 +140,7 @@ def _shown(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
-def _number_cell(sheet, value: float | None, number_format: str) -> WriteOnlyCell:
+def number_cell(sheet, value: float | None, number_format: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=_number(value))
     cell.number_format = number_format
     return cell
@@ -161,7 +161,7 @@ def _statistics(sheet, data: ExportData) -> None:
     ]
     _table_sheet(sheet, STATISTICS_HEADERS, table, frozen="B2", integers=1)
     sheet.append([])
-    sheet.append([_text_cell(sheet, "Regel"), _text_cell(sheet, STATISTICS_RULE)])
+    sheet.append([text_cell(sheet, "Regel"), text_cell(sheet, STATISTICS_RULE)])
 
 
 def _rule_note(n: int) -> str:
@@ -212,9 +212,11 @@ def _number(value: float | None):
     return int(value) if value.is_integer() else value
 
 
-def _text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
-    # XML 1.0 cannot carry most control characters; openpyxl refuses them, so they are dropped.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+def text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
+    # XML 1.0 cannot carry most control characters; openpyxl refuses them, so they are dropped. A CR becomes a line
+    # feed here, as an XML reader would make it: with lxml installed (python-docx needs it) openpyxl writes it escaped.
+    kept = ILLEGAL_CHARACTERS_RE.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+    cell = WriteOnlyCell(sheet, value=kept)
     cell.data_type = "s"  # never a formula, whatever the text starts with
     if value.startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True
@@ -224,13 +226,13 @@ def _text_cell(sheet, value: str, font: Font | None = None) -> WriteOnlyCell:
 
 
 def _legend(sheet, data: ExportData, bold: Font) -> None:
-    sheet.append([_text_cell(sheet, "Spalte", bold), _text_cell(sheet, "Bedeutung", bold)])
-    sheet.append([_text_cell(sheet, "Gesamtwert"), _text_cell(sheet, "Mittelwert der Kriterienwerte")])
+    sheet.append([text_cell(sheet, "Spalte", bold), text_cell(sheet, "Bedeutung", bold)])
+    sheet.append([text_cell(sheet, "Gesamtwert"), text_cell(sheet, "Mittelwert der Kriterienwerte")])
     for number, criterion in enumerate(data.catalog.criteria, 1):
-        sheet.append([_text_cell(sheet, f"{number}. {criterion.title}"), _text_cell(sheet, "Mittelwert der Indikatoren")])
+        sheet.append([text_cell(sheet, f"{number}. {criterion.title}"), text_cell(sheet, "Mittelwert der Indikatoren")])
         for position, indicator in enumerate(criterion.indicators):
-            sheet.append([_text_cell(sheet, f"{number}{indicator_letter(position)})"), _text_cell(sheet, indicator.text)])
+            sheet.append([text_cell(sheet, f"{number}{indicator_letter(position)})"), text_cell(sheet, indicator.text)])
     scale = data.catalog.scale
     note = f"Skala {scale.min} bis {scale.max}. Werte nur für abgeschlossene Bewertungen. Quelle: {data.catalog.title}."
     sheet.append([])
-    sheet.append([_text_cell(sheet, "Hinweis"), _text_cell(sheet, note)])
+    sheet.append([text_cell(sheet, "Hinweis"), text_cell(sheet, note)])

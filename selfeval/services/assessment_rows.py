@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Select, Update, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
@@ -276,12 +276,22 @@ def create_draft_values(school_id: int, round_: RoundFacts) -> dict[str, Any]:
 
 def claim_version(assessment_id: int, base_version: int, now: datetime) -> bool:
     """Compare-and-set: version base → base + 1 of a draft; False if someone else was first (or it was submitted)."""
-    statement = (
+    parameters = {"assessment_id": assessment_id, "base_version": base_version, "new_version": base_version + 1, "now": now}
+    return changed_rows(db.session, _claim_statement(), parameters) == 1
+
+
+@functools.cache
+def _claim_statement() -> Update:
+    """Built once, with bound parameters (as `_fetch_statement`)."""
+    return (
         update(_assessments)
-        .where(_assessments.c.id == assessment_id, _assessments.c.version == base_version, _assessments.c.status == "draft")
-        .values(version=base_version + 1, updated_at=now)
+        .where(
+            _assessments.c.id == bindparam("assessment_id"),
+            _assessments.c.version == bindparam("base_version"),
+            _assessments.c.status == "draft",
+        )
+        .values(version=bindparam("new_version"), updated_at=bindparam("now"))
     )
-    return changed_rows(db.session, statement) == 1
 
 
 def write_ratings(

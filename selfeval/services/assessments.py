@@ -18,6 +18,7 @@ from ..permissions import can_release_texts
 from ..vocabulary import INDIVIDUAL_PHASE, SHARED_PHASE
 from . import assessment_rows as rows
 from . import audit
+from .accounts.principal import Principal
 from .assessment_state import AssessmentState, RatingState
 from .catalog_snapshots import catalog_of_snapshot
 from .consensus.cleanup import delete_sheets_if_chosen
@@ -130,7 +131,7 @@ def save_fetched(
     school_id: int,
     schulnummer: str,
     round_: rows.RoundFacts,
-    user: User,
+    user: User | Principal,
     base_version: int,
     changes: dict[str, RatingChange],
 ) -> AssessmentState:

@@ -1,10 +1,11 @@
-"""Rating input kept across a new log-in, when a save arrived after the session had ended.
+"""Rating (and plan) input kept across a new log-in, when a save arrived after the session had ended.
 
 Why a table and not the session: the session is exactly what is gone (an expired session cookie is
 dropped by the browser; a log-out elsewhere invalidates it), and a cookie cannot hold 2,000-character
 comments. Why it stays private: a row is found only through a random token that lives in a cookie of
 the browser that sent the input (the row keeps only the token's SHA-256), and it is handed out only to
-the account named by the page's signed owner field, while that account may still edit the school.
+the account named by the page's signed owner field, while that account may still edit the school (for the
+plan page's agreement form: may still record agreements for it).
 
 Rows live at most KEEP_FOR; each is deleted when used, expired rows whenever a row is made or used or
 anyone logs in. MAX_ROWS_PER_ACCOUNT bounds what one account can store (its oldest row gives way, so
@@ -70,8 +71,8 @@ def keep(school: School, round_: Round, criterion_id: str, owner: User, payload:
 def take(tokens: list[str], school: School, round_: Round, criterion_id: str, user: User) -> KeptInput | None:
     """The newest input these tokens name for this page and this user, deleted as it is handed out.
 
-    The caller has checked that `user` may edit the school. The DELETE decides between two tabs that
-    ask at once: only the one whose DELETE removed the row gets it.
+    The caller has checked that `user` may edit the school (or, for an agreement, record agreements for it). The
+    DELETE decides between two tabs that ask at once: only the one whose DELETE removed the row gets it.
     """
     purge_expired()
     by_hash = {token_hash(token): token for token in tokens}

@@ -14,6 +14,7 @@ from ..legal import LEGAL_PAGES, legal_links
 from . import (
     admin,
     api,
+    api_plans,  # noqa: F401  (adds the development plan to the API's blueprint)
     api_report_jobs,  # noqa: F401  (adds the report batches to the API's blueprint)
     area_report,  # noqa: F401  (adds the area report's pages to the supervision blueprint)
     assessment,
@@ -24,6 +25,7 @@ from . import (
     main,
     offers,
     password_reset,  # noqa: F401  (adds "Passwort vergessen?" to the auth blueprint)
+    plan_downloads,
     plans,
     report_jobs,
     request_guard,
@@ -38,7 +40,10 @@ from .formatting import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 
 def register_blueprints(app: Flask) -> None:
     request_guard.register_converters(app)  # ids in addresses beyond the database's range: 404, before any route
-    for module in (health, main, auth, assessment, consensus, results, plans, supervision, report_jobs, offers, admin, api):
+    for module in (
+        health, main, auth, assessment, consensus, results, plans, plan_downloads, supervision, report_jobs, offers,
+        admin, api,
+    ):  # fmt: skip
         app.register_blueprint(module.blueprint)
 
 

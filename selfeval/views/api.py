@@ -16,7 +16,7 @@ from ..reference import kreis
 from ..reports.batch import report_filename
 from ..reports.cache import cached_pdf
 from ..services import analytics, assessments, reports
-from ..services.accounts import user_for_token
+from ..services.accounts import principal_for_token, user_for_token
 from ..services.area_report import selection_suffix
 from ..services.consensus import phase as consensus_phase
 from ..services.consensus import sheets as member_sheets
@@ -57,6 +57,8 @@ EXPORT_FORMATS = {
     "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
 }
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: The autosave's read and save take a token's account as a `Principal` (services.accounts.principal); others a `User`.
+PRINCIPAL_ENDPOINTS = frozenset({"api.get_assessment", "api.put_assessment"})
 #: GET /schools: 500 schools are about 90 KB of JSON; all 24,000 of a large installation were 4.3 MB in one answer.
 DEFAULT_PER_PAGE, MAX_PER_PAGE, LARGEST_PAGE = 500, 2000, 1_000_000
 
@@ -80,7 +82,8 @@ def authenticate():
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _, token = header.partition(" ")
-        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        look_up = principal_for_token if request.endpoint in PRINCIPAL_ENDPOINTS else user_for_token
+        user = look_up(token.strip()) if scheme.lower() == "bearer" else None
         if user is None:
             raise ApiError(401, "Das Token ist ungültig oder abgelaufen.")
         g.api_user = user

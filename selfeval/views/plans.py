@@ -18,6 +18,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import current_user
 
 from ..forms import plan as plan_form
+from ..forms.agreement import AGREEMENT_FIELDS, agreement_values, kept_agreement
 from ..permissions import can_edit_plan, can_record_agreement, can_view_plan, can_view_scores, can_view_team_names
 from ..planning import MEASURE_STATUS_LABELS, MEASURE_STATUSES, PlanInvalid, suggested_focus
 from ..planning import model as plan_limits
@@ -28,15 +29,17 @@ from ..unit_of_work import attempt
 from .audit_display import short_title
 from .guards import serve_school_rounds
 from .service_errors import refusals_go_to
-from .unsaved import PLAN_KEPT, owner_token, take_kept_input
+from .unsaved import AGREEMENT_KEPT, PLAN_KEPT, owner_token, take_kept_input
 
 blueprint = serve_school_rounds(Blueprint("plans", __name__))
 SAVED = "Der Entwicklungsplan ist gespeichert."
 NOT_YET_SAVED = "Noch nicht gespeichert: Ihre Eingaben stehen unten, eine leere Zeile ist dazugekommen."
 RESTORED = "Ihre Eingaben stehen wieder im Formular, sind aber noch nicht gespeichert. Bitte prüfen und speichern Sie sie."
 INCOMPLETE = "Die Seite ist unvollständig angekommen. Ihre Eingaben stehen unten; bitte speichern Sie noch einmal."
-AGREEMENT_FIELDS = {"date": "Datum des Gesprächs", "participants": "Teilnehmende", "text": "Was vereinbart wurde",
-                    "next_contact": "Nächster Kontakt"}  # fmt: skip
+AGREEMENT_RESTORED = (
+    "Ihre Vereinbarung ist noch nicht festgehalten: Ihre Eingaben stehen wieder unten im Formular „Vereinbarung "
+    "festhalten“. Bitte prüfen Sie sie und wählen Sie dann „Vereinbarung festhalten“."
+)
 
 
 @blueprint.route("/schulen/<schulnummer>/<round_slug>/plan", methods=["GET", "POST"])
@@ -52,6 +55,11 @@ def edit():
             flash(RESTORED, "warning")
             form = plan_form.with_blank_rows(plan_form.from_formdata(plan_form.formdata_of(kept.payload)))
             return _page(state, assessment, form)
+        recorder = can_record_agreement(current_user, g.school) and state.status
+        kept = take_kept_input(g.school, g.round, AGREEMENT_KEPT) if recorder else None
+        if kept is not None:
+            flash(AGREEMENT_RESTORED, "warning")
+            return _page(state, assessment, None, agreement=(kept_agreement(kept.payload), {}))
         return _page(state, assessment, plan_form.from_goals(state.version, state.goals) if editable else None)
     form = plan_form.from_formdata(request.form)
     action = request.form.get("aktion", plan_form.SAVE)
@@ -81,7 +89,7 @@ def record_agreement():
     assessment = _readable()
     if not can_record_agreement(current_user, g.school):
         abort(403)
-    values = {name: request.form.get(name, "") for name in AGREEMENT_FIELDS}
+    values = agreement_values(request.form)
     with attempt(PlanInvalid, NotFound) as failed:
         plan_agreements.record_agreement(g.school, g.round, current_user, values)
     if failed.error is None:
@@ -144,6 +152,7 @@ def _page(
 ) -> str:
     labels = plan_form.indicator_labels(state.catalog)
     editable = form is not None and state.status is not None
+    can_record = can_record_agreement(current_user, g.school) and state.status is not None
     agreement_values, agreement_errors = agreement or ({}, {})
     return render_template(
         "plans/plan.html",
@@ -161,7 +170,7 @@ def _page(
         previous=_previous(state) if editable else None,
         names_visible=can_view_team_names(current_user, g.school),
         recorder_visible=can_view_team_names(current_user, g.school) or can_record_agreement(current_user, g.school),
-        can_record=can_record_agreement(current_user, g.school) and state.status is not None,
+        can_record=can_record,
         can_confirm=can_edit_plan(current_user, g.school),
         agreement_values=agreement_values,
         agreement_errors={f"a-{name}": message for name, message in agreement_errors.items()},
@@ -171,6 +180,7 @@ def _page(
         statuses=[(key, MEASURE_STATUS_LABELS[key]) for key in MEASURE_STATUSES],
         plan_limits=plan_limits,
         page_owner=owner_token(current_user, g.school, g.round) if editable else "",
+        agreement_owner=owner_token(current_user, g.school, g.round, AGREEMENT_KEPT) if can_record else "",
     )
 
 

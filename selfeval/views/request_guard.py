@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, request
 from werkzeug.datastructures import MultiDict
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 NUL = "\x00"
 MESSAGE = "Die Anfrage enthält ein unzulässiges Steuerzeichen (U+0000); nichts wurde verarbeitet."
@@ -29,9 +29,17 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class WordConverter(BaseConverter):
+    """`<word:…>`: a path segment without a dot, for a route beside a download of the same name (`<round_slug>` and
+    `<round_slug>.docx`): a PUT on the download's address then finds only the download, and is answered 405."""
+
+    regex = r"[^/.]+"
+
+
 def register_converters(app: Flask) -> None:
     """Before any blueprint: routes pick their converters when they are added."""
     app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["word"] = WordConverter
 
 
 def register(app: Flask) -> None:

@@ -9,13 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..permissions import (
-    can_release_texts,
-    can_view_history,
-    can_view_plan,
-    can_view_scores,
-    can_view_shared_texts,
-)
+from ..permissions import can_release_texts, can_view_history, can_view_plan, can_view_scores, can_view_shared_texts
 from ..reports import plan_section
 from ..reports import text as report_text
 from ..reports.batch import report_filename
@@ -88,6 +82,8 @@ def results():
         goals=goals,
         plan_url=_plan_url(),
         plan_visible=can_view_plan(current_user, g.school, state),
+        # The downloads for the Medienkonzept (views.plan_downloads): once there is an assessment (a first save).
+        plan_downloads=state.version > 0 and can_view_plan(current_user, g.school, state),
     )
 
 

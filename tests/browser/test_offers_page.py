@@ -138,7 +138,10 @@ def test_a_medienberatung_adds_an_offer_with_the_keyboard_and_finds_it_in_the_re
         scan.page(tab, "Bericht mit dem Angebot des Kreises")
         offers = page.locator("ul.offers li strong").all_inner_texts()
         assert offers.count(TITLE) == 2
-        assert page.locator("ul.offers li", has_text=TITLE).first.inner_text().count("Jetzt jeden Mittwoch.") == 1
+        # The suggestions name an offer in one line (provider, contact); the later save's description is on /angebote.
+        assert page.locator("ul.offers li", has_text=TITLE).first.inner_text() == (
+            f"{TITLE} – Medienzentrum Bochum · Kontakt: Telefon 0234 000000 · https://medienzentrum.bochum.test/sprechstunde"
+        )
         assert path_of(page) == "/schulen/100002/2025-26/bericht"
     finally:
         tabs.close()

@@ -173,7 +173,9 @@ def test_school_history_names_who_changed_what(app, client, admin):
             "Lehrer",
             "Bewertung geändert",
             "100001 Adler-Schule Runde 2025/26 Indikator 1a) Die Schule hat verantwortliche Ansprechpartner für die einzelnen …",
-            "Bewertung: nicht bewertet → 4 Anmerkung: (leer) → „Medienkonzept 2024“",
+            # A draft: the admin reads that the team changed something, not what (DATENSCHUTZ.md).
+            "Bewertung: geändert (Wert eines Entwurfs, nur für das Team) "
+            "Anmerkung: geändert (Text eines Entwurfs, nur für das Team)",
         ],
         [
             "Kommandozeile",

@@ -514,7 +514,8 @@ def test_the_account_page_shows_data_status_and_the_last_twenty_entries(app, adm
         "Lehrer", "Bewertung geändert",
         "100001 Adler-Gesamtschule Runde 2025/26 Indikator 6d) Es gibt Selbstlern-Möglichkeiten (Pädagogik).",
     ]  # fmt: skip
-    assert entries[0][4] == "Bewertung: nicht bewertet → 5"
+    # The teacher's school has a draft: the admin sees that a rating changed, not its value (DATENSCHUTZ.md).
+    assert entries[0][4] == "Bewertung: geändert (Wert eines Entwurfs, nur für das Team)"
     assert page.find("a", string="Alle Einträge zu diesem Konto im Protokoll")["href"] == f"/verwaltung/protokoll?konto={teacher}"
     buttons = [text(b) for b in page.select("form button")]
     assert buttons == ["Abmelden", "Link zum Zurücksetzen des Passworts", "Deaktivieren", "Auskunft herunterladen (JSON)"]

@@ -186,6 +186,10 @@ def test_openapi_document_without_authentication_describes_the_paths(client):
         "/schools/{schulnummer}/assessments/{round}/spread",
         "/schools/{schulnummer}/assessments/{round}/submit",
         "/schools/{schulnummer}/history",
+        "/schools/{schulnummer}/plans/{round}",
+        "/schools/{schulnummer}/plans/{round}.docx",
+        "/schools/{schulnummer}/plans/{round}/agreements",
+        "/schools/{schulnummer}/plans/{round}/agreements/{agreement_id}/confirm",
         "/schools/{schulnummer}/reports/{round}.pdf",
     ]
     methods = {"get", "put", "post", "patch", "delete", "head", "options"}
@@ -203,6 +207,10 @@ def test_openapi_document_without_authentication_describes_the_paths(client):
         "/schools/{schulnummer}/assessments/{round}/spread": ["get"],
         "/schools/{schulnummer}/assessments/{round}/submit": ["post"],
         "/schools/{schulnummer}/history": ["get"],
+        "/schools/{schulnummer}/plans/{round}": ["get", "put"],  # issue 18
+        "/schools/{schulnummer}/plans/{round}.docx": ["get"],
+        "/schools/{schulnummer}/plans/{round}/agreements": ["post"],
+        "/schools/{schulnummer}/plans/{round}/agreements/{agreement_id}/confirm": ["post"],
         "/schools/{schulnummer}/reports/{round}.pdf": ["get"],
     }
 

@@ -27,6 +27,8 @@ from selfeval.extensions import db
 from selfeval.models import Round, School
 from selfeval.paths import DEFAULT_CATALOG
 from selfeval.services import assessments
+from selfeval.services.plan_agreements import record_agreement
+from selfeval.services.plans import load_plan, replace_goals
 from selfeval.views.api_models import openapi_document
 from tests.conftest import empty_tables, make_test_app
 from tests.support.factories import all_scores, leader, make_round, make_school, make_token, make_user, rate, rated, submitted
@@ -62,8 +64,14 @@ CONFIG = SchemathesisConfig.from_dict(
                 "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "422", *STATE_REFUSALS]}},
             },
             {
+                # Issue 18: what only the plan knows (an offer that does not fit, an id not of this plan, an indicator in
+                # two goals, 30 February, a next contact before the consultation) is refused with 422 however well formed.
+                "include-operation-id": ["putPlan", "recordAgreement"],
+                "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "422", *STATE_REFUSALS]}},
+            },
+            {
                 # Each of these computes statistics or renders a file: fewer random examples keep the run short.
-                "include-operation-id": "getReportPdf",
+                "include-operation-id": ["getReportPdf", "getPlanDocx"],
                 "generation": {"max-examples": 20},
             },
             {
@@ -108,15 +116,16 @@ CURRENT_VERSION = '"999999999"'
 
 def _aim_at_the_draft(case):
     """The write goes to the team's draft at its current version: there the body decides the answer, not If-Match."""
-    case.path_parameters = {"schulnummer": OWN, "round": CURRENT}
+    case.path_parameters = {**(case.path_parameters or {}), "schulnummer": OWN, "round": CURRENT}
     case.headers = {**(case.headers or {}), "If-Match": CURRENT_VERSION}
     return case
 
 
 def _with_the_current_version(case):
-    """The case with the placeholder in If-Match replaced by the version the team's draft has now."""
+    """The case with the placeholder in If-Match replaced by the version the team's draft (or its plan) has now."""
     if (case.headers or {}).get("If-Match") == CURRENT_VERSION:
-        case.headers["If-Match"] = f'"{_own_draft().version}"'
+        version = _own_plan_version() if "/plans/" in case.operation.path else _own_draft().version
+        case.headers["If-Match"] = f'"{version}"'
     return case
 
 
@@ -154,10 +163,16 @@ def tokens(migrated_database, tmp_path_factory):
         rate(own, current, leader(own), all_scores(7), {"k1a": "Team seit 2023\n„Medienkonzept“ 📎", "k6d": '=HYPERLINK("x")'})
         submitted(other, current, 4)
         rated(elsewhere, current, {"k1a": 2, "k2b": None, "k3c": 10})
+        adviser = make_user("beratung@mz.test", "adviser", kreise=["05913"])
+        # Issue 18: a goal in last year's plan and an agreement on this year's, for the team to confirm.
+        replace_goals(own, previous, leader(own), 0, [{"indicators": ["k1a"], "target": 8, "measures": [{"what": "Konzept"}]}])
+        record_agreement(own, current, adviser, {"date": "2025-10-01", "participants": "Schulleitung", "text": "WLAN"})
+        db.session.commit()
         callers = {
             "team": leader(own),
             "supervisor": make_user("aufsicht@bezreg.test", "supervisor", kreise=["05913"]),
             "admin": make_user("admin@selfeval.test", "admin"),
+            "adviser": adviser,
         }
         tokens = {role: make_token(user) for role, user in callers.items()}
     FORWARD.app = app
@@ -181,7 +196,17 @@ def test_the_team_gets_what_the_contract_says(case, tokens):
     _with_the_current_version(case).call_and_validate(headers=bearer(tokens["team"]))
 
 
-@only("getAssessment", "listSchools", "getAnalytics", "exportScores", "getReportPdf").parametrize()
+@only("getPlan", "putPlan", "getPlanDocx", "confirmAgreement").parametrize()
+def test_the_team_gets_what_the_contract_says_of_its_plan(case, tokens):
+    _with_the_current_version(case).call_and_validate(headers=bearer(tokens["team"]))
+
+
+@only("getPlan", "getPlanDocx", "recordAgreement").parametrize()
+def test_the_adviser_gets_what_the_contract_says_of_a_plan(case, tokens):
+    case.call_and_validate(headers=bearer(tokens["adviser"]))
+
+
+@only("getAssessment", "listSchools", "getAnalytics", "exportScores", "getReportPdf", "getPlan").parametrize()
 def test_a_supervisor_gets_what_the_contract_says(case, tokens):
     case.call_and_validate(headers=bearer(tokens["supervisor"]))
 
@@ -227,6 +252,12 @@ def _own_draft() -> assessments.AssessmentState:
     with FORWARD.app.app_context():
         school = db.session.scalars(select(School).filter_by(schulnummer=OWN)).one()
         return assessments.load_state(school, db.session.scalars(select(Round).filter_by(slug=CURRENT)).one())
+
+
+def _own_plan_version() -> int:
+    with FORWARD.app.app_context():
+        school = db.session.scalars(select(School).filter_by(schulnummer=OWN)).one()
+        return load_plan(school, db.session.scalars(select(Round).filter_by(slug=CURRENT)).one()).version
 
 
 def _restore_complete_draft() -> None:

@@ -244,7 +244,7 @@ def test_erase_user_keeps_ratings_and_trail_but_replaces_every_trace_of_the_pers
     counts = privacy.erase_user(user, actor=admin)
     db.session.commit()
 
-    assert counts == {"ratings": 2, "submissions": 1, "audit_entries": 8}
+    assert counts == {"ratings": 2, "submissions": 1, "audit_entries": 8, "agreements": 0}
     assert stored_events(related) == [
         (
             "user.created", "Admin", admin.id, ERASED_ACCOUNT, None, None,
@@ -321,7 +321,7 @@ def test_after_erasing_an_administrator_nothing_of_her_remains_and_her_changes_n
     counts = privacy.erase_user(her, actor=first)
     db.session.commit()
 
-    assert counts == {"ratings": 0, "submissions": 0, "audit_entries": 7}
+    assert counts == {"ratings": 0, "submissions": 0, "audit_entries": 7, "agreements": 0}
     query = select(AuditEvent.action, AuditEvent.actor_name, AuditEvent.actor_id, AuditEvent.subject).order_by(AuditEvent.id)
     assert [tuple(r) for r in db.session.execute(query.where(AuditEvent.action.startswith("user.")))] == [
         ("user.created", "Kommandozeile", None, "admin@land.de"),
@@ -345,7 +345,7 @@ def test_erase_user_of_an_invited_account_deletes_its_pending_link(app_context):
     token = accounts.issue_password_link(carla, "invite", actor=admin).token
     db.session.commit()
 
-    assert privacy.erase_user(carla, actor=admin) == {"ratings": 0, "submissions": 0, "audit_entries": 2}
+    assert privacy.erase_user(carla, actor=admin) == {"ratings": 0, "submissions": 0, "audit_entries": 2, "agreements": 0}
     db.session.commit()
 
     assert db.session.scalar(select(func.count()).select_from(PasswordLink)) == 0

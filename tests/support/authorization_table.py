@@ -51,6 +51,9 @@ JSON = Outcome(200, "application/json")
 PDF = Outcome(200, "application/pdf")
 ZIP = Outcome(200, "application/zip")
 CSV = Outcome(200, "text/csv")
+DOCX = Outcome(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+XLSX = Outcome(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+CREATED = Outcome(201, "application/json")
 LOGIN = to("/anmelden?next=<this page>")
 DENY = error_page(403, "Kein Zugriff")
 HIDDEN = error_page(404, "Seite nicht gefunden")
@@ -58,8 +61,11 @@ A401 = api_error(401)
 A403 = api_error(403)
 A404 = api_error(404)
 STARTED = Outcome(202, "application/json")
+#: The plan page's buttons without a session lead to the log-in and from there to the plan page (a GET of the
+#: button's own address would be a 405), with a message that nothing was done (views/unsaved.py).
+PLAN_LOGIN = to(f"/anmelden?next=%2Fschulen%2F{SCHULNUMMER_A}%2F{CURRENT_ROUND}%2Fplan", 303)
 #: Answers that refuse: a request answered so must change nothing in the database.
-REFUSALS = frozenset({LOGIN, DENY, HIDDEN, A401, A403})
+REFUSALS = frozenset({LOGIN, DENY, HIDDEN, A401, A403, PLAN_LOGIN})
 
 OVERVIEW_A = f"/schulen/{SCHULNUMMER_A}/{CURRENT_ROUND}/"
 RESULTS_A = to(OVERVIEW_A + "ergebnis")
@@ -83,6 +89,8 @@ class Check:
     json: dict | None = None
     #: Send If-Match with the current version of school A's assessment in the current round.
     if_match: bool = False
+    #: Further request headers, e.g. If-Match with the version of school A's plan (0: its goals were never saved).
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 # The admin routes act on the account of team B's member ({user_id}), on school A and the current round.
@@ -133,9 +141,15 @@ TABLE: dict[tuple[str, str], Check] = {
     ("plans.edit", "POST"): Check((LOGIN, LOGIN, PAGE, DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
     ("plans.record_agreement", "POST"): Check((LOGIN, LOGIN, DENY, DENY, DENY, DENY, PAGE, DENY, DENY, DENY)),
     ("plans.confirm_agreement", "POST"): Check(
-        (LOGIN, LOGIN, to(f"{OVERVIEW_A}plan#vereinbarungen"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)
+        (PLAN_LOGIN, PLAN_LOGIN, to(f"{OVERVIEW_A}plan#vereinbarungen"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)
     ),
-    ("plans.carry_over", "POST"): Check((LOGIN, LOGIN, to(f"{OVERVIEW_A}plan"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)),
+    ("plans.carry_over", "POST"): Check(
+        (PLAN_LOGIN, PLAN_LOGIN, to(f"{OVERVIEW_A}plan"), DENY, DENY, DENY, DENY, DENY, DENY, DENY)
+    ),
+    # Issue 18: the downloads for the Medienkonzept follow the plan's rule (permissions.can_view_plan): the team and
+    # the Medienberatung in scope (a draft's without scores); everyone else only once submitted and released.
+    ("plan_downloads.docx", "GET"): Check((LOGIN, LOGIN, DOCX, DENY, DENY, DENY, DOCX, DENY, DENY, DENY)),
+    ("plan_downloads.xlsx", "GET"): Check((LOGIN, LOGIN, XLSX, DENY, DENY, DENY, XLSX, DENY, DENY, DENY)),
     ("supervision.overview", "GET"): Check((LOGIN, LOGIN, DENY, DENY, PAGE, PAGE, PAGE, PAGE, PAGE, PAGE)),
     # Issue 21: the way of rating, the own sheet and the spread are the school's own team's alone. School A rates
     # in one shared form: the own sheet's pages lead back, there is no spread yet, the phase change needs a form.
@@ -229,6 +243,18 @@ TABLE: dict[tuple[str, str], Check] = {
         if_match=True,
     ),
     ("api.get_spread", "GET"): Check((A401, A401, api_error(409), A403, A403, A403, A403, A403, A403, A403)),
+    # Issue 18: school A's plan (its assessment is a draft) is read by the team and the Medienberatung in scope, written
+    # by the team; the adviser in scope records agreements (the world has one, not yet confirmed), the team confirms.
+    ("api.get_plan", "GET"): Check((A401, A401, JSON, A403, A403, A403, JSON, A403, A403, A403)),
+    ("api.put_plan", "PUT"): Check(
+        (A401, A401, JSON, A403, A403, A403, A403, A403, A403, A403), json={"goals": []}, headers={"If-Match": '"0"'}
+    ),
+    ("api.plan_docx", "GET"): Check((A401, A401, DOCX, A403, A403, A403, DOCX, A403, A403, A403)),
+    ("api.record_agreement", "POST"): Check(
+        (A401, A401, A403, A403, A403, A403, CREATED, A403, A403, A403),
+        json={"date": "2025-11-20", "participants": "Schulleitung, Medienberatung", "text": "Vereinbart."},
+    ),
+    ("api.confirm_agreement", "POST"): Check((A401, A401, JSON, A403, A403, A403, A403, A403, A403, A403)),
     ("api.round_analytics", "GET"): Check(
         (A401, A401, A403, A403, JSON, JSON, JSON, JSON, JSON, JSON), query={"round": CURRENT_ROUND}
     ),

@@ -3,7 +3,7 @@
 Two schools in different Kreise, a closed last round in which school A submitted, a current round with
 a draft of A (some ratings and comments, so that results and reports have content), one account per
 actor of authorization_table.ACTORS, a report job of the supervisor in scope, an invitation link, a support offer
-of Dortmund kept by the Medienberatung, an agreement the Medienberatung recorded on A's plan (issue 18).
+of Dortmund kept by the Medienberatung, an agreement of the Medienberatung on A's plan in the current round.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ ACCOUNTS = {
     "admin": ("verwaltung@kreis.test", "admin", None, {}),
 }
 REPORT_JOB_THREAD = "report-job-"
+#: An agreement of the Medienberatung on school A's plan in the current round, not yet confirmed by the team.
+AGREEMENT = {"date": "2025-10-01", "participants": "Schulleitung, Medienberatung", "text": "WLAN-Ausbau beantragen."}
 
 
 @dataclass
@@ -72,10 +74,7 @@ def build_world(app: Flask) -> World:
         draft = rate(schools["A"], current, users["team_a"], {"k1a": 7, "k1b": 4, "k2a": 8}, {"k1a": "Steuergruppe seit 2023"})
         offer = create_offer(OfferValues("05913", "Sprechstunde", "Medienzentrum Dortmund", "Beratung.", fits=("k1b",)),
                              actor=None, catalog=app.extensions["selfeval.catalogs"], allowed_kreise=None)  # fmt: skip
-        agreement = record_agreement(
-            schools["A"], current, users["adviser_in"],
-            {"date": "2025-11-20", "participants": "Schulleitung, Medienberatung", "text": "Sprechstunde im Dezember."},
-        )  # fmt: skip
+        agreement = record_agreement(schools["A"], current, users["adviser_in"], AGREEMENT)
         invitee = create_user("eingeladen@schule.test", "Eingeladen", "team", None, school=schools["B"])
         link = issue_password_link(invitee, "invite", actor=None)
         db.session.commit()
@@ -184,5 +183,6 @@ def request(app, world: World, actor: str, method: str, path: str, check: Check,
         client.set_cookie(app.config["SESSION_COOKIE_NAME"], world.cookies[actor])
     if check.if_match:
         headers["If-Match"] = f'"{world.version}"'
+    headers.update(check.headers)
     body = {"json": check.json} if check.json is not None else {"data": check.form}
     return client.open(path, method=method, query_string=check.query, headers=headers, **body)

@@ -59,3 +59,17 @@ def summary(page: BeautifulSoup) -> list[str]:
 def shown_fields(page: BeautifulSoup, *names: str) -> dict[str, str | list[str]]:
     data = plan_form_data(page)
     return {name: data.get(name, "") for name in names}
+
+
+def agreement_form_data(page: BeautifulSoup, **changes: str) -> dict[str, str]:
+    """What the browser would send for the agreement form (the Medienberatung's) as shown, changed."""
+    form = page.find("form", class_="agreement-form")
+    data = {field["name"]: field.get("value", "") for field in form.find_all("input") if field.get("name")}
+    data["text"] = form.find("textarea", attrs={"name": "text"}).get_text().removeprefix("\r\n").removeprefix("\n")
+    return data | changes
+
+
+def shown_agreement(page: BeautifulSoup) -> dict[str, str]:
+    """The four fields of the agreement form as shown."""
+    data = agreement_form_data(page)
+    return {name: data[name] for name in ("date", "participants", "text", "next_contact")}

@@ -1,5 +1,6 @@
 """Layers point one way: the pure modules (catalogue, scoring, charts, report content, validation, constants,
-permissions) must not pull in Flask or the database; the PDF renderer adds reportlab and nothing else."""
+permissions) must not pull in Flask or the database; the PDF renderer adds reportlab and nothing else, the Word
+document for the Medienkonzept python-docx and nothing else."""
 
 import json
 import pkgutil
@@ -8,7 +9,7 @@ import sys
 
 from selfeval import catalog, charts, planning, reports, scoring
 
-FRAMEWORK_MODULES = {"flask", "flask_sqlalchemy", "flask_wtf", "flask_login", "sqlalchemy", "werkzeug", "reportlab"}
+FRAMEWORK_MODULES = {"flask", "flask_sqlalchemy", "flask_wtf", "flask_login", "sqlalchemy", "werkzeug", "reportlab", "docx"}
 
 
 def imported_frameworks(module: str) -> list[str]:
@@ -45,6 +46,13 @@ def test_report_content_is_pure_and_only_the_renderer_imports_reportlab():
     assert imported_frameworks("selfeval.reports.batch") == ["reportlab"]
 
 
+def test_the_word_document_adds_python_docx_alone_and_its_content_and_spreadsheet_are_pure():
+    """The Medienkonzept's document: its content, chart image and spreadsheet are pure; the DOCX adds python-docx."""
+    for module in ("selfeval.reports.plan_document", "selfeval.reports.radar_png", "selfeval.reports.xlsx_plan"):
+        assert imported_frameworks(module) == []
+    assert imported_frameworks("selfeval.reports.docx_plan") == ["docx"]
+
+
 def test_school_directory_parser_imports_no_framework():
     """Reading schuldaten.csv is pure; services.school_import does the database."""
     assert imported_frameworks("selfeval.directory") == []
@@ -61,6 +69,8 @@ PDF_MODULES = {
     "selfeval.reports.pdf",
     "selfeval.reports.plan_pdf",
 }
+#: The report module that writes the Word document (issue 18): it needs python-docx, and nothing else of the frameworks.
+DOCX_MODULES = {"selfeval.reports.docx_plan"}
 #: Pure modules outside the pure packages.
 PURE_MODULES = (
     "selfeval",
@@ -87,7 +97,7 @@ def submodules(package) -> list[str]:
 def pure_modules() -> list[str]:
     """Every module of the pure packages (but the PDF renderer) and the pure modules beside them."""
     found = [name for package in (catalog, scoring, planning, charts, reports) for name in submodules(package)]
-    return sorted({*found, *PURE_MODULES} - PDF_MODULES)
+    return sorted({*found, *PURE_MODULES} - PDF_MODULES - DOCX_MODULES)
 
 
 def frameworks_by_module(modules: list[str]) -> dict[str, list[str]]:

@@ -26,6 +26,7 @@ from .links import (
     pending_link,
     set_password_by_link,
 )
+from .principal import Principal, principal_for_token
 from .privacy import erase_user, export_user
 from .queries import (
     AccountCounts,
@@ -51,6 +52,7 @@ __all__ = [
     "PASSWORD_LINK_LIFETIME",
     "AccountCounts",
     "AccountStatus",
+    "Principal",
     "IssuedLink",
     "LinkInvalid",
     "TeamAccount",
@@ -82,5 +84,6 @@ __all__ = [
     "team_members",
     "team_size",
     "update_user",
+    "principal_for_token",
     "user_for_token",
 ]

@@ -22,6 +22,7 @@ from ...roles import ROLE_LABELS
 from .. import audit
 from ..consensus.privacy import erase_sheets, sheets_for_export
 from ..errors import InvalidInput
+from ..plan_privacy import count_recorded, erase_plan_traces, plans_for_export
 from .lifecycle import last_admin_problem
 
 EXPORT_FORMAT = "selfeval-personal-data"
@@ -57,6 +58,7 @@ def export_user(user: User, *, actor: User | None) -> dict[str, Any]:
     }
     if sheets := sheets_for_export(user):  # the member's own sheets of the individual phase (services.consensus)
         document["individual_sheets"] = sheets
+    document.update(plans_for_export(user))  # agreements recorded or confirmed, plans changed last (issue 18)
     audit.record("user.exported", actor=actor, subject=user.email, subject_user=user)
     db.session.flush()
     return document
@@ -115,8 +117,8 @@ def _event(event: AuditEvent) -> dict[str, Any]:
 def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
     """Delete the account; its ratings and submissions stay, authored by the neutral marker.
 
-    Returns how many ratings, submissions and audit entries now carry the marker. The member's own sheets of the
-    individual phase are deleted (their opinion, not school data).
+    Returns how many ratings, submissions, audit entries and plan agreements (recorded by it) now carry the
+    marker. The member's own sheets of the individual phase are deleted (their opinion, not school data).
     """
     if is_own_account(actor, user):
         raise InvalidInput({"account": "Sie können Ihr eigenes Konto nicht löschen."})
@@ -130,6 +132,7 @@ def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
             .select_from(AuditEvent)
             .where((AuditEvent.actor_id == user.id) | (AuditEvent.subject_user_id == user.id))
         ),
+        "agreements": count_recorded(user),
     }
     school = next((m.school for m in user.memberships), None)
     role = user.role
@@ -137,6 +140,7 @@ def erase_user(user: User, *, actor: User | None) -> dict[str, int]:
     db.session.execute(update(Rating).where(Rating.updated_by_id == user.id).values(updated_by_id=None))
     db.session.execute(update(Assessment).where(Assessment.submitted_by_id == user.id).values(submitted_by_id=None))
     erase_sheets(user)  # a member's own sheet is their opinion, not school data: deleted, not anonymised
+    erase_plan_traces(user)  # agreements it recorded name the marker; plans and confirmations lose the link
     audit.anonymize(user)
     # The account's report ZIPs hold teams' comments it may no longer see; a running job stops.
     report_jobs.remove_jobs_of(user)

@@ -307,9 +307,11 @@ def erased_message(name: str, counts: dict[str, int]) -> str:
     parts = [
         _count(counts["ratings"], "Bewertung", "Bewertungen"),
         _count(counts["submissions"], "Abgabe", "Abgaben"),
-        _count(counts["audit_entries"], "Protokolleintrag", "Protokolleinträge"),
     ]
-    marked = f"{parts[0]}, {parts[1]} und {parts[2]} tragen jetzt den Vermerk „{audit.ERASED_ACCOUNT}“."
+    if counts.get("agreements"):
+        parts.append(_count(counts["agreements"], "Vereinbarung", "Vereinbarungen"))
+    last = _count(counts["audit_entries"], "Protokolleintrag", "Protokolleinträge")
+    marked = f"{', '.join(parts)} und {last} tragen jetzt den Vermerk „{audit.ERASED_ACCOUNT}“."
     return f"Das Konto von {name} ist gelöscht. {marked}"
 
 

@@ -21,6 +21,16 @@ tests/integration/test_api_contract.py holds the API to the document with schema
 the API answers must be in the table, and every request the document calls valid must be accepted.
 """
 
-from .operations import openapi_document
+from typing import Any
+
+from ...catalog import Catalog
+from .openapi import generate
+from .operations import INFO, OPERATIONS, SECURITY_SCHEMES
+from .plan_operations import PLAN_OPERATIONS
 
 __all__ = ["openapi_document"]
+
+
+def openapi_document(catalog: Catalog) -> dict[str, Any]:
+    """The document of API v1 for the active catalogue `catalog` (its indicators and scale describe a valid rating)."""
+    return generate(INFO, [*OPERATIONS, *PLAN_OPERATIONS], SECURITY_SCHEMES, catalog)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, create_model
 
 from .assessments import Assessment
 from .common import Closed, Sometimes
+from .plans import Plan
 
 
 class ErrorDetails(Closed):
@@ -42,6 +43,12 @@ class StaleVersionDetails(ErrorDetails):
     current: Assessment | Sometimes = None
 
 
+class StalePlanDetails(ErrorDetails):
+    """A plan saved by someone else since: `current` is the plan now (a malformed If-Match gets none)."""
+
+    current: Plan | Sometimes = None
+
+
 def error_model(status: int, details: type[ErrorDetails] = ErrorDetails, name: str = "") -> type[BaseModel]:
     """The body of a refusal with `status`: `details` with the code fixed to it, wrapped in {"error": …}."""
     return _error_model(status, details, name or f"Error{status}")
@@ -65,10 +72,14 @@ def stale_version() -> type[BaseModel]:
     return error_model(412, StaleVersionDetails, "PreconditionFailed")
 
 
+def stale_plan() -> type[BaseModel]:
+    return error_model(412, StalePlanDetails, "PlanPreconditionFailed")
+
+
 def error_body(status: int, message: str, **details: Any) -> dict[str, Any]:
     """The body of a refusal, built as its model: the one for `status` with these details, as the document says."""
     if status == 412:
-        model = stale_version()
+        model = stale_plan() if "goals" in details.get("current", {}) else stale_version()
     elif "errors" in details:
         model = invalid_input()
     elif "missing" in details:

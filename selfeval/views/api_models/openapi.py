@@ -90,9 +90,10 @@ def parameter_schema(annotation: Any) -> dict[str, Any]:
     return _plain(TypeAdapter(annotation).json_schema(schema_generator=_Schemas))
 
 
-PATH_PARAMETERS = {
+PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "schulnummer": {"schema": parameter_schema(Schulnummer), "example": "199001"},
     "round": {"schema": parameter_schema(RoundSlug), "example": "2025-26"},
+    "agreement_id": {"schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}, "example": 1},
     "job_id": {"schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{22}$"}, "example": "Xk3vQ0aZ9bC8dE7fG6hI5j"},
 }
 

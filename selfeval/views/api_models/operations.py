@@ -11,7 +11,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ...catalog import Catalog
 from ...reference import BEZIRKSREGIERUNGEN, SCHULFORMEN, kreise
 from . import errors
 from .analytics import Analytics, SchoolSummary
@@ -19,7 +18,7 @@ from .assessments import Assessment, SchoolHistory
 from .catalog import Catalog as CatalogModel
 from .common import RoundSlug
 from .consensus import PhaseChange, Sheet, Spread
-from .openapi import Headers, Operation, Response, generate, parameter_schema
+from .openapi import Headers, Operation, Response, parameter_schema
 from .ratings import model_for as ratings_model
 from .report_jobs import ReportJobRequest, ReportJobStatus
 
@@ -391,7 +390,3 @@ REPORT_JOB_OPERATIONS = [
 ]  # fmt: skip
 OPERATIONS += REPORT_JOB_OPERATIONS
 
-
-def openapi_document(catalog: Catalog) -> dict[str, Any]:
-    """The document of API v1 for the active catalogue `catalog` (its indicators and scale describe a valid rating)."""
-    return generate(INFO, OPERATIONS, SECURITY_SCHEMES, catalog)
