@@ -115,6 +115,8 @@ def test_the_results_page_links_both_reports(client, area):
     assert [(text(a), a["href"]) for a in page.select("p.actions a")] == [
         ("Bericht (PDF)", PDF),
         ("Bericht als barrierefreie Webseite", HTML),
+        ("Word-Dokument (DOCX)", f"{BASE}/plan.docx"),  # "Für das Medienkonzept" (issue 18)
+        ("Tabelle (XLSX)", f"{BASE}/ergebnis.xlsx"),
     ]
 
 
