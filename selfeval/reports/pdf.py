@@ -21,6 +21,7 @@ from .chart import COMPARISON_LABEL, previous_label, report_radar
 from .flowables import RadarChart, ScoreBar, fit_text, numbered_canvas
 from .fonts import BOLD, REGULAR, register_fonts
 from .model import CriterionLine, Highlight, NextStep, ReportData
+from .paragraph import KeptParagraph
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -80,8 +81,9 @@ _PLAIN_CELLS = [
 
 
 def _p(value: str, style: str = "body") -> Paragraph:
-    """A paragraph of plain text (escaped here)."""
-    return Paragraph(markup(value), _styles()[style])
+    """A paragraph of plain text (escaped here). Most such texts recur in every report (headings, notes), so they
+    are parsed and broken into lines once per process, as catalogue texts are."""
+    return _catalog_rich(markup(value), style)
 
 
 def _catalog_p(value: str, style: str = "body", bullet: str | None = None) -> Paragraph:
@@ -90,8 +92,10 @@ def _catalog_p(value: str, style: str = "body", bullet: str | None = None) -> Pa
 
 
 def _catalog_rich(value: str, style: str = "body", bullet: str | None = None) -> Paragraph:
-    """Catalogue markup is parsed once per process, not once per report (parsing is a third of a paragraph's cost)."""
-    return Paragraph(value, _styles()[style], bulletText=bullet, frags=_parsed(value, style, bullet))
+    """Catalogue markup is parsed once per process, not once per report (parsing is a third of a paragraph's cost),
+    and its lines are broken once per width (paragraph.KeptParagraph)."""
+    frags, paragraph_style = _parsed(value, style, bullet), _styles()[style]
+    return KeptParagraph(value, paragraph_style, bulletText=bullet, frags=frags, key=(value, paragraph_style, bullet))
 
 
 @lru_cache(maxsize=4096)
@@ -101,7 +105,7 @@ def _parsed(value: str, style: str, bullet: str | None) -> list:
 
 def _rich(value: str, style: str = "body", **kwargs) -> Paragraph:
     """A paragraph whose markup the caller built from escaped parts."""
-    return Paragraph(value, _styles()[style], **kwargs)
+    return KeptParagraph(value, _styles()[style], **kwargs)
 
 
 def render_pdf(data: ReportData) -> bytes:

@@ -15,6 +15,7 @@ from ..display import format_score
 from . import plan_section as words
 from .fonts import BOLD, REGULAR
 from .model import ReportData
+from .paragraph import KeptParagraph
 from .pdf import _PLAIN_CELLS, _UNPRINTABLE, CONTENT_WIDTH, HEAD_FILL, RULE, _catalog_p, _p, _styles, markup
 from .plan_section import FocusArea, GoalFollowUp, PlanIndicator, PlanMeasure, PlanSection
 
@@ -47,7 +48,8 @@ def _x(value: str, style: str = "body") -> Paragraph:
     parsing is a third of a paragraph's cost. Text with line breaks goes the ordinary way (escaped)."""
     if "\n" in value:
         return Paragraph(markup(value), _style(style))
-    return Paragraph("", _style(style), frags=[_fragment(style).clone(text=_UNPRINTABLE.sub("", value))])
+    frags = [_fragment(style).clone(text=_UNPRINTABLE.sub("", value))]
+    return KeptParagraph("", _style(style), frags=frags, key=("plain", value, _style(style)))
 
 
 def _labelled(label: str, value: str, style: str) -> Paragraph:
@@ -55,7 +57,7 @@ def _labelled(label: str, value: str, style: str) -> Paragraph:
     if "\n" in value:
         return Paragraph(f"<b>{markup(label)}</b> {markup(value)}", _style(style))
     bold, plain = _fragment(style).clone(text=f"{label} ", fontName=BOLD), _fragment(style).clone(text=value)
-    return Paragraph("", _style(style), frags=[bold, plain])
+    return KeptParagraph("", _style(style), frags=[bold, plain], key=("labelled", label, value, _style(style)))
 
 
 def _cell(value: str, width: float):
@@ -115,7 +117,8 @@ def _focus(area: FocusArea) -> list:
 
 def _offer(entry: str) -> Paragraph:
     """A chosen offer: catalogue text, whose markup is parsed once per process."""
-    return Paragraph(entry, _style("bullet"), bulletText="•", frags=_offer_fragments(entry))
+    style = _style("bullet")
+    return KeptParagraph(entry, style, bulletText="•", frags=_offer_fragments(entry), key=(entry, style, "•"))
 
 
 @lru_cache(maxsize=1024)

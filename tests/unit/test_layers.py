@@ -66,6 +66,7 @@ PDF_MODULES = {
     "selfeval.reports.cache",
     "selfeval.reports.flowables",
     "selfeval.reports.fonts",
+    "selfeval.reports.paragraph",
     "selfeval.reports.pdf",
     "selfeval.reports.plan_pdf",
 }
