@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,12 +19,14 @@ from ..permissions import can_release_texts
 from ..vocabulary import INDIVIDUAL_PHASE, SHARED_PHASE
 from . import assessment_rows as rows
 from . import audit
-from .accounts.principal import Principal
 from .assessment_state import AssessmentState, RatingState
 from .catalog_snapshots import catalog_of_snapshot
 from .consensus.cleanup import delete_sheets_if_chosen
 from .errors import NotFound, ServiceError
 from .rating_input import UNCHANGED, RatingChange
+
+if TYPE_CHECKING:  # an annotation only: importing services.accounts here would close a cycle through jobs
+    from .accounts.principal import Principal
 
 
 class AssessmentLocked(ServiceError):
