@@ -97,12 +97,7 @@ def replace_goals(school: School, round_: Round, user: User, base_version: int, 
     """Replace the plan's goals (a list as the page's form or the API's JSON has them): all or nothing.
 
     PlanInvalid names every problem; PlanConflict when a colleague saved first (nothing is saved then)."""
-    assessment = _assessment(school, round_)
-    if assessment is None:
-        raise NotFound(NO_ASSESSMENT)
-    state = load_plan(school, round_)
-    if state.version != base_version:
-        raise PlanConflict(state, base_version)
+    assessment, state = _as_seen(school, round_, base_version)
     goals = parse_goals(raw_goals, catalog=state.catalog, offer_ids=state.offers.keys(), current=state.goals)
     _store(assessment, state, goals, user)
     return load_plan(school, round_)
@@ -112,16 +107,22 @@ def carry_over(school: School, round_: Round, user: User, base_version: int) -> 
     """Last school year's open measures (geplant, begonnen) into this year's plan, each under a goal for the same
     indicators (made if missing); a measure already carried over is not carried twice. Returns the plan and how
     many measures came over."""
+    assessment, state = _as_seen(school, round_, base_version)
+    goals, count = _with_carried(state)
+    if count:
+        _store(assessment, state, goals, user)
+    return load_plan(school, round_), count
+
+
+def _as_seen(school: School, round_: Round, base_version: int) -> tuple[Assessment, PlanState]:
+    """The assessment and its plan, if the plan is still at the version the caller saw (else PlanConflict)."""
     assessment = _assessment(school, round_)
     if assessment is None:
         raise NotFound(NO_ASSESSMENT)
     state = load_plan(school, round_)
     if state.version != base_version:
         raise PlanConflict(state, base_version)
-    goals, count = _with_carried(state)
-    if count:
-        _store(assessment, state, goals, user)
-    return load_plan(school, round_), count
+    return assessment, state
 
 
 def fitting_offers(catalog: Catalog, school: School) -> dict[str, SupportOffer]:
