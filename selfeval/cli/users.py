@@ -205,8 +205,8 @@ def erase_command(email: str, yes: bool) -> None:
     except InvalidInput as exc:
         fail_with(exc.problems)
     click.echo(
-        f"erased {email.strip().lower()}: {counts['ratings']} ratings, {counts['submissions']} submissions and "
-        f"{counts['audit_entries']} audit entries now name \"Gelöschtes Konto\""
+        f"erased {email.strip().lower()}: {counts['ratings']} ratings, {counts['submissions']} submissions, "
+        f"{counts['agreements']} agreements and {counts['audit_entries']} audit entries now name \"Gelöschtes Konto\""
     )
 
 

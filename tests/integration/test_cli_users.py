@@ -337,7 +337,7 @@ def test_users_erase_with_yes_deletes_the_account_and_counts_what_now_names_the_
     # Anna's entries: created, k1a rated, token issued.
     assert outcome(result) == (
         0,
-        'erased anna@schule.de: 1 ratings, 0 submissions and 3 audit entries now name "Gelöschtes Konto"\n',
+        'erased anna@schule.de: 1 ratings, 0 submissions, 0 agreements and 3 audit entries now name "Gelöschtes Konto"\n',
         "",
     )
     with app.app_context():
